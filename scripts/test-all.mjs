@@ -1,0 +1,27 @@
+// `npm test`: build once, then the three tiers in order — unit (Node's test runner),
+// integration (Mocha inside a real VS Code's extension host), e2e (Chromium driving the workbench).
+// Every tier runs even if an earlier one failed; the exit code is non-zero if any failed.
+import { spawnSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+const run = (name, args) => {
+  console.log(`\n=== ${name} ===`);
+  const t0 = Date.now();
+  const r = spawnSync(node, args, { cwd: root, stdio: 'inherit' });
+  const ok = r.status === 0;
+  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s ===`);
+  return ok;
+};
+
+if (!run('build', [join(root, 'scripts', 'build.mjs')])) process.exit(1);
+const results = [
+  ['unit', run('unit', ['--test', '--test-reporter=spec', join(root, 'out', 'test', 'unit')])],
+  ['integration', run('integration', [join(root, 'test', 'integration', 'run-code-server.mjs')])],
+  ['e2e', run('e2e', [join(root, 'test', 'e2e', 'run.mjs')])],
+];
+const failed = results.filter(([, ok]) => !ok).map(([n]) => n);
+console.log(`\nnpm test: ${failed.length ? `failed: ${failed.join(', ')}` : 'all tiers passed'}`);
+process.exit(failed.length ? 1 : 0);
