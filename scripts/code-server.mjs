@@ -147,6 +147,8 @@ export async function startCodeServer({ dirs, port, folder, log = () => {}, time
     XDG_CONFIG_HOME: dirs.xdgConfig,
     XDG_DATA_HOME: dirs.xdgData,
     XDG_CACHE_HOME: dirs.xdgCache,
+    // No extension marketplace: nothing to reach here, and no lookups of outside hosts.
+    EXTENSIONS_GALLERY: '{}',
   };
   delete env.VSCODE_IPC_HOOK_CLI;
   // detached: its own process group, so stop() can end code-server and everything it spawned.

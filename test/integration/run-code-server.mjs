@@ -1,0 +1,131 @@
+// Integration tests inside the extension host of a real VS Code, with no internet:
+// code-server 4.100.3 (VS Code 1.100.3) + headless Debian Chromium. This is what
+// `@vscode/test-electron` does on a desktop, done through the web workbench's `payload` URL
+// parameter (extensionDevelopmentPath + extensionTestsPath). The suite's `run()` output arrives
+// through `codeAutomationLog`, its result through `codeAutomationExit`.
+// Usage: node test/integration/run-code-server.mjs [--tests <index.js>] [--extension <dir>]
+//        [--workspace <dir>] [--timeout <seconds>] [--headed]
+// Needs: node scripts/build.mjs (dist/ and out/) and node scripts/setup-code-server.mjs.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  findFreePort, launchChromium, preparePrivateDirs, repoRoot, requireCodeServer,
+  startCodeServer, workbenchUrl,
+} from '../../scripts/code-server.mjs';
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const testsPath = resolve(option('tests', join(repoRoot, 'out', 'test', 'integration', 'suite', 'index.js')));
+const extensionPath = resolve(option('extension', repoRoot));
+const sourceWorkspace = resolve(option('workspace', join(repoRoot, 'sample-workspace')));
+const timeoutS = Number(option('timeout', process.env.TREX_INTEGRATION_TIMEOUT_S ?? '600'));
+const headed = process.argv.includes('--headed');
+const verbose = process.argv.includes('--verbose') || process.env.TREX_TEST_VERBOSE === '1';
+const t0 = Date.now();
+/** The workbench's own start-up chatter (the same channel carries the suite's output); --verbose shows it. */
+const WORKBENCH_NOISE = [
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^Ignoring fetching additional builtin extensions/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore:/,
+  /^Creation of workbench contribution .* took \d+ms/,
+  /^Started local extension host/,
+];
+const say = (msg) => console.log(`[integration ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+
+function preflight() {
+  requireCodeServer();
+  const missing = [
+    [join(extensionPath, 'package.json'), 'the extension manifest'],
+    [testsPath, 'the compiled test suite (node scripts/build.mjs)'],
+    [sourceWorkspace, 'the workspace to open'],
+  ].filter(([p]) => !existsSync(p));
+  if (extensionPath === repoRoot && !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+    missing.push([join(repoRoot, 'dist', 'extension.js'), 'the bundled extension (node scripts/build.mjs)']);
+  }
+  if (missing.length) {
+    throw new Error(`missing:\n${missing.map(([p, what]) => `  ${p}  (${what})`).join('\n')}`);
+  }
+}
+
+async function main() {
+  preflight();
+  const base = join(repoRoot, '.vscode-test', 'code-server-integration');
+  const dirs = preparePrivateDirs(base, { fresh: true });
+  // Tests change settings; work on a copy so the repository's sample workspace stays as it is.
+  const workspace = join(base, 'workspace');
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
+  cpSync(sourceWorkspace, workspace, { recursive: true });
+
+  const port = await findFreePort();
+  let server;
+  let browser;
+  let finished = false;
+  const cleanup = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  };
+  const onSignal = (sig) => {
+    console.error(`\n[integration] ${sig}: stopping code-server and Chromium`);
+    cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    say(`starting code-server on 127.0.0.1:${port}`);
+    server = await startCodeServer({ dirs, port, folder: workspace, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
+    browser = await launchChromium({ headless: !headed });
+    const page = await browser.context.newPage();
+
+    let resolveExit;
+    const exited = new Promise((r) => { resolveExit = r; });
+    await page.exposeFunction('codeAutomationLog', (level, message) => {
+      const text = String(message);
+      if (!verbose && WORKBENCH_NOISE.some((re) => re.test(text))) return;
+      if (level === 'error') console.error(text); else console.log(text);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => {
+      finished = true;
+      resolveExit(Number(code));
+    });
+    page.on('pageerror', (err) => { if (verbose) console.error(`[page error] ${err.message}`); });
+    page.on('crash', () => resolveExit(-2));
+
+    const url = workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
+    say(`opening the workbench (extension ${extensionPath}, tests ${testsPath})`);
+    await page.goto(url);
+    const timer = new Promise((r) => setTimeout(() => r(-1), timeoutS * 1000).unref());
+    const code = await Promise.race([exited, timer]);
+    if (code === -1) {
+      console.error(`\n[integration] TIMEOUT: the suite did not report an exit code within ${timeoutS} s.\n` +
+        'The extension host may have failed to start, or a test hangs. Re-run with --verbose (code-server log)\n' +
+        'or --headed; check that dist/extension.js and out/test/integration/suite/index.js are built.');
+      if (!verbose) console.error(`--- code-server log (tail) ---\n${server.output().slice(-4000)}`);
+      await page.screenshot({ path: join(base, 'timeout.png') }).catch(() => {});
+      return 1;
+    }
+    if (code === -2) {
+      console.error('[integration] the browser page crashed');
+      return 1;
+    }
+    say(`suite finished with exit code ${code}`);
+    return code;
+  } finally {
+    await cleanup();
+    if (!finished) say('stopped code-server and Chromium');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[integration] ${err.message}`);
+    process.exit(1);
+  },
+);
