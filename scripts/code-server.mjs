@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** code-server 4.100.3 = VS Code 1.100.3, the newest build that runs on Node 20. */
 export const CODE_SERVER_VERSION = '4.100.3';
+export const VSCODE_VERSION = '1.100.3';
 export const codeServerHome = join(repoRoot, '.tools', `code-server-${CODE_SERVER_VERSION}`);
 export const codeServerPackage = join(codeServerHome, 'node_modules', 'code-server');
 export const codeServerEntry = join(codeServerPackage, 'out', 'node', 'entry.js');
@@ -81,10 +82,11 @@ export const quietUserSettings = {
 
 /**
  * Creates the private directories code-server writes to (under `base`), with the quiet user
- * settings. Removes what a previous run left there when `fresh` (the workbench restores
- * editors per workspace, so tests need a fresh user-data-dir).
+ * settings (kept as the user left them with `keepUserSettings`). Removes what a previous run
+ * left there when `fresh` (the workbench restores editors per workspace, so tests need a fresh
+ * user-data-dir).
  */
-export function preparePrivateDirs(base, { fresh = false, settings = {} } = {}) {
+export function preparePrivateDirs(base, { fresh = false, settings = {}, keepUserSettings = false } = {}) {
   if (fresh) rmSync(base, { recursive: true, force: true });
   const dirs = {
     base,
@@ -99,8 +101,10 @@ export function preparePrivateDirs(base, { fresh = false, settings = {} } = {}) 
     mkdirSync(d, { recursive: true });
   }
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...quietUserSettings, ...settings }, null, 2) + '\n');
+  const userSettings = join(dirs.userData, 'User', 'settings.json');
+  if (!keepUserSettings || !existsSync(userSettings)) {
+    writeFileSync(userSettings, JSON.stringify({ ...quietUserSettings, ...settings }, null, 2) + '\n');
+  }
   writeFileSync(dirs.config, 'auth: none\ncert: false\n');
   return dirs;
 }
