@@ -1,0 +1,225 @@
+// End-to-end: Debian's Chromium (through playwright-core) drives the real VS Code workbench
+// (code-server 4.100.3) as a student would: open a file from the explorer, select a French
+// sentence, run "Tokenize Selection" from the palette, read the token chips inside the webview,
+// replay BPE merges, hover a word, open the side panel, learn BPE on the course's corpus.
+// Expected tokens come from the engine through the CLI (`node bin/trex.js ... --json`).
+// Screenshots: test-results/e2e/*.png. Exit code 1 if any check failed.
+// Usage: node test/e2e/run.mjs [--headed] [--verbose] [--timeout <seconds>]
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  findFreePort, installExtensionFromSource, launchChromium, preparePrivateDirs, repoRoot,
+  requireCodeServer, startCodeServer,
+} from '../../scripts/code-server.mjs';
+import { Workbench } from './workbench.mjs';
+
+const verbose = process.argv.includes('--verbose') || process.env.TREX_TEST_VERBOSE === '1';
+const headed = process.argv.includes('--headed');
+const timeoutIndex = process.argv.indexOf('--timeout');
+const overallTimeoutS = Number(timeoutIndex >= 0 ? process.argv[timeoutIndex + 1] : process.env.TREX_E2E_TIMEOUT_S ?? 600);
+const shots = join(repoRoot, 'test-results', 'e2e');
+const t0 = Date.now();
+const say = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+
+// ── What the student does, and what the engine says they must see ──────────────────────────
+const MASK_FILE = 'masque-et-suite.txt';
+const SENTENCE = 'Phrase originale : Le chat mange des croquettes dans la cuisine';
+const BPE_WORD = 'croquettes';
+const HOVER_WORD = 'cuisine';
+const BPE_FILE = 'bpe-low-lower-lowest.txt';
+const COURSE_CORPUS = 'low low low low low lower lower lowest newer newer wider wider';
+
+function trex(args) {
+  const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'trex.js'), ...args], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+/** GPT-2's byte alphabet decoded (GPT-2 encoder.py's table), to compare readable token text. */
+const gpt2Bytes = (() => {
+  const bs = [];
+  for (let b = 0x21; b <= 0x7e; b++) bs.push(b);
+  for (let b = 0xa1; b <= 0xac; b++) bs.push(b);
+  for (let b = 0xae; b <= 0xff; b++) bs.push(b);
+  const cs = bs.slice();
+  let n = 0;
+  for (let b = 0; b < 256; b++) if (!bs.includes(b)) { bs.push(b); cs.push(256 + n++); }
+  const map = new Map(bs.map((b, i) => [String.fromCodePoint(cs[i]), b]));
+  return (token) => Buffer.from([...token].map((ch) => map.get(ch) ?? 0x3f)).toString('utf8');
+})();
+/** Chip text → comparable text: the visible-whitespace marks back to spaces. */
+const unmark = (s) => s.replace(/[·␣]/g, ' ').replace(/↵/g, '\n').replace(/→/g, '\t');
+
+// ── The checks ────────────────────────────────────────────────────────────────────────────
+const results = [];
+async function check(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    say(`ok    ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    results.push({ name, ok: false, error: err });
+    say(`FAIL  ${name}: ${err.message}`);
+    if (verbose && err.stack) console.error(err.stack);
+    await wb?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+  }
+}
+let wb;
+
+function sameSequence(actual, expected, what) {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${what}:\n  expected ${JSON.stringify(expected)}\n  got      ${JSON.stringify(actual)}`);
+  }
+}
+
+async function run() {
+  const sentenceGpt2 = trex(['tokenize', '--tokenizer', 'gpt2', '--json', SENTENCE]);
+  const sentenceBert = trex(['tokenize', '--tokenizer', 'bert-base-uncased', '--json', SENTENCE]);
+  const lineText = SENTENCE;
+  const hoverStart = lineText.indexOf(HOVER_WORD);
+  const hoverIds = sentenceGpt2.ids.filter((_, i) => {
+    const [s, e] = sentenceGpt2.offsets[i];
+    return s < hoverStart + HOVER_WORD.length && e > hoverStart;
+  });
+  const bpe = trex(['bpe', '--tokenizer', 'gpt2', '--json', BPE_WORD]);
+  say(`expected: ${sentenceGpt2.tokens.length} GPT-2 tokens for the sentence, ${bpe.steps.length} merges for "${BPE_WORD}" → ${JSON.stringify(bpe.tokens)}`);
+
+  await check('workbench loads with the sample workspace', async () => {
+    await wb.waitForWorkbench();
+    await wb.explorerRow(MASK_FILE);
+  });
+  if (!results.at(-1).ok) return;
+
+  await check('open a file by clicking its explorer row', async () => {
+    await wb.openFromExplorer(MASK_FILE);
+  });
+
+  await check('select a French sentence in the editor', async () => {
+    await wb.selectLineText(SENTENCE);
+  });
+
+  await check('Tokenize Selection shows the GPT-2 token chips', async () => {
+    await wb.runCommand('Transformer: Tokenize Selection');
+    const chips = await wb.waitForChips((list) => list.length >= sentenceGpt2.tokens.length, 'token chips in the Tokens panel');
+    const ids = chips.map((c) => Number(c.id));
+    // The panel may show the compare tokenizer (BERT) beside GPT-2: the GPT-2 row must be there in full.
+    const at = findRun(ids, sentenceGpt2.ids);
+    if (at < 0) sameSequence(ids, sentenceGpt2.ids, 'token ids of the chips');
+    const gpt2Chips = chips.slice(at, at + sentenceGpt2.ids.length);
+    sameSequence(gpt2Chips.map((c) => c.token), sentenceGpt2.tokens, 'data-token of the chips');
+    sameSequence(gpt2Chips.map((c) => unmark(c.text)), sentenceGpt2.tokens.map(gpt2Bytes), 'visible text of the chips');
+    const allowed = [sentenceGpt2.ids.length, sentenceGpt2.ids.length + sentenceBert.ids.length, sentenceGpt2.ids.length + sentenceBert.ids.length + 2];
+    if (!allowed.includes(chips.length)) throw new Error(`${chips.length} chips; expected one of ${allowed.join(', ')} (GPT-2 alone, or with BERT)`);
+    const title = await wb.panelTitles();
+    if (!title.some((t) => /Tokens/.test(t))) throw new Error(`no editor tab titled "Tokens" (tabs: ${title.join(' | ')})`);
+    await wb.screenshot('01-token-panel');
+  });
+
+  await check('Show BPE Merges replays the merges of a word to its tokens', async () => {
+    await wb.focusEditor();
+    await wb.selectWord(BPE_WORD, SENTENCE);
+    await wb.runCommand('Transformer: Show BPE Merges');
+    const { steps, finals } = await wb.waitForBpe((r) => r.finals.length > 0, 'BPE replay steps');
+    sameSequence(finals.map((t) => unmark(t).trim()), bpe.tokens.map((t) => gpt2Bytes(t).trim()), 'final tokens of the replay');
+    if (steps !== bpe.steps.length && steps !== bpe.steps.length + 1) {
+      throw new Error(`${steps} .bpe-step elements; the engine made ${bpe.steps.length} merges`);
+    }
+    await wb.screenshot('02-bpe-replay');
+  });
+
+  await check('hovering a word shows its tokens and ids', async () => {
+    await wb.focusEditor();
+    const text = await wb.hoverWord(HOVER_WORD, SENTENCE, (t) => hoverIds.every((id) => new RegExp(`(^|\\D)${id}(\\D|$)`).test(t)));
+    for (const id of hoverIds) if (!text.includes(String(id))) throw new Error(`hover lacks id ${id}: ${text}`);
+    await wb.screenshot('03-hover');
+  });
+
+  await check('the side panel shows the tokens of the selection', async () => {
+    await wb.focusEditor();
+    await wb.selectLineText(SENTENCE);
+    await wb.runCommand('Transformer: Show Tokens Side Panel');
+    const chips = await wb.waitForChips((list) => findRun(list.map((c) => Number(c.id)), sentenceGpt2.ids) >= 0, 'the sentence\'s chips in the side view', { view: true });
+    if (!chips.length) throw new Error('no chips in the side view');
+    await wb.screenshot('04-side-panel');
+  });
+
+  await check('Learn BPE from Selection reproduces the course (l+o, lo+w, e+r)', async () => {
+    await wb.openFromExplorer(BPE_FILE);
+    await wb.selectLineText(COURSE_CORPUS);
+    await wb.runCommand('Transformer: Learn BPE from Selection');
+    const rows = await wb.waitForRows('.learned-merge', (r) => r.length >= 3, 'learned merges');
+    const expected = [['lo', 8], ['low', 8], ['er', 6]];
+    expected.forEach(([merged, freq], i) => {
+      const row = unmark(rows[i]);
+      if (!new RegExp(`(^|[^a-z])${merged}([^a-z]|$)`).test(row) || !new RegExp(`(^|\\D)${freq}(\\D|$)`).test(row)) {
+        throw new Error(`merge ${i + 1} should be "${merged}" (frequency ${freq}); the row reads "${row}"`);
+      }
+    });
+    await wb.screenshot('05-learn-bpe');
+  });
+}
+
+/** Index where `needle` occurs as a contiguous run in `haystack`, or -1. */
+function findRun(haystack, needle) {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+async function main() {
+  requireCodeServer();
+  for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/tokenizers/gpt2.json']) {
+    if (!existsSync(join(repoRoot, f))) throw new Error(`missing ${f}: run node scripts/build.mjs`);
+  }
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const base = join(repoRoot, '.vscode-test', 'e2e');
+  const dirs = preparePrivateDirs(base, { fresh: true });
+  installExtensionFromSource(dirs.extensions);
+  const workspace = join(base, 'workspace');
+  cpSync(join(repoRoot, 'sample-workspace'), workspace, { recursive: true });
+  const port = await findFreePort();
+  let server;
+  let browser;
+  const cleanup = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => { console.error(`\n[e2e] ${sig}: cleaning up`); cleanup().finally(() => process.exit(130)); });
+  }
+  const watchdog = setTimeout(() => {
+    console.error(`[e2e] TIMEOUT: the run took longer than ${overallTimeoutS} s; stopping.`);
+    cleanup().finally(() => process.exit(1));
+  }, overallTimeoutS * 1000);
+  watchdog.unref();
+  try {
+    say(`starting code-server on 127.0.0.1:${port}`);
+    server = await startCodeServer({ dirs, port, folder: workspace, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
+    browser = await launchChromium({ headless: !headed });
+    const page = await browser.context.newPage();
+    if (verbose) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
+    wb = new Workbench(page, { shots, log: verbose ? say : () => {} });
+    await page.goto(`${server.url}/?folder=${encodeURI(workspace)}`);
+    await run();
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+  const failed = results.filter((r) => !r.ok);
+  console.log(`\nScreenshots: ${shots}`);
+  for (const r of failed) console.log(`  failed: ${r.name}\n    ${r.error.message.split('\n').join('\n    ')}`);
+  console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[e2e] ${err.message}`);
+    process.exit(1);
+  },
+);
