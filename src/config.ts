@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+
+/** Section of every setting: `transformerExplorer.*`. */
+export const CONFIG_SECTION = 'transformerExplorer';
+
+/**
+ * The extension's settings, mirroring `contributes.configuration` in package.json.
+ * Read them through {@link readConfig} only, so there is one place that knows the keys.
+ */
+export interface ExtensionConfig {
+  /**
+   * Tokenizer used by the hover, the status bar, the side view and the panels:
+   * `gpt2`, `bert-base-uncased`, or a path to a `tokenizer.json` file or a model folder holding one.
+   */
+  tokenizer: string;
+  /** Second tokenizer of the Tokens panel's compare mode. */
+  compareTokenizer: string;
+  hover: {
+    /** Show the tokens and ids of the word under the mouse. */
+    enabled: boolean;
+  };
+  statusBar: {
+    /** Show the token count of the selection (or of the document) in the status bar. */
+    enabled: boolean;
+  };
+  tokenBoundaries: {
+    /** Paint alternating backgrounds on the tokens of the visible text. */
+    enabled: boolean;
+  };
+  learnBpe: {
+    /** How many merges "Learn BPE from Selection" learns. */
+    merges: number;
+  };
+}
+
+/** Setting keys relative to {@link CONFIG_SECTION}. */
+export const SettingKey = {
+  tokenizer: 'tokenizer',
+  compareTokenizer: 'compareTokenizer',
+  hoverEnabled: 'hover.enabled',
+  statusBarEnabled: 'statusBar.enabled',
+  tokenBoundariesEnabled: 'tokenBoundaries.enabled',
+  learnBpeMerges: 'learnBpe.merges',
+} as const;
+export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
+
+export const DEFAULT_CONFIG: ExtensionConfig = {
+  tokenizer: 'gpt2',
+  compareTokenizer: 'bert-base-uncased',
+  hover: { enabled: true },
+  statusBar: { enabled: true },
+  tokenBoundaries: { enabled: false },
+  learnBpe: { merges: 10 },
+};
+
+export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
+  const c = vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+  const spec = (key: SettingKey, fallback: string): string => {
+    const value = c.get<string>(key, fallback).trim();
+    return value === '' ? fallback : value;
+  };
+  const merges = Math.round(c.get<number>(SettingKey.learnBpeMerges, DEFAULT_CONFIG.learnBpe.merges));
+  return {
+    tokenizer: spec(SettingKey.tokenizer, DEFAULT_CONFIG.tokenizer),
+    compareTokenizer: spec(SettingKey.compareTokenizer, DEFAULT_CONFIG.compareTokenizer),
+    hover: { enabled: c.get<boolean>(SettingKey.hoverEnabled, DEFAULT_CONFIG.hover.enabled) },
+    statusBar: { enabled: c.get<boolean>(SettingKey.statusBarEnabled, DEFAULT_CONFIG.statusBar.enabled) },
+    tokenBoundaries: {
+      enabled: c.get<boolean>(SettingKey.tokenBoundariesEnabled, DEFAULT_CONFIG.tokenBoundaries.enabled),
+    },
+    learnBpe: { merges: Number.isFinite(merges) && merges > 0 ? merges : DEFAULT_CONFIG.learnBpe.merges },
+  };
+}
+
+export function affects(event: vscode.ConfigurationChangeEvent, key: SettingKey): boolean {
+  return event.affectsConfiguration(`${CONFIG_SECTION}.${key}`);
+}
+
+/**
+ * Writes a setting where the user will find it: in the workspace if the workspace already
+ * overrides it (so the change is not shadowed), else in the user settings.
+ */
+export async function writeSetting(key: SettingKey, value: unknown): Promise<void> {
+  const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const inspected = c.inspect(key);
+  const target =
+    inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await c.update(key, value, target);
+}

@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import { affects, readConfig, SettingKey } from '../config';
+import { CommandId } from '../commands/commandIds';
+import { Debouncer } from '../util/debounce';
+import { describeError } from '../util/errors';
+import { Disposable } from '../util/disposable';
+import { displayName, type TokenizerService } from './tokenizerService';
+
+/**
+ * Above this many characters a document is not counted: encoding runs on the extension host's
+ * thread, and a multi-megabyte file would stall every extension. The status bar says so instead.
+ */
+export const MAX_COUNTED_CHARS = 1_000_000;
+
+interface DocumentCount {
+  version: number;
+  spec: string;
+  count: number;
+}
+
+/** Status bar item: token count of the selection, or of the document when nothing is selected. */
+export class TokenCountStatusBar extends Disposable {
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('transformerExplorer.tokenCount', vscode.StatusBarAlignment.Right, 100),
+  );
+  private readonly debouncer = this.register(new Debouncer(300, () => this.update()));
+  private readonly documentCounts = new Map<string, DocumentCount>();
+  private generation = 0;
+
+  constructor(private readonly tokenizers: TokenizerService) {
+    super();
+    this.item.name = vscode.l10n.t('Transformer Explorer: token count');
+    this.item.command = CommandId.SelectTokenizer;
+    const schedule = (): void => this.debouncer.trigger();
+    this.register(vscode.window.onDidChangeActiveTextEditor(schedule));
+    this.register(vscode.window.onDidChangeTextEditorSelection(schedule));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && schedule()));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.documentCounts.delete(d.uri.toString())));
+    this.register(tokenizers.onDidChangeActive(schedule));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => affects(e, SettingKey.statusBarEnabled) && void this.update()),
+    );
+    void this.update();
+  }
+
+  private async update(): Promise<void> {
+    const generation = ++this.generation;
+    const editor = vscode.window.activeTextEditor;
+    if (!readConfig().statusBar.enabled || !editor) {
+      this.item.hide();
+      return;
+    }
+    const spec = this.tokenizers.activeSpec;
+    const name = displayName(spec);
+    const { document, selections } = editor;
+    const selected = selections.filter((s) => !s.isEmpty);
+    const texts = selected.length > 0 ? selected.map((s) => document.getText(s)) : [undefined];
+    const length = selected.length > 0 ? texts.reduce((n, t) => n + (t?.length ?? 0), 0) : document.getText().length;
+    const what = selected.length > 0 ? vscode.l10n.t('the selection') : vscode.l10n.t('the document');
+    if (length > MAX_COUNTED_CHARS) {
+      this.show(`$(whole-word) ${vscode.l10n.t('Too large to count')} · ${name}`, [
+        vscode.l10n.t('{0} has {1} characters: too large to count without slowing down the editor.', what, format(length)),
+        vscode.l10n.t('Select a part of it to count its tokens.'),
+      ]);
+      return;
+    }
+    try {
+      const tok = await this.tokenizers.load(spec, 'background');
+      if (generation !== this.generation) {
+        return;
+      }
+      const count =
+        selected.length > 0
+          ? texts.reduce((n, t) => n + tok.encode(t ?? '').tokens.length, 0)
+          : this.countDocument(document, spec, () => tok.encode(document.getText()).tokens.length);
+      const label = count === 1 ? vscode.l10n.t('1 token') : vscode.l10n.t('{0} tokens', format(count));
+      const perToken = count > 0 ? (length / count).toFixed(2) : '—';
+      this.show(`$(whole-word) ${label} · ${name}`, [
+        vscode.l10n.t('{0} in {1} ({2} characters, {3} characters per token), for {4}.', label, what, format(length), perToken, tok.info.label),
+        vscode.l10n.t('Click to choose another tokenizer.'),
+      ]);
+    } catch (error) {
+      if (generation === this.generation) {
+        this.show(`$(warning) ${name}`, [describeError(error), vscode.l10n.t('Click to choose another tokenizer.')]);
+      }
+    }
+  }
+
+  private countDocument(document: vscode.TextDocument, spec: string, count: () => number): number {
+    const key = document.uri.toString();
+    const cached = this.documentCounts.get(key);
+    if (cached && cached.version === document.version && cached.spec === spec) {
+      return cached.count;
+    }
+    const fresh = { version: document.version, spec, count: count() };
+    this.documentCounts.set(key, fresh);
+    return fresh.count;
+  }
+
+  private show(text: string, tooltipLines: string[]): void {
+    this.item.text = text;
+    this.item.tooltip = tooltipLines.join('\n\n');
+    this.item.accessibilityInformation = { label: tooltipLines[0] ?? text, role: 'button' };
+    this.item.show();
+  }
+}
+
+function format(n: number): string {
+  return n.toLocaleString(vscode.env.language);
+}

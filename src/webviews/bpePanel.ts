@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import type { BpeChannel, BpePanelState, BpePayload } from '../protocol';
+import { browseForTokenizer } from '../editor/browseTokenizer';
+import type { LoadMode } from '../editor/tokenizerService';
+import { describeError } from '../util/errors';
+import type { ConnectionHandlers } from './connection';
+import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { bpeStrings } from './strings';
+import { choiceFor, summarize, tokenizerChoices } from './tokenViews';
+import { toWordViews, type WordTrace } from './traceViews';
+
+export const BPE_PANEL_VIEW_TYPE = 'transformerExplorer.bpePanel';
+
+export interface BpeShown {
+  /** The engine's traces, one per pre-token of the text. */
+  traces: WordTrace[];
+  payload: BpePayload;
+}
+
+/** The "BPE Merges" panel: each word's merges (or WordPiece steps) replayed with a stepper. */
+export class BpePanel extends PanelBase<BpeChannel> {
+  private static current: BpePanel | undefined;
+  private text = '';
+  private spec: string;
+  private generation = 0;
+
+  private constructor(ctx: PanelContext, panel: vscode.WebviewPanel, spec: string) {
+    super(ctx, panel, { script: 'bpe.main', styles: ['base.css', 'chips.css', 'bpe.css'], title: vscode.l10n.t('BPE Merges') });
+    this.spec = spec;
+    this.sendInit();
+    this.register({ dispose: () => BpePanel.current === this && (BpePanel.current = undefined) });
+  }
+
+  /** Replays `text` with `spec` (default: the active tokenizer). Rejects when the tokenizer cannot load. */
+  static async show(ctx: PanelContext, text: string, spec?: string): Promise<BpeShown> {
+    let target = BpePanel.current;
+    if (target) {
+      target.reveal(false);
+    } else {
+      const panel = createPanel(ctx, BPE_PANEL_VIEW_TYPE, vscode.l10n.t('BPE Merges'), false);
+      target = new BpePanel(ctx, panel, spec ?? ctx.tokenizers.activeSpec);
+      BpePanel.current = target;
+    }
+    target.text = text;
+    target.spec = spec ?? target.spec;
+    return target.refresh('interactive');
+  }
+
+  static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
+    const saved = state as Partial<BpePanelState> | undefined;
+    BpePanel.current?.dispose();
+    const spec = typeof saved?.spec === 'string' ? saved.spec : ctx.tokenizers.activeSpec;
+    const revived = new BpePanel(ctx, panel, spec);
+    BpePanel.current = revived;
+    revived.text = typeof saved?.text === 'string' ? saved.text : '';
+    revived.refresh('background').catch(() => undefined);
+  }
+
+  protected handlers(): ConnectionHandlers<BpeChannel> {
+    return {
+      requests: {
+        'tokenizer/browse': async () => {
+          const spec = await browseForTokenizer(this.ctx.tokenizers, 'file');
+          return spec === undefined ? null : choiceFor(spec);
+        },
+      },
+      notifications: {
+        'tokenizer/didChange': ({ spec }) => {
+          if (typeof spec === 'string') {
+            this.spec = spec;
+            this.refresh('interactive').catch(() => undefined);
+          }
+        },
+      },
+    };
+  }
+
+  private sendInit(): void {
+    this.connection.notify('panel/didInit', {
+      strings: bpeStrings(),
+      choices: tokenizerChoices(this.ctx.tokenizers, this.spec),
+    });
+  }
+
+  /** Traces the text and posts the replay (unless a newer refresh started), or posts the load error. */
+  private async refresh(mode: LoadMode): Promise<BpeShown> {
+    const generation = ++this.generation;
+    const { spec, text } = this;
+    try {
+      const tok = await this.ctx.tokenizers.load(spec, mode);
+      const traces = tok.trace(text);
+      const spans = tok.encode(text).tokens;
+      const payload: BpePayload = {
+        spec,
+        tokenizer: summarize(tok, spec),
+        text,
+        words: toWordViews(tok, text, traces, spans),
+        totalWords: traces.length,
+      };
+      if (generation === this.generation && !this.isDisposed) {
+        this.sendInit();
+        this.connection.notify('trace/didChange', payload);
+      }
+      return { traces, payload };
+    } catch (error) {
+      if (generation === this.generation && !this.isDisposed) {
+        this.connection.notify('trace/didFail', { spec, message: describeError(error) });
+      }
+      throw error;
+    }
+  }
+}

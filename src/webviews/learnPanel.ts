@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { learnBpe } from '../engine/tokenizers/learnBpe';
+import type { LearnBpeResult } from '../engine/tokenizers/types';
+import type { LearnChannel, LearnPanelState } from '../protocol';
+import type { ConnectionHandlers } from './connection';
+import { learnPayload } from './learnViews';
+import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { learnStrings } from './strings';
+
+export const LEARN_PANEL_VIEW_TYPE = 'transformerExplorer.learnBpePanel';
+
+/** Most merges the panel lets one ask for. */
+export const MAX_MERGES = 5000;
+
+/** The "Learn BPE" panel: merges learned from a text, their frequencies, and the segmentations. */
+export class LearnBpePanel extends PanelBase<LearnChannel> {
+  private static current: LearnBpePanel | undefined;
+  private text = '';
+  private merges: number;
+
+  private constructor(ctx: PanelContext, panel: vscode.WebviewPanel, merges: number) {
+    super(ctx, panel, { script: 'learnBpe.main', styles: ['base.css', 'chips.css', 'learn.css'], title: vscode.l10n.t('Learn BPE') });
+    this.merges = merges;
+    this.connection.notify('panel/didInit', { strings: learnStrings() });
+    this.register({ dispose: () => LearnBpePanel.current === this && (LearnBpePanel.current = undefined) });
+  }
+
+  /** Trains on `text` and shows the result. */
+  static show(ctx: PanelContext, text: string, merges: number): LearnBpeResult {
+    let target = LearnBpePanel.current;
+    if (target) {
+      target.reveal(false);
+    } else {
+      const panel = createPanel(ctx, LEARN_PANEL_VIEW_TYPE, vscode.l10n.t('Learn BPE'), false);
+      target = new LearnBpePanel(ctx, panel, merges);
+      LearnBpePanel.current = target;
+    }
+    target.text = text;
+    target.merges = clampMerges(merges);
+    return target.refresh();
+  }
+
+  static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown, defaultMerges: number): void {
+    const saved = state as Partial<LearnPanelState> | undefined;
+    LearnBpePanel.current?.dispose();
+    const merges = typeof saved?.merges === 'number' ? clampMerges(saved.merges) : defaultMerges;
+    const revived = new LearnBpePanel(ctx, panel, merges);
+    LearnBpePanel.current = revived;
+    revived.text = typeof saved?.text === 'string' ? saved.text : '';
+    revived.refresh();
+  }
+
+  protected handlers(): ConnectionHandlers<LearnChannel> {
+    return {
+      requests: {},
+      notifications: {
+        'options/didChange': ({ merges }) => {
+          if (typeof merges === 'number' && Number.isFinite(merges)) {
+            this.merges = clampMerges(merges);
+            this.refresh();
+          }
+        },
+      },
+    };
+  }
+
+  private refresh(): LearnBpeResult {
+    const result = learnBpe(this.text, { merges: this.merges });
+    this.connection.notify('learn/didChange', learnPayload(result, this.merges, this.text));
+    return result;
+  }
+}
+
+function clampMerges(n: number): number {
+  return Math.min(MAX_MERGES, Math.max(1, Math.round(n)));
+}

@@ -1,0 +1,78 @@
+import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
+import type { Encoding, TokenSpan } from '../engine/tokenizers/types';
+import type { ChipView, TokenColumnView, TokenizerChoice, TokenizerSummary } from '../protocol';
+import { describeError } from '../util/errors';
+import { displayName, isBundled, type LoadMode, type TokenizerService } from '../editor/tokenizerService';
+import * as vscode from 'vscode';
+
+/** Most chips a panel draws; the counts always cover the whole text. */
+export const MAX_CHIPS = 4000;
+
+export function summarize(tok: TextTokenizer, spec: string): TokenizerSummary {
+  const { label, kind, byteLevel, vocabSize } = tok.info;
+  return { spec, label, kind, byteLevel, vocabSize };
+}
+
+export function toChips(tok: TextTokenizer, spans: readonly TokenSpan[], limit = MAX_CHIPS): ChipView[] {
+  return spans.slice(0, limit).map((s) => ({
+    id: s.id,
+    token: s.token,
+    display: tok.display(s.token),
+    start: s.start,
+    end: s.end,
+    special: s.special,
+  }));
+}
+
+export function charsPerToken(textLength: number, tokenCount: number): number {
+  return tokenCount === 0 ? 0 : Math.round((textLength / tokenCount) * 100) / 100;
+}
+
+export interface ColumnResult {
+  column: TokenColumnView;
+  /** The full encoding, when the tokenizer loaded. */
+  encoding?: Encoding;
+}
+
+/** Encodes `text` with `spec` for display; a tokenizer that fails to load becomes an error column. */
+export async function encodeColumn(
+  service: TokenizerService,
+  spec: string,
+  text: string,
+  mode: LoadMode,
+  limit = MAX_CHIPS,
+): Promise<ColumnResult> {
+  try {
+    const tok = await service.load(spec, mode);
+    const encoding = tok.encode(text);
+    return {
+      encoding,
+      column: {
+        tokenizer: summarize(tok, spec),
+        spec,
+        tokens: toChips(tok, encoding.tokens, limit),
+        total: encoding.tokens.length,
+        charsPerToken: charsPerToken(text.length, encoding.tokens.length),
+      },
+    };
+  } catch (error) {
+    return { column: { tokenizer: undefined, spec, tokens: [], total: 0, charsPerToken: 0, error: describeError(error) } };
+  }
+}
+
+/** Tokenizers offered by the panels' pickers: bundled, recent custom ones, and the given specs. */
+export function tokenizerChoices(service: TokenizerService, ...include: string[]): TokenizerChoice[] {
+  const specs = ['gpt2', 'bert-base-uncased', ...include, service.activeSpec, service.compareSpec, ...service.recent];
+  return [...new Set(specs)].map(choiceFor);
+}
+
+export function choiceFor(spec: string): TokenizerChoice {
+  switch (spec) {
+    case 'gpt2':
+      return { spec, label: 'GPT-2', detail: vscode.l10n.t('byte-level BPE') };
+    case 'bert-base-uncased':
+      return { spec, label: 'BERT (bert-base-uncased)', detail: vscode.l10n.t('WordPiece, lower-cased') };
+    default:
+      return { spec, label: displayName(spec), detail: isBundled(spec) ? '' : spec };
+  }
+}

@@ -1,0 +1,176 @@
+import * as vscode from 'vscode';
+import type { TokensViewChannel, TokensViewPayload } from '../protocol';
+import { selectionOrLine, type TextSource } from '../editor/textSource';
+import { Debouncer } from '../util/debounce';
+import { Disposable } from '../util/disposable';
+import { WebviewConnection } from './connection';
+import { renderPage, webviewOptions } from './html';
+import type { PanelContext } from './panelBase';
+import { tokensViewStrings } from './strings';
+import { encodeColumn } from './tokenViews';
+
+export const TOKENS_VIEW_ID = 'transformerExplorer.tokensView';
+
+/** The side view follows at most this many characters of a selection. */
+const MAX_VIEW_CHARS = 5000;
+const MAX_VIEW_CHIPS = 1500;
+
+/**
+ * The "Tokens" view in the Transformer Explorer side bar: the tokens of the current selection
+ * (or of the cursor's line) for the active tokenizer, following the editor with a short debounce.
+ */
+export class TokensViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  private connection: WebviewConnection<TokensViewChannel> | undefined;
+  private view: vscode.WebviewView | undefined;
+  private readonly debouncer = this.register(new Debouncer(200, () => this.update()));
+  private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private shownSource: (TextSource & { version: number }) | undefined;
+  private ignoredSelection: vscode.Selection | undefined;
+  private readonly rendered = this.register(new vscode.EventEmitter<TokensViewPayload>());
+  private lastPayload: TokensViewPayload | undefined;
+  private generation = 0;
+
+  constructor(private readonly ctx: PanelContext) {
+    super();
+    this.register(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) {
+          this.lastEditor = editor;
+        }
+        this.schedule();
+      }),
+    );
+    this.register(
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        this.lastEditor = e.textEditor;
+        const ignored = this.ignoredSelection;
+        this.ignoredSelection = undefined;
+        if (!(ignored && e.selections.length === 1 && e.selections[0]!.isEqual(ignored))) {
+          this.schedule();
+        }
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.lastEditor?.document) {
+          this.schedule();
+        }
+      }),
+    );
+    this.register(ctx.tokenizers.onDidChangeActive(() => this.schedule()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.connection?.dispose();
+    view.webview.options = webviewOptions(this.ctx.extensionUri);
+    const connection = new WebviewConnection<TokensViewChannel>(view.webview, {
+      requests: {},
+      notifications: { 'token/didActivate': (range) => this.selectToken(range.start, range.end) },
+    });
+    this.connection = connection;
+    connection.notify('view/didInit', { strings: tokensViewStrings() });
+    view.webview.html = renderPage(view.webview, this.ctx.extensionUri, {
+      script: 'tokensView.main',
+      styles: ['base.css', 'chips.css', 'tokensView.css'],
+      title: vscode.l10n.t('Tokens'),
+    });
+    const listeners = [
+      connection.onDidBecomeReady(() => this.lastPayload && this.rendered.fire(this.lastPayload)),
+      view.onDidChangeVisibility(() => this.schedule()),
+      view.onDidDispose(() => {
+        listeners.forEach((l) => l.dispose());
+        connection.dispose();
+        if (this.view === view) {
+          this.view = undefined;
+          this.connection = undefined;
+        }
+      }),
+    ];
+    void this.update();
+  }
+
+  /** Resolves with what the view shows once it has drawn it (or `undefined` after `timeoutMs`). */
+  whenRendered(timeoutMs: number): Promise<TokensViewPayload | undefined> {
+    if (this.lastPayload && this.connection?.ready) {
+      return Promise.resolve(this.lastPayload);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        resolve(this.lastPayload);
+      }, timeoutMs);
+      const sub = this.rendered.event((payload) => {
+        if (this.connection?.ready) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(payload);
+        }
+      });
+    });
+  }
+
+  private schedule(): void {
+    if (this.view?.visible) {
+      this.debouncer.trigger();
+    }
+  }
+
+  private async update(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.view?.visible) {
+      return;
+    }
+    const generation = ++this.generation;
+    const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+    if (!editor || editor.document.isClosed) {
+      this.shownSource = undefined;
+      connection.notify('tokens/didClear', { message: vscode.l10n.t('Open a text file and select some text to see its tokens.') });
+      return;
+    }
+    const source = selectionOrLine(editor);
+    const truncated = source.text.length > MAX_VIEW_CHARS;
+    const text = truncated ? source.text.slice(0, MAX_VIEW_CHARS) : source.text;
+    const { column } = await encodeColumn(this.ctx.tokenizers, this.ctx.tokenizers.activeSpec, text, 'background', MAX_VIEW_CHIPS);
+    if (generation !== this.generation || connection !== this.connection) {
+      return;
+    }
+    this.shownSource = { ...source, version: source.document.version };
+    const payload: TokensViewPayload = {
+      source:
+        source.kind === 'line'
+          ? vscode.l10n.t('Line {0}', source.range.start.line + 1)
+          : vscode.l10n.t('Selection'),
+      text,
+      column,
+      truncated,
+    };
+    this.lastPayload = payload;
+    connection.notify('tokens/didChange', payload);
+    this.rendered.fire(payload);
+  }
+
+  private selectToken(start: number, end: number): void {
+    const source = this.shownSource;
+    const editor = this.lastEditor;
+    if (
+      !source ||
+      !editor ||
+      editor.document !== source.document ||
+      source.document.version !== source.version ||
+      typeof start !== 'number' ||
+      typeof end !== 'number'
+    ) {
+      return;
+    }
+    const base = source.document.offsetAt(source.range.start);
+    const selection = new vscode.Selection(
+      source.document.positionAt(base + start),
+      source.document.positionAt(base + end),
+    );
+    this.ignoredSelection = selection;
+    void vscode.window
+      .showTextDocument(source.document, { viewColumn: editor.viewColumn, selection, preserveFocus: false })
+      .then(undefined, () => undefined);
+  }
+}

@@ -1,0 +1,173 @@
+// A replay control: first / previous / play-pause / next / last buttons, a slider, a live label,
+// and the keys ← → Home End Space (wired by `bindStepperKeys`).
+import { h } from './dom';
+
+export interface StepperStrings {
+  first: string;
+  previous: string;
+  play: string;
+  pause: string;
+  next: string;
+  last: string;
+  slider: string;
+}
+
+export interface StepperOptions {
+  strings: StepperStrings;
+  max: number;
+  value: number;
+  /** Text of the live label for a position, e.g. "Step 2 of 4". */
+  describe: (value: number, max: number) => string;
+  onChange: (value: number) => void;
+  /** Milliseconds between steps when playing. */
+  intervalMs?: number;
+}
+
+export class Stepper {
+  readonly element: HTMLElement;
+  private readonly slider: HTMLInputElement;
+  private readonly label: HTMLElement;
+  private readonly playButton: HTMLButtonElement;
+  private readonly buttons: HTMLButtonElement[];
+  private value: number;
+  private max: number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly o: StepperOptions) {
+    this.value = o.value;
+    this.max = o.max;
+    const s = o.strings;
+    const button = (text: string, label: string, action: () => void): HTMLButtonElement => {
+      const b = h('button', { type: 'button', class: 'step-button', title: label, 'aria-label': label }, text);
+      b.addEventListener('click', action);
+      return b;
+    };
+    const first = button('⏮', s.first, () => this.go(0));
+    const previous = button('◀', s.previous, () => this.go(this.value - 1));
+    this.playButton = button('▶', s.play, () => this.toggle());
+    const next = button('▶▶', s.next, () => this.go(this.value + 1));
+    const last = button('⏭', s.last, () => this.go(this.max));
+    this.buttons = [first, previous, this.playButton, next, last];
+    this.slider = h('input', { type: 'range', class: 'step-slider', min: 0, step: 1, 'aria-label': s.slider });
+    this.slider.addEventListener('input', () => this.go(Number(this.slider.value)));
+    this.label = h('span', { class: 'step-label', 'aria-live': 'polite' });
+    this.element = h('div', { class: 'stepper', role: 'group', 'aria-label': s.slider }, ...this.buttons, this.slider, this.label);
+    this.sync();
+  }
+
+  get position(): number {
+    return this.value;
+  }
+
+  /** New range (a new word or a new result): stops playing. */
+  reset(value: number, max: number): void {
+    this.stop();
+    this.max = Math.max(0, max);
+    this.value = clamp(value, this.max);
+    this.sync();
+  }
+
+  go(value: number): void {
+    const next = clamp(value, this.max);
+    if (next !== this.value) {
+      this.value = next;
+      this.sync();
+      this.o.onChange(next);
+    }
+    if (this.value >= this.max) {
+      this.stop();
+    }
+  }
+
+  toggle(): void {
+    if (this.timer !== undefined) {
+      this.stop();
+      return;
+    }
+    if (this.value >= this.max) {
+      this.go(0);
+    }
+    this.timer = setInterval(() => this.go(this.value + 1), this.o.intervalMs ?? 900);
+    this.sync();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      this.sync();
+    }
+  }
+
+  private sync(): void {
+    const playing = this.timer !== undefined;
+    this.slider.max = String(this.max);
+    this.slider.value = String(this.value);
+    this.slider.disabled = this.max === 0;
+    this.slider.setAttribute('aria-valuetext', this.o.describe(this.value, this.max));
+    this.label.textContent = this.o.describe(this.value, this.max);
+    this.playButton.textContent = playing ? '⏸' : '▶';
+    this.playButton.title = playing ? this.o.strings.pause : this.o.strings.play;
+    this.playButton.setAttribute('aria-label', this.playButton.title);
+    this.playButton.setAttribute('aria-pressed', String(playing));
+    const [first, previous, , next, last] = this.buttons;
+    first!.disabled = previous!.disabled = this.value <= 0;
+    next!.disabled = last!.disabled = this.value >= this.max;
+    this.playButton.disabled = this.max === 0;
+  }
+}
+
+/**
+ * Page-wide keys for a stepper, ignored while typing in a field:
+ * ← → one step, Home/End, Space play/pause; ↑ ↓ go to `onVertical` when given.
+ */
+export function bindStepperKeys(getStepper: () => Stepper | undefined, onVertical?: (delta: number) => void): void {
+  document.addEventListener('keydown', (event) => {
+    const target = event.target as HTMLElement | null;
+    if (target?.closest('input:not([type=range]), select, textarea') || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    const stepper = getStepper();
+    if (!stepper) {
+      return;
+    }
+    if (target?.getAttribute('type') === 'range' && event.key !== ' ') {
+      return; // the slider moves itself and reports through its input event
+    }
+    const onButton = target?.tagName === 'BUTTON';
+    switch (event.key) {
+      case 'ArrowRight':
+        stepper.go(stepper.position + 1);
+        break;
+      case 'ArrowLeft':
+        stepper.go(stepper.position - 1);
+        break;
+      case 'Home':
+        stepper.go(0);
+        break;
+      case 'End':
+        stepper.go(Number.MAX_SAFE_INTEGER);
+        break;
+      case ' ':
+        if (onButton) {
+          return; // Space activates the focused button
+        }
+        stepper.toggle();
+        break;
+      case 'ArrowUp':
+      case 'ArrowDown':
+        if (!onVertical) {
+          return;
+        }
+        onVertical(event.key === 'ArrowDown' ? 1 : -1);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+}
+
+function clamp(v: number, max: number): number {
+  return Math.max(0, Math.min(max, Math.round(v)));
+}

@@ -1,0 +1,80 @@
+// The Tokens side view: the tokens of the editor's selection (or the cursor's line), live.
+import type { LocalizedStrings, TokensViewChannel, TokensViewPayload, TokensViewStringKey } from '../src/protocol';
+import { renderChipList } from './chips';
+import { byId, format, h, replaceChildren } from './dom';
+import { HostClient } from './rpc';
+
+interface ViewState {
+  payload?: TokensViewPayload;
+  message?: string;
+}
+
+const client = new HostClient<TokensViewChannel, ViewState>();
+const app = byId('app');
+let strings: LocalizedStrings<TokensViewStringKey> | undefined;
+let state: ViewState = client.state ?? {};
+const detail = h('p', { class: 'focus-detail', 'aria-live': 'polite' });
+
+client.on('view/didInit', (init) => {
+  strings = init.strings;
+  render();
+});
+client.on('tokens/didChange', (payload) => {
+  state = { payload };
+  client.state = state;
+  render();
+});
+client.on('tokens/didClear', ({ message }) => {
+  state = { message };
+  client.state = state;
+  render();
+});
+
+function render(): void {
+  const s = strings;
+  if (!s) {
+    return;
+  }
+  app.setAttribute('aria-busy', 'false');
+  const payload = state.payload;
+  if (!payload) {
+    replaceChildren(app, h('p', { class: 'muted' }, state.message ?? s.noEditor));
+    return;
+  }
+  const { column } = payload;
+  const name = column.tokenizer?.label ?? column.spec;
+  let body: HTMLElement;
+  if (column.error) {
+    body = h('p', { class: 'error', role: 'alert' }, column.error);
+  } else if (column.total === 0) {
+    body = h('p', { class: 'muted' }, s.empty);
+  } else {
+    body = renderChipList({
+      text: payload.text,
+      chips: column.tokens,
+      strings: s,
+      label: `${payload.source} — ${name}`,
+      onFocusChip: (chip) =>
+        (detail.textContent = format(s.focused, chip.display, chip.id, chip.start, chip.end, payload.text.slice(chip.start, chip.end))),
+      onActivate: (chip) => client.notify('token/didActivate', { start: chip.start, end: chip.end }),
+    });
+  }
+  replaceChildren(
+    app,
+    h(
+      'header',
+      { class: 'view-header' },
+      h('span', { class: 'source' }, payload.source),
+      column.error ? null : h('span', { class: 'stat stat-count' }, format(s.tokenCount, column.total)),
+      column.error || column.total === 0 ? null : h('span', { class: 'stat' }, format(s.charsPerToken, column.charsPerToken)),
+      h('span', { class: 'stat tokenizer-name' }, name),
+    ),
+    body,
+    payload.truncated ? h('p', { class: 'note' }, format(s.tooLong, payload.text.length)) : null,
+    column.tokens.length < column.total ? h('p', { class: 'note' }, `${column.tokens.length} / ${column.total}`) : null,
+    detail,
+    h('p', { class: 'hint' }, s.clickHint),
+  );
+}
+
+client.ready();

@@ -1,0 +1,100 @@
+// Drawing of a WordPiece replay: greedy longest-match-first. Each step shows the word with the
+// piece found highlighted and the longer candidates that were tried first (not in the vocabulary).
+import type { BpeStringKey, LocalizedStrings, TraceView } from '../src/protocol';
+import { symbolChip } from './chips';
+import { format, h } from './dom';
+
+type WordPieceTrace = Extract<TraceView, { kind: 'wordpiece' }>;
+type Strings = LocalizedStrings<BpeStringKey>;
+
+/** Most tried candidates listed per step (a long word tries many). */
+const MAX_TRIED = 12;
+
+export function renderWordPieceStep(s: Strings, trace: WordPieceTrace, step: number): Array<HTMLElement | null> {
+  const header = h('p', { class: 'word-header' }, h('strong', { class: 'word-text' }, trace.word));
+  if (step === 0 || trace.steps.length === 0) {
+    return [header, wordWithPieces(trace, 0)];
+  }
+  const current = trace.steps[step - 1]!;
+  const found = current.piece;
+  // A piece that is not a slice of the word is the unknown token ([UNK]): nothing matched.
+  const unknown = found.replace(/^##/, '') !== trace.word.slice(current.start, current.end);
+  return [
+    header,
+    wordWithPieces(trace, step),
+    triedList(s, current.tried),
+    h(
+      'p',
+      { class: 'merge-line' },
+      unknown ? format(s.unknown, found) : format(s.piece, found, current.start, current.end),
+    ),
+  ];
+}
+
+export function renderWordPieceSteps(s: Strings, trace: WordPieceTrace, step: number, go: (step: number) => void): HTMLElement[] {
+  if (trace.steps.length === 0) {
+    return [];
+  }
+  return [
+    h('h2', { class: 'section-title' }, s.steps),
+    h(
+      'ol',
+      { class: 'step-list' },
+      trace.steps.map((st, i) => {
+        const n = i + 1;
+        const status = n < step ? 'done' : n === step ? 'current' : 'future';
+        const item = h(
+          'li',
+          { class: `bpe-step ${status}`, 'aria-current': n === step ? 'step' : undefined },
+          h(
+            'button',
+            { type: 'button', class: 'step-link', tabindex: n === step ? 0 : -1 },
+            h('span', { class: 'step-number' }, String(n)),
+            symbolChip(st.piece, 'merged'),
+            st.tried.length > 0 ? h('span', { class: 'rank' }, format(s.triedCount, st.tried.length)) : null,
+          ),
+        );
+        item.querySelector('button')!.addEventListener('click', () => go(n));
+        return item;
+      }),
+    ),
+  ];
+}
+
+/** The word cut into the pieces found so far; the newest piece highlighted, the rest of the word plain. */
+function wordWithPieces(trace: WordPieceTrace, step: number): HTMLElement {
+  const done = trace.steps.slice(0, step);
+  const consumed = done.at(-1)?.end ?? 0;
+  return h(
+    'div',
+    { class: 'symbol-row' },
+    h(
+      'span',
+      { class: 'symbols', role: 'list' },
+      done.map((st, i) => {
+        const chip = symbolChip(trace.word.slice(st.start, st.end), i === step - 1 ? 'merged' : 'done');
+        chip.setAttribute('role', 'listitem');
+        return chip;
+      }),
+      consumed < trace.word.length ? h('span', { class: 'rest', role: 'listitem' }, trace.word.slice(consumed)) : null,
+    ),
+  );
+}
+
+function triedList(s: Strings, tried: readonly string[]): HTMLElement | null {
+  if (tried.length === 0) {
+    return null;
+  }
+  const shown = tried.slice(0, MAX_TRIED);
+  return h(
+    'div',
+    { class: 'tried' },
+    h('span', { class: 'row-label' }, s.tried),
+    h(
+      'span',
+      { class: 'symbols' },
+      shown.map((t) => symbolChip(t, 'rejected')),
+      tried.length > shown.length ? h('span', { class: 'muted' }, `+${tried.length - shown.length}`) : null,
+    ),
+  );
+}
