@@ -220,10 +220,10 @@ export async function launchChromium({ userDataDir, headless = true } = {}) {
   const args = [...chromiumArgs];
   if (userDataDir) {
     mkdirSync(userDataDir, { recursive: true });
-    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless, args, viewport: { width: 1600, height: 1000 } });
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless, args, viewport: { width: 1920, height: 1080 } });
     return { context, close: () => context.close() };
   }
   const browser = await chromium.launch({ executablePath: chromiumPath, headless, args });
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   return { browser, context, close: () => browser.close() };
 }
