@@ -199,15 +199,18 @@ function renderStep(): void {
       word.trace.tokens.map((t, i) =>
         h(
           'span',
-          {
-            class: `bpe-final-token symbol-chip c${i % 6}`,
-            role: 'listitem',
-            'data-token': t,
-            'data-token-id': word.ids[i],
-            title: word.ids[i] === undefined ? t : `${t} · id ${word.ids[i]}`,
-          },
-          h('span', { class: 'chip-text' }, t),
-          word.ids[i] === undefined ? null : h('span', { class: 'chip-id' }, String(word.ids[i])),
+          { class: 'final-token', role: 'listitem' },
+          h(
+            'span',
+            {
+              class: `bpe-final-token symbol-chip c${i % 6}`,
+              'data-token': t,
+              'data-token-id': word.ids[i],
+              title: word.ids[i] === undefined ? t : `${t} · id ${word.ids[i]}`,
+            },
+            t,
+          ),
+          word.ids[i] === undefined ? null : h('span', { class: 'chip-id' }, `id ${word.ids[i]}`),
         ),
       ),
     ),

@@ -102,9 +102,13 @@ function renderTables(s: Strings, payload: LearnPayload, step: number): void {
           const row = h(
             'tr',
             { class: `learned-merge ${status}`, 'aria-current': n === step ? 'step' : undefined, 'data-pair': `${m.pair[0]} ${m.pair[1]}` },
+            // Spaces between cells keep the row's text readable as text ("1 l + o lo 8").
             h('td', { class: 'num' }, String(n)),
+            ' ',
             h('td', {}, symbolChip(m.pair[0]), ' + ', symbolChip(m.pair[1])),
+            ' ',
             h('td', {}, symbolChip(m.merged, 'merged')),
+            ' ',
             h('td', { class: 'num' }, String(m.frequency)),
           );
           row.addEventListener('click', () => stepper?.go(n));

@@ -62,7 +62,11 @@ function setOptions(change: Partial<Pick<TokensPanelState, 'primary' | 'secondar
 }
 
 function render(): void {
-  if (!strings || !state) {
+  if (!strings) {
+    return;
+  }
+  if (!state) {
+    replaceChildren(app, h('p', { class: 'muted' }, strings.loading));
     return;
   }
   app.setAttribute('aria-busy', String(busy));

@@ -11,6 +11,8 @@ import { displayName, type TokenizerService } from './tokenizerService';
  * thread, and a multi-megabyte file would stall every extension. The status bar says so instead.
  */
 export const MAX_COUNTED_CHARS = 1_000_000;
+/** Documents above this size are recounted only after a longer pause in typing. */
+const LARGE_DOCUMENT_CHARS = 100_000;
 
 interface DocumentCount {
   version: number;
@@ -25,6 +27,7 @@ export class TokenCountStatusBar extends Disposable {
   );
   private readonly debouncer = this.register(new Debouncer(300, () => this.update()));
   private readonly documentCounts = new Map<string, DocumentCount>();
+  private lastSelection: { spec: string; texts: string[]; count: number } | undefined;
   private generation = 0;
 
   constructor(private readonly tokenizers: TokenizerService) {
@@ -34,7 +37,13 @@ export class TokenCountStatusBar extends Disposable {
     const schedule = (): void => this.debouncer.trigger();
     this.register(vscode.window.onDidChangeActiveTextEditor(schedule));
     this.register(vscode.window.onDidChangeTextEditorSelection(schedule));
-    this.register(vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && schedule()));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document) {
+          this.debouncer.trigger(e.document.getText().length > LARGE_DOCUMENT_CHARS ? 1500 : 300);
+        }
+      }),
+    );
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.documentCounts.delete(d.uri.toString())));
     this.register(tokenizers.onDidChangeActive(schedule));
     this.register(
@@ -71,7 +80,7 @@ export class TokenCountStatusBar extends Disposable {
       }
       const count =
         selected.length > 0
-          ? texts.reduce((n, t) => n + tok.encode(t ?? '').tokens.length, 0)
+          ? this.countSelection(spec, texts.map((t) => t ?? ''), (t) => tok.encode(t).tokens.length)
           : this.countDocument(document, spec, () => tok.encode(document.getText()).tokens.length);
       const label = count === 1 ? vscode.l10n.t('1 token') : vscode.l10n.t('{0} tokens', format(count));
       const perToken = count > 0 ? (length / count).toFixed(2) : '—';
@@ -94,6 +103,17 @@ export class TokenCountStatusBar extends Disposable {
     }
     const fresh = { version: document.version, spec, count: count() };
     this.documentCounts.set(key, fresh);
+    return fresh.count;
+  }
+
+  /** Moving the cursor inside a selection does not change it: keep the last count. */
+  private countSelection(spec: string, texts: string[], count: (text: string) => number): number {
+    const last = this.lastSelection;
+    if (last && last.spec === spec && last.texts.length === texts.length && last.texts.every((t, i) => t === texts[i])) {
+      return last.count;
+    }
+    const fresh = { spec, texts, count: texts.reduce((n, t) => n + count(t), 0) };
+    this.lastSelection = fresh;
     return fresh.count;
   }
 

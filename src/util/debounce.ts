@@ -12,14 +12,15 @@ export class Debouncer implements vscode.Disposable {
     private readonly run: () => void | Promise<void>,
   ) {}
 
-  trigger(): void {
+  /** (Re)starts the timer; `delayMs` overrides the default for this wait (e.g. longer for big files). */
+  trigger(delayMs = this.delayMs): void {
     this.cancel();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void Promise.resolve()
         .then(this.run)
         .catch((error: unknown) => console.error('[transformer-explorer] debounced update failed', error));
-    }, this.delayMs);
+    }, delayMs);
   }
 
   cancel(): void {
