@@ -42,7 +42,7 @@ export class BpePanel extends PanelBase<BpeChannel> {
       BpePanel.current = target;
     }
     target.text = text;
-    target.spec = spec ?? target.spec;
+    target.spec = spec ?? ctx.tokenizers.activeSpec; // a new run starts from the setting
     return target.refresh('interactive');
   }
 

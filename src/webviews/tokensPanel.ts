@@ -51,7 +51,12 @@ export class TokensPanel extends PanelBase<TokensChannel> {
       });
       TokensPanel.current = target;
     }
-    target.options = { ...target.options, ...withoutUndefined(options ?? {}) };
+    // A new run starts from the settings (the panel's pickers are for exploring); compare mode stays.
+    target.options = {
+      primary: options?.primary ?? ctx.tokenizers.activeSpec,
+      secondary: options?.secondary ?? ctx.tokenizers.compareSpec,
+      compare: options?.compare ?? target.options.compare,
+    };
     target.text = text;
     return target.refresh('interactive');
   }
@@ -116,10 +121,6 @@ export class TokensPanel extends PanelBase<TokensChannel> {
     }
     return { payload, primary: results[0]?.encoding, error: columns[0]?.error };
   }
-}
-
-function withoutUndefined(o: Partial<TokensOptions>): Partial<TokensOptions> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<TokensOptions>;
 }
 
 function isOptions(v: unknown): v is TokensOptions {
