@@ -157,7 +157,13 @@ export class Workbench {
   async waitForChips(ok, what, { view } = {}) {
     const read = () => this.inFrames(() => {
       const chips = [...document.querySelectorAll('.token-chip')].filter((e) => e.getClientRects().length > 0);
-      return chips.length ? chips.map((e) => ({ id: e.getAttribute('data-token-id'), token: e.getAttribute('data-token'), text: e.textContent ?? '' })) : undefined;
+      return chips.length ? chips.map((e) => ({
+        id: e.getAttribute('data-token-id'),
+        token: e.getAttribute('data-token'),
+        // The chip's own text, without the id badge some views add.
+        text: ((e.querySelector('.chip-text') ?? e).textContent ?? '').replace(/\u200b/g, ''),
+        tokenizer: e.closest('[data-tokenizer]')?.getAttribute('data-tokenizer') ?? undefined,
+      })) : undefined;
     }, undefined, { view });
     const frames = await this.poll(read, (list) => list.some((f) => ok(f.value)), what);
     return frames.filter((f) => ok(f.value)).at(-1).value;
@@ -166,7 +172,7 @@ export class Workbench {
   async waitForBpe(ok, what) {
     const read = () => this.inFrames(() => {
       const steps = document.querySelectorAll('.bpe-step').length;
-      const finals = [...document.querySelectorAll('.bpe-final-token')].map((e) => e.textContent ?? '');
+      const finals = [...document.querySelectorAll('.bpe-final-token')].map((e) => ({ token: e.getAttribute('data-token'), text: e.textContent ?? '' }));
       return steps || finals.length ? { steps, finals } : undefined;
     });
     const frames = await this.poll(read, (list) => list.some((f) => ok(f.value)), what);
