@@ -1,0 +1,109 @@
+/**
+ * tokenizer.json → TextTokenizer: validates the file, lets tokenizers.js build the model, and
+ * assembles the offset-exact pipeline around it. Every problem is a one-line TokenizerError.
+ */
+import { AddedVocabulary, type AddedTokenConfig } from './addedTokens';
+import { createHfTokenizer, type HfTokenizer } from './hfTokenizers';
+import { createWordModel, SUPPORTED_MODELS, type ModelConfig } from './models';
+import { createNormalizer, type NormalizerConfig } from './normalizers';
+import { createPostProcessor } from './postProcessors';
+import { createPreTokenizer } from './preTokenizers';
+import { PipelineTokenizer, type TextTokenizer } from './textTokenizer';
+import { TokenizerError } from './errors';
+import type { TokenizerInfo, TokenizerModelKind } from './types';
+
+export interface TokenizerMeta {
+  /** The id as the user named it (`gpt2` or a path). */
+  id: string;
+  /** `bundled` or the absolute file path. */
+  source: string;
+  /** Human label; `name (model kind)` when absent. */
+  label?: string;
+  /** Short name for the derived label (the model folder's name). */
+  name?: string;
+  /** Where the JSON came from, for error messages. */
+  where: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** tokenizer.json's `model.type`, or what Rust/tokenizers.js infer when it is missing. */
+function modelType(model: Json): string {
+  if (typeof model.type === 'string') return model.type;
+  if (Array.isArray(model.vocab)) return 'Unigram';
+  if ('merges' in model) return 'BPE';
+  if ('continuing_subword_prefix' in model || 'max_input_chars_per_word' in model) return 'WordPiece';
+  return 'WordLevel';
+}
+
+function usesByteLevel(config: unknown): boolean {
+  if (!isObject(config)) return false;
+  if (config.type === 'ByteLevel') return true;
+  const children = config.pretokenizers ?? config.decoders ?? config.processors;
+  return Array.isArray(children) && children.some(usesByteLevel);
+}
+
+export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenizer {
+  if (!isObject(json) || !isObject(json.model)) {
+    throw new TokenizerError(`${meta.where} is not a tokenizer.json (no "model" object)`);
+  }
+  const model = json.model;
+  const type = modelType(model);
+  if (!(SUPPORTED_MODELS as readonly string[]).includes(type)) {
+    throw new TokenizerError(`${meta.where}: unsupported model type ${JSON.stringify(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
+  }
+  if (!isObject(model.vocab)) throw new TokenizerError(`${meta.where}: the ${type} model has no "vocab" object`);
+  if (type === 'BPE' && !Array.isArray(model.merges)) throw new TokenizerError(`${meta.where}: the BPE model has no "merges" list`);
+  const addedTokens = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as AddedTokenConfig[];
+  for (const t of addedTokens) {
+    if (!isObject(t) || typeof t.content !== 'string' || typeof t.id !== 'number') {
+      throw new TokenizerError(`${meta.where}: invalid added token ${JSON.stringify(t)}`);
+    }
+  }
+  const withPrefix = { continuing_subword_prefix: '##', max_input_chars_per_word: 100, unk_token: '[UNK]', ...model };
+  const sanitized = {
+    ...json,
+    added_tokens: addedTokens,
+    normalizer: json.normalizer ?? null,
+    pre_tokenizer: json.pre_tokenizer ?? null,
+    post_processor: json.post_processor ?? null,
+    decoder: json.decoder ?? null,
+    model: { ...(type === 'WordPiece' ? withPrefix : model), type: type === 'WordLevel' ? undefined : type },
+  };
+  try {
+    const normalizer = createNormalizer(json.normalizer as NormalizerConfig | null);
+    const preTokenizer = createPreTokenizer(json.pre_tokenizer as NormalizerConfig | null);
+    const postProcessor = createPostProcessor(json.post_processor as NormalizerConfig | null);
+    let hf: HfTokenizer;
+    try {
+      hf = createHfTokenizer(sanitized);
+    } catch (e) {
+      throw new TokenizerError(`cannot load the tokenizer: ${(e as Error).message}`);
+    }
+    const wordModel = createWordModel(type, hf, model as ModelConfig);
+    const byteLevel = usesByteLevel(json.pre_tokenizer) || usesByteLevel(json.decoder);
+    const info: TokenizerInfo = {
+      id: meta.id,
+      label: meta.label ?? `${meta.name ?? meta.id} (${byteLevel ? 'byte-level BPE' : type})`,
+      kind: type as TokenizerModelKind,
+      byteLevel,
+      vocabSize: hf.model?.tokens_to_ids.size ?? 0,
+      source: meta.source,
+    };
+    return new PipelineTokenizer({
+      info,
+      added: new AddedVocabulary(addedTokens, normalizer),
+      preTokenizer,
+      model: wordModel,
+      postProcessor,
+      idToToken: (id) => hf.id_to_token(id),
+    });
+  } catch (e) {
+    if (e instanceof TokenizerError) throw new TokenizerError(`${meta.where}: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * tokenizer.json pre-tokenizers: they cut a normalized string into words (pre-tokens), each
+ * keeping its alignments to the original text. Semantics follow Rust tokenizers' `split` with
+ * its five delimiter behaviours; empty pieces are dropped, as there.
+ */
+import { NormalizedString, nextCodePointIndex } from './normalizedString';
+import { gpt2Regex, toByteLevel } from './byteLevel';
+import { isBertPunctuation, isNumeric, isWhitespace, WORD_CLASS } from './unicodeClasses';
+import { prepend, replaceMatches, type NormalizerConfig } from './normalizers';
+import { compilePattern, type PatternConfig } from './patterns';
+import { TokenizerError, unsupported } from './errors';
+
+export type PreTokenizer = (pieces: NormalizedString[]) => NormalizedString[];
+export type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
+type PreTokenizerConfig = NormalizerConfig;
+
+export const SUPPORTED_PRE_TOKENIZERS = [
+  'ByteLevel', 'BertPreTokenizer', 'Whitespace', 'WhitespaceSplit', 'Punctuation', 'Digits', 'Metaspace', 'Split',
+  'CharDelimiterSplit', 'Sequence',
+] as const;
+
+const BEHAVIORS: readonly SplitBehavior[] = ['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'];
+
+/** Matches of a pattern as parallel arrays: [start, end) and whether it is a match or a gap. */
+interface Events {
+  starts: number[];
+  ends: number[];
+  isMatch: boolean[];
+}
+
+function pushEvent(ev: Events, start: number, end: number, isMatch: boolean): void {
+  ev.starts.push(start);
+  ev.ends.push(end);
+  ev.isMatch.push(isMatch);
+}
+
+/** Rust `Pattern::find_matches` for a regex: matches and the gaps between them. */
+function regexEvents(text: string, regex: RegExp): Events {
+  const ev: Events = { starts: [], ends: [], isMatch: [] };
+  if (text.length === 0) return ev;
+  let prev = 0;
+  regex.lastIndex = 0;
+  for (let m = regex.exec(text); m; m = regex.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (prev !== start) pushEvent(ev, prev, start, false);
+    pushEvent(ev, start, end, true);
+    prev = end;
+    if (end === start) regex.lastIndex = nextCodePointIndex(text, end);
+  }
+  if (prev !== text.length) pushEvent(ev, prev, text.length, false);
+  return ev;
+}
+
+/** Rust `Pattern::find_matches` for a character predicate: each matching char is one match. */
+function charEvents(text: string, pred: (cp: number) => boolean): Events {
+  const ev: Events = { starts: [], ends: [], isMatch: [] };
+  let last = 0;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i) as number;
+    const next = i + (cp > 0xffff ? 2 : 1);
+    if (pred(cp)) {
+      if (last < i) pushEvent(ev, last, i, false);
+      pushEvent(ev, i, next, true);
+      last = next;
+    }
+    i = next;
+  }
+  if (text.length > last) pushEvent(ev, last, text.length, false);
+  return ev;
+}
+
+/** Applies a delimiter behaviour to the events and pushes the kept, non-empty slices. */
+function splitBy(ns: NormalizedString, ev: Events, behavior: SplitBehavior, invert: boolean, out: NormalizedString[]): void {
+  const n = ev.starts.length;
+  const s: number[] = [];
+  const e: number[] = [];
+  const removed: boolean[] = [];
+  const match = (i: number): boolean => ev.isMatch[i] !== invert;
+  if (behavior === 'MergedWithNext') {
+    let previous = false;
+    for (let i = n - 1; i >= 0; i--) {
+      if (match(i) && !previous && s.length > 0) s[s.length - 1] = ev.starts[i];
+      else {
+        s.push(ev.starts[i]);
+        e.push(ev.ends[i]);
+        removed.push(false);
+      }
+      previous = match(i);
+    }
+    s.reverse();
+    e.reverse();
+  } else {
+    let previous = false;
+    for (let i = 0; i < n; i++) {
+      const m = match(i);
+      const extend =
+        s.length > 0 && ((behavior === 'Contiguous' && m === previous) || (behavior === 'MergedWithPrevious' && m && !previous));
+      if (extend) e[e.length - 1] = ev.ends[i];
+      else {
+        s.push(ev.starts[i]);
+        e.push(ev.ends[i]);
+        removed.push(behavior === 'Removed' && m);
+      }
+      previous = m;
+    }
+  }
+  for (let i = 0; i < s.length; i++) if (!removed[i] && e[i] > s[i]) out.push(ns.slice(s[i], e[i]));
+}
+
+function eachPiece(fn: (ns: NormalizedString, out: NormalizedString[]) => void): PreTokenizer {
+  return (pieces) => {
+    const out: NormalizedString[] = [];
+    for (const p of pieces) fn(p, out);
+    return out;
+  };
+}
+
+function behaviorOf(config: PreTokenizerConfig, fallback: SplitBehavior): SplitBehavior {
+  const b = (config.behavior ?? fallback) as SplitBehavior;
+  if (!BEHAVIORS.includes(b)) throw new TokenizerError(`unsupported split behavior ${JSON.stringify(b)} (supported: ${BEHAVIORS.join(', ')})`);
+  return b;
+}
+
+function byteLevel(config: PreTokenizerConfig): PreTokenizer {
+  const addPrefixSpace = config.add_prefix_space === true;
+  const useRegex = config.use_regex !== false;
+  const regex = gpt2Regex();
+  return eachPiece((piece, out) => {
+    const ns = addPrefixSpace && !piece.text.startsWith(' ') ? prepend(piece, ' ') : piece;
+    if (!useRegex) {
+      if (ns.length > 0) out.push(toByteLevel(ns));
+      return;
+    }
+    const words: NormalizedString[] = [];
+    splitBy(ns, regexEvents(ns.text, regex), 'Isolated', false, words);
+    for (const w of words) out.push(toByteLevel(w));
+  });
+}
+
+/** BERT: split on whitespace (removed), then every punctuation character alone. */
+const bertPreTokenizer: PreTokenizer = eachPiece((ns, out) => {
+  const text = ns.text;
+  let wordStart = -1;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i) as number;
+    const next = i + (cp > 0xffff ? 2 : 1);
+    if (isWhitespace(cp)) {
+      if (wordStart >= 0) out.push(ns.slice(wordStart, i));
+      wordStart = -1;
+    } else if (isBertPunctuation(cp)) {
+      if (wordStart >= 0) out.push(ns.slice(wordStart, i));
+      out.push(ns.slice(i, next));
+      wordStart = -1;
+    } else if (wordStart < 0) wordStart = i;
+    i = next;
+  }
+  if (wordStart >= 0) out.push(ns.slice(wordStart, text.length));
+});
+
+function metaspace(config: PreTokenizerConfig): PreTokenizer {
+  const replacement = String(config.replacement ?? '\u2581');
+  const legacy = config.add_prefix_space;
+  const scheme = String(config.prepend_scheme ?? (legacy === false ? 'never' : 'always'));
+  const split = config.split !== false;
+  const space = / /g;
+  const onReplacement = (cp: number): boolean => String.fromCodePoint(cp) === replacement;
+  return eachPiece((piece, out) => {
+    let ns = replaceMatches(piece, space, replacement);
+    const wantsPrefix = scheme === 'always' || (scheme === 'first' && ns.shift === 0);
+    if (wantsPrefix && !ns.text.startsWith(replacement)) ns = prepend(ns, replacement);
+    if (split) splitBy(ns, charEvents(ns.text, onReplacement), 'MergedWithNext', false, out);
+    else if (ns.length > 0) out.push(ns);
+  });
+}
+
+export function createPreTokenizer(config: PreTokenizerConfig | null | undefined): PreTokenizer | null {
+  if (!config) return null;
+  switch (config.type) {
+    case 'ByteLevel':
+      return byteLevel(config);
+    case 'BertPreTokenizer':
+      return bertPreTokenizer;
+    case 'Whitespace': {
+      const regex = new RegExp(`${WORD_CLASS}+|[^${WORD_CLASS}\\p{White_Space}]+`, 'gv');
+      return eachPiece((ns, out) => splitBy(ns, regexEvents(ns.text, regex), 'Removed', true, out));
+    }
+    case 'WhitespaceSplit':
+      return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, isWhitespace), 'Removed', false, out));
+    case 'Punctuation': {
+      const behavior = behaviorOf(config, 'Isolated');
+      return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, isBertPunctuation), behavior, false, out));
+    }
+    case 'Digits': {
+      const behavior: SplitBehavior = config.individual_digits === true ? 'Isolated' : 'Contiguous';
+      return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, isNumeric), behavior, false, out));
+    }
+    case 'CharDelimiterSplit': {
+      const delimiter = String(config.delimiter ?? '');
+      return eachPiece((ns, out) =>
+        splitBy(ns, charEvents(ns.text, (cp) => String.fromCodePoint(cp) === delimiter), 'Removed', false, out),
+      );
+    }
+    case 'Metaspace':
+      return metaspace(config);
+    case 'Split': {
+      const regex = compilePattern(config.pattern as PatternConfig);
+      const behavior = behaviorOf(config, 'Isolated');
+      const invert = config.invert === true;
+      return eachPiece((ns, out) => splitBy(ns, regexEvents(ns.text, regex), behavior, invert, out));
+    }
+    case 'Sequence': {
+      const steps = ((config.pretokenizers as PreTokenizerConfig[] | undefined) ?? []).map(createPreTokenizer);
+      return (pieces) => steps.reduce((acc, step) => (step ? step(acc) : acc), pieces);
+    }
+    default:
+      throw unsupported('pre-tokenizer', config.type, SUPPORTED_PRE_TOKENIZERS);
+  }
+}

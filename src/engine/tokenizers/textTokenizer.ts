@@ -1,0 +1,88 @@
+/**
+ * A loaded tokenizer: Rust tokenizers' pipeline replayed step by step so that every token knows
+ * where it came from in the original text —
+ *   added tokens cut out → normalizer → pre-tokenizer → model (tokenizers.js) → post-processor.
+ */
+import type { AddedVocabulary } from './addedTokens';
+import type { WordModel, TokenSink } from './models';
+import type { PostProcessor } from './postProcessors';
+import type { PreTokenizer } from './preTokenizers';
+import type { NormalizedString } from './normalizedString';
+import type { EncodeOptions, Encoding, MergeTrace, TokenizerInfo, TokenSpan } from './types';
+import { displayToken } from './display';
+
+export interface TextTokenizer {
+  readonly info: TokenizerInfo;
+  encode(text: string, options?: EncodeOptions): Encoding;
+  /** Pre-tokenize `text` and replay the model on each word (BPE merges or WordPiece steps). */
+  trace(text: string): Array<{ start: number; end: number; trace: MergeTrace }>;
+  /** Token string made readable: byte-level symbols decoded, spaces as '·' or '␣', newline '↵', tab '→'. */
+  display(token: string): string;
+  idToToken(id: number): string | undefined;
+}
+
+export interface PipelineParts {
+  info: TokenizerInfo;
+  added: AddedVocabulary;
+  preTokenizer: PreTokenizer | null;
+  model: WordModel;
+  postProcessor: PostProcessor;
+  idToToken: (id: number) => string | undefined;
+}
+
+/** Lone surrogates become U+FFFD (one unit each), as when a JS string reaches Rust. */
+function wellFormed(text: string): string {
+  return /[\ud800-\udfff]/.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
+}
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export class PipelineTokenizer implements TextTokenizer {
+  readonly info: TokenizerInfo;
+
+  constructor(private readonly parts: PipelineParts) {
+    this.info = parts.info;
+  }
+
+  encode(text: string, options: EncodeOptions = {}): Encoding {
+    const tokens: TokenSpan[] = [];
+    const sink: TokenSink = {
+      push: (id, token, start, end) => {
+        tokens.push({ id, token, start, end, special: false });
+      },
+    };
+    for (const segment of this.parts.added.split(wellFormed(text))) {
+      if (segment.added) {
+        const [start, end] = segment.ns.originalRange(0, segment.ns.length);
+        tokens.push({ id: segment.added.id, token: segment.ns.text, start, end, special: segment.added.special === true });
+        continue;
+      }
+      for (const word of this.words(segment.ns)) this.parts.model.tokenize(word, sink);
+    }
+    return { tokenizer: this.info.id, tokens: this.parts.postProcessor(tokens, options.special === true) };
+  }
+
+  trace(text: string): Array<{ start: number; end: number; trace: MergeTrace }> {
+    const out: Array<{ start: number; end: number; trace: MergeTrace }> = [];
+    for (const segment of this.parts.added.split(wellFormed(text))) {
+      if (segment.added) continue;
+      for (const word of this.words(segment.ns)) {
+        if (word.length === 0) continue;
+        const [start, end] = word.originalRange(0, word.length);
+        out.push({ start, end, trace: this.parts.model.trace(word.text) });
+      }
+    }
+    return out;
+  }
+
+  display(token: string): string {
+    return displayToken(token, this.info.byteLevel);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.parts.idToToken(id);
+  }
+
+  private words(ns: NormalizedString): NormalizedString[] {
+    return this.parts.preTokenizer ? this.parts.preTokenizer([ns]) : [ns];
+  }
+}
