@@ -50,7 +50,7 @@ export const DEFAULT_CONFIG: ExtensionConfig = {
   hover: { enabled: true },
   statusBar: { enabled: true },
   tokenBoundaries: { enabled: false },
-  learnBpe: { merges: 10 },
+  learnBpe: { merges: 20 },
 };
 
 export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
