@@ -1,0 +1,121 @@
+/**
+ * `trex`, the command-line face of the engine (bundled to dist/cli.js, started by bin/trex.js).
+ * User mistakes get one line on stderr and a non-zero exit: 1 for a bad tokenizer or input,
+ * 2 for a bad command line. Only an internal bug prints a stack trace (with TREX_DEBUG=1).
+ */
+import { readFileSync } from 'node:fs';
+import { loadTokenizer, TokenizerError } from '../engine/tokenizers/load';
+import { learnBpe, DEFAULT_MERGES } from '../engine/tokenizers/learnBpe';
+import { parseArgs, UsageError } from './args';
+import { formatEncoding, formatLearned, formatTrace } from './format';
+import type { BpeStep, WordPieceStep } from '../engine/tokenizers/types';
+
+const HELP = `trex — see how transformers cut text into tokens
+
+Usage:
+  trex tokenize [--tokenizer NAME|PATH] [--special] [--json] [TEXT]
+      Tokenize TEXT (or stdin). JSON: {"tokenizer","ids","tokens","offsets":[[start,end],…]},
+      offsets are UTF-16 indices into the input; --special adds [CLS]/[SEP]-style tokens.
+  trex bpe [--tokenizer NAME|PATH] [--json] WORD
+      Replay the model on WORD: BPE merges {"steps":[{"pair":[a,b],"rank":r,"symbols":[…]}],"tokens":[…]},
+      or WordPiece's greedy steps {"steps":[{"piece","start","end","tried":[…]}],"tokens":[…]}.
+  trex learn-bpe [--merges N] [--json] [TEXT]
+      Train a small BPE on TEXT (or stdin) and print each merge with its pair frequency.
+  trex --help
+
+Tokenizers: gpt2 (default), bert-base-uncased, a tokenizer.json file, or a model folder holding one.
+`;
+
+function readText(positional: string[], what: string): string {
+  if (positional.length > 0) return positional.join(' ');
+  if (process.stdin.isTTY) throw new UsageError(`no ${what}: give it as an argument or on stdin`);
+  return readFileSync(0, 'utf8');
+}
+
+async function tokenize(argv: string[]): Promise<string> {
+  const args = parseArgs(argv, ['--tokenizer'], ['--special', '--json']);
+  const spec = args.options.get('--tokenizer') ?? 'gpt2';
+  const tok = await loadTokenizer(spec);
+  const text = readText(args.positional, 'text');
+  const encoding = tok.encode(text, { special: args.flags.has('--special') });
+  if (!args.flags.has('--json')) return formatEncoding(tok, text, encoding);
+  return JSON.stringify({
+    tokenizer: encoding.tokenizer,
+    ids: encoding.tokens.map((t) => t.id),
+    tokens: encoding.tokens.map((t) => t.token),
+    offsets: encoding.tokens.map((t) => [t.start, t.end]),
+  });
+}
+
+async function bpe(argv: string[]): Promise<string> {
+  const args = parseArgs(argv, ['--tokenizer'], ['--json']);
+  const tok = await loadTokenizer(args.options.get('--tokenizer') ?? 'gpt2');
+  if (args.positional.length === 0) throw new UsageError('bpe needs a WORD');
+  const words = tok.trace(args.positional.join(' '));
+  if (!args.flags.has('--json')) return formatTrace(tok, words);
+  // One word: its steps and tokens. Several: the steps of each word in turn, every step's
+  // symbols being those of its own word, and all the tokens; `words` has the detail per word.
+  return JSON.stringify({
+    tokenizer: tok.info.id,
+    kind: tok.info.kind === 'BPE' ? 'bpe' : 'wordpiece',
+    steps: words.flatMap((w): Array<BpeStep | WordPieceStep> => w.trace.steps),
+    tokens: words.flatMap((w) => w.trace.tokens),
+    words: words.map((w) => ({ start: w.start, end: w.end, ...w.trace })),
+  });
+}
+
+function learn(argv: string[]): string {
+  const args = parseArgs(argv, ['--merges'], ['--json']);
+  const raw = args.options.get('--merges');
+  const merges = raw === undefined ? DEFAULT_MERGES : Number(raw);
+  if (!Number.isInteger(merges) || merges < 0) throw new UsageError(`--merges must be a whole number ≥ 0, got "${raw}"`);
+  const result = learnBpe(readText(args.positional, 'text'), { merges });
+  return args.flags.has('--json') ? JSON.stringify(result) : formatLearned(result);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  let output: string;
+  switch (command) {
+    case 'tokenize':
+      output = await tokenize(rest);
+      break;
+    case 'bpe':
+      output = await bpe(rest);
+      break;
+    case 'learn-bpe':
+      output = learn(rest);
+      break;
+    default:
+      throw new UsageError(`unknown command "${command}" (tokenize, bpe, learn-bpe)`);
+  }
+  process.stdout.write(`${output}\n`);
+  return 0;
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`trex: ${e.message} (see trex --help)\n`);
+      process.exitCode = 2;
+    } else if (e instanceof TokenizerError) {
+      process.stderr.write(`trex: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      const err = e as Error;
+      process.stderr.write(`trex: internal error: ${err.message ?? String(e)}${process.env.TREX_DEBUG ? `\n${err.stack}` : ' (TREX_DEBUG=1 shows the stack)'}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
