@@ -69,7 +69,7 @@ export function renderChipList(o: ChipListOptions): HTMLElement {
 }
 
 function chipElement(chip: ChipView, colour: number, o: ChipListOptions, first: boolean): HTMLElement {
-  const label = format(o.strings.chipLabel, chip.display, chip.id, chip.start, chip.end);
+  const label = format(o.strings.chipLabel, chip.display, String(chip.id), chip.start, chip.end);
   const el = h(
     'span',
     {

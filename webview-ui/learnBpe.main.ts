@@ -60,6 +60,9 @@ function renderAll(): void {
     renderOptions(s, state.merges),
     h('p', { class: 'stats' }, format(s.vocabulary, payload.totalOccurrences, payload.totalWords, payload.text.length)),
     merges.length === 0 ? h('p', { class: 'note' }, s.noMerges) : stepper.element,
+    merges.length > 0 && merges.length < payload.requested
+      ? h('p', { class: 'muted small' }, format(s.stoppedEarly, merges.length, payload.requested))
+      : null,
     h('div', { class: 'learn-grid' }, mergesTable, wordsTable),
     payload.totalWords > payload.result.words.length
       ? h('p', { class: 'note' }, format(s.truncated, payload.result.words.length, payload.totalWords))
@@ -105,7 +108,7 @@ function renderTables(s: Strings, payload: LearnPayload, step: number): void {
             // Spaces between cells keep the row's text readable as text ("1 l + o lo 8").
             h('td', { class: 'num' }, String(n)),
             ' ',
-            h('td', {}, symbolChip(m.pair[0]), ' + ', symbolChip(m.pair[1])),
+            h('td', { class: 'pair-cell' }, symbolChip(m.pair[0]), ' + ', symbolChip(m.pair[1])),
             ' ',
             h('td', {}, symbolChip(m.merged, 'merged')),
             ' ',

@@ -37,16 +37,16 @@ export class Stepper {
     this.value = o.value;
     this.max = o.max;
     const s = o.strings;
-    const button = (text: string, label: string, action: () => void): HTMLButtonElement => {
-      const b = h('button', { type: 'button', class: 'step-button', title: label, 'aria-label': label }, text);
+    const button = (icon: IconName, label: string, action: () => void): HTMLButtonElement => {
+      const b = h('button', { type: 'button', class: 'step-button', title: label, 'aria-label': label }, svgIcon(icon));
       b.addEventListener('click', action);
       return b;
     };
-    const first = button('⏮', s.first, () => this.go(0));
-    const previous = button('◀', s.previous, () => this.go(this.value - 1));
-    this.playButton = button('▶', s.play, () => this.toggle());
-    const next = button('▶▶', s.next, () => this.go(this.value + 1));
-    const last = button('⏭', s.last, () => this.go(this.max));
+    const first = button('first', s.first, () => this.go(0));
+    const previous = button('previous', s.previous, () => this.go(this.value - 1));
+    this.playButton = button('play', s.play, () => this.toggle());
+    const next = button('next', s.next, () => this.go(this.value + 1));
+    const last = button('last', s.last, () => this.go(this.max));
     this.buttons = [first, previous, this.playButton, next, last];
     this.slider = h('input', { type: 'range', class: 'step-slider', min: 0, step: 1, 'aria-label': s.slider });
     this.slider.addEventListener('input', () => this.go(Number(this.slider.value)));
@@ -106,7 +106,7 @@ export class Stepper {
     this.slider.disabled = this.max === 0;
     this.slider.setAttribute('aria-valuetext', this.o.describe(this.value, this.max));
     this.label.textContent = this.o.describe(this.value, this.max);
-    this.playButton.textContent = playing ? '⏸' : '▶';
+    this.playButton.replaceChildren(svgIcon(playing ? 'pause' : 'play'));
     this.playButton.title = playing ? this.o.strings.pause : this.o.strings.play;
     this.playButton.setAttribute('aria-label', this.playButton.title);
     this.playButton.setAttribute('aria-pressed', String(playing));
@@ -166,6 +166,33 @@ export function bindStepperKeys(getStepper: () => Stepper | undefined, onVertica
     }
     event.preventDefault();
   });
+}
+
+type IconName = 'first' | 'previous' | 'play' | 'pause' | 'next' | 'last';
+
+/** 16×16 media-control glyphs drawn in the button's text colour (fonts often lack ⏮ ⏭ ⏸). */
+const ICON_PATHS: Record<IconName, string> = {
+  first: 'M3 3h2v10H3zM13 3v10L6 8z',
+  previous: 'M12 3v10L5 8z',
+  play: 'M5 3v10l8-5z',
+  pause: 'M4 3h3v10H4zM9 3h3v10H9z',
+  next: 'M4 3v10l7-5z',
+  last: 'M11 3h2v10h-2zM3 3v10l7-5z',
+};
+
+function svgIcon(name: IconName): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('width', '14');
+  svg.setAttribute('height', '14');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'icon');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', ICON_PATHS[name]);
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
 }
 
 function clamp(v: number, max: number): number {

@@ -174,13 +174,12 @@ function describeComparison(s: LocalizedStrings<TokensStringKey>, payload: Token
   if (a.total === b.total) {
     return format(s.same, a.total);
   }
-  return a.total > b.total
-    ? format(s.difference, nameA, a.total - b.total, nameB)
-    : format(s.difference, nameB, b.total - a.total, nameA);
+  const [more, fewer, by] = a.total > b.total ? [nameA, nameB, a.total - b.total] : [nameB, nameA, b.total - a.total];
+  return by === 1 ? format(s.differenceOne, more, fewer) : format(s.difference, more, by, fewer);
 }
 
 function describeChip(s: LocalizedStrings<TokensStringKey>, text: string, chip: ChipView): string {
-  return format(s.focused, chip.display, chip.id, chip.start, chip.end, text.slice(chip.start, chip.end));
+  return format(s.focused, chip.display, String(chip.id), chip.start, chip.end, text.slice(chip.start, chip.end));
 }
 
 if (state?.payload) {

@@ -55,7 +55,7 @@ function render(): void {
       strings: s,
       label: `${payload.source} — ${name}`,
       onFocusChip: (chip) =>
-        (detail.textContent = format(s.focused, chip.display, chip.id, chip.start, chip.end, payload.text.slice(chip.start, chip.end))),
+        (detail.textContent = format(s.focused, chip.display, String(chip.id), chip.start, chip.end, payload.text.slice(chip.start, chip.end))),
       onActivate: (chip) => client.notify('token/didActivate', { start: chip.start, end: chip.end }),
     });
   }

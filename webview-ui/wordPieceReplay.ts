@@ -22,12 +22,12 @@ export function renderWordPieceStep(s: Strings, trace: WordPieceTrace, step: num
   return [
     header,
     wordWithPieces(trace, step),
-    triedList(s, current.tried),
     h(
       'p',
-      { class: 'merge-line' },
+      { class: 'merge-line wordpiece' },
       unknown ? format(s.unknown, found) : format(s.piece, found, current.start, current.end),
     ),
+    triedList(s, current.tried),
   ];
 }
 
@@ -36,7 +36,7 @@ export function renderWordPieceSteps(s: Strings, trace: WordPieceTrace, step: nu
     return [];
   }
   return [
-    h('h2', { class: 'section-title' }, s.steps),
+    h('h2', { class: 'section-title' }, s.wordpieceSteps),
     h(
       'ol',
       { class: 'step-list' },
@@ -89,7 +89,7 @@ function triedList(s: Strings, tried: readonly string[]): HTMLElement | null {
   return h(
     'div',
     { class: 'tried' },
-    h('span', { class: 'row-label' }, s.tried),
+    h('span', { class: 'tried-label' }, s.tried),
     h(
       'span',
       { class: 'symbols' },

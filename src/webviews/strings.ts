@@ -26,6 +26,7 @@ export function tokensStrings(): LocalizedStrings<TokensStringKey> {
     chipLabel: vscode.l10n.t('Token {0}, id {1}, characters {2} to {3}', slot(0), slot(1), slot(2), slot(3)),
     special: vscode.l10n.t('special token'),
     difference: vscode.l10n.t('{0} needs {1} more tokens than {2} for this text.', slot(0), slot(1), slot(2)),
+    differenceOne: vscode.l10n.t('{0} needs 1 more token than {1} for this text.', slot(0), slot(1)),
     same: vscode.l10n.t('Both tokenizers need {0} tokens for this text.', slot(0)),
     tokensOf: vscode.l10n.t('Tokens of {0}', slot(0)),
     showIds: vscode.l10n.t('Show ids'),
@@ -55,6 +56,7 @@ export function bpeStrings(): LocalizedStrings<BpeStringKey> {
     rank: vscode.l10n.t('rank {0} in the merge table', slot(0)),
     initial: vscode.l10n.t('Initial symbols'),
     steps: vscode.l10n.t('Merge sequence'),
+    wordpieceSteps: vscode.l10n.t('Longest-match steps'),
     finalTokens: vscode.l10n.t('Final tokens'),
     noMerge: vscode.l10n.t('No merge applies: every symbol is already a token.'),
     wordpieceIntro: vscode.l10n.t(
@@ -99,6 +101,7 @@ export function learnStrings(): LocalizedStrings<LearnStringKey> {
     pause: vscode.l10n.t('Pause'),
     slider: vscode.l10n.t('Number of merges applied'),
     noMerges: vscode.l10n.t('No pair occurs twice: nothing to merge.'),
+    stoppedEarly: vscode.l10n.t('Stopped after {0} of the {1} merges asked for: no pair occurs twice any more.', slot(0), slot(1)),
     intro: vscode.l10n.t(
       'Byte-Pair Encoding learns its vocabulary from the text: start from characters, count every adjacent pair in every word (weighted by the word’s frequency), merge the most frequent pair, repeat.',
     ),
