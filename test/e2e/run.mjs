@@ -126,6 +126,9 @@ async function run() {
     sameSequence(finals.map((t) => t.token), bpe.tokens, 'final tokens of the replay (data-token)');
     if (steps !== bpe.steps.length) throw new Error(`${steps} .bpe-step elements; the engine made ${bpe.steps.length} merges`);
     say(`  ${steps} merges → ${finals.map((t) => t.text).join(' ')}`);
+    // Jump to the last merge, as a student clicking the last step of the sequence.
+    await wb.clickLastInFrames('.bpe-step button');
+    await wb.waitForBpe((r) => r.current === steps, `step ${steps} of ${steps} to be the current one`);
     await wb.screenshot('02-bpe-replay');
   });
 

@@ -49,6 +49,8 @@ export class Workbench {
   }
 
   async openFromExplorer(name) {
+    // Another view (e.g. our side panel) may hold the side bar: bring the explorer back.
+    if (!(await this.page.locator('.explorer-folders-view').isVisible())) await this.runCommand('View: Show Explorer');
     const row = await this.explorerRow(name);
     await row.click();
     const tab = this.page.locator('.tabs-container .tab.active .label-name', { hasText: name });
@@ -172,11 +174,19 @@ export class Workbench {
   async waitForBpe(ok, what) {
     const read = () => this.inFrames(() => {
       const steps = document.querySelectorAll('.bpe-step').length;
+      const current = [...document.querySelectorAll('.bpe-step')].findIndex((e) => e.classList.contains('current')) + 1;
       const finals = [...document.querySelectorAll('.bpe-final-token')].map((e) => ({ token: e.getAttribute('data-token'), text: e.textContent ?? '' }));
-      return steps || finals.length ? { steps, finals } : undefined;
+      return steps || finals.length ? { steps, current, finals } : undefined;
     });
     const frames = await this.poll(read, (list) => list.some((f) => ok(f.value)), what);
     return frames.filter((f) => ok(f.value)).at(-1).value;
+  }
+
+  /** Clicks the last element matching `selector` in the webview frame that has one. */
+  async clickLastInFrames(selector) {
+    const found = await this.inFrames((sel) => document.querySelectorAll(sel).length || undefined, selector);
+    if (!found.length) throw new Error(`no webview shows ${selector}`);
+    await found.at(-1).frame.locator(selector).last().click();
   }
 
   async waitForRows(selector, ok, what) {
