@@ -9,9 +9,24 @@
 import type { BpeStep, MergeTrace } from './types';
 
 export interface BpeTables {
-  /** Rank of a pair, keyed as tokenizers.js keys it: `JSON.stringify([a, b])`. */
+  /** Rank of a pair, keyed by pairKey(a, b). */
   ranks: Map<string, number>;
   endOfWordSuffix: string;
+}
+
+/** An unambiguous key for a pair of symbols (symbols may contain any character). */
+export function pairKey(a: string, b: string): string {
+  return `${a.length}:${a}${b}`;
+}
+
+/** The rank table of a merge list (rank = position, 0 = first merge learned). */
+export function rankTable(merges: ReadonlyArray<readonly [string, string]>): Map<string, number> {
+  const ranks = new Map<string, number>();
+  merges.forEach(([a, b], rank) => {
+    const key = pairKey(a, b);
+    if (!ranks.has(key)) ranks.set(key, rank);
+  });
+  return ranks;
 }
 
 export function bpeInitialSymbols(word: string, endOfWordSuffix: string): string[] {
@@ -32,7 +47,7 @@ export function traceBpe(word: string, tables: BpeTables, finalize: (symbols: st
     let best = -1;
     let bestRank = Infinity;
     for (let i = 0; i + 1 < symbols.length; i++) {
-      const rank = tables.ranks.get(JSON.stringify([symbols[i], symbols[i + 1]]));
+      const rank = tables.ranks.get(pairKey(symbols[i], symbols[i + 1]));
       if (rank !== undefined && rank < bestRank) {
         best = i;
         bestRank = rank;

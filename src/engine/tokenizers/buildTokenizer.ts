@@ -65,13 +65,15 @@ export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenize
     }
   }
   const withPrefix = { continuing_subword_prefix: '##', max_input_chars_per_word: 100, unk_token: '[UNK]', ...model };
-  const sanitized = {
-    ...json,
+  // tokenizers.js builds the model and the added tokens; the rest is replayed here with offsets,
+  // so its own (approximate or missing) normalizers and pre-tokenizers are not asked for.
+  const forModel = {
+    version: json.version ?? '1.0',
     added_tokens: addedTokens,
-    normalizer: json.normalizer ?? null,
-    pre_tokenizer: json.pre_tokenizer ?? null,
-    post_processor: json.post_processor ?? null,
-    decoder: json.decoder ?? null,
+    normalizer: null,
+    pre_tokenizer: null,
+    post_processor: null,
+    decoder: null,
     model: { ...(type === 'WordPiece' ? withPrefix : model), type: type === 'WordLevel' ? undefined : type },
   };
   try {
@@ -80,7 +82,7 @@ export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenize
     const postProcessor = createPostProcessor(json.post_processor as NormalizerConfig | null);
     let hf: HfTokenizer;
     try {
-      hf = createHfTokenizer(sanitized);
+      hf = createHfTokenizer(forModel);
     } catch (e) {
       throw new TokenizerError(`cannot load the tokenizer: ${(e as Error).message}`);
     }

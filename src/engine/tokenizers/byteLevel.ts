@@ -56,6 +56,15 @@ const ASCII_TO_REPLACE_G = /[\0- \x7f]/g;
 /** UTF-8 byte characters of `ns` (lone surrogates count as U+FFFD, as in a Rust string). */
 export function toByteLevel(ns: NormalizedString): NormalizedString {
   const text = ns.text;
+  // The common GPT-2 word, printable ASCII with maybe one leading space (` the`).
+  let plain = text.length > 0;
+  for (let i = text.charCodeAt(0) === 32 ? 1 : 0; i < text.length && plain; i++) {
+    const c = text.charCodeAt(i);
+    plain = c > 32 && c < 127;
+  }
+  if (plain) {
+    return text.charCodeAt(0) === 32 ? new NormalizedString(`Ġ${text.slice(1)}`, ns.starts, ns.ends, ns.off, ns.shift) : ns;
+  }
   // ASCII maps one unit to one byte character: same alignments, only spaces/controls change.
   if (!NON_ASCII.test(text)) {
     const mapped = ASCII_TO_REPLACE.test(text) ? text.replace(ASCII_TO_REPLACE_G, (c) => BYTE_TO_CHAR[c.charCodeAt(0)]) : text;

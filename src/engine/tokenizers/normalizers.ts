@@ -5,7 +5,7 @@
  */
 import { AlignedBuilder, NormalizedString, forEachCodePoint } from './normalizedString';
 import { normalizeUnicode } from './unicodeNormalize';
-import { isBertRemovedControl, isChineseChar, isNonspacingMark, isWhitespace } from './unicodeClasses';
+import { isBertRemovedControl, isChineseChar, isCombiningMark, isNonspacingMark, isWhitespace } from './unicodeClasses';
 import { compilePattern, type PatternConfig } from './patterns';
 import { unsupported } from './errors';
 
@@ -35,7 +35,7 @@ export function createNormalizer(config: NormalizerConfig | null | undefined): N
     case 'Lowercase':
       return lowercase;
     case 'StripAccents':
-      return (ns) => ns.filter((cp) => !isNonspacingMark(cp));
+      return (ns) => ns.filter((cp) => !isCombiningMark(cp));
     case 'Strip':
       return (ns) => strip(ns, config.strip_left !== false, config.strip_right !== false);
     case 'Replace':

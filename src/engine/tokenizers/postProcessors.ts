@@ -5,9 +5,11 @@
  */
 import type { TokenSpan } from './types';
 import { isWhitespace } from './unicodeClasses';
+import { nextCodePointIndex } from './normalizedString';
 import { TokenizerError, unsupported } from './errors';
 
-export type PostProcessor = (tokens: TokenSpan[], addSpecialTokens: boolean) => TokenSpan[];
+/** `text` is the original input: offsets are trimmed by whole characters, as Rust does. */
+export type PostProcessor = (tokens: TokenSpan[], addSpecialTokens: boolean, text: string) => TokenSpan[];
 
 interface PostProcessorConfig {
   type: string;
@@ -30,8 +32,11 @@ function isTrimmedSpace(c: string): boolean {
   return c === BYTE_LEVEL_SPACE || isWhitespace(c.codePointAt(0) as number);
 }
 
-/** Rust `process_offsets`: leading/trailing (byte-level) spaces leave the token's range. */
-export function trimOffsets(tokens: TokenSpan[], addPrefixSpace: boolean): void {
+/**
+ * Rust `process_offsets`: leading/trailing (byte-level) spaces leave the token's range. The
+ * reference trims character offsets (code points), so a range is moved by whole characters.
+ */
+export function trimOffsets(tokens: TokenSpan[], addPrefixSpace: boolean, text: string): void {
   tokens.forEach((t, i) => {
     const chars = Array.from(t.token);
     let leading = 0;
@@ -42,10 +47,29 @@ export function trimOffsets(tokens: TokenSpan[], addPrefixSpace: boolean): void 
     if (leading > 0) {
       const isFirst = i === 0 || t.start === 0;
       if (isFirst && addPrefixSpace && leading === 1) leading = 0;
-      t.start = Math.min(t.start + leading, t.end);
+      let start = t.start;
+      for (let k = 0; k < leading && start < t.end; k++) start = nextCodePointIndex(text, start);
+      t.start = Math.min(start, t.end);
     }
-    if (trailing > 0 && t.end >= trailing) t.end = Math.max(t.end - trailing, t.start);
+    if (trailing > 0 && codePointsBefore(text, t.end, trailing) >= trailing) {
+      let end = t.end;
+      for (let k = 0; k < trailing && end > 0; k++) end = previousCodePointIndex(text, end);
+      t.end = Math.max(end, t.start);
+    }
   });
+}
+
+/** How many code points precede `index` — counted only up to `enough`. */
+function codePointsBefore(text: string, index: number, enough: number): number {
+  let n = 0;
+  for (let i = index; i > 0 && n < enough; n++) i = previousCodePointIndex(text, i);
+  return n;
+}
+
+function previousCodePointIndex(text: string, i: number): number {
+  const low = text.charCodeAt(i - 1);
+  const high = i >= 2 ? text.charCodeAt(i - 2) : 0;
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? i - 2 : i - 1;
 }
 
 function special(id: number, token: string): TokenSpan {
@@ -91,22 +115,22 @@ export function createPostProcessor(config: PostProcessorConfig | null | undefin
       const [sep, sepId] = pairOf(config.sep, 'sep');
       const trim = config.trim_offsets !== false;
       const prefix = config.add_prefix_space !== false;
-      return (tokens, add) => {
-        if (trim) trimOffsets(tokens, prefix);
+      return (tokens, add, text) => {
+        if (trim) trimOffsets(tokens, prefix, text);
         return add ? [special(clsId, cls), ...tokens, special(sepId, sep)] : tokens;
       };
     }
     case 'ByteLevel': {
       const trim = config.trim_offsets !== false;
       const prefix = config.add_prefix_space !== false;
-      return (tokens) => {
-        if (trim) trimOffsets(tokens, prefix);
+      return (tokens, _add, text) => {
+        if (trim) trimOffsets(tokens, prefix, text);
         return tokens;
       };
     }
     case 'Sequence': {
       const steps = ((config.processors as PostProcessorConfig[] | undefined) ?? []).map(createPostProcessor);
-      return (tokens, add) => steps.reduce((acc, step) => step(acc, add), tokens);
+      return (tokens, add, text) => steps.reduce((acc, step) => step(acc, add, text), tokens);
     }
     default:
       throw unsupported('post-processor', config.type, SUPPORTED_POST_PROCESSORS);

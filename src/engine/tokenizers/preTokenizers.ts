@@ -132,9 +132,19 @@ function byteLevel(config: PreTokenizerConfig): PreTokenizer {
       if (ns.length > 0) out.push(toByteLevel(ns));
       return;
     }
-    const words: NormalizedString[] = [];
-    splitBy(ns, regexEvents(ns.text, regex), 'Isolated', false, words);
-    for (const w of words) out.push(toByteLevel(w));
+    // Isolated split: every match and every gap between matches is a word.
+    const text = ns.text;
+    let prev = 0;
+    regex.lastIndex = 0;
+    for (let m = regex.exec(text); m; m = regex.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (start > prev) out.push(toByteLevel(ns.slice(prev, start)));
+      if (end > start) out.push(toByteLevel(ns.slice(start, end)));
+      else regex.lastIndex = nextCodePointIndex(text, end);
+      prev = end;
+    }
+    if (prev < text.length) out.push(toByteLevel(ns.slice(prev, text.length)));
   });
 }
 

@@ -30,11 +30,12 @@ export interface PipelineParts {
   idToToken: (id: number) => string | undefined;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** Lone surrogates become U+FFFD (one unit each), as when a JS string reaches Rust. */
 function wellFormed(text: string): string {
   return /[\ud800-\udfff]/.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
 }
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export class PipelineTokenizer implements TextTokenizer {
   readonly info: TokenizerInfo;
@@ -50,7 +51,8 @@ export class PipelineTokenizer implements TextTokenizer {
         tokens.push({ id, token, start, end, special: false });
       },
     };
-    for (const segment of this.parts.added.split(wellFormed(text))) {
+    const input = wellFormed(text);
+    for (const segment of this.parts.added.split(input)) {
       if (segment.added) {
         const [start, end] = segment.ns.originalRange(0, segment.ns.length);
         tokens.push({ id: segment.added.id, token: segment.ns.text, start, end, special: segment.added.special === true });
@@ -58,7 +60,7 @@ export class PipelineTokenizer implements TextTokenizer {
       }
       for (const word of this.words(segment.ns)) this.parts.model.tokenize(word, sink);
     }
-    return { tokenizer: this.info.id, tokens: this.parts.postProcessor(tokens, options.special === true) };
+    return { tokenizer: this.info.id, tokens: this.parts.postProcessor(tokens, options.special === true, input) };
   }
 
   trace(text: string): Array<{ start: number; end: number; trace: MergeTrace }> {

@@ -31,6 +31,7 @@ const CONTROL = 2;
 const NONSPACING_MARK = 4;
 const PUNCTUATION = 8;
 const NUMERIC = 16;
+const MARK = 32;
 const KNOWN = 128;
 
 /** Lazily filled: bit flags per code point, computed once from the runtime's regex properties. */
@@ -40,6 +41,7 @@ const reControl = /[\p{Cc}\p{Cf}\p{Co}]/u;
 const reMn = /\p{Mn}/u;
 const rePunct = /[\p{P}!-/:-@[-`{-~]/u;
 const reNumeric = /\p{N}/u;
+const reMark = /\p{M}/u;
 
 function classify(cp: number): number {
   const ch = String.fromCodePoint(cp);
@@ -51,6 +53,7 @@ function classify(cp: number): number {
   if ((reMn.test(ch) && !inRanges(cp, DIFF.mnNotInReference)) || inRanges(cp, DIFF.mnOnlyInReference)) f |= NONSPACING_MARK;
   if ((rePunct.test(ch) && !inRanges(cp, DIFF.punctNotInReference)) || inRanges(cp, DIFF.punctOnlyInReference)) f |= PUNCTUATION;
   if (reNumeric.test(ch)) f |= NUMERIC;
+  if ((reMark.test(ch) && !inRanges(cp, DIFF.markNotInReference)) || inRanges(cp, DIFF.markOnlyInReference)) f |= MARK;
   flags[cp] = f;
   return f;
 }
@@ -76,6 +79,12 @@ export function isBertRemovedControl(cp: number): boolean {
 export function isNonspacingMark(cp: number): boolean {
   if (cp < 0x300) return false;
   return (flagsOf(cp) & NONSPACING_MARK) !== 0;
+}
+
+/** Combining mark (Mn, Mc, Me): what the StripAccents normalizer removes. */
+export function isCombiningMark(cp: number): boolean {
+  if (cp < 0x300) return false;
+  return (flagsOf(cp) & MARK) !== 0;
 }
 
 /** BERT punctuation: ASCII punctuation or General_Category P*. */

@@ -1,0 +1,110 @@
+/**
+ * BPE through tokenizers.js's model (its merge ranks and `bpe()`), with Rust's handling of
+ * symbols missing from the vocabulary: byte fallback (`<0xE4>`…), else the unknown token (fused
+ * when `fuse_unk`), else dropped. Each distinct word is planned once (WordCache).
+ */
+import type { HfBpeModel } from './hfTokenizers';
+import type { NormalizedString } from './normalizedString';
+import type { MergeTrace } from './types';
+import type { ModelConfig, TokenSink, WordModel } from './models';
+import { rankTable, traceBpe } from './bpeTrace';
+import { addToPlan, emptyPlan, WordCache, type WordPlan } from './wordCache';
+import { TokenizerError } from './errors';
+
+/** Byte-fallback tokens of a symbol (`<0xE4>`…), or undefined if one is missing. */
+function byteFallback(symbol: string, vocab: Map<string, number>): Array<[string, number]> | undefined {
+  const out: Array<[string, number]> = [];
+  for (const b of Buffer.from(symbol, 'utf8')) {
+    const t = `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+    const id = vocab.get(t);
+    if (id === undefined) return undefined;
+    out.push([t, id]);
+  }
+  return out;
+}
+
+export class BpeModel implements WordModel {
+  readonly kind = 'BPE' as const;
+  private readonly suffix: string;
+  private readonly unk: string | undefined;
+  private readonly unkId: number | undefined;
+  private ranks: Map<string, number> | undefined;
+  private readonly plans = new WordCache<WordPlan>(100_000);
+  private readonly traces = new WordCache<MergeTrace>(20_000);
+  private readonly planWord = (word: string): WordPlan => this.plan(word);
+  private readonly replayWord = (word: string): MergeTrace => this.replay(word);
+
+  constructor(
+    private readonly hf: HfBpeModel,
+    private readonly config: ModelConfig,
+  ) {
+    this.suffix = config.end_of_word_suffix ?? '';
+    this.unk = config.unk_token ?? undefined;
+    this.unkId = this.unk !== undefined ? hf.tokens_to_ids.get(this.unk) : undefined;
+    if (config.continuing_subword_prefix) {
+      throw new TokenizerError(
+        `unsupported BPE option continuing_subword_prefix ${JSON.stringify(config.continuing_subword_prefix)} (only "" is supported)`,
+      );
+    }
+  }
+
+  tokenize(word: NormalizedString, sink: TokenSink): void {
+    if (word.length === 0) return;
+    const { tokens, ids, starts, ends } = this.plans.get(word.text, this.planWord);
+    for (let k = 0; k < tokens.length; k++) sink.push(ids[k], tokens[k], word.startAt(starts[k]), word.endAt(ends[k] - 1));
+  }
+
+  trace(word: string): MergeTrace {
+    return this.traces.get(word, this.replayWord);
+  }
+
+  private plan(text: string): WordPlan {
+    const plan = emptyPlan();
+    const vocab = this.hf.tokens_to_ids;
+    if (this.hf.ignore_merges) {
+      const id = vocab.get(text);
+      if (id !== undefined) {
+        addToPlan(plan, id, text, 0, text.length);
+        return plan;
+      }
+    }
+    const symbols = this.hf.bpe(text);
+    let pos = 0;
+    symbols.forEach((symbol, k) => {
+      const len = k === symbols.length - 1 ? symbol.length - this.suffix.length : symbol.length;
+      this.emit(plan, symbol, pos, pos + len);
+      pos += len;
+    });
+    return plan;
+  }
+
+  /** Adds one merged symbol to the plan, resolving symbols missing from the vocabulary as Rust does. */
+  private emit(plan: WordPlan, symbol: string, start: number, end: number): void {
+    const vocab = this.hf.tokens_to_ids;
+    const id = vocab.get(symbol);
+    if (id !== undefined) return addToPlan(plan, id, symbol, start, end);
+    const bytes = this.hf.byte_fallback ? byteFallback(symbol, vocab) : undefined;
+    if (bytes) {
+      for (const [t, tid] of bytes) addToPlan(plan, tid, t, start, end);
+      return;
+    }
+    if (this.unkId === undefined) return; // No unknown token: the symbol is dropped, as in Rust.
+    const last = plan.tokens.length - 1;
+    const previousIsUnk = last >= 0 && plan.ids[last] === this.unkId && plan.ends[last] === start && plan.tokens[last] === this.unk;
+    if (previousIsUnk && this.config.fuse_unk === true) plan.ends[last] = end;
+    else addToPlan(plan, this.unkId, this.unk as string, start, end);
+  }
+
+  private replay(word: string): MergeTrace {
+    this.ranks ??= rankTable(this.hf.merges);
+    return traceBpe(word, { ranks: this.ranks, endOfWordSuffix: this.suffix }, (symbols) => {
+      const plan = emptyPlan();
+      let pos = 0;
+      for (const s of symbols) {
+        this.emit(plan, s, pos, pos + s.length);
+        pos += s.length;
+      }
+      return plan.tokens;
+    });
+  }
+}
