@@ -7,7 +7,7 @@
 //        [--workspace <dir>] [--timeout <seconds>] [--headed]
 // Needs: node scripts/build.mjs (dist/ and out/) and node scripts/setup-code-server.mjs.
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   findFreePort, launchChromium, preparePrivateDirs, repoRoot, requireCodeServer,
   startCodeServer, workbenchUrl,
@@ -107,7 +107,9 @@ async function main() {
         'The extension host may have failed to start, or a test hangs. Re-run with --verbose (code-server log)\n' +
         'or --headed; check that dist/extension.js and out/test/integration/suite/index.js are built.');
       if (!verbose) console.error(`--- code-server log (tail) ---\n${server.output().slice(-4000)}`);
-      await page.screenshot({ path: join(base, 'timeout.png') }).catch(() => {});
+      const shot = join(repoRoot, 'test-results', 'integration', 'timeout.png');
+      mkdirSync(dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot }).then(() => console.error(`screenshot of the workbench: ${shot}`), () => {});
       return 1;
     }
     if (code === -2) {
