@@ -118,6 +118,17 @@ async function run() {
     await wb.screenshot('01-token-panel');
   });
 
+  await check('Compare two tokenizers: the BERT column beside GPT-2', async () => {
+    await wb.clickInFrames('#compare', '.token-chip');
+    const isBert = (c) => c.tokenizer === 'bert-base-uncased' && !c.token.startsWith('[');
+    const chips = await wb.waitForChips((list) => list.some(isBert) && list.some((c) => c.tokenizer === 'gpt2'), 'a BERT column beside the GPT-2 one');
+    sameSequence(chips.filter(isBert).map((c) => c.token), sentenceBert.tokens, 'tokens of the BERT column (data-token)');
+    sameSequence(chips.filter(isBert).map((c) => Number(c.id)), sentenceBert.ids, 'ids of the BERT column');
+    sameSequence(chips.filter((c) => c.tokenizer === 'gpt2').map((c) => c.token), sentenceGpt2.tokens, 'tokens of the GPT-2 column');
+    say(`  GPT-2 ${sentenceGpt2.tokens.length} tokens vs BERT ${sentenceBert.tokens.length}: ${sentenceBert.tokens.join(' ')}`);
+    await wb.screenshot('01b-compare-gpt2-bert');
+  });
+
   await check('Show BPE Merges replays the merges of a word to its tokens', async () => {
     await wb.focusEditor();
     await wb.selectWord(BPE_WORD, SENTENCE);

@@ -182,6 +182,13 @@ export class Workbench {
     return frames.filter((f) => ok(f.value)).at(-1).value;
   }
 
+  /** Clicks `selector` in the (last) webview frame that also shows `context`. */
+  async clickInFrames(selector, context = selector) {
+    const found = await this.inFrames(([sel, ctx]) => (document.querySelector(sel) && document.querySelector(ctx) ? true : undefined), [selector, context]);
+    if (!found.length) throw new Error(`no webview shows ${selector}`);
+    await found.at(-1).frame.locator(selector).first().click();
+  }
+
   /** Clicks the last element matching `selector` in the webview frame that has one. */
   async clickLastInFrames(selector) {
     const found = await this.inFrames((sel) => document.querySelectorAll(sel).length || undefined, selector);
