@@ -74,3 +74,19 @@ for (const name of BUNDLED_TOKENIZERS) {
     assert.ok(compared > corpus.chunks.length / 2);
   });
 }
+
+test('edge cases equal the reference too: empty text, only spaces, only special tokens', async () => {
+  const edges = ['', ' ', '   ', '\n', '\r\n\r\n', '\t', '<|endoftext|>', '[CLS]', '[MASK][MASK]', 'a', 'é', '😀', '\u0301', '\u0000', '\ufeff'];
+  for (const name of BUNDLED_TOKENIZERS) {
+    const ours = await loadTokenizer(name);
+    const reference = rust.Tokenizer.fromFile(bundledJsonPath(name));
+    for (const text of edges) {
+      for (const special of [false, true]) {
+        const expected = await referenceEncode(reference, text, special);
+        const actual = ours.encode(text, { special }).tokens.map(({ id, token, start, end }) => ({ id, token, start, end }));
+        const diff = firstDifference(text, expected, actual);
+        if (diff) assert.fail(`${name}, ${JSON.stringify(text)}, special ${special}: ${diff}`);
+      }
+    }
+  }
+});
