@@ -68,12 +68,23 @@ export class NormalizedString {
     return new NormalizedString(this.text.slice(a, b), this.starts, this.ends, this.off + a, shift);
   }
 
-  /** Keeps the units for which `keep(codePoint)` holds; kept characters keep their alignment. */
+  /** Keeps the characters for which `keep(codePoint)` holds; they keep their alignment. */
   filter(keep: (cp: number) => boolean): NormalizedString {
-    const out = new AlignedBuilder(this.text.length, this.shift);
-    forEachCodePoint(this.text, (cp, i, width) => {
-      if (keep(cp)) out.pushUnits(this, i, width);
-    });
+    const text = this.text;
+    let out: AlignedBuilder | undefined;
+    let run = 0; // start of the current run of kept units
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i) as number;
+      const width = cp > 0xffff ? 2 : 1;
+      if (!keep(cp)) {
+        out ??= new AlignedBuilder(text.length, this.shift);
+        if (i > run) out.pushUnits(this, run, i - run);
+        run = i + width;
+      }
+      i += width;
+    }
+    if (!out) return this;
+    if (text.length > run) out.pushUnits(this, run, text.length - run);
     return out.build();
   }
 
@@ -140,14 +151,15 @@ export class AlignedBuilder {
     this.parts.push(s);
   }
 
-  /** Appends `width` units of `src` starting at `i`, with their alignments. */
-  pushUnits(src: NormalizedString, i: number, width: number): void {
-    this.reserve(width);
-    for (let k = 0; k < width; k++) {
-      this.starts[this.n] = src.startAt(i + k);
-      this.ends[this.n++] = src.endAt(i + k);
-    }
-    this.parts.push(width === 1 ? src.text[i] : src.text.slice(i, i + width));
+  /** Appends `count` units of `src` starting at `i`, with their alignments (copied in bulk). */
+  pushUnits(src: NormalizedString, i: number, count: number): void {
+    if (count <= 0) return;
+    this.reserve(count);
+    const from = src.off + i;
+    this.starts.set(src.starts.subarray(from, from + count), this.n);
+    this.ends.set(src.ends.subarray(from, from + count), this.n);
+    this.n += count;
+    this.parts.push(count === 1 ? src.text[i] : src.text.slice(i, i + count));
   }
 
   build(): NormalizedString {

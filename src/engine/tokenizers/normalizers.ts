@@ -65,37 +65,53 @@ function bertNormalizer(config: NormalizerConfig): Normalizer {
   };
 }
 
-/** clean_text (drop controls, whitespace → ' ') and handle_chinese_chars (' ' c ' '), one pass. */
+/**
+ * clean_text (drop controls, whitespace → ' ') and handle_chinese_chars (' ' c ' '), one pass;
+ * runs of untouched characters are copied in bulk, and an untouched string is returned as-is.
+ */
 function cleanAndPad(ns: NormalizedString, clean: boolean, chinese: boolean): NormalizedString {
-  const out = new AlignedBuilder(ns.length + 8, ns.shift);
-  forEachCodePoint(ns.text, (cp, i, width) => {
-    if (clean) {
-      if (isBertRemovedControl(cp)) return;
-      if (cp !== 32 && isWhitespace(cp)) {
+  const text = ns.text;
+  let out: AlignedBuilder | undefined;
+  let run = 0;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i) as number;
+    const width = cp > 0xffff ? 2 : 1;
+    const plain = cp >= 0x21 && cp < 0x7f;
+    const removed = !plain && clean && isBertRemovedControl(cp);
+    const spaced = !plain && !removed && clean && cp !== 32 && isWhitespace(cp);
+    const padded = !plain && !removed && !spaced && chinese && isChineseChar(cp);
+    if (removed || spaced || padded) {
+      out ??= new AlignedBuilder(text.length + 8, ns.shift);
+      out.pushUnits(ns, run, i - run);
+      run = i + width;
+      if (spaced) out.pushString(' ', ns.startAt(i), ns.endAt(i));
+      else if (padded) {
+        // Rust: (' ', 0), (c, 1), (' ', 1) — all three aligned to c.
         out.pushString(' ', ns.startAt(i), ns.endAt(i));
-        return;
+        out.pushUnits(ns, i, width);
+        out.pushString(' ', ns.startAt(i), ns.endAt(i));
       }
     }
-    if (chinese && isChineseChar(cp)) {
-      // Rust: (' ', 0), (c, 1), (' ', 1) — all three aligned to c.
-      out.pushString(' ', ns.startAt(i), ns.endAt(i));
-      out.pushUnits(ns, i, width);
-      out.pushString(' ', ns.startAt(i), ns.endAt(i));
-      return;
-    }
-    out.pushUnits(ns, i, width);
-  });
+    i += width;
+  }
+  if (!out) return ns;
+  out.pushUnits(ns, run, text.length - run);
   return out.build();
 }
 
 const lowerMemo = new Map<number, string>();
 
-/** Rust `char::to_lowercase` per character: no context rules (Σ is always σ), 1 → n chars. */
+/**
+ * Rust `char::to_lowercase` per character: no context rules (Σ is always σ), 1 → n chars.
+ * String.toLowerCase agrees except for the final sigma, so it is used when no character grows.
+ */
 export function lowercase(ns: NormalizedString): NormalizedString {
   const text = ns.text;
-  if (!/[^\0-\x7f]/.test(text)) {
-    const lowered = text.toLowerCase();
-    return lowered === text ? ns : new NormalizedString(lowered, ns.starts, ns.ends, ns.off, ns.shift);
+  let lowered = text.toLowerCase();
+  if (lowered === text) return ns;
+  if (lowered.length === text.length) {
+    if (lowered.includes('ς')) lowered = lowered.replace(/ς/g, (c, at: number) => (text[at] === 'Σ' ? 'σ' : c));
+    return new NormalizedString(lowered, ns.starts, ns.ends, ns.off, ns.shift);
   }
   const out = new AlignedBuilder(text.length + 8, ns.shift);
   forEachCodePoint(text, (cp, i, width) => {
@@ -104,7 +120,7 @@ export function lowercase(ns: NormalizedString): NormalizedString {
       lc = String.fromCodePoint(cp).toLowerCase();
       lowerMemo.set(cp, lc);
     }
-    if (lc.length === width && lc === text.slice(i, i + width)) out.pushUnits(ns, i, width);
+    if (lc.length === width) out.pushString(lc, ns.startAt(i), ns.endAt(i + width - 1));
     else out.pushString(lc, ns.startAt(i), ns.endAt(i));
   });
   return out.build();

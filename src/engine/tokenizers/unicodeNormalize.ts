@@ -10,7 +10,7 @@
  * (results memoized): a mark is a starter iff it blocks reordering, and class(x) > class(y) iff
  * NFD swaps them after a base letter.
  */
-import { NormalizedString, forEachCodePoint } from './normalizedString';
+import { AlignedBuilder, NormalizedString, forEachCodePoint } from './normalizedString';
 import { keepsUndecomposed } from './unicodeClasses';
 
 export type UnicodeForm = 'NFD' | 'NFKD' | 'NFC' | 'NFKC';
@@ -170,12 +170,35 @@ function recompose(input: Stream): Stream {
   return out;
 }
 
-/** Applies a Unicode normalization form with alignments (unchanged strings are returned as-is). */
-export function normalizeUnicode(ns: NormalizedString, form: UnicodeForm): NormalizedString {
-  if (ns.text.normalize(form) === ns.text) return ns;
+function normalizePiece(ns: NormalizedString, form: UnicodeForm): NormalizedString {
   const compatibility = form === 'NFKD' || form === 'NFKC';
   let stream = decomposeStream(ns.text, compatibility);
   if (form === 'NFC' || form === 'NFKC') stream = recompose(stream);
   const chars = stream.cps.map((cp) => String.fromCodePoint(cp));
   return ns.transform(chars, stream.changes, 0);
+}
+
+/**
+ * Applies a Unicode normalization form with alignments. A space neither decomposes nor composes
+ * with its neighbours, so the text is handled piece by piece (each piece starting at a space, whose
+ * alignment a character inserted first would take, as in Rust), and only the pieces the form
+ * changes are replayed; an unchanged string is returned as-is.
+ */
+export function normalizeUnicode(ns: NormalizedString, form: UnicodeForm): NormalizedString {
+  const text = ns.text;
+  if (text.normalize(form) === text) return ns;
+  const out = new AlignedBuilder(text.length + 8, ns.shift);
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf(' ', start + 1);
+    if (end < 0) end = text.length;
+    const piece = text.slice(start, end);
+    if (piece.normalize(form) === piece) out.pushUnits(ns, start, end - start);
+    else {
+      const done = normalizePiece(ns.slice(start, end), form);
+      out.pushUnits(done, 0, done.length);
+    }
+    start = end;
+  }
+  return out.build();
 }
