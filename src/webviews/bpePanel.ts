@@ -48,11 +48,15 @@ export class BpePanel extends PanelBase<BpeChannel> {
 
   static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
     const saved = state as Partial<BpePanelState> | undefined;
+    if (typeof saved?.text !== 'string' || saved.text === '') {
+      panel.dispose(); // nothing to replay was saved: no empty panel
+      return;
+    }
     BpePanel.current?.dispose();
-    const spec = typeof saved?.spec === 'string' ? saved.spec : ctx.tokenizers.activeSpec;
+    const spec = typeof saved.spec === 'string' ? saved.spec : ctx.tokenizers.activeSpec;
     const revived = new BpePanel(ctx, panel, spec);
     BpePanel.current = revived;
-    revived.text = typeof saved?.text === 'string' ? saved.text : '';
+    revived.text = saved.text;
     revived.refresh('background').catch(() => undefined);
   }
 

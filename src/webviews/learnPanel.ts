@@ -42,11 +42,15 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
 
   static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown, defaultMerges: number): void {
     const saved = state as Partial<LearnPanelState> | undefined;
+    if (typeof saved?.text !== 'string' || saved.text === '') {
+      panel.dispose(); // nothing to learn from was saved: no empty panel
+      return;
+    }
     LearnBpePanel.current?.dispose();
-    const merges = typeof saved?.merges === 'number' ? clampMerges(saved.merges) : defaultMerges;
+    const merges = typeof saved.merges === 'number' ? clampMerges(saved.merges) : defaultMerges;
     const revived = new LearnBpePanel(ctx, panel, merges);
     LearnBpePanel.current = revived;
-    revived.text = typeof saved?.text === 'string' ? saved.text : '';
+    revived.text = saved.text;
     revived.refresh();
   }
 

@@ -64,15 +64,14 @@ export class TokensPanel extends PanelBase<TokensChannel> {
   /** Brings back a panel VS Code restored after a reload, from the state its webview saved. */
   static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
     const saved = parseState(state);
-    const options: TokensOptions = saved ?? {
-      primary: ctx.tokenizers.activeSpec,
-      secondary: ctx.tokenizers.compareSpec,
-      compare: false,
-    };
+    if (!saved?.text) {
+      panel.dispose(); // nothing was saved (e.g. the window closed mid-write): no empty panel
+      return;
+    }
     TokensPanel.current?.dispose();
-    const revived = new TokensPanel(ctx, panel, options);
+    const revived = new TokensPanel(ctx, panel, saved);
     TokensPanel.current = revived;
-    revived.text = saved?.text ?? '';
+    revived.text = saved.text;
     void revived.refresh('background');
   }
 
