@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTokenizer, BUNDLED_TOKENIZERS } from '../../src/engine/tokenizers/load';
 import type { MergeTrace } from '../../src/engine/tokenizers/types';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildCorpus, describeChunk } from './support/corpus';
+import { bundledJsonPath } from './support/reference';
 
 /** The symbols after each BPE step are the previous ones with one adjacent pair joined. */
 function checkBpeSteps(trace: Extract<MergeTrace, { kind: 'bpe' }>): void {
@@ -84,4 +88,22 @@ test('BERT: unaffable → una, ##ffa, ##ble, longest match first', async () => {
   assert.deepEqual(trace.tokens, ['una', '##ffa', '##ble']);
   const long = bert.trace('x'.repeat(101))[0].trace;
   assert.deepEqual(long.tokens, ['[UNK]']);
+});
+
+test('a long pre-token (no regex split) is replayed in pieces that end in exactly its tokens', async () => {
+  const json = JSON.parse(readFileSync(bundledJsonPath('gpt2'), 'utf8')) as Record<string, unknown>;
+  json.pre_tokenizer = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false };
+  const path = join(mkdtempSync(join(tmpdir(), 'trex-replay-')), 'tokenizer.json');
+  writeFileSync(path, JSON.stringify(json));
+  const tok = await loadTokenizer(path);
+  const text = buildCorpus().chunks.find((c) => c.source === 'english' && c.text.length > 3000)?.text ?? '';
+  const traces = tok.trace(text);
+  assert.ok(traces.length > 5, `one long word should give several pieces, got ${traces.length}`);
+  assert.equal(traces[0].start, 0);
+  assert.equal(traces[traces.length - 1].end, text.length);
+  traces.forEach((t, i) => {
+    if (i > 0) assert.equal(t.start, traces[i - 1].end, 'pieces are contiguous');
+    assert.ok(t.trace.word.length <= 1024);
+  });
+  assert.deepEqual(traces.flatMap((t) => t.trace.tokens), tok.encode(text).tokens.map((t) => t.token));
 });

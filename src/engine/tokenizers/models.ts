@@ -18,6 +18,11 @@ export interface WordModel {
   readonly kind: TokenizerModelKind;
   tokenize(word: NormalizedString, sink: TokenSink): void;
   trace(word: string): MergeTrace;
+  /**
+   * Where a long word may be cut for its replay without changing it: the starts (UTF-16, in the
+   * word) of its final tokens. Undefined when the model cannot be replayed piecewise.
+   */
+  cutPoints?(word: string): number[] | undefined;
 }
 
 export interface ModelConfig {

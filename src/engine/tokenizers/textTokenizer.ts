@@ -30,6 +30,9 @@ export interface PipelineParts {
   idToToken: (id: number) => string | undefined;
 }
 
+/** Longest word replayed in one piece (UTF-16 units). */
+const REPLAY_PIECE = 256;
+
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Lone surrogates become U+FFFD (one unit each), as when a JS string reaches Rust. */
@@ -68,9 +71,10 @@ export class PipelineTokenizer implements TextTokenizer {
     for (const segment of this.parts.added.split(wellFormed(text))) {
       if (segment.added) continue;
       for (const word of this.words(segment.ns)) {
-        if (word.length === 0) continue;
-        const [start, end] = word.originalRange(0, word.length);
-        out.push({ start, end, trace: this.parts.model.trace(word.text) });
+        for (const [a, b] of this.replayPieces(word)) {
+          const [start, end] = word.originalRange(a, b);
+          out.push({ start, end, trace: this.parts.model.trace(word.text.slice(a, b)) });
+        }
       }
     }
     return out;
@@ -82,6 +86,28 @@ export class PipelineTokenizer implements TextTokenizer {
 
   idToToken(id: number): string | undefined {
     return this.parts.idToToken(id);
+  }
+
+  /**
+   * A replay keeps every step's symbols, so its size grows with the square of the word: words
+   * longer than REPLAY_PIECE (whole texts, for tokenizers without a pre-tokenizer) are replayed
+   * in pieces of about that size, cut between final tokens where the model allows it.
+   */
+  private replayPieces(word: NormalizedString): Array<[number, number]> {
+    const n = word.length;
+    if (n === 0) return [];
+    const cuts = n > REPLAY_PIECE ? this.parts.model.cutPoints?.(word.text) : undefined;
+    if (!cuts) return [[0, n]];
+    const pieces: Array<[number, number]> = [];
+    let start = 0;
+    for (const cut of cuts) {
+      if (cut - start >= REPLAY_PIECE / 2) {
+        pieces.push([start, cut]);
+        start = cut;
+      }
+    }
+    pieces.push([start, n]);
+    return pieces;
   }
 
   private words(ns: NormalizedString): NormalizedString[] {
