@@ -41,3 +41,18 @@ test('BERT: a word cut in pieces, special tokens left out, results are copies', 
   assert.equal(tokensAt(bert, line, 25)?.tokens[0].id, 14477);
   assert.equal(tokensAt(bert, '   ', 1), undefined);
 });
+
+test('a very long line is encoded around the cursor, with the same tokens as the whole line', async () => {
+  for (const name of ['gpt2', 'bert-base-uncased']) {
+    const tok = await loadTokenizer(name);
+    const words = 'Le chat mangé la souris; the lowest newer wider, unaffable! 😀 x=f(y) '.split(' ');
+    const line = Array.from({ length: 3000 }, (_, i) => words[i % words.length]).join(' ');
+    const whole = tok.encode(line).tokens;
+    for (const offset of [5, 9000, 15_000, line.length - 3]) {
+      const at = tokensAt(tok, line, offset);
+      assert.ok(at);
+      const expected = whole.filter((t) => t.end > t.start && t.start < at.word.end && t.end > at.word.start);
+      assert.deepEqual(at.tokens, expected, `${name} at ${offset}`);
+    }
+  }
+});

@@ -29,7 +29,7 @@ export class BpeModel implements WordModel {
   private readonly unk: string | undefined;
   private readonly unkId: number | undefined;
   private ranks: Map<string, number> | undefined;
-  private readonly plans = new WordCache<WordPlan>(100_000);
+  private readonly plans = new WordCache<WordPlan>(50_000);
   private readonly traces = new WordCache<MergeTrace>(20_000);
   private readonly planWord = (word: string): WordPlan => this.plan(word);
   private readonly replayWord = (word: string): MergeTrace => this.replay(word);

@@ -2,6 +2,8 @@
  * What the hover shows: the word under the cursor and the tokens of the whole line that overlap it.
  * The line is encoded as a whole (tokens depend on their context, e.g. GPT-2's leading space), and
  * the last few lines' encodings are kept per tokenizer, so moving along a line costs no re-encoding.
+ * A very long line (minified code) is encoded from whitespace to whitespace around the cursor,
+ * WINDOW characters each side: context that far away does not change the tokens under the cursor.
  */
 import type { TextTokenizer } from './textTokenizer';
 import type { Encoding, TokenSpan } from './types';
@@ -9,6 +11,7 @@ import type { Encoding, TokenSpan } from './types';
 const WORD_CHAR = /[\p{L}\p{M}\p{N}_]/u;
 const SPACE_CHAR = /\s/u;
 const CACHED_LINES = 32;
+const WINDOW = 2000;
 
 const encodings = new WeakMap<TextTokenizer, Map<string, Encoding>>();
 
@@ -71,6 +74,12 @@ export function wordAt(line: string, offset: number): { start: number; end: numb
   return { start, end };
 }
 
+/** A cut position near `at`: just after a whitespace character within 200 units, else `at`. */
+function cutNear(line: string, at: number): number {
+  for (let i = at; i > Math.max(0, at - 200); i--) if (SPACE_CHAR.test(line[i - 1])) return i;
+  return charStart(line, at);
+}
+
 /** The word at `offset` in `line` and the tokens (from encoding the whole line) that overlap it. */
 export function tokensAt(
   tok: TextTokenizer,
@@ -79,8 +88,10 @@ export function tokensAt(
 ): { word: { start: number; end: number }; tokens: TokenSpan[] } | undefined {
   const word = wordAt(line, offset);
   if (!word) return undefined;
-  const tokens = encodeLine(tok, line)
-    .tokens.filter((t) => t.end > t.start && t.start < word.end && t.end > word.start)
-    .map((t) => ({ ...t }));
+  const from = line.length > 2 * WINDOW && word.start > WINDOW ? cutNear(line, word.start - WINDOW) : 0;
+  const to = line.length > 2 * WINDOW && word.end + WINDOW < line.length ? cutNear(line, word.end + WINDOW) : line.length;
+  const tokens = encodeLine(tok, from === 0 && to === line.length ? line : line.slice(from, to))
+    .tokens.filter((t) => t.end > t.start && t.start + from < word.end && t.end + from > word.start)
+    .map((t) => ({ ...t, start: t.start + from, end: t.end + from }));
   return { word, tokens };
 }

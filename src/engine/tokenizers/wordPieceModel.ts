@@ -10,7 +10,7 @@ export class WordPieceModel implements WordModel {
   readonly kind = 'WordPiece' as const;
   private readonly prefix: string;
   private readonly unk: string;
-  private readonly plans = new WordCache<WordPlan>(100_000);
+  private readonly plans = new WordCache<WordPlan>(50_000);
   private readonly traces = new WordCache<MergeTrace>(20_000);
   private readonly planWord = (word: string): WordPlan => this.plan(word);
   private readonly replayWord = (word: string): MergeTrace =>
