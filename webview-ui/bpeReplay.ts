@@ -3,6 +3,7 @@
 import type { BpeStringKey, LocalizedStrings, TraceView, WordTraceView } from '../src/protocol';
 import { symbolChip } from './chips';
 import { format, h } from './dom';
+import { renderStepList } from './stepList';
 
 type BpeTrace = Extract<TraceView, { kind: 'bpe' }>;
 type Strings = LocalizedStrings<BpeStringKey>;
@@ -37,33 +38,10 @@ export function renderBpeStep(s: Strings, word: WordTraceView, trace: BpeTrace, 
 }
 
 export function renderBpeSteps(s: Strings, trace: BpeTrace, step: number, go: (step: number) => void): HTMLElement[] {
-  if (trace.steps.length === 0) {
-    return [];
-  }
-  return [
-    h('h2', { class: 'section-title' }, s.steps),
-    h(
-      'ol',
-      { class: 'step-list' },
-      trace.steps.map((st, i) => {
-        const n = i + 1;
-        const status = n < step ? 'done' : n === step ? 'current' : 'future';
-        const item = h(
-          'li',
-          { class: `bpe-step ${status}`, 'aria-current': n === step ? 'step' : undefined },
-          h(
-            'button',
-            { type: 'button', class: 'step-link', tabindex: n === step ? 0 : -1 },
-            h('span', { class: 'step-number' }, String(n)),
-            h('span', { class: 'step-pair' }, symbolChip(st.pair[0]), '+', symbolChip(st.pair[1]), '→', symbolChip(st.pair[0] + st.pair[1], 'merged')),
-            h('span', { class: 'rank' }, format(s.rank, st.rank)),
-          ),
-        );
-        item.querySelector('button')!.addEventListener('click', () => go(n));
-        return item;
-      }),
-    ),
-  ];
+  return renderStepList(s.steps, trace.steps, step, go, (st) => [
+    h('span', { class: 'step-pair' }, symbolChip(st.pair[0]), '+', symbolChip(st.pair[1]), '→', symbolChip(st.pair[0] + st.pair[1], 'merged')),
+    h('span', { class: 'rank' }, format(s.rank, st.rank)),
+  ]);
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { BpeStringKey, LocalizedStrings, TraceView } from '../src/protocol';
 import { symbolChip } from './chips';
 import { format, h } from './dom';
+import { renderStepList } from './stepList';
 
 type WordPieceTrace = Extract<TraceView, { kind: 'wordpiece' }>;
 type Strings = LocalizedStrings<BpeStringKey>;
@@ -32,33 +33,10 @@ export function renderWordPieceStep(s: Strings, trace: WordPieceTrace, step: num
 }
 
 export function renderWordPieceSteps(s: Strings, trace: WordPieceTrace, step: number, go: (step: number) => void): HTMLElement[] {
-  if (trace.steps.length === 0) {
-    return [];
-  }
-  return [
-    h('h2', { class: 'section-title' }, s.wordpieceSteps),
-    h(
-      'ol',
-      { class: 'step-list' },
-      trace.steps.map((st, i) => {
-        const n = i + 1;
-        const status = n < step ? 'done' : n === step ? 'current' : 'future';
-        const item = h(
-          'li',
-          { class: `bpe-step ${status}`, 'aria-current': n === step ? 'step' : undefined },
-          h(
-            'button',
-            { type: 'button', class: 'step-link', tabindex: n === step ? 0 : -1 },
-            h('span', { class: 'step-number' }, String(n)),
-            symbolChip(st.piece, 'merged'),
-            st.tried.length > 0 ? h('span', { class: 'rank' }, format(s.triedCount, st.tried.length)) : null,
-          ),
-        );
-        item.querySelector('button')!.addEventListener('click', () => go(n));
-        return item;
-      }),
-    ),
-  ];
+  return renderStepList(s.wordpieceSteps, trace.steps, step, go, (st) => [
+    symbolChip(st.piece, 'merged'),
+    st.tried.length > 0 ? h('span', { class: 'rank' }, format(s.triedCount, st.tried.length)) : null,
+  ]);
 }
 
 /** The word cut into the pieces found so far; the newest piece highlighted, the rest of the word plain. */
