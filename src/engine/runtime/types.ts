@@ -1,0 +1,41 @@
+/**
+ * What the engine needs of an inference runtime. Only `onnxRuntime.ts` implements it with
+ * onnxruntime-node; tasks and tests talk to this interface (a fake backend works too).
+ * Plain data: these values cross the model-host process boundary.
+ */
+
+/** Where a session actually runs. */
+export type DeviceKind = 'cpu' | 'cuda';
+/** What the user asked for (`transformerExplorer.device`). */
+export type DevicePreference = 'auto' | 'cuda' | 'cpu';
+
+export type TensorType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
+
+/** A dense tensor, row-major; `data` is a typed array, never nested JSON arrays. */
+export interface TensorData {
+  type: TensorType;
+  dims: number[];
+  data: Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
+}
+
+export interface SessionOptions {
+  device: DevicePreference;
+  gpuId?: number;
+}
+
+export interface InferenceSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** The device the session really runs on (after any CUDA → CPU fallback). */
+  readonly device: DeviceKind;
+  /** Why CUDA was not used although asked for (`auto`/`cuda`), for a one-time notice. */
+  readonly fallbackReason?: string;
+  /** Runs the graph and returns only the outputs named in `fetch`. */
+  run(feeds: Record<string, TensorData>, fetch: readonly string[]): Promise<Record<string, TensorData>>;
+  release(): Promise<void>;
+}
+
+export interface InferenceBackend {
+  /** `model`: an .onnx file path or its bytes. */
+  createSession(model: string | Uint8Array, options: SessionOptions): Promise<InferenceSession>;
+}
