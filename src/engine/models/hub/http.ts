@@ -1,0 +1,132 @@
+/**
+ * A small HTTP(S) client for the Hub on node:http/https: redirects (the Hub sends LFS files to a
+ * CDN), an idle timeout, an AbortSignal, and every failure turned into a one-line HubError.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { HubError } from './errors';
+
+export interface HubRequest {
+  readonly method?: 'GET' | 'HEAD';
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Bearer token; sent to the first host only (dropped when a redirect leaves it, like `requests`). */
+  readonly token?: string;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs: number;
+  /** Follow 301/302/303/307/308 (default true). */
+  readonly followRedirects?: boolean;
+  /** What the request is about, for error messages ("model 'gpt2'"). */
+  readonly subject: string;
+}
+
+export interface HubResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly url: string;
+  /** The body stream (already consumed for HEAD). */
+  readonly body: http.IncomingMessage;
+}
+
+const MAX_REDIRECTS = 10;
+
+export function cancelledError(subject: string): HubError {
+  return new HubError('cancelled', `Download of ${subject} was cancelled.`);
+}
+
+/** One request; resolves with the final response once its headers arrived (any status). */
+export async function hubFetch(url: string, options: HubRequest): Promise<HubResponse> {
+  let current = new URL(url);
+  const firstOrigin = current.origin;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const sendToken = options.token !== undefined && current.origin === firstOrigin;
+    const response = await requestOnce(current, options, sendToken);
+    const location = response.headers.location;
+    if (options.followRedirects !== false && [301, 302, 303, 307, 308].includes(response.status) && location) {
+      response.body.resume();
+      current = new URL(location, current);
+      continue;
+    }
+    return response;
+  }
+  throw new HubError('protocol', `Too many redirects while fetching ${options.subject} from ${url}.`);
+}
+
+function requestOnce(url: URL, options: HubRequest, sendToken: boolean): Promise<HubResponse> {
+  const signal = options.signal;
+  if (signal?.aborted) return Promise.reject(cancelledError(options.subject));
+  const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+  if (!client) return Promise.reject(new HubError('protocol', `Unsupported URL protocol in ${url.href}.`));
+  const headers: Record<string, string> = { 'user-agent': 'transformer-explorer', ...options.headers };
+  if (sendToken && options.token) headers.authorization = `Bearer ${options.token}`;
+  return new Promise<HubResponse>((resolve, reject) => {
+    const req = client.request(url, { method: options.method ?? 'GET', headers });
+    let res: http.IncomingMessage | undefined;
+    // Destroy the response too (not only the request) so a reader sees our error, not a bare "aborted".
+    const fail = (error: HubError): void => {
+      if (res) res.destroy(error);
+      req.destroy(error);
+    };
+    const onAbort = (): void => fail(cancelledError(options.subject));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.setTimeout(options.timeoutMs, () => {
+      fail(new HubError('timeout', `No data from ${url.host} for ${Math.round(options.timeoutMs / 1000)} s while fetching ${options.subject}.`));
+    });
+    req.on('error', (e) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(toHubError(e, url, options.subject));
+    });
+    req.on('response', (response) => {
+      res = response;
+      response.on('close', () => signal?.removeEventListener('abort', onAbort));
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, url: url.href, body: response });
+    });
+    req.end();
+  });
+}
+
+/** Network-level failures (refused, DNS, reset) → one-line HubError; HubErrors pass through. */
+export function toHubError(e: unknown, url: URL, subject: string): HubError {
+  if (e instanceof HubError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ABORT_ERR') return cancelledError(subject);
+  const why = code || (e instanceof Error ? e.message : String(e));
+  return new HubError('network', `Cannot reach ${url.host} while fetching ${subject} (${why}). Check the network, or set HF_HUB_OFFLINE=1 to use cached models only.`);
+}
+
+/** A non-2xx status → the error a user can act on (token for 401/403, name check for 404). */
+export function statusError(status: number, subject: string, what: string, endpoint: string): HubError {
+  if (status === 401 || status === 403) {
+    return new HubError('unauthorized', `Access to ${subject} was refused by ${endpoint} (HTTP ${status}). If the model is private or gated, set HF_TOKEN to a token allowed to read it.`, status);
+  }
+  if (status === 404) return new HubError('not-found', `${what} was not found on ${endpoint} (HTTP 404). Check the model id and revision.`, status);
+  return new HubError('http', `${endpoint} answered HTTP ${status} for ${subject}.`, status);
+}
+
+/** Read a whole (small) body as text, bounded. */
+export async function readText(body: http.IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) {
+      body.destroy();
+      throw new HubError('protocol', `Answer larger than ${limit} bytes.`);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Header value without quotes or the weak-etag prefix: `W/"abc"` → `abc`. */
+export function cleanEtag(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  return v.replace(/^W\//, '').replace(/^"|"$/g, '') || undefined;
+}
+
+export function headerNumber(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
+  return Number(v);
+}
