@@ -96,7 +96,7 @@ export function toHubError(e: unknown, url: URL, subject: string): HubError {
 /** A non-2xx status → the error a user can act on (token for 401/403, name check for 404). */
 export function statusError(status: number, subject: string, what: string, endpoint: string): HubError {
   if (status === 401 || status === 403) {
-    return new HubError('unauthorized', `Access to ${subject} was refused by ${endpoint} (HTTP ${status}). If the model is private or gated, set HF_TOKEN to a token allowed to read it.`, status);
+    return new HubError('unauthorized', `Access to ${subject} was refused by ${endpoint} (HTTP ${status}): it may not exist, or be private or gated. Check the id, or set HF_TOKEN to a token allowed to read it.`, status);
   }
   if (status === 404) return new HubError('not-found', `${what} was not found on ${endpoint} (HTTP 404). Check the model id and revision.`, status);
   return new HubError('http', `${endpoint} answered HTTP ${status} for ${subject}.`, status);
