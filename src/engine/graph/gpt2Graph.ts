@@ -1,0 +1,122 @@
+/**
+ * GPT-2 as an ONNX graph, built from Hugging Face weight names (pre-LayerNorm blocks, Conv1D
+ * weights stored [in, out], `gelu_new` tanh approximation, causal mask, LM head tied to `wte`).
+ * Input/output names follow the layout transformers.js loads: `input_ids`, `attention_mask`
+ * [batch_size, past+seq], `position_ids`, `past_key_values.{i}.key|value` → `logits`,
+ * `present.{i}.key|value`, and for the *inspect* variant `attentions.{i}` [B, H, T, past+T].
+ */
+import { GraphBuilder } from './onnxBuilder';
+import { requireWeight, WeightMap } from './weights';
+
+export interface Gpt2Config {
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  vocabSize: number;
+  nPositions: number;
+  layerNormEpsilon: number;
+}
+
+export interface Gpt2GraphOptions {
+  /** `inspect` adds the attention probabilities of every layer; `decode` leaves them out. */
+  variant: 'inspect' | 'decode';
+  /** With `false`, positions are past_length … past_length+T-1 (Hugging Face's default). */
+  positionIdsInput?: boolean;
+}
+
+const PREFIXES = ['', 'transformer.'];
+const B = 'batch_size';
+const T = 'sequence_length';
+const P = 'past_sequence_length';
+const TOTAL = 'total_sequence_length';
+
+export function gpt2InputNames(config: Gpt2Config, options: Gpt2GraphOptions): string[] {
+  const past = Array.from({ length: config.nLayer }, (_, i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]).flat();
+  return ['input_ids', 'attention_mask', ...(options.positionIdsInput === false ? [] : ['position_ids']), ...past];
+}
+
+export function buildGpt2Graph(config: Gpt2Config, weights: WeightMap, options: Gpt2GraphOptions): Uint8Array {
+  const { nLayer, nHead, nEmbd: d, vocabSize: V, nPositions } = config;
+  if (d % nHead !== 0) throw new Error(`n_embd ${d} is not divisible by n_head ${nHead}`);
+  const headDim = d / nHead;
+  const g = new GraphBuilder('gpt2');
+  const w = (name: string, dims: number[]): string => {
+    const tensor = requireWeight(weights, name, dims, PREFIXES);
+    return g.initializer(name, dims, tensor.data);
+  };
+
+  const inputIds = g.input('input_ids', 'int64', [B, T]);
+  const mask = g.input('attention_mask', 'int64', [B, TOTAL]);
+  const positionIds = options.positionIdsInput === false ? undefined : g.input('position_ids', 'int64', [B, T]);
+  const pastKeys: string[] = [];
+  const pastValues: string[] = [];
+  for (let i = 0; i < nLayer; i++) {
+    pastKeys.push(g.input(`past_key_values.${i}.key`, 'float32', [B, nHead, P, headDim]));
+    pastValues.push(g.input(`past_key_values.${i}.value`, 'float32', [B, nHead, P, headDim]));
+  }
+
+  // Lengths: T from input_ids, past from the first past key (axis 2).
+  const zero = g.int64('zero', [0], []);
+  const one = g.int64('one', [1], []);
+  const seqLen = g.op('Squeeze', [g.op('Slice', [g.op('Shape', [inputIds]), g.int64('s1', [1]), g.int64('e2', [2])]), g.int64('ax0', [0])]);
+  const pastLen = g.op('Squeeze', [g.op('Slice', [g.op('Shape', [pastKeys[0]]), g.int64('s2', [2]), g.int64('e3', [3])]), g.int64('ax0', [0])]);
+  const totalLen = g.op('Add', [pastLen, seqLen]);
+
+  // Embeddings.
+  const wte = w('wte.weight', [V, d]);
+  const wpe = w('wpe.weight', [nPositions, d]);
+  const positions = positionIds ?? g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.int64('ax0', [0])]);
+  let hidden = g.op('Add', [g.op('Gather', [wte, inputIds]), g.op('Gather', [wpe, positions])]);
+
+  // Allowed (query, key) pairs: causal (key j ≤ past + query i) and not padding → [B, 1, T, past+T].
+  const queryPos = g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.int64('ax1', [1])]);
+  const keyPos = g.op('Unsqueeze', [g.op('Range', [zero, totalLen, one]), g.int64('ax0', [0])]);
+  const causal = g.op('LessOrEqual', [keyPos, queryPos]);
+  const notPadding = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 9 }), g.int64('ax12', [1, 2])]);
+  const allowed = g.op('And', [causal, notPadding]);
+  const masked = g.scalar('masked', -3.4028234663852886e38);
+  const scale = g.scalar('scale', 1 / Math.sqrt(headDim));
+  const headsShape = g.int64('heads_shape', [0, 0, nHead, headDim]);
+  const mergedShape = g.int64('merged_shape', [0, 0, d]);
+  const splitSizes = g.int64('qkv_split', [d, d, d]);
+
+  const layerNorm = (x: string, name: string): string =>
+    g.op('LayerNormalization', [x, w(`${name}.weight`, [d]), w(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
+  const conv1d = (x: string, name: string, nIn: number, nOut: number): string =>
+    g.op('Add', [g.op('MatMul', [x, w(`${name}.weight`, [nIn, nOut])]), w(`${name}.bias`, [nOut])]);
+  const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] });
+  const geluTanh = (x: string): string => {
+    const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
+    const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.scalar('gelu_c', 0.044715)])]), g.scalar('gelu_k', Math.sqrt(2 / Math.PI))]);
+    const gate = g.op('Add', [g.op('Tanh', [inner]), g.scalar('gelu_one', 1)]);
+    return g.op('Mul', [g.op('Mul', [x, gate]), g.scalar('gelu_half', 0.5)]);
+  };
+
+  for (let i = 0; i < nLayer; i++) {
+    const p = `h.${i}`;
+    const qkv = conv1d(layerNorm(hidden, `${p}.ln_1`), `${p}.attn.c_attn`, d, 3 * d);
+    const [q, k, v] = g.opMulti('Split', [qkv, splitSizes], 3, { axis: 2 });
+    const key = g.op('Concat', [pastKeys[i], toHeads(k)], { axis: 2 }, `present.${i}.key`);
+    const value = g.op('Concat', [pastValues[i], toHeads(v)], { axis: 2 }, `present.${i}.value`);
+    const scores = g.op('Mul', [g.op('MatMul', [toHeads(q), g.op('Transpose', [key], { perm: [0, 1, 3, 2] })]), scale]);
+    const probsName = options.variant === 'inspect' ? `attentions.${i}` : undefined;
+    const probs = g.op('Softmax', [g.op('Where', [allowed, scores, masked])], { axis: -1 }, probsName);
+    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, value])], { perm: [0, 2, 1, 3] }), mergedShape]);
+    hidden = g.op('Add', [hidden, conv1d(context, `${p}.attn.c_proj`, d, d)]);
+    const mlp = conv1d(geluTanh(conv1d(layerNorm(hidden, `${p}.ln_2`), `${p}.mlp.c_fc`, d, 4 * d)), `${p}.mlp.c_proj`, 4 * d, d);
+    hidden = g.op('Add', [hidden, mlp]);
+  }
+
+  // Tied LM head: logits = ln_f(h) · wteᵀ, as a Gemm on [B·T, d] so wte is stored once.
+  const final = g.op('Reshape', [layerNorm(hidden, 'ln_f'), g.int64('flat', [-1, d])]);
+  const flatLogits = g.op('Gemm', [final, wte], { transB: 1 });
+  const batch = g.op('Slice', [g.op('Shape', [inputIds]), g.int64('s0', [0]), g.int64('e1', [1])]);
+  const logitsShape = g.op('Concat', [batch, g.op('Unsqueeze', [seqLen, g.int64('ax0', [0])]), g.int64('vocab', [V])], { axis: 0 });
+  g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
+  for (let i = 0; i < nLayer; i++) {
+    g.output(`present.${i}.key`, `present.${i}.key`, 'float32', [B, nHead, TOTAL, headDim]);
+    g.output(`present.${i}.value`, `present.${i}.value`, 'float32', [B, nHead, TOTAL, headDim]);
+    if (options.variant === 'inspect') g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, TOTAL]);
+  }
+  return g.toBytes();
+}

@@ -1,0 +1,143 @@
+/**
+ * A small ONNX graph builder over `onnx-proto`: float32 initializers (raw little-endian bytes),
+ * int64 constants, nodes with generated output names, and inputs/outputs whose dimensions may be
+ * symbolic (`batch_size`, `past_sequence_length`…). `toBytes()` encodes a ModelProto (IR 8, opset 17,
+ * the first with LayerNormalization) that onnxruntime-node loads from memory.
+ */
+import { onnx } from 'onnx-proto';
+
+export const OPSET_VERSION = 17;
+const IR_VERSION = 8;
+
+export type ElementType = 'float32' | 'int64' | 'bool';
+/** A dimension: a fixed size or a symbolic name. */
+export type Dim = number | string;
+export type AttributeValue = number | number[] | string | { float: number } | { tensor: onnx.ITensorProto };
+
+const DATA_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+function littleEndianBytes(array: Float32Array | BigInt64Array): Uint8Array {
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  // Every platform Node runs on for us is little-endian, which is what raw_data requires.
+  return bytes;
+}
+
+function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new Error(`attribute ${name}: use { float } for non-integer ${value}`);
+    return { name, type: T.INT, i: value };
+  }
+  if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  return { name, type: T.TENSOR, t: value.tensor };
+}
+
+function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: DATA_TYPES[type],
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+export class GraphBuilder {
+  private readonly nodes: onnx.INodeProto[] = [];
+  private readonly initializers: onnx.ITensorProto[] = [];
+  private readonly inputs: onnx.IValueInfoProto[] = [];
+  private readonly outputs: onnx.IValueInfoProto[] = [];
+  private readonly used = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly graphName: string) {}
+
+  private claim(name: string): string {
+    if (this.used.has(name)) throw new Error(`duplicate ONNX value name ${name}`);
+    this.used.add(name);
+    return name;
+  }
+
+  /** A fresh internal value name with a readable prefix. */
+  fresh(prefix: string): string {
+    let name: string;
+    do name = `${prefix}_${this.counter++}`;
+    while (this.used.has(name));
+    return this.claim(name);
+  }
+
+  input(name: string, type: ElementType, dims: readonly Dim[]): string {
+    this.inputs.push(valueInfo(this.claim(name), type, dims));
+    return name;
+  }
+
+  /** Declares `value` as a graph output named `name` (an Identity node when the names differ). */
+  output(name: string, value: string, type: ElementType, dims: readonly Dim[]): string {
+    if (name !== value) this.nodes.push({ opType: 'Identity', input: [value], output: [this.claim(name)], name: `out_${name}` });
+    this.outputs.push(valueInfo(name, type, dims));
+    return name;
+  }
+
+  initializer(name: string, dims: readonly number[], data: Float32Array): string {
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (count !== data.length) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
+    this.initializers.push({ name: this.claim(name), dims: [...dims], dataType: DATA_TYPES.float32, rawData: littleEndianBytes(data) });
+    return name;
+  }
+
+  /** An int64 constant initializer (shapes, axes, split sizes). `dims` defaults to a 1-D vector. */
+  int64(prefix: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
+    const name = this.fresh(prefix);
+    const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+    this.initializers.push({ name, dims: [...dims], dataType: DATA_TYPES.int64, rawData: littleEndianBytes(data) });
+    return name;
+  }
+
+  /** A float32 scalar constant. */
+  scalar(prefix: string, value: number): string {
+    const name = this.fresh(prefix);
+    this.initializers.push({ name, dims: [], dataType: DATA_TYPES.float32, rawData: littleEndianBytes(Float32Array.of(value)) });
+    return name;
+  }
+
+  /** Adds a node with one output and returns that output's name. Empty input names mean "omitted". */
+  op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, outputName?: string): string {
+    return this.opMulti(opType, inputs, 1, attributes, outputName === undefined ? undefined : [outputName])[0];
+  }
+
+  opMulti(opType: string, inputs: readonly string[], outputCount: number, attributes: Record<string, AttributeValue> = {}, outputNames?: readonly string[]): string[] {
+    const outputs = outputNames ? outputNames.map((n) => this.claim(n)) : Array.from({ length: outputCount }, () => this.fresh(opType.toLowerCase()));
+    this.nodes.push({
+      opType,
+      input: [...inputs],
+      output: outputs,
+      name: `${opType}_${this.nodes.length}`,
+      attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+    });
+    return outputs;
+  }
+
+  toBytes(): Uint8Array {
+    const model: onnx.IModelProto = {
+      irVersion: IR_VERSION,
+      producerName: 'transformer-explorer',
+      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      graph: {
+        name: this.graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
+    };
+    return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  }
+}

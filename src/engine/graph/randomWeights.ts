@@ -1,0 +1,40 @@
+/**
+ * Seeded random weights in the Hugging Face layout, for tests, golden files and benchmarks.
+ * Matrices are uniform in ±0.3 (large enough that attention is far from uniform), LayerNorm
+ * gains 1 ± 0.2, biases ±0.1. Tensors are generated in name order from one mulberry32 stream,
+ * so `tools/golden/` can dump exactly the same numbers for the PyTorch reference.
+ */
+import type { Gpt2Config } from './gpt2Graph';
+import { seededRandom, WeightTensor } from './weights';
+
+export type TensorSpec = [name: string, dims: number[], kind: 'matrix' | 'gain' | 'bias'];
+
+export function gpt2TensorSpecs(c: Gpt2Config): TensorSpec[] {
+  const d = c.nEmbd;
+  const specs: TensorSpec[] = [['wte.weight', [c.vocabSize, d], 'matrix'], ['wpe.weight', [c.nPositions, d], 'matrix']];
+  for (let i = 0; i < c.nLayer; i++) {
+    const p = `h.${i}`;
+    specs.push(
+      [`${p}.ln_1.weight`, [d], 'gain'], [`${p}.ln_1.bias`, [d], 'bias'],
+      [`${p}.attn.c_attn.weight`, [d, 3 * d], 'matrix'], [`${p}.attn.c_attn.bias`, [3 * d], 'bias'],
+      [`${p}.attn.c_proj.weight`, [d, d], 'matrix'], [`${p}.attn.c_proj.bias`, [d], 'bias'],
+      [`${p}.ln_2.weight`, [d], 'gain'], [`${p}.ln_2.bias`, [d], 'bias'],
+      [`${p}.mlp.c_fc.weight`, [d, 4 * d], 'matrix'], [`${p}.mlp.c_fc.bias`, [4 * d], 'bias'],
+      [`${p}.mlp.c_proj.weight`, [4 * d, d], 'matrix'], [`${p}.mlp.c_proj.bias`, [d], 'bias'],
+    );
+  }
+  specs.push(['ln_f.weight', [d], 'gain'], ['ln_f.bias', [d], 'bias']);
+  return specs;
+}
+
+export function randomWeights(specs: readonly TensorSpec[], seed: number): Map<string, WeightTensor> {
+  const random = seededRandom(seed);
+  const weights = new Map<string, WeightTensor>();
+  for (const [name, dims, kind] of specs) {
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    const [center, spread] = kind === 'gain' ? [1, 0.2] : kind === 'bias' ? [0, 0.1] : [0, 0.3];
+    for (let j = 0; j < data.length; j++) data[j] = center + spread * (2 * random() - 1);
+    weights.set(name, { dims: [...dims], data });
+  }
+  return weights;
+}

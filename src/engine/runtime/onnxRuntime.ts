@@ -1,0 +1,96 @@
+/**
+ * The only file that imports onnxruntime-node: it implements `InferenceBackend` so the rest of
+ * the engine never sees ort's Tensor/Session classes, its execution-provider names, or the way it
+ * fails when the CUDA provider is missing (it throws "Failed to load shared library" instead of
+ * falling back — we catch that and run on CPU, recording why in `fallbackReason`). When the provider
+ * library is not even installed next to ort's binding we skip the attempt, which would only print
+ * a red native error log, and say so.
+ */
+import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DeviceKind, InferenceBackend, InferenceSession, SessionOptions, TensorData } from './types';
+
+function toOrtTensor(name: string, t: TensorData): ort.Tensor {
+  const count = t.dims.reduce((a, b) => a * b, 1);
+  if (count !== t.data.length) throw new Error(`input ${name}: ${t.data.length} values for shape [${t.dims.join(', ')}]`);
+  return new ort.Tensor(t.type, t.data, t.dims);
+}
+
+function fromOrtTensor(name: string, t: ort.Tensor): TensorData {
+  const dims = [...t.dims];
+  switch (t.type) {
+    case 'float32': return { type: 'float32', dims, data: t.data as Float32Array };
+    case 'float16': return { type: 'float16', dims, data: t.data as Uint16Array };
+    case 'int64': return { type: 'int64', dims, data: t.data as BigInt64Array };
+    case 'int32': return { type: 'int32', dims, data: t.data as Int32Array };
+    case 'bool': return { type: 'bool', dims, data: t.data as Uint8Array };
+    default: throw new Error(`output ${name} has unsupported type ${t.type}`);
+  }
+}
+
+class OrtSession implements InferenceSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+
+  constructor(private readonly session: ort.InferenceSession, readonly device: DeviceKind, readonly fallbackReason?: string) {
+    this.inputNames = [...session.inputNames];
+    this.outputNames = [...session.outputNames];
+  }
+
+  async run(feeds: Record<string, TensorData>, fetch: readonly string[]): Promise<Record<string, TensorData>> {
+    const unknown = fetch.filter((name) => !this.outputNames.includes(name));
+    if (unknown.length > 0) throw new Error(`the graph has no output ${unknown.join(', ')}`);
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, tensor);
+    const results = await this.session.run(ortFeeds, [...fetch]);
+    const out: Record<string, TensorData> = {};
+    for (const name of fetch) out[name] = fromOrtTensor(name, results[name]);
+    return out;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+function create(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** Where onnxruntime-node's installer puts the CUDA provider (`bin/napi-v6/linux/x64/`). */
+export function cudaProviderPath(): string {
+  const packageDir = dirname(require.resolve('onnxruntime-node/package.json'));
+  return join(packageDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
+}
+
+export class OnnxRuntimeBackend implements InferenceBackend {
+  /** `skipProviderCheck`: always ask ort for CUDA, even without the provider file (to test ort's own failure). */
+  constructor(private readonly options: { skipProviderCheck?: boolean } = {}) {}
+
+  async createSession(model: string | Uint8Array, options: SessionOptions): Promise<InferenceSession> {
+    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    let fallbackReason: string | undefined;
+    if (options.device !== 'cpu' && !this.options.skipProviderCheck && !existsSync(cudaProviderPath())) {
+      fallbackReason = `CUDA unavailable, running on CPU: the CUDA provider of onnxruntime-node is not installed (${cudaProviderPath()})`;
+    } else if (options.device !== 'cpu') {
+      try {
+        const cuda = await create(model, {
+          ...base,
+          // Fatal only: a missing CUDA provider is expected on most machines and handled below.
+          logSeverityLevel: 4,
+          executionProviders: [{ name: 'cuda', deviceId: options.gpuId ?? 0 }],
+        });
+        return new OrtSession(cuda, 'cuda');
+      } catch (e) {
+        fallbackReason = `CUDA unavailable, running on CPU: ${firstLine(e)}`;
+      }
+    }
+    const cpu = await create(model, { ...base, executionProviders: ['cpu'] });
+    return new OrtSession(cpu, 'cpu', fallbackReason);
+  }
+}
