@@ -1,0 +1,205 @@
+/**
+ * A checkpoint's weights, from one `model.safetensors` or from shards listed by
+ * `model.safetensors.index.json` (`weight_map`: tensor name → shard file). Each shard is opened
+ * once; names resolve across shards; tensors are read on demand and converted to float32.
+ */
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { endianness } from 'node:os';
+import { SafetensorsError, SafetensorsFile, type RawTensor, type SafetensorsDtype, type TensorInfo } from './safetensors';
+
+/** What a model folder holds: one safetensors file, or an index and its shards. */
+export type WeightFiles =
+  | { readonly kind: 'single'; readonly file: string }
+  | { readonly kind: 'sharded'; readonly index: string };
+
+export interface CheckpointTensor extends TensorInfo {
+  /** The file holding it. */
+  readonly file: string;
+}
+
+let halfTable: Float32Array | undefined;
+
+/** float16 bits → float32 value, for all 65,536 patterns (subnormals, ±0, ±inf, NaN). */
+function float16Table(): Float32Array {
+  if (halfTable) return halfTable;
+  halfTable = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >>> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    if (exp === 0) halfTable[h] = sign * mant * 2 ** -24; // zero and subnormals
+    else if (exp === 0x1f) halfTable[h] = mant ? NaN : sign * Infinity;
+    else halfTable[h] = sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  }
+  return halfTable;
+}
+
+const littleEndianHost = endianness() === 'LE';
+
+/**
+ * A tensor's values as float32: F32 as is (no copy on little-endian hosts), F16/BF16 widened
+ * exactly, F64 rounded, integers and booleans converted.
+ */
+export function toFloat32(tensor: Pick<RawTensor, 'dtype' | 'bytes'>): Float32Array {
+  const { dtype, bytes } = tensor;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const aligned = (size: number): boolean => littleEndianHost && bytes.byteOffset % size === 0;
+  switch (dtype) {
+    case 'F32': {
+      if (aligned(4)) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      const out = new Float32Array(bytes.byteLength / 4);
+      for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+      return out;
+    }
+    case 'F16': {
+      const table = float16Table();
+      const out = new Float32Array(bytes.byteLength / 2);
+      if (aligned(2)) {
+        const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, out.length);
+        for (let i = 0; i < out.length; i++) out[i] = table[halves[i]];
+      } else {
+        for (let i = 0; i < out.length; i++) out[i] = table[view.getUint16(i * 2, true)];
+      }
+      return out;
+    }
+    case 'BF16': {
+      // bfloat16 is the top half of a float32: shifting the bits left by 16 is exact.
+      const out = new Float32Array(bytes.byteLength / 2);
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < out.length; i++) bits[i] = view.getUint16(i * 2, true) << 16;
+      return out;
+    }
+    default:
+      return Float32Array.from(readNumbers(view, dtype));
+  }
+}
+
+function readNumbers(view: DataView, dtype: Exclude<SafetensorsDtype, 'F32' | 'F16' | 'BF16'>): number[] {
+  const values: number[] = [];
+  switch (dtype) {
+    case 'F64': for (let i = 0; i < view.byteLength; i += 8) values.push(view.getFloat64(i, true)); break;
+    case 'I64': for (let i = 0; i < view.byteLength; i += 8) values.push(Number(view.getBigInt64(i, true))); break;
+    case 'I32': for (let i = 0; i < view.byteLength; i += 4) values.push(view.getInt32(i, true)); break;
+    case 'I16': for (let i = 0; i < view.byteLength; i += 2) values.push(view.getInt16(i, true)); break;
+    case 'I8': for (let i = 0; i < view.byteLength; i++) values.push(view.getInt8(i)); break;
+    case 'U8': for (let i = 0; i < view.byteLength; i++) values.push(view.getUint8(i)); break;
+    case 'BOOL': for (let i = 0; i < view.byteLength; i++) values.push(view.getUint8(i) ? 1 : 0); break;
+    default: {
+      const never: never = dtype;
+      throw new SafetensorsError(`cannot convert dtype ${String(never)} to float32`);
+    }
+  }
+  return values;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads `model.safetensors.index.json`: tensor name → shard file name (validated, no paths). */
+export async function readShardIndex(index: string): Promise<Map<string, string>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(index, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new SafetensorsError(`cannot read the shard index ${index}: ${why}`);
+  }
+  if (!isObject(json) || !isObject(json.weight_map)) throw new SafetensorsError(`${index}: no "weight_map" object`);
+  const map = new Map<string, string>();
+  for (const [name, file] of Object.entries(json.weight_map)) {
+    if (typeof file !== 'string' || file === '' || basename(file) !== file || file === '..') {
+      throw new SafetensorsError(`${index}: weight_map["${name}"] is not a file name in the folder: ${JSON.stringify(file)}`);
+    }
+    map.set(name, file);
+  }
+  if (map.size === 0) throw new SafetensorsError(`${index}: the weight_map is empty`);
+  return map;
+}
+
+/** An open checkpoint: every tensor's location, reads on demand. Call close() when done. */
+export class Checkpoint {
+  private constructor(
+    private readonly files: readonly SafetensorsFile[],
+    private readonly locations: ReadonlyMap<string, SafetensorsFile>,
+  ) {}
+
+  static async open(weights: WeightFiles): Promise<Checkpoint> {
+    if (weights.kind === 'single') {
+      const file = await SafetensorsFile.open(weights.file);
+      return new Checkpoint([file], new Map(file.names().map((n) => [n, file])));
+    }
+    const map = await readShardIndex(weights.index);
+    const folder = dirname(weights.index);
+    const shardNames = [...new Set(map.values())];
+    const opened: SafetensorsFile[] = [];
+    try {
+      const missing: string[] = [];
+      for (const shard of shardNames) {
+        try {
+          await fs.access(join(folder, shard));
+        } catch {
+          missing.push(shard);
+        }
+      }
+      if (missing.length > 0) throw new SafetensorsError(`${weights.index} lists shards that are missing from ${folder}: ${missing.join(', ')}`);
+      const byShard = new Map<string, SafetensorsFile>();
+      for (const shard of shardNames) {
+        const file = await SafetensorsFile.open(join(folder, shard));
+        opened.push(file);
+        byShard.set(shard, file);
+      }
+      const locations = new Map<string, SafetensorsFile>();
+      for (const [name, shard] of map) {
+        const file = byShard.get(shard) as SafetensorsFile;
+        if (!file.has(name)) throw new SafetensorsError(`${weights.index} maps "${name}" to ${shard}, which has no such tensor`);
+        locations.set(name, file);
+      }
+      return new Checkpoint(opened, locations);
+    } catch (e) {
+      await Promise.all(opened.map((f) => f.close()));
+      throw e;
+    }
+  }
+
+  /** Tensor names: file order for one file, index order for shards. */
+  names(): string[] {
+    return [...this.locations.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.locations.has(name);
+  }
+
+  /** The shard files (one for an unsharded checkpoint). */
+  filePaths(): string[] {
+    return this.files.map((f) => f.path);
+  }
+
+  info(name: string): CheckpointTensor {
+    const file = this.locations.get(name);
+    if (!file) throw new SafetensorsError(`the checkpoint has no tensor named "${name}"`);
+    return { ...file.info(name), file: file.path };
+  }
+
+  async read(name: string): Promise<RawTensor> {
+    return (await this.fileOf(name)).read(name);
+  }
+
+  /** A tensor's values as float32, with its shape. */
+  async readFloat32(name: string): Promise<{ shape: readonly number[]; data: Float32Array }> {
+    const raw = await this.read(name);
+    return { shape: raw.shape, data: toFloat32(raw) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.close()));
+  }
+
+  private async fileOf(name: string): Promise<SafetensorsFile> {
+    const file = this.locations.get(name);
+    if (!file) throw new SafetensorsError(`the checkpoint has no tensor named "${name}"`);
+    return file;
+  }
+}
