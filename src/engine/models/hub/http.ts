@@ -69,7 +69,7 @@ function requestOnce(url: URL, options: HubRequest, sendToken: boolean): Promise
     const onAbort = (): void => fail(cancelledError(options.subject));
     signal?.addEventListener('abort', onAbort, { once: true });
     req.setTimeout(options.timeoutMs, () => {
-      fail(new HubError('timeout', `No data from ${url.host} for ${Math.round(options.timeoutMs / 1000)} s while fetching ${options.subject}.`));
+      fail(new HubError('timeout', `No data from ${url.host} for ${seconds(options.timeoutMs)} s while fetching ${options.subject}.`));
     });
     req.on('error', (e) => {
       signal?.removeEventListener('abort', onAbort);
@@ -83,6 +83,8 @@ function requestOnce(url: URL, options: HubRequest, sendToken: boolean): Promise
     req.end();
   });
 }
+
+const seconds = (ms: number): string => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
 
 /** Network-level failures (refused, DNS, reset) → one-line HubError; HubErrors pass through. */
 export function toHubError(e: unknown, url: URL, subject: string): HubError {
