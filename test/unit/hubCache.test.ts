@@ -1,12 +1,12 @@
 /** The Hugging Face cache without a network: env resolution, file choice, and models made by Python used offline with zero requests. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeHub, tinyModelRepo, sha256, gitBlobSha1, type FakeHub, type FakeRepo } from '../support/fakeHub';
 import { hubCacheDir, hubSettings } from '../../src/engine/models/hub/settings';
-import { repoFolderName } from '../../src/engine/models/hub/cacheLayout';
+import { RepoCache, repoFolderName } from '../../src/engine/models/hub/cacheLayout';
 import { selectModelFiles } from '../../src/engine/models/hub/modelFiles';
 import { resolveModel, findCachedModel, looksLikeHubModelId } from '../../src/engine/models/hub/resolve';
 import { formatBytes } from '../../src/engine/models/hub/plan';
@@ -113,4 +113,21 @@ test('online with an incomplete Python cache: only the missing weights are downl
   const resolved = await resolveModel(repo.id, settings, { confirm: (plan) => plan.bytesToDownload === repo.files.find((f) => f.path === 'model.safetensors')!.content.length });
   assert.equal(resolved.snapshotDir, snapshot);
   assert.deepEqual(hub.requests.filter((r) => r.path.includes('/resolve/')).map((r) => r.path), [`/${repo.id}/resolve/${repo.commit}/model.safetensors`]);
+});
+
+test('snapshot entries fall back to copies where symlinks are refused', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'trex-hubl-'));
+  const cache = new RepoCache(cacheDir, 'org/name');
+  mkdirSync(join(cache.root, 'blobs'), { recursive: true });
+  writeFileSync(cache.blobPath('abc'), 'weights');
+  const commit = 'a'.repeat(40);
+  cache.linkIntoSnapshot(commit, 'sub/model.safetensors', 'abc', () => {
+    throw Object.assign(new Error('EPERM: operation not permitted, symlink'), { code: 'EPERM' });
+  });
+  const copied = cache.snapshotFile(commit, 'sub/model.safetensors');
+  assert.ok(!lstatSync(copied).isSymbolicLink());
+  assert.equal(readFileSync(copied, 'utf8'), 'weights');
+  cache.linkIntoSnapshot(commit, 'sub/model.safetensors', 'abc');
+  assert.equal(readlinkSync(copied), '../../../blobs/abc');
+  assert.throws(() => cache.snapshotFile(commit, '../../escape'), /outside the snapshot/);
 });

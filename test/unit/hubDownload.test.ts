@@ -101,3 +101,11 @@ test('a revision given as a commit hash resolves to that snapshot without writin
   assert.throws(() => readFileSync(join(settings.cacheDir, 'models--trex-test--tiny-gpt2', 'refs', 'main')));
   assert.ok(findCachedModel(repo.id, settings, repo.commit));
 });
+
+test('two concurrent resolves of one model share each blob download', async () => {
+  const { hub, settings } = await setup();
+  const [a, b] = await Promise.all([resolveModel(repo.id, settings), resolveModel(repo.id, settings)]);
+  assert.equal(a.snapshotDir, b.snapshotDir);
+  assert.equal(hub.requests.filter((r) => r.path.startsWith('/cdn/')).length, 1);
+  assert.deepEqual(readFileSync(join(a.snapshotDir, 'model.safetensors')), fileOf('model.safetensors').content);
+});

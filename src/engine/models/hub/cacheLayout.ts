@@ -68,14 +68,17 @@ export class RepoCache {
     renameSync(tmp, path);
   }
 
-  /** Make `snapshots/<commit>/<repoPath>` point to the verified blob (symlink, else a copy moved into place). */
-  linkIntoSnapshot(commit: string, repoPath: string, etag: string): void {
+  /**
+   * Make `snapshots/<commit>/<repoPath>` point to the verified blob: a relative symlink, else
+   * (Windows without developer mode, some network drives) a copy moved into place.
+   */
+  linkIntoSnapshot(commit: string, repoPath: string, etag: string, makeSymlink: (target: string, path: string) => void = symlinkSync): void {
     const pointer = this.snapshotFile(commit, repoPath);
     const blob = this.blobPath(etag);
     mkdirSync(dirname(pointer), { recursive: true });
     if (existsOrLink(pointer)) rmSync(pointer, { force: true });
     try {
-      symlinkSync(relative(dirname(pointer), blob), pointer);
+      makeSymlink(relative(dirname(pointer), blob), pointer);
     } catch {
       const tmp = `${pointer}.${process.pid}.tmp`;
       copyFileSync(blob, tmp);

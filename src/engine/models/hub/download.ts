@@ -40,7 +40,7 @@ export async function downloadPlan(plan: DownloadPlan, settings: HubSettings, op
   for (const file of plan.files) {
     if (options.signal?.aborted) throw cancelledError(`model '${plan.repoId}'`);
     const before = done - file.presentBytes;
-    await fetchBlob(cache, plan, file, settings, options.signal, (received) => {
+    await fetchBlobOnce(cache, plan, file, settings, options.signal, (received) => {
       done = before + received;
       options.onProgress?.({ file: file.path, received, total: file.size, overallReceived: done, overallTotal: plan.totalBytes });
     });
@@ -49,6 +49,18 @@ export async function downloadPlan(plan: DownloadPlan, settings: HubSettings, op
   }
   cache.writeRef(plan.revision, plan.commit);
   return plan.snapshotDir;
+}
+
+/** Blob downloads in flight in this process, by blob path: concurrent resolves of one model share them. */
+const inFlight = new Map<string, Promise<void>>();
+
+function fetchBlobOnce(...args: Parameters<typeof fetchBlob>): Promise<void> {
+  const key = args[0].blobPath(args[2].etag);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const started = fetchBlob(...args).finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
 }
 
 type Verifier = { readonly algorithm: 'sha256' | 'git-sha1' | 'size'; hash?: Hash };
