@@ -1,8 +1,8 @@
 /** Hub downloads against the fake Hub: layout identical to huggingface_hub, plan first, zero requests once cached. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeHub, tinyModelRepo, tinyShardedRepo, sha256, gitBlobSha1, type FakeHub } from '../support/fakeHub';
 import { hubSettings, type HubSettings } from '../../src/engine/models/hub/settings';
@@ -108,4 +108,22 @@ test('two concurrent resolves of one model share each blob download', async () =
   assert.equal(a.snapshotDir, b.snapshotDir);
   assert.equal(hub.requests.filter((r) => r.path.startsWith('/cdn/')).length, 1);
   assert.deepEqual(readFileSync(join(a.snapshotDir, 'model.safetensors')), fileOf('model.safetensors').content);
+});
+
+test('a blob locked by another live process is waited for; a stale lock (dead pid) is taken over', async () => {
+  const { hub, settings } = await setup();
+  const plan = await planModelDownload(repo.id, settings);
+  const blobs = join(settings.cacheDir, 'models--trex-test--tiny-gpt2', 'blobs');
+  mkdirSync(blobs, { recursive: true });
+  const weightsLock = join(blobs, `${plan.files[2].etag}.lock`);
+  writeFileSync(join(blobs, `${plan.files[0].etag}.lock`), `4194311 ${hostname()}`); // pid above Linux's pid_max: dead
+  writeFileSync(weightsLock, `${process.ppid} ${hostname()}`); // our parent: alive
+  const pending = resolveModel(repo.id, settings);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(hub.requests.some((r) => r.path.endsWith('/config.json')), 'the stale lock was not taken over');
+  assert.ok(!hub.requests.some((r) => r.path.startsWith('/cdn/')), 'downloaded a blob locked by a live process');
+  rmSync(weightsLock);
+  const resolved = await pending;
+  assert.deepEqual(readFileSync(join(resolved.snapshotDir, 'model.safetensors')), fileOf('model.safetensors').content);
+  assert.deepEqual(readdirSync(blobs).filter((n) => !/^[0-9a-f]+$/.test(n)), [], 'lock or partial files left behind');
 });

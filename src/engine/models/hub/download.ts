@@ -15,6 +15,7 @@ import { HubError } from './errors';
 import { resolveUrl } from './hubApi';
 import { cancelledError, hubFetch, statusError, toHubError } from './http';
 import { isFile, RepoCache } from './cacheLayout';
+import { acquireBlobLock } from './blobLock';
 import type { DownloadPlan, PlannedFile } from './plan';
 import type { HubSettings } from './settings';
 
@@ -58,7 +59,16 @@ function fetchBlobOnce(...args: Parameters<typeof fetchBlob>): Promise<void> {
   const key = args[0].blobPath(args[2].etag);
   const running = inFlight.get(key);
   if (running) return running;
-  const started = fetchBlob(...args).finally(() => inFlight.delete(key));
+  const started = (async (): Promise<void> => {
+    const [cache, plan, file, , signal] = args;
+    mkdirSync(dirname(key), { recursive: true });
+    const lock = await acquireBlobLock(`${cache.blobPath(file.etag)}.lock`, `model '${plan.repoId}'`, signal);
+    try {
+      await fetchBlob(...args);
+    } finally {
+      lock.release();
+    }
+  })().finally(() => inFlight.delete(key));
   inFlight.set(key, started);
   return started;
 }
