@@ -23,7 +23,7 @@ const nodeBundles = {
   target: 'node20',
   // vscode is provided by the host; native modules cannot be bundled.
   external: ['vscode', 'onnxruntime-node', 'tokenizers'],
-  entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/trex.ts' },
+  entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/trex.ts', modelHost: 'src/host/main.ts' },
   outdir: 'dist',
 };
 const webviewDir = join(root, 'webview-ui');

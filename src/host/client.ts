@@ -1,0 +1,299 @@
+/**
+ * `ModelHostClient`: the extension-host side of the model host. Starts the process lazily on the
+ * first request, sends typed requests, and guarantees every request settles: with its result,
+ * its error, a `timeout`, a `cancelled` error when its signal aborts, or a `HostDiedError` when
+ * the process dies (crash, kill, out of memory). After a death the next request starts a new host.
+ * Plain Node: the extension wraps it (notices, settings) without this file importing `vscode`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import {
+  HostRequestError,
+  isObject,
+  type FromHostMessage,
+  type HostMethod,
+  type HostProgress,
+  type ParamsOf,
+  type ResultOf,
+  type ToHostMessage,
+} from './protocol';
+
+export { HostRequestError } from './protocol';
+
+/** Every pending request rejects with this when the model-host process stops. */
+export class HostDiedError extends HostRequestError {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+  ) {
+    super('hostDied', message);
+    this.name = 'HostDiedError';
+  }
+}
+
+export interface HostDeath {
+  error: HostDiedError;
+  /** How many requests were pending (and rejected) when it died. */
+  pendingRequests: number;
+  /** The end of what the process wrote to stdout/stderr: often says why it died. */
+  outputTail: string;
+}
+
+export interface ModelHostClientOptions {
+  /** The host script: dist/modelHost.js next to the extension bundle. */
+  hostScript: string;
+  /** Backend the host runs (`--backend=NAME`); the host's default otherwise. */
+  backend?: string;
+  env?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+  /** Per-method default timeouts (ms), merged over DEFAULT_TIMEOUTS_MS. */
+  timeoutsMs?: Partial<Record<HostMethod, number>>;
+  /** How long the process may take to say it is ready (ms). */
+  startTimeoutMs?: number;
+  /** Receives what the host prints (for an output channel). */
+  onOutput?: (text: string) => void;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: HostProgress) => void;
+  /** Overrides the method's default timeout (ms). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUTS_MS: Readonly<Record<HostMethod, number>> = {
+  'host/ping': 15_000,
+  'session/create': 10 * 60_000,
+  'session/run': 5 * 60_000,
+  'session/release': 30_000,
+};
+
+export interface Disposable {
+  dispose(): void;
+}
+
+interface RunningHost {
+  child: ChildProcess;
+  ready: boolean;
+  /** Messages sent before the host said it was ready. */
+  queue: ToHostMessage[];
+  outputTail: string;
+  /** Set when we stop it on purpose (dispose, failed start): explains the death. */
+  stopReason?: string;
+  /** Stopped by `dispose`/`restart`: not a death to tell the user about. */
+  intentional?: boolean;
+  dead: boolean;
+}
+
+interface Pending {
+  method: HostMethod;
+  host: RunningHost;
+  resolve(result: ResultOf<HostMethod>): void;
+  reject(error: Error): void;
+  onProgress?: (progress: HostProgress) => void;
+}
+
+const TAIL_CHARS = 4000;
+const DISCONNECT_GRACE_MS = 2000;
+/** For a method this client does not know (a newer host?): still bounded. */
+const FALLBACK_TIMEOUT_MS = 60_000;
+
+/** The line of a dying process's output that most likely says why (e.g. `Error: Cannot find module …`). */
+export function lastErrorLine(output: string): string | undefined {
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('at ') && !/^Node\.js v\d/.test(l));
+  return [...lines].reverse().find((l) => /error|fault|abort|out of memory/i.test(l)) ?? lines.at(-1);
+}
+
+export class ModelHostClient implements Disposable {
+  private host: RunningHost | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private readonly deathListeners = new Set<(death: HostDeath) => void>();
+  private nextId = 1;
+  private disposed = false;
+  /** Number of host processes started so far (tests and diagnostics). */
+  startCount = 0;
+
+  constructor(private readonly options: ModelHostClientOptions) {}
+
+  /** Fires once per unexpected death of the host (not per pending request, not on dispose). */
+  onDidDie(listener: (death: HostDeath) => void): Disposable {
+    this.deathListeners.add(listener);
+    return { dispose: () => this.deathListeners.delete(listener) };
+  }
+
+  /** The current host's process id, if one is running. */
+  get pid(): number | undefined {
+    return this.host && !this.host.dead ? this.host.child.pid : undefined;
+  }
+
+  request<M extends HostMethod>(method: M, params: ParamsOf<M>, options: RequestOptions = {}): Promise<ResultOf<M>> {
+    if (this.disposed) return Promise.reject(new HostRequestError('internal', 'the model host client is disposed'));
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(new HostRequestError('cancelled', `${method} was cancelled`));
+    const host = this.ensureHost();
+    const id = this.nextId++;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutsMs?.[method] ?? DEFAULT_TIMEOUTS_MS[method] ?? FALLBACK_TIMEOUT_MS;
+
+    return new Promise<ResultOf<M>>((resolve, reject) => {
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.pending.delete(id);
+      };
+      /** Ends the request here and tells the host to drop its work. */
+      const abandon = (error: HostRequestError): void => {
+        cleanup();
+        if (!host.dead) this.send(host, { kind: 'cancel', id });
+        reject(error);
+      };
+      const onAbort = (): void => abandon(new HostRequestError('cancelled', `${method} was cancelled`));
+      const timer = setTimeout(() => abandon(new HostRequestError('timeout', `${method} got no answer from the model host within ${timeoutMs} ms`)), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        method,
+        host,
+        resolve: (result) => {
+          cleanup();
+          resolve(result as ResultOf<M>);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+        ...(onProgress ? { onProgress } : {}),
+      });
+      this.send(host, { kind: 'request', id, method, params } as ToHostMessage);
+    });
+  }
+
+  /** Stops the host (pending requests reject with HostDiedError); the next request starts a new one. */
+  restart(reason = 'the model host was restarted'): void {
+    if (this.host) this.stop(this.host, reason, true);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.host) this.stop(this.host, 'the model host was shut down', true);
+    this.deathListeners.clear();
+  }
+
+  private ensureHost(): RunningHost {
+    if (this.host && !this.host.dead) return this.host;
+    const { hostScript, backend, env, execArgv, startTimeoutMs = 30_000 } = this.options;
+    const child = fork(hostScript, backend ? [`--backend=${backend}`] : [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: env ?? process.env,
+      execArgv: execArgv ?? [],
+    });
+    this.startCount++;
+    const host: RunningHost = { child, ready: false, queue: [], outputTail: '', dead: false };
+    this.host = host;
+    const onOutput = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      host.outputTail = (host.outputTail + text).slice(-TAIL_CHARS);
+      this.options.onOutput?.(text);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    const startTimer = setTimeout(() => this.stop(host, `the model host did not start within ${startTimeoutMs} ms`), startTimeoutMs);
+    child.on('message', (message: unknown) => this.onMessage(host, message, startTimer));
+    child.on('exit', (code, signal) => {
+      clearTimeout(startTimer);
+      this.onDeath(host, code, signal);
+    });
+    child.on('error', (error) => {
+      // Spawning failed, or the process could not be signalled: treat it as gone.
+      clearTimeout(startTimer);
+      host.outputTail = (host.outputTail + `\n${error.message}`).slice(-TAIL_CHARS);
+      this.stop(host, `the model host failed: ${error.message}`);
+      if (child.pid === undefined) this.onDeath(host, null, null);
+    });
+    // The channel closed. Usually the process is exiting ('exit' follows and says why); if it
+    // lingers without a channel it can no longer answer, so it is as good as dead.
+    child.on('disconnect', () => {
+      setTimeout(() => {
+        if (!host.dead && host.stopReason === undefined) this.stop(host, 'the model host closed its connection');
+      }, DISCONNECT_GRACE_MS).unref();
+    });
+    return host;
+  }
+
+  private onMessage(host: RunningHost, raw: unknown, startTimer: NodeJS.Timeout): void {
+    if (!isObject(raw) || typeof raw['kind'] !== 'string') return;
+    const message = raw as unknown as FromHostMessage;
+    if (message.kind === 'ready') {
+      clearTimeout(startTimer);
+      host.ready = true;
+      for (const queued of host.queue.splice(0)) this.send(host, queued);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending || pending.host !== host) return; // cancelled or timed out meanwhile
+    switch (message.kind) {
+      case 'progress':
+        try {
+          pending.onProgress?.(message.progress);
+        } catch {
+          // A listener's bug must not break the request.
+        }
+        return;
+      case 'result':
+        if (message.method !== pending.method) {
+          pending.reject(new HostRequestError('internal', `answer for ${message.method} to a ${pending.method} request`));
+        } else {
+          pending.resolve(message.result);
+        }
+        return;
+      case 'error':
+        pending.reject(new HostRequestError(message.error.code, message.error.message));
+        return;
+    }
+  }
+
+  private send(host: RunningHost, message: ToHostMessage): void {
+    if (host.dead) return;
+    if (!host.ready) {
+      host.queue.push(message);
+      return;
+    }
+    // A failed send means the channel is closed: the 'exit'/'disconnect' handlers settle things.
+    host.child.send(message, (error) => {
+      if (error && !host.dead && host.stopReason === undefined) this.stop(host, `the model host cannot be reached: ${error.message}`);
+    });
+  }
+
+  private stop(host: RunningHost, reason: string, intentional = false): void {
+    if (host.dead) return;
+    host.stopReason ??= reason;
+    host.intentional ||= intentional;
+    host.child.kill('SIGKILL');
+  }
+
+  private onDeath(host: RunningHost, exitCode: number | null, signal: NodeJS.Signals | null): void {
+    if (host.dead) return;
+    host.dead = true;
+    if (this.host === host) this.host = undefined;
+    const how = signal ? `signal ${signal}` : `exit code ${exitCode}`;
+    const detail = lastErrorLine(host.outputTail);
+    const message = host.stopReason
+      ? `${host.stopReason[0]?.toUpperCase()}${host.stopReason.slice(1)}.`
+      : `The model host process stopped unexpectedly (${how})${detail ? `: ${detail}` : ''}.`;
+    const error = new HostDiedError(message, exitCode, signal);
+    const mine = [...this.pending.values()].filter((p) => p.host === host);
+    for (const p of mine) p.reject(error);
+    if (host.intentional) return;
+    const death: HostDeath = { error, pendingRequests: mine.length, outputTail: host.outputTail };
+    for (const listener of [...this.deathListeners]) {
+      try {
+        listener(death);
+      } catch {
+        // One listener's bug must not hide the death from the others.
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The model-host process (bundled to dist/modelHost.js, started by `ModelHostClient` with
+ * `child_process.fork(..., { serialization: 'advanced' })`). Models run here, never in the
+ * extension host: a native inference call blocks this thread, and a CUDA fault kills only this
+ * process. Backend: `--backend=NAME` or `TREX_MODEL_BACKEND` (see backends.ts).
+ */
+import { backendNameFrom, createBackend } from './backends';
+import { createHandlers } from './handlers';
+import {
+  HostRequestError,
+  isHostMethod,
+  isObject,
+  type FromHostMessage,
+  type HostErrorPayload,
+  type HostHandlers,
+  type HostMethod,
+  type HostProgress,
+  type RequestContext,
+  type ParamsOf,
+  type ResultOf,
+} from './protocol';
+import type { InferenceBackend } from '../engine/runtime/types';
+
+function send(message: FromHostMessage): void {
+  // The parent may be gone already; nothing useful to do then but exit (see 'disconnect').
+  if (process.connected && process.send) process.send(message);
+}
+
+function toErrorPayload(e: unknown): HostErrorPayload {
+  if (e instanceof HostRequestError) return { code: e.code, message: e.message };
+  return { code: 'backendError', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Calls the handler of `method`, typed by method (the union is narrowed per call). */
+function call<M extends HostMethod>(handlers: HostHandlers, method: M, params: ParamsOf<M>, ctx: RequestContext): Promise<ResultOf<M>> {
+  const handler = handlers[method] as (p: ParamsOf<M>, c: RequestContext) => Promise<ResultOf<M>>;
+  return handler(params, ctx);
+}
+
+export function startModelHost(): void {
+  if (!process.send) {
+    console.error('modelHost: must be started with child_process.fork (no IPC channel)');
+    process.exit(2);
+  }
+  const backendName = backendNameFrom(process.argv.slice(2), process.env);
+  let backend: InferenceBackend | undefined;
+  const handlers = createHandlers(backendName, () => (backend ??= createBackend(backendName)));
+  /** Requests in progress; a cancelled one is removed at once, so its late result is dropped. */
+  const inFlight = new Map<number, AbortController>();
+
+  const answer = (id: number, message: FromHostMessage): void => {
+    if (!inFlight.delete(id)) return;
+    send(message);
+  };
+
+  process.on('message', (raw: unknown) => {
+    if (!isObject(raw) || typeof raw['id'] !== 'number') return;
+    const id = raw['id'];
+    if (raw['kind'] === 'cancel') {
+      const controller = inFlight.get(id);
+      if (!controller) return;
+      controller.abort();
+      answer(id, { kind: 'error', id, error: { code: 'cancelled', message: 'the request was cancelled' } });
+      return;
+    }
+    if (raw['kind'] !== 'request') return;
+    const method = raw['method'];
+    if (!isHostMethod(method)) {
+      send({ kind: 'error', id, error: { code: 'unknownMethod', message: `unknown method ${String(method)}` } });
+      return;
+    }
+    if (!isObject(raw['params'])) {
+      send({ kind: 'error', id, error: { code: 'invalidParams', message: `${method}: params must be an object` } });
+      return;
+    }
+    const controller = new AbortController();
+    inFlight.set(id, controller);
+    const ctx: RequestContext = {
+      signal: controller.signal,
+      progress: (progress: HostProgress) => {
+        if (inFlight.has(id)) send({ kind: 'progress', id, progress });
+      },
+    };
+    // Params are checked by each handler: they came from another process.
+    call(handlers, method, raw['params'] as ParamsOf<typeof method>, ctx).then(
+      (result) => answer(id, { kind: 'result', id, method, result } as FromHostMessage),
+      (e: unknown) => answer(id, { kind: 'error', id, error: toErrorPayload(e) }),
+    );
+  });
+  // The extension host went away (closed window, crash): nothing can read our answers.
+  process.on('disconnect', () => process.exit(0));
+  send({ kind: 'ready', pid: process.pid, backend: backendName });
+}
+
+startModelHost();

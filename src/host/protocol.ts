@@ -1,0 +1,138 @@
+/**
+ * Messages between the extension host (client) and the model-host process.
+ *
+ * The channel is Node's IPC from `child_process.fork(..., { serialization: 'advanced' })`, which
+ * structured-clones messages: typed arrays (tensors, model bytes) cross as typed arrays, copied
+ * as binary, never as nested JSON arrays. Plain Node: nothing here imports `vscode`.
+ */
+import type { DeviceKind, DevicePreference, TensorData } from '../engine/runtime/types';
+
+/** Every request method with its params and result. */
+export interface HostRequests {
+  /** Liveness check; says which process and backend answer. */
+  'host/ping': {
+    params: Record<string, never>;
+    result: { pid: number; backend: string; sessions: number };
+  };
+  /** Loads a model (an .onnx file path or its bytes) into an inference session. */
+  'session/create': {
+    params: { model: string | Uint8Array; device: DevicePreference; gpuId?: number };
+    result: {
+      sessionId: string;
+      device: DeviceKind;
+      /** Why CUDA was not used although asked for; absent when it was or when CPU was asked for. */
+      fallbackReason?: string;
+      inputNames: string[];
+      outputNames: string[];
+    };
+  };
+  /** Runs a session; only the outputs named in `fetch` come back. */
+  'session/run': {
+    params: { sessionId: string; feeds: Record<string, TensorData>; fetch: string[] };
+    result: { outputs: Record<string, TensorData> };
+  };
+  /** Frees a session's memory; the id is invalid afterwards. */
+  'session/release': {
+    params: { sessionId: string };
+    result: { released: true };
+  };
+}
+
+export type HostMethod = keyof HostRequests;
+export type ParamsOf<M extends HostMethod> = HostRequests[M]['params'];
+export type ResultOf<M extends HostMethod> = HostRequests[M]['result'];
+
+export const HOST_METHODS: readonly HostMethod[] = ['host/ping', 'session/create', 'session/run', 'session/release'];
+
+export function isHostMethod(value: unknown): value is HostMethod {
+  return typeof value === 'string' && (HOST_METHODS as readonly string[]).includes(value);
+}
+
+/** Machine-readable error codes; the UI localizes from the code, `message` gives the details. */
+export type HostErrorCode =
+  | 'cancelled'
+  | 'timeout'
+  | 'hostDied'
+  | 'unknownMethod'
+  | 'invalidParams'
+  | 'unknownSession'
+  | 'backendUnavailable'
+  | 'backendError'
+  | 'internal';
+
+export interface HostErrorPayload {
+  code: HostErrorCode;
+  message: string;
+}
+
+/** What a long request reports while it works. Stages are codes so the UI can localize them. */
+export interface HostProgress {
+  stage: 'loadingModel' | 'creatingSession' | 'running';
+  /** Units done so far and in total (bytes for `loadingModel`), when known. */
+  done?: number;
+  total?: number;
+}
+
+/** A request as sent: one variant per method, so params always match the method. */
+export type RequestMessage = {
+  [M in HostMethod]: { kind: 'request'; id: number; method: M; params: ParamsOf<M> };
+}[HostMethod];
+
+export interface CancelMessage {
+  kind: 'cancel';
+  id: number;
+}
+
+/** Client → host. */
+export type ToHostMessage = RequestMessage | CancelMessage;
+
+export type ResultMessage = {
+  [M in HostMethod]: { kind: 'result'; id: number; method: M; result: ResultOf<M> };
+}[HostMethod];
+
+export interface ErrorMessage {
+  kind: 'error';
+  id: number;
+  error: HostErrorPayload;
+}
+
+export interface ProgressMessage {
+  kind: 'progress';
+  id: number;
+  progress: HostProgress;
+}
+
+/** Sent once when the host listens, before any answer. */
+export interface ReadyMessage {
+  kind: 'ready';
+  pid: number;
+  backend: string;
+}
+
+/** Host → client. */
+export type FromHostMessage = ResultMessage | ErrorMessage | ProgressMessage | ReadyMessage;
+
+/** What the host must implement: a missing handler is a compile error. */
+export interface RequestContext {
+  /** Aborted when the client cancels the request. */
+  readonly signal: AbortSignal;
+  progress(p: HostProgress): void;
+}
+export type HostHandlers = {
+  [M in HostMethod]: (params: ParamsOf<M>, ctx: RequestContext) => Promise<ResultOf<M>>;
+};
+
+/** An error that carries a protocol code across the process boundary. */
+export class HostRequestError extends Error {
+  constructor(
+    readonly code: HostErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostRequestError';
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,189 @@
+/**
+ * The model host's life: cancellation, timeouts, and death (killed, crashed, never started) —
+ * every request settles, the user is told once, and the next request gets a new host.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { encodeFakeModel } from '../../src/engine/runtime/fakeBackend';
+import { HostDiedError, HostRequestError, type HostDeath } from '../../src/host/client';
+import { f32, fakeHostClient, i32, REPO_ROOT, sleep } from './hostSupport';
+
+const x = f32([2], [1, 2]);
+
+async function settle(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => assert.fail(`expected a rejection, got ${JSON.stringify(value)}`),
+    (e: unknown) => e,
+  );
+}
+
+function assertCode(error: unknown, code: string): asserts error is HostRequestError {
+  assert.ok(error instanceof HostRequestError, `not a HostRequestError: ${String(error)}`);
+  assert.equal(error.code, code, error.message);
+}
+
+test('host: cancelling a running request rejects it at once; the host lives on and drops the late result', async () => {
+  const client = fakeHostClient();
+  try {
+    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 3 }), device: 'cpu' });
+    const controller = new AbortController();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const run = settle(
+      client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, {
+        signal: controller.signal,
+        onProgress: (p) => p.stage === 'running' && started(),
+      }),
+    );
+    await running;
+    const pid = client.pid;
+    controller.abort();
+    assertCode(await run, 'cancelled');
+    // Same process, still serving.
+    const { outputs } = await client.request('session/run', { sessionId, feeds: { x }, fetch: ['y'] });
+    assert.deepEqual([...(outputs['y']?.data ?? [])], [3, 6]);
+    assert.equal(client.pid, pid);
+    // An already-aborted signal never reaches the host.
+    assertCode(await settle(client.request('host/ping', {}, { signal: AbortSignal.abort() })), 'cancelled');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: a session created after its request was cancelled is released, not leaked', async () => {
+  const client = fakeHostClient();
+  try {
+    const controller = new AbortController();
+    const create = client.request('session/create', { model: encodeFakeModel({ scale: 1, createDelayMs: 150 }), device: 'cpu' }, {
+      signal: controller.signal,
+      onProgress: (p) => p.stage === 'creatingSession' && controller.abort(),
+    });
+    assertCode(await settle(create), 'cancelled');
+    await sleep(300);
+    assert.equal((await client.request('host/ping', {})).sessions, 0);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: a request with no answer times out, even while the host thread is blocked', async () => {
+  const client = fakeHostClient();
+  try {
+    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+    const slow = await settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { timeoutMs: 100 }));
+    assertCode(slow, 'timeout');
+    assert.match(slow.message, /session\/run got no answer .* within 100 ms/);
+
+    // The host busy-waits (as during a native call): the client still gives up on time…
+    const pid = client.pid;
+    const blocked = await settle(client.request('session/run', { sessionId, feeds: { x, blockMs: i32(800) }, fetch: ['y'] }, { timeoutMs: 100 }));
+    assertCode(blocked, 'timeout');
+    // …and the host answers again once its thread is free.
+    assert.equal((await client.request('host/ping', {})).pid, pid);
+    assert.equal(client.startCount, 1);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: killed mid-request, every pending request rejects with HostDiedError, the user is told once, the next request starts a new host', async () => {
+  const client = fakeHostClient();
+  const deaths: HostDeath[] = [];
+  client.onDidDie((d) => deaths.push(d));
+  try {
+    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+    const firstPid = client.pid;
+    assert.ok(firstPid);
+    let running = 0;
+    const pending = [1, 2].map(() =>
+      settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => running++ })),
+    );
+    while (running < 2) await sleep(5);
+    process.kill(firstPid, 'SIGKILL');
+    for (const error of await Promise.all(pending)) {
+      assert.ok(error instanceof HostDiedError, String(error));
+      assert.equal(error.code, 'hostDied');
+      assert.equal(error.signal, 'SIGKILL');
+      assert.match(error.message, /stopped unexpectedly \(signal SIGKILL\)/);
+    }
+    assert.equal(deaths.length, 1);
+    assert.equal(deaths[0]?.pendingRequests, 2);
+
+    const pong = await client.request('host/ping', {});
+    assert.notEqual(pong.pid, firstPid);
+    assert.equal(pong.sessions, 0);
+    assert.equal(client.startCount, 2);
+    // Sessions died with their host.
+    assertCode(await settle(client.request('session/run', { sessionId, feeds: { x }, fetch: ['y'] })), 'unknownSession');
+    assert.equal(deaths.length, 1);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: a crash inside a run (exit or abort, like a CUDA fault) is a HostDiedError with its cause', async () => {
+  const client = fakeHostClient();
+  const deaths: HostDeath[] = [];
+  client.onDidDie((d) => deaths.push(d));
+  try {
+    for (const [crash, check] of [
+      [1, (e: HostDiedError) => assert.equal(e.exitCode, 70)],
+      [2, (e: HostDiedError) => assert.equal(e.signal, 'SIGABRT')],
+    ] as const) {
+      const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+      const error = await settle(client.request('session/run', { sessionId, feeds: { x, crash: i32(crash) }, fetch: ['y'] }));
+      assert.ok(error instanceof HostDiedError, String(error));
+      check(error);
+    }
+    assert.equal(deaths.length, 2);
+    assert.equal(client.startCount, 2);
+    assert.equal(typeof (await client.request('host/ping', {})).pid, 'number');
+    assert.equal(client.startCount, 3);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: a host that cannot start rejects the request with HostDiedError instead of hanging', async () => {
+  const client = fakeHostClient({ hostScript: join(REPO_ROOT, 'dist', 'no-such-host.js') });
+  const deaths: HostDeath[] = [];
+  client.onDidDie((d) => deaths.push(d));
+  try {
+    const error = await settle(client.request('host/ping', {}));
+    assert.ok(error instanceof HostDiedError, String(error));
+    assert.equal(error.exitCode, 1);
+    assert.match(error.message, /Cannot find module/);
+    assert.equal(deaths.length, 1);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: a host that never says it is ready is stopped after the start timeout', async () => {
+  // With `--eval`, node runs that code instead of the host script: the process lives but never says ready.
+  const client = fakeHostClient({ startTimeoutMs: 300, execArgv: ['--eval', 'setInterval(() => {}, 1000)'] });
+  try {
+    const error = await settle(client.request('host/ping', {}));
+    assert.ok(error instanceof HostDiedError, String(error));
+    assert.match(error.message, /did not start within 300 ms/);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('host: dispose rejects pending requests without reporting a death, and refuses new ones', async () => {
+  const client = fakeHostClient();
+  const deaths: HostDeath[] = [];
+  client.onDidDie((d) => deaths.push(d));
+  const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+  const pending = settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }));
+  client.dispose();
+  const error = await pending;
+  assert.ok(error instanceof HostDiedError, String(error));
+  assert.match(error.message, /shut down/);
+  assertCode(await settle(client.request('host/ping', {})), 'internal');
+  await sleep(20);
+  assert.equal(deaths.length, 0);
+  assert.equal(client.pid, undefined);
+});
