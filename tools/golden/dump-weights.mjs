@@ -5,10 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { randomWeights, gpt2TensorSpecs, bertTensorSpecs } = require('../../out/src/engine/graph/randomWeights.js');
+const { randomWeights, gpt2TensorSpecs, encoderTensorSpecs } = require('../../out/src/engine/graph/randomWeights.js');
 const [specPath, outPath] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(specPath, 'utf8'));
-const specsFor = { gpt2: gpt2TensorSpecs, bert: bertTensorSpecs, roberta: bertTensorSpecs };
+const specsFor = { gpt2: gpt2TensorSpecs, encoder: encoderTensorSpecs };
 const weights = randomWeights(specsFor[spec.family](spec.config), spec.seed);
 const tensors = {};
 for (const [name, { dims, data }] of weights) tensors[name] = { dims, data: Array.from(data) };

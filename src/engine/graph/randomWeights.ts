@@ -4,6 +4,7 @@
  * gains 1 ± 0.2, biases ±0.1. Tensors are generated in name order from one mulberry32 stream,
  * so `tools/golden/` can dump exactly the same numbers for the PyTorch reference.
  */
+import { encoderNames, EncoderConfig } from './encoderNames';
 import type { Gpt2Config } from './gpt2Graph';
 import { seededRandom, WeightTensor } from './weights';
 
@@ -25,6 +26,29 @@ export function gpt2TensorSpecs(c: Gpt2Config): TensorSpec[] {
   }
   specs.push(['ln_f.weight', [d], 'gain'], ['ln_f.bias', [d], 'bias']);
   return specs;
+}
+
+/** An encoder with its MLM head; the decoder is left out (tied to the word embeddings), as in HF's safetensors. */
+export function encoderTensorSpecs(c: EncoderConfig): TensorSpec[] {
+  const n = encoderNames(c.modelType);
+  const d = c.hiddenSize;
+  const norm = (name: string): TensorSpec[] => [[`${name}.weight`, [d], 'gain'], [`${name}.bias`, [d], 'bias']];
+  const linear = (name: string, nIn: number, nOut: number): TensorSpec[] => [[`${name}.weight`, [nOut, nIn], 'matrix'], [`${name}.bias`, [nOut], 'bias']];
+  const body: TensorSpec[] = [
+    [`${n.wordEmbeddings}.weight`, [c.vocabSize, d], 'matrix'],
+    [`${n.positionEmbeddings}.weight`, [c.maxPositions, d], 'matrix'],
+    ...(n.tokenTypeEmbeddings && c.typeVocabSize > 0 ? [[`${n.tokenTypeEmbeddings}.weight`, [c.typeVocabSize, d], 'matrix'] as TensorSpec] : []),
+    ...norm(n.embeddingNorm),
+  ];
+  for (let i = 0; i < c.nLayer; i++) {
+    const l = n.layer(i);
+    body.push(...linear(l.query, d, d), ...linear(l.key, d, d), ...linear(l.value, d, d), ...linear(l.attentionOutput, d, d), ...norm(l.attentionNorm),
+      ...linear(l.intermediate, d, c.intermediateSize), ...linear(l.output, c.intermediateSize, d), ...norm(l.outputNorm));
+  }
+  return [
+    ...body.map(([name, dims, kind]): TensorSpec => [n.prefix + name, dims, kind]),
+    ...linear(n.headDense, d, d), ...norm(n.headNorm), [n.headBias, [c.vocabSize], 'bias'],
+  ];
 }
 
 export function randomWeights(specs: readonly TensorSpec[], seed: number): Map<string, WeightTensor> {

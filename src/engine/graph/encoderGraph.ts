@@ -1,0 +1,99 @@
+/**
+ * BERT-like encoders with their masked-LM head as an ONNX graph: BERT, RoBERTa (CamemBERT and
+ * XLM-R share its layout) and DistilBERT. Post-LayerNorm blocks, erf GELU, token types where the
+ * family has them, RoBERTa's positions counted from pad_token_id + 1, decoder tied to the word
+ * embeddings. Inputs `input_ids`, `attention_mask` [, `token_type_ids`] → `logits` [B, T, V] and,
+ * for the inspect variant, `attentions.{i}` [B, H, T, T].
+ */
+import { encoderNames, EncoderConfig } from './encoderNames';
+import { GraphBuilder } from './onnxBuilder';
+import { requireWeight, WeightMap } from './weights';
+
+export interface EncoderGraphOptions {
+  variant: 'inspect' | 'decode';
+}
+
+const B = 'batch_size';
+const T = 'sequence_length';
+
+/** Whether the graph takes `token_type_ids` (BERT does; RoBERTa uses type 0; DistilBERT has none). */
+export function encoderHasTokenTypes(config: EncoderConfig): boolean {
+  return config.modelType === 'bert' && config.typeVocabSize > 0;
+}
+
+export function buildEncoderGraph(config: EncoderConfig, weights: WeightMap, options: EncoderGraphOptions): Uint8Array {
+  const { hiddenSize: d, nHead, intermediateSize: ff, vocabSize: V } = config;
+  if (d % nHead !== 0) throw new Error(`hidden_size ${d} is not divisible by num_attention_heads ${nHead}`);
+  const headDim = d / nHead;
+  const names = encoderNames(config.modelType);
+  const g = new GraphBuilder(config.modelType);
+  const body = (name: string, dims: number[]): string =>
+    g.initializer(name, dims, requireWeight(weights, name, dims, [names.prefix, '']).data);
+  const head = (name: string, dims: number[]): string => g.initializer(name, dims, requireWeight(weights, name, dims).data);
+
+  const inputIds = g.input('input_ids', 'int64', [B, T]);
+  const mask = g.input('attention_mask', 'int64', [B, T]);
+  const tokenTypes = encoderHasTokenTypes(config) ? g.input('token_type_ids', 'int64', [B, T]) : undefined;
+
+  const ax0 = g.int64('ax0', [0]);
+  const inputShape = g.op('Shape', [inputIds]);
+  const seqLen = g.op('Squeeze', [g.op('Slice', [inputShape, g.int64('s1', [1]), g.int64('e2', [2])]), ax0]);
+  let positions: string;
+  if (config.modelType === 'roberta') {
+    const notPad = g.op('Cast', [g.op('Not', [g.op('Equal', [inputIds, g.int64('pad', [config.padTokenId], [])])])], { to: 7 });
+    const counted = g.op('Mul', [g.op('CumSum', [notPad, g.int64('axis1', [1], [])]), notPad]);
+    positions = g.op('Add', [counted, g.int64('pad_offset', [config.padTokenId], [])]);
+  } else {
+    positions = g.op('Unsqueeze', [g.op('Range', [g.int64('zero', [0], []), seqLen, g.int64('one', [1], [])]), ax0]);
+  }
+
+  const layerNorm = (x: string, name: string, weight: (n: string, dims: number[]) => string): string =>
+    g.op('LayerNormalization', [x, weight(`${name}.weight`, [d]), weight(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
+  const linear = (x: string, name: string, nIn: number, nOut: number, weight = body): string =>
+    g.op('Gemm', [x, weight(`${name}.weight`, [nOut, nIn]), weight(`${name}.bias`, [nOut])], { transB: 1 });
+  const geluErf = (x: string): string => {
+    const gate = g.op('Add', [g.op('Erf', [g.op('Mul', [x, g.scalar('inv_sqrt2', Math.SQRT1_2)])]), g.scalar('gelu_one', 1)]);
+    return g.op('Mul', [g.op('Mul', [x, gate]), g.scalar('gelu_half', 0.5)]);
+  };
+
+  // Embeddings, flattened to [B·T, d] so every projection is one Gemm.
+  const wordEmbeddings = body(`${names.wordEmbeddings}.weight`, [V, d]);
+  let embedded = g.op('Add', [g.op('Gather', [wordEmbeddings, inputIds]), g.op('Gather', [body(`${names.positionEmbeddings}.weight`, [config.maxPositions, d]), positions])]);
+  if (names.tokenTypeEmbeddings && config.typeVocabSize > 0) {
+    const table = body(`${names.tokenTypeEmbeddings}.weight`, [config.typeVocabSize, d]);
+    embedded = g.op('Add', [embedded, g.op('Gather', [table, tokenTypes ?? g.int64('type0', [0], [])])]);
+  }
+  let hidden = layerNorm(g.op('Reshape', [embedded, g.int64('flat', [-1, d])]), names.embeddingNorm, body);
+
+  const notPadding = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 9 }), g.int64('ax12', [1, 2])]);
+  const masked = g.scalar('masked', -3.4028234663852886e38);
+  const scale = g.scalar('scale', 1 / Math.sqrt(headDim));
+  const headsShape = g.op('Concat', [inputShape, g.int64('heads', [nHead, headDim])], { axis: 0 });
+  const flatShape = g.int64('flat_d', [-1, d]);
+  const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] });
+
+  for (let i = 0; i < config.nLayer; i++) {
+    const n = names.layer(i);
+    const q = toHeads(linear(hidden, n.query, d, d));
+    const kT = g.op('Transpose', [g.op('Reshape', [linear(hidden, n.key, d, d), headsShape])], { perm: [0, 2, 3, 1] });
+    const v = toHeads(linear(hidden, n.value, d, d));
+    const scores = g.op('Mul', [g.op('MatMul', [q, kT]), scale]);
+    const probs = g.op('Softmax', [g.op('Where', [notPadding, scores, masked])], { axis: -1 }, options.variant === 'inspect' ? `attentions.${i}` : undefined);
+    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }), flatShape]);
+    hidden = layerNorm(g.op('Add', [hidden, linear(context, n.attentionOutput, d, d)]), n.attentionNorm, body);
+    const ffn = linear(geluErf(linear(hidden, n.intermediate, d, ff)), n.output, ff, d);
+    hidden = layerNorm(g.op('Add', [hidden, ffn]), n.outputNorm, body);
+  }
+
+  // MLM head: dense → GELU → LayerNorm → decoder (tied to the word embeddings unless the checkpoint has its own).
+  const transformed = layerNorm(geluErf(linear(hidden, names.headDense, d, d, head)), names.headNorm, head);
+  const decoder = weights.has(`${names.headDecoder}.weight`) ? head(`${names.headDecoder}.weight`, [V, d]) : wordEmbeddings;
+  const biasName = weights.has(names.headBias) ? names.headBias : `${names.headDecoder}.bias`;
+  const flatLogits = g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
+  const logitsShape = g.op('Concat', [inputShape, g.int64('vocab', [V])], { axis: 0 });
+  g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
+  if (options.variant === 'inspect') {
+    for (let i = 0; i < config.nLayer; i++) g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, T]);
+  }
+  return g.toBytes();
+}
