@@ -7,6 +7,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { buildTokenizer } from './buildTokenizer';
 import { TokenizerError } from './errors';
 import type { TextTokenizer } from './textTokenizer';
+import { tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
+
+/** Files a folder's tokenizer is rebuilt from when it has no tokenizer.json. */
+const REBUILT_FROM = ['vocab.txt', 'vocab.json'];
 
 export { TokenizerError } from './errors';
 
@@ -54,11 +58,18 @@ async function resolveFile(spec: string): Promise<string> {
   }
   if (!stat.isDirectory()) return path;
   const inside = join(path, 'tokenizer.json');
-  if (!existsSync(inside)) throw new TokenizerError(`no tokenizer.json in the folder ${path}`);
-  return inside;
+  if (existsSync(inside)) return inside;
+  // No tokenizer.json: rebuilt from vocab.txt or vocab.json + merges.txt (see load()).
+  const vocab = vocabFilesIn(path);
+  if (!vocab) throw new TokenizerError(`no tokenizer.json in the folder ${path}`);
+  return vocab[0];
 }
 
 async function load(spec: string, file: string): Promise<TextTokenizer> {
+  if (REBUILT_FROM.includes(basename(file)) && resolve(spec) !== file) {
+    const { json } = await tokenizerJsonFromVocabFiles(dirname(file));
+    return buildTokenizer(json, { id: spec, source: dirname(file), name: basename(dirname(file)), where: file });
+  }
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

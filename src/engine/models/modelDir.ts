@@ -1,0 +1,77 @@
+/**
+ * A model folder in the Hugging Face Hub layout (a snapshot folder of the HF cache, or a folder
+ * saved with `save_pretrained`):
+ *
+ *   config.json
+ *   tokenizer.json                 | vocab.txt | vocab.json + merges.txt
+ *   model.safetensors              | model.safetensors.index.json + model-0000i-of-0000n.safetensors
+ *
+ * `readModelDir` checks that each part is there and says which one is missing.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readModelConfig, type ModelConfig } from './config';
+import type { WeightFiles } from './weights';
+import { vocabFilesIn } from '../tokenizers/fromVocabFiles';
+
+/** A one-line problem with a model folder (missing folder, weights or tokenizer). */
+export class ModelDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelDirError';
+  }
+}
+
+export interface ModelDir {
+  /** Absolute path of the folder. */
+  dir: string;
+  config: ModelConfig;
+  /** What `loadTokenizer` takes: the tokenizer.json, or the folder when it is rebuilt from vocabulary files. */
+  tokenizerSpec: string;
+  /** The files the tokenizer comes from. */
+  tokenizerFiles: string[];
+  weightFiles: WeightFiles;
+}
+
+const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model', 'sentencepiece.model'];
+const OTHER_WEIGHT_FILES = ['pytorch_model.bin', 'pytorch_model.bin.index.json', 'tf_model.h5', 'flax_model.msgpack', 'model.onnx'];
+
+/** Where a folder's weights are; throws a ModelDirError when there are no safetensors. */
+export function findWeightFiles(dir: string): WeightFiles {
+  if (existsSync(join(dir, 'model.safetensors'))) return { kind: 'single', file: join(dir, 'model.safetensors') };
+  if (existsSync(join(dir, 'model.safetensors.index.json'))) return { kind: 'sharded', index: join(dir, 'model.safetensors.index.json') };
+  const other = OTHER_WEIGHT_FILES.filter((f) => existsSync(join(dir, f)));
+  if (other.length > 0) {
+    throw new ModelDirError(`${dir} has ${other.join(', ')} but no model.safetensors — only safetensors weights are read (convert them, or download the model's safetensors files)`);
+  }
+  throw new ModelDirError(`no weights in ${dir}: expected model.safetensors or model.safetensors.index.json with its shards`);
+}
+
+/** The tokenizer of a folder: its tokenizer.json, else the vocabulary files it is rebuilt from. */
+export function findTokenizer(dir: string): { spec: string; files: string[] } {
+  const file = join(dir, 'tokenizer.json');
+  if (existsSync(file)) return { spec: file, files: [file] };
+  const vocab = vocabFilesIn(dir);
+  if (vocab) return { spec: dir, files: vocab };
+  const sp = SENTENCEPIECE_FILES.find((f) => existsSync(join(dir, f)));
+  if (sp) {
+    throw new ModelDirError(`${dir} has only the SentencePiece model ${sp}; rebuilding a tokenizer from it is not supported yet — add the model's tokenizer.json`);
+  }
+  throw new ModelDirError(`no tokenizer in ${dir}: expected tokenizer.json, vocab.txt, or vocab.json with merges.txt`);
+}
+
+/** Reads a model folder: its normalized config, where its tokenizer and weights are. */
+export async function readModelDir(folder: string): Promise<ModelDir> {
+  const dir = resolve(folder);
+  let isDir = false;
+  try {
+    isDir = (await fs.stat(dir)).isDirectory();
+  } catch {
+    throw new ModelDirError(`model folder ${dir} does not exist`);
+  }
+  if (!isDir) throw new ModelDirError(`${dir} is not a folder (a model is a folder with config.json, a tokenizer and safetensors weights)`);
+  const config = await readModelConfig(join(dir, 'config.json'));
+  const weightFiles = findWeightFiles(dir);
+  const tokenizer = findTokenizer(dir);
+  return { dir, config, tokenizerSpec: tokenizer.spec, tokenizerFiles: tokenizer.files, weightFiles };
+}
