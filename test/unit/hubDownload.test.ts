@@ -69,6 +69,10 @@ test('full download: blobs, relative snapshot symlinks, refs/main; progress reac
   assert.equal(second.downloaded, false);
   assert.equal(second.snapshotDir, first.snapshotDir);
   assert.equal(hub.requests.length, before, 'the second resolve touched the network');
+
+  const refreshed = await resolveModel(repo.id, settings, { refresh: true, confirm: () => assert.fail('nothing to download') });
+  assert.deepEqual([refreshed.downloaded, refreshed.snapshotDir], [false, first.snapshotDir]);
+  assert.deepEqual(hub.requests.slice(before).map((r) => r.path), [`/api/models/${repo.id}/revision/main`]);
 });
 
 test('sharded weights: index and every shard; a listing without hashes falls back to HEAD requests', async () => {

@@ -19,6 +19,12 @@ export interface CachedModel {
 
 export interface ResolveOptions extends DownloadOptions {
   readonly revision?: string;
+  /**
+   * Ask the Hub where the revision points now even if a complete snapshot is cached (one listing
+   * request; blobs already cached are not fetched again). Default false: a cached model is used
+   * as is, with zero requests.
+   */
+  readonly refresh?: boolean;
   /** Asked once before anything is downloaded; resolve false to decline (→ a 'cancelled' HubError). */
   readonly confirm?: (plan: DownloadPlan) => Promise<boolean> | boolean;
 }
@@ -53,7 +59,7 @@ function offlineError(repoId: string, revision: string, settings: HubSettings): 
 export async function resolveModel(repoId: string, settings: HubSettings, options: ResolveOptions = {}): Promise<ResolvedModel> {
   const revision = options.revision ?? 'main';
   const cached = findCachedModel(repoId, settings, revision);
-  if (cached) return { ...cached, downloaded: false };
+  if (cached && (settings.offline || !options.refresh)) return { ...cached, downloaded: false };
   if (settings.offline) throw offlineError(repoId, revision, settings);
   const plan = await planModelDownload(repoId, settings, { revision, signal: options.signal });
   if (plan.bytesToDownload > 0 && options.confirm && !(await options.confirm(plan))) {
