@@ -144,7 +144,7 @@ test('host: an unknown backend leaves the host answering, with backendUnavailabl
   const client = fakeHostClient({ backend: 'no-such-backend' });
   try {
     assert.equal((await client.request('host/ping', {})).backend, 'no-such-backend');
-    await rejectsWith(client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' }), 'backendUnavailable', /no-such-backend.*known: fake/);
+    await rejectsWith(client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' }), 'backendUnavailable', /no-such-backend.*known: onnx, fake/);
   } finally {
     client.dispose();
   }
