@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SafetensorsError, SafetensorsFile, MAX_HEADER_BYTES, type SafetensorsDtype } from '../../src/engine/models/safetensors';
 import { encodeSafetensors, encodeValues, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../src/engine/models/safetensorsWriter';
-import { Checkpoint, toFloat32 } from '../../src/engine/models/weights';
+import { Checkpoint, toFloat16Bits, toFloat32 } from '../../src/engine/models/weights';
 
 const dir = mkdtempSync(join(tmpdir(), 'trex-safetensors-'));
 let counter = 0;
@@ -212,4 +212,55 @@ test('sharded checkpoint: names resolve across shards, each shard opened once; m
   await assert.rejects(Checkpoint.open({ kind: 'sharded', index }), /no "weight_map" object/);
   writeFileSync(index, 'not json');
   await assert.rejects(Checkpoint.open({ kind: 'sharded', index }), /cannot read the shard index/);
+});
+
+test('the format documentation examples (Python bindings tests) read as written', async () => {
+  const header = '{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}';
+  assert.equal(header.length, 0x3c); // the documented length byte '<'
+  const plain = rawFile(header, 16);
+  plain.set([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0], plain.length - 16);
+  const file = await SafetensorsFile.open(write(plain));
+  assert.deepEqual([...toFloat32(await file.read('test'))], [1, 2, 3, 4]);
+  await file.close();
+  const withMetadata = `{"__metadata__":{"framework":"pt"},"test1":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}${' '.repeat(7)}`;
+  assert.equal(withMetadata.length, 0x66); // the documented length byte 'f' (JSON + 7 spaces)
+  const meta = await SafetensorsFile.open(write(rawFile(withMetadata, 16)));
+  assert.deepEqual(meta.metadata, { framework: 'pt' });
+  assert.deepEqual(meta.info('test1').shape, [2, 2]);
+  await meta.close();
+  // Our writer pads its header with spaces to a multiple of 8 bytes (95 → 96 here).
+  const ours = encodeSafetensors({ test1: { dtype: 'I32', shape: [2, 2], bytes: new Uint8Array(16) } }, { framework: 'pt' });
+  assert.equal(new DataView(ours.buffer).getBigUint64(0, true), 96n);
+  assert.equal(Buffer.from(ours.subarray(8, 8 + 96)).toString('utf8'), `${withMetadata.trimEnd()} `);
+  assert.equal(ours.length, 8 + 96 + 16);
+});
+
+test('a float16 / bfloat16 checkpoint reads as float32 weights; buffers left out; names resolve with a prefix', async () => {
+  const values = [0.1, -2.5, 1e-5, 60000, -0.0001, 3];
+  const path = write(encodeSafetensors({
+    'transformer.wte.weight': { dtype: 'F16', shape: [2, 3], bytes: encodeValues(values, 'F16') },
+    'transformer.wpe.weight': { dtype: 'BF16', shape: [3, 2], bytes: encodeValues(values, 'BF16') },
+    'transformer.h.0.attn.bias': { dtype: 'BOOL', shape: [1, 1, 2, 2], bytes: encodeValues([1, 0, 1, 1], 'BOOL') },
+    'transformer.h.0.attn.c_attn.bias': { dtype: 'F32', shape: [6], bytes: encodeValues(values, 'F32') },
+  }));
+  const ckpt = await Checkpoint.open({ kind: 'single', file: path });
+  try {
+    assert.equal(ckpt.resolve('wte.weight', ['', 'transformer.']), 'transformer.wte.weight');
+    assert.equal(ckpt.resolve('lm_head.weight', ['', 'transformer.']), undefined);
+    const map = await ckpt.readFloat32Map();
+    assert.deepEqual([...map.keys()], ['transformer.wte.weight', 'transformer.wpe.weight', 'transformer.h.0.attn.c_attn.bias']);
+    const wte = map.get('transformer.wte.weight');
+    assert.deepEqual(wte?.dims, [2, 3]);
+    // float16 keeps ~3 significant digits; 1e-5 is a float16 subnormal.
+    assert.deepEqual([...(wte?.data ?? [])], [0.0999755859375, -2.5, 0.000010013580322265625, 60000, -0.0001000165939331054688, 3]);
+    assert.deepEqual([...(map.get('transformer.wpe.weight')?.data ?? [])], [0.10009765625, -2.5, 0.000010013580322265625, 59904, -0.0001001358032226562500, 3]);
+    assert.deepEqual([...(map.get('transformer.h.0.attn.c_attn.bias')?.data ?? [])], values.map(Math.fround));
+    const all = await ckpt.readFloat32Map(() => true);
+    assert.deepEqual([...(all.get('transformer.h.0.attn.bias')?.data ?? [])], [1, 0, 1, 1]);
+    const half = toFloat16Bits(await ckpt.read('transformer.wte.weight'));
+    assert.deepEqual([...half], values.map(float32ToFloat16Bits));
+    assert.deepEqual([...toFloat16Bits(await ckpt.read('transformer.h.0.attn.c_attn.bias'))], values.map(float32ToFloat16Bits));
+  } finally {
+    await ckpt.close();
+  }
 });

@@ -6,6 +6,7 @@
  */
 import type { ModelConfig } from './config';
 import type { SafetensorsDtype } from './safetensors';
+import { isStoredBuffer } from './weights';
 
 export interface TensorShapeInfo {
   readonly name: string;
@@ -36,12 +37,6 @@ export function courseEstimate(config: Pick<ModelConfig, 'numLayers' | 'hiddenSi
   return 12 * L * d * d + V * d;
 }
 
-/** Buffers some checkpoints store next to the weights: GPT-2's causal masks, BERT's position ids. */
-function isBuffer(t: TensorShapeInfo): boolean {
-  if (!['F64', 'F32', 'F16', 'BF16'].includes(t.dtype)) return true;
-  return (/(^|\.)attn\.(bias|masked_bias)$/.test(t.name) && t.shape.length !== 1) || /(^|\.)(position_ids|token_type_ids)$/.test(t.name);
-}
-
 /** Output projections that transformers ties to the token embeddings, per family. */
 const TIED_OUTPUTS = /^(lm_head\.weight|lm_head\.decoder\.weight|cls\.predictions\.decoder\.weight|vocab_projector\.weight)$/;
 const TOKEN_EMBEDDINGS = /(^|\.)(wte|word_embeddings)\.weight$/;
@@ -52,7 +47,7 @@ export function countParameters(tensors: readonly TensorShapeInfo[], config: Mod
   const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
   const result: ParamCount = { exact: 0, estimate: courseEstimate(config), bytes: 0, byDtype: {}, buffers: [], tied: [] };
   for (const t of tensors) {
-    if (isBuffer(t)) {
+    if (isStoredBuffer(t)) {
       result.buffers.push(t.name);
       continue;
     }

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import { SafetensorsError, SafetensorsFile, type RawTensor, type SafetensorsDtype, type TensorInfo } from './safetensors';
+import { float32ToFloat16Bits } from './safetensorsWriter';
 
 /** What a model folder holds: one safetensors file, or an index and its shards. */
 export type WeightFiles =
@@ -91,6 +92,36 @@ function readNumbers(view: DataView, dtype: Exclude<SafetensorsDtype, 'F32' | 'F
     }
   }
   return values;
+}
+
+/**
+ * Tensors some checkpoints store that are not learned weights: GPT-2's causal masks
+ * (`h.0.attn.bias` [1, 1, P, P], `attn.masked_bias`), BERT's `position_ids`, integer tensors.
+ */
+export function isStoredBuffer(t: Pick<TensorInfo, 'name' | 'dtype' | 'shape'>): boolean {
+  if (!['F64', 'F32', 'F16', 'BF16'].includes(t.dtype)) return true;
+  return (/(^|\.)attn\.(bias|masked_bias)$/.test(t.name) && t.shape.length !== 1) || /(^|\.)(position_ids|token_type_ids)$/.test(t.name);
+}
+
+/** float32 → float16 bits for every element (F16 tensors are copied as is), for float16 weights on GPU. */
+export function toFloat16Bits(tensor: Pick<RawTensor, 'dtype' | 'bytes'>): Uint16Array {
+  if (tensor.dtype === 'F16') {
+    const { bytes } = tensor;
+    const out = new Uint16Array(bytes.byteLength / 2);
+    new Uint8Array(out.buffer).set(bytes);
+    if (!littleEndianHost) for (let i = 0; i < out.length; i++) out[i] = ((out[i] & 0xff) << 8) | (out[i] >>> 8);
+    return out;
+  }
+  const values = toFloat32(tensor);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = float32ToFloat16Bits(values[i]);
+  return out;
+}
+
+/** A float32 tensor by name, in the shape graph builders take. */
+export interface Float32Weight {
+  dims: number[];
+  data: Float32Array;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -191,6 +222,25 @@ export class Checkpoint {
   async readFloat32(name: string): Promise<{ shape: readonly number[]; data: Float32Array }> {
     const raw = await this.read(name);
     return { shape: raw.shape, data: toFloat32(raw) };
+  }
+
+  /** The first of `prefixes` + `name` stored (`transformer.wte.weight` or `wte.weight`…). */
+  resolve(name: string, prefixes: readonly string[] = ['']): string | undefined {
+    return prefixes.map((p) => p + name).find((n) => this.locations.has(n));
+  }
+
+  /**
+   * Every learned weight as float32 (buffers such as causal masks and position ids left out,
+   * unless `include` says otherwise), read one tensor at a time.
+   */
+  async readFloat32Map(include: (t: CheckpointTensor) => boolean = (t) => !isStoredBuffer(t)): Promise<Map<string, Float32Weight>> {
+    const map = new Map<string, Float32Weight>();
+    for (const name of this.names()) {
+      if (!include(this.info(name))) continue;
+      const { shape, data } = await this.readFloat32(name);
+      map.set(name, { dims: [...shape], data });
+    }
+    return map;
   }
 
   async close(): Promise<void> {
