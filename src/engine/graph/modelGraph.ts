@@ -1,0 +1,75 @@
+/**
+ * From a model folder's normalized config (src/engine/models/config.ts) and its checkpoint to an
+ * ONNX graph: picks the family's builder, checks what the builders implement (activation, tied
+ * head), and reads exactly the tensors the builder needs, as float32 (F16/BF16 widened).
+ */
+import type { ModelConfig } from '../models/config';
+import type { Checkpoint } from '../models/weights';
+import { buildEncoderGraph } from './encoderGraph';
+import { encoderNames, EncoderConfig } from './encoderNames';
+import { buildGpt2Graph, Gpt2Config } from './gpt2Graph';
+import { encoderTensorSpecs, gpt2TensorSpecs, TensorSpec } from './randomWeights';
+import type { WeightTensor } from './weights';
+
+/** Bumped whenever a builder's output changes, so cached graphs are rebuilt. */
+export const GRAPH_BUILDER_VERSION = 1;
+
+export type GraphFamilyConfig = { family: 'gpt2'; gpt2: Gpt2Config } | { family: 'encoder'; encoder: EncoderConfig };
+
+export interface ModelGraphOptions {
+  variant: 'inspect' | 'decode';
+}
+
+export class GraphBuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GraphBuildError';
+  }
+}
+
+export function graphFamilyConfig(c: ModelConfig): GraphFamilyConfig {
+  if (c.family === 'gpt2') {
+    if (c.activation !== 'gelu_new') throw new GraphBuildError(`${c.modelType}: activation "${c.activation}" is not supported (GPT-2 graphs use gelu_new)`);
+    if (c.intermediateSize !== 4 * c.hiddenSize) throw new GraphBuildError(`${c.modelType}: n_inner ${c.intermediateSize} ≠ 4·n_embd is not supported`);
+    return { family: 'gpt2', gpt2: { nLayer: c.numLayers, nHead: c.numHeads, nEmbd: c.hiddenSize, vocabSize: c.vocabSize, nPositions: c.positionTableSize, layerNormEpsilon: c.layerNormEps } };
+  }
+  if (c.activation !== 'gelu') throw new GraphBuildError(`${c.modelType}: activation "${c.activation}" is not supported (encoder graphs use the erf GELU)`);
+  return {
+    family: 'encoder',
+    encoder: {
+      modelType: c.family, vocabSize: c.vocabSize, hiddenSize: c.hiddenSize, nLayer: c.numLayers, nHead: c.numHeads,
+      intermediateSize: c.intermediateSize, maxPositions: c.positionTableSize, typeVocabSize: c.typeVocabSize,
+      layerNormEpsilon: c.layerNormEps, padTokenId: c.padTokenId ?? (c.family === 'roberta' ? 1 : 0),
+    },
+  };
+}
+
+function neededTensors(f: GraphFamilyConfig): { specs: TensorSpec[]; prefixes: string[]; optional: string[] } {
+  if (f.family === 'gpt2') return { specs: gpt2TensorSpecs(f.gpt2), prefixes: ['', 'transformer.'], optional: [] };
+  const names = encoderNames(f.encoder.modelType);
+  return { specs: encoderTensorSpecs(f.encoder), prefixes: ['', names.prefix], optional: [`${names.headDecoder}.weight`] };
+}
+
+/** Reads the tensors the family's builder uses, under the names it looks them up by. */
+export async function readGraphWeights(f: GraphFamilyConfig, checkpoint: Checkpoint): Promise<Map<string, WeightTensor>> {
+  const { specs, prefixes, optional } = neededTensors(f);
+  const weights = new Map<string, WeightTensor>();
+  const read = async (name: string, stored: string): Promise<void> => {
+    const { shape, data } = await checkpoint.readFloat32(stored);
+    weights.set(name, { dims: [...shape], data });
+  };
+  for (const [name] of specs) {
+    const bare = prefixes.reduce((n, p) => (p && n.startsWith(p) ? n.slice(p.length) : n), name);
+    const stored = checkpoint.resolve(bare, prefixes) ?? checkpoint.resolve(name);
+    if (!stored) throw new GraphBuildError(`the checkpoint has no tensor "${name}" (looked for ${prefixes.map((p) => `"${p}${bare}"`).join(', ')})`);
+    await read(name, stored);
+  }
+  for (const name of optional) {
+    if (checkpoint.has(name)) await read(name, name);
+  }
+  return weights;
+}
+
+export function buildModelGraph(f: GraphFamilyConfig, weights: ReadonlyMap<string, WeightTensor>, options: ModelGraphOptions): Uint8Array {
+  return f.family === 'gpt2' ? buildGpt2Graph(f.gpt2, weights, options) : buildEncoderGraph(f.encoder, weights, options);
+}
