@@ -116,7 +116,8 @@ test('vocabulary file faults: bad merges, merge without vocabulary entry, missin
   await assert.rejects(loadTokenizer(notMap), /is not a map of tokens to ids/);
   const sp = folder('sentencepiece-only', { 'sentencepiece.bpe.model': 'x' });
   await assert.rejects(tokenizerJsonFromVocabFiles(sp), /SentencePiece model .*sentencepiece\.bpe\.model is not supported yet/);
-  await assert.rejects(loadTokenizer(sp), /no tokenizer\.json in the folder/);
+  await assert.rejects(loadTokenizer(sp), /TokenizerError: no tokenizer\.json in the folder .*sentencepiece-only, and rebuilding one from its SentencePiece model sentencepiece\.bpe\.model is not supported yet$/);
+  await assert.rejects(loadTokenizer(folder('empty', {})), /TokenizerError: no tokenizer\.json in the folder .*empty \(nor vocab\.txt, or vocab\.json with merges\.txt\)$/);
 });
 
 test('readModelDir: a tiny GPT-2 folder gives its config, tokenizer and weights, which load', async () => {

@@ -157,6 +157,14 @@ export function vocabFilesIn(dir: string): string[] | undefined {
   return undefined;
 }
 
+/** Why a folder has no usable tokenizer (no tokenizer.json, no vocabulary files, maybe a SentencePiece model). */
+export function missingTokenizerMessage(dir: string): string {
+  const sp = SENTENCEPIECE_FILES.find((f) => existsSync(join(dir, f)));
+  return sp
+    ? `no tokenizer.json in the folder ${dir}, and rebuilding one from its SentencePiece model ${sp} is not supported yet`
+    : `no tokenizer.json in the folder ${dir} (nor vocab.txt, or vocab.json with merges.txt)`;
+}
+
 /**
  * The tokenizer.json object rebuilt from a folder's vocabulary files. Throws a TokenizerError
  * when the folder holds none (or only a SentencePiece model, not supported yet).

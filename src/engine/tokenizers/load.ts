@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { buildTokenizer } from './buildTokenizer';
 import { TokenizerError } from './errors';
 import type { TextTokenizer } from './textTokenizer';
-import { tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
+import { missingTokenizerMessage, tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
 
 /** Files a folder's tokenizer is rebuilt from when it has no tokenizer.json. */
 const REBUILT_FROM = ['vocab.txt', 'vocab.json'];
@@ -61,7 +61,7 @@ async function resolveFile(spec: string): Promise<string> {
   if (existsSync(inside)) return inside;
   // No tokenizer.json: rebuilt from vocab.txt or vocab.json + merges.txt (see load()).
   const vocab = vocabFilesIn(path);
-  if (!vocab) throw new TokenizerError(`no tokenizer.json in the folder ${path}`);
+  if (!vocab) throw new TokenizerError(missingTokenizerMessage(path));
   return vocab[0];
 }
 
