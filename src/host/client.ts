@@ -133,7 +133,12 @@ export class ModelHostClient implements Disposable {
     if (this.disposed) return Promise.reject(new HostRequestError('internal', 'the model host client is disposed'));
     const { signal, onProgress } = options;
     if (signal?.aborted) return Promise.reject(new HostRequestError('cancelled', `${method} was cancelled`));
-    const host = this.ensureHost();
+    let host: RunningHost;
+    try {
+      host = this.ensureHost();
+    } catch (e) {
+      return Promise.reject(new HostDiedError(`the model host could not be started: ${e instanceof Error ? e.message : String(e)}`, null, null));
+    }
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutsMs?.[method] ?? DEFAULT_TIMEOUTS_MS[method] ?? FALLBACK_TIMEOUT_MS;
 

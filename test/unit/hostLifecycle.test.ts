@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFakeModel } from '../../src/engine/runtime/fakeBackend';
 import { HostDiedError, HostRequestError, type HostDeath } from '../../src/host/client';
@@ -189,3 +191,43 @@ test('host: dispose rejects pending requests without reporting a death, and refu
   assert.equal(deaths.length, 0);
   assert.equal(client.pid, undefined);
 });
+
+test('host: when the extension host dies abruptly, the model host exits too (no orphan process)', async () => {
+  // A stand-in for the extension host: starts a model host busy with a long run, prints its pid, waits.
+  const script = `
+    const { ModelHostClient } = require(${JSON.stringify(join(REPO_ROOT, 'out', 'src', 'host', 'client.js'))});
+    const c = new ModelHostClient({ hostScript: ${JSON.stringify(join(REPO_ROOT, 'dist', 'modelHost.js'))}, backend: 'fake' });
+    const { encodeFakeModel } = require(${JSON.stringify(join(REPO_ROOT, 'out', 'src', 'engine', 'runtime', 'fakeBackend.js'))});
+    (async () => {
+      const { sessionId } = await c.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+      // Keeps the host busy (a pending timer) when its parent dies.
+      c.request('session/run', { sessionId, feeds: { delayMs: { type: 'int32', dims: [], data: Int32Array.of(60000) } }, fetch: [] },
+        { onProgress: () => console.log(String(c.pid)) }).catch(() => {});
+    })();
+    setInterval(() => {}, 1000);`;
+  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const hostPid = await new Promise<number>((resolve, reject) => {
+    parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+    parent.once('exit', (code) => reject(new Error(`stand-in exited early (${code})`)));
+  });
+  assert.ok(isAlive(hostPid), 'model host running');
+  parent.kill('SIGKILL');
+  // Bounded wait for the host to notice its channel closed (not a timing assertion).
+  for (let waited = 0; isAlive(hostPid) && waited < 10_000; waited += 20) await sleep(20);
+  assert.equal(isAlive(hostPid), false, `model host ${hostPid} outlived its parent`);
+});
+
+/** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) STATE ..."; Z = exited, not yet reaped.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): signal 0 succeeded
+  }
+}
