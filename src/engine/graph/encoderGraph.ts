@@ -22,6 +22,11 @@ export function encoderHasTokenTypes(config: EncoderConfig): boolean {
 }
 
 export function buildEncoderGraph(config: EncoderConfig, weights: WeightMap, options: EncoderGraphOptions): Uint8Array {
+  return defineEncoderGraph(config, weights, options).toBytes();
+}
+
+/** The graph before encoding: `.toBytes()` or `.writeFiles(path)` (external data for big models). */
+export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, options: EncoderGraphOptions): GraphBuilder {
   const { hiddenSize: d, nHead, intermediateSize: ff, vocabSize: V } = config;
   if (d % nHead !== 0) throw new Error(`hidden_size ${d} is not divisible by num_attention_heads ${nHead}`);
   const headDim = d / nHead;
@@ -95,5 +100,5 @@ export function buildEncoderGraph(config: EncoderConfig, weights: WeightMap, opt
   if (options.variant === 'inspect') {
     for (let i = 0; i < config.nLayer; i++) g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, T]);
   }
-  return g.toBytes();
+  return g;
 }

@@ -36,6 +36,11 @@ export function gpt2InputNames(config: Gpt2Config, options: Gpt2GraphOptions): s
 }
 
 export function buildGpt2Graph(config: Gpt2Config, weights: WeightMap, options: Gpt2GraphOptions): Uint8Array {
+  return defineGpt2Graph(config, weights, options).toBytes();
+}
+
+/** The graph before encoding: `.toBytes()` or `.writeFiles(path)` (external data for big models). */
+export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options: Gpt2GraphOptions): GraphBuilder {
   const { nLayer, nHead, nEmbd: d, vocabSize: V, nPositions } = config;
   if (d % nHead !== 0) throw new Error(`n_embd ${d} is not divisible by n_head ${nHead}`);
   const headDim = d / nHead;
@@ -118,5 +123,5 @@ export function buildGpt2Graph(config: Gpt2Config, weights: WeightMap, options: 
     g.output(`present.${i}.value`, `present.${i}.value`, 'float32', [B, nHead, TOTAL, headDim]);
     if (options.variant === 'inspect') g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, TOTAL]);
   }
-  return g.toBytes();
+  return g;
 }

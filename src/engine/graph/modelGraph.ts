@@ -5,9 +5,10 @@
  */
 import type { ModelConfig } from '../models/config';
 import type { Checkpoint } from '../models/weights';
-import { buildEncoderGraph } from './encoderGraph';
+import { defineEncoderGraph } from './encoderGraph';
 import { encoderNames, EncoderConfig } from './encoderNames';
-import { buildGpt2Graph, Gpt2Config } from './gpt2Graph';
+import { defineGpt2Graph, Gpt2Config } from './gpt2Graph';
+import type { GraphBuilder } from './onnxBuilder';
 import { encoderTensorSpecs, gpt2TensorSpecs, TensorSpec } from './randomWeights';
 import type { WeightTensor } from './weights';
 
@@ -71,5 +72,9 @@ export async function readGraphWeights(f: GraphFamilyConfig, checkpoint: Checkpo
 }
 
 export function buildModelGraph(f: GraphFamilyConfig, weights: ReadonlyMap<string, WeightTensor>, options: ModelGraphOptions): Uint8Array {
-  return f.family === 'gpt2' ? buildGpt2Graph(f.gpt2, weights, options) : buildEncoderGraph(f.encoder, weights, options);
+  return defineModelGraph(f, weights, options).toBytes();
+}
+
+export function defineModelGraph(f: GraphFamilyConfig, weights: ReadonlyMap<string, WeightTensor>, options: ModelGraphOptions): GraphBuilder {
+  return f.family === 'gpt2' ? defineGpt2Graph(f.gpt2, weights, options) : defineEncoderGraph(f.encoder, weights, options);
 }

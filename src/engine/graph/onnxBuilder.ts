@@ -2,8 +2,12 @@
  * A small ONNX graph builder over `onnx-proto`: float32 initializers (raw little-endian bytes),
  * int64 constants, nodes with generated output names, and inputs/outputs whose dimensions may be
  * symbolic (`batch_size`, `past_sequence_length`…). `toBytes()` encodes a ModelProto (IR 8, opset 17,
- * the first with LayerNormalization) that onnxruntime-node loads from memory.
+ * the first with LayerNormalization) that onnxruntime-node loads from memory; `writeFiles()` puts
+ * large initializers in a `.data` file next to the `.onnx` (ONNX external data), which models over
+ * protobuf's 2 GB limit (gpt2-large, gpt2-xl) need.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
 import { onnx } from 'onnx-proto';
 
 export const OPSET_VERSION = 17;
@@ -52,7 +56,7 @@ function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): onnx.
 
 export class GraphBuilder {
   private readonly nodes: onnx.INodeProto[] = [];
-  private readonly initializers: onnx.ITensorProto[] = [];
+  private readonly initializers: Array<{ proto: onnx.ITensorProto; bytes: Uint8Array }> = [];
   private readonly inputs: onnx.IValueInfoProto[] = [];
   private readonly outputs: onnx.IValueInfoProto[] = [];
   private readonly used = new Set<string>();
@@ -89,7 +93,7 @@ export class GraphBuilder {
   initializer(name: string, dims: readonly number[], data: Float32Array): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (count !== data.length) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
-    this.initializers.push({ name: this.claim(name), dims: [...dims], dataType: DATA_TYPES.float32, rawData: littleEndianBytes(data) });
+    this.initializers.push({ proto: { name: this.claim(name), dims: [...dims], dataType: DATA_TYPES.float32 }, bytes: littleEndianBytes(data) });
     return name;
   }
 
@@ -97,14 +101,14 @@ export class GraphBuilder {
   int64(prefix: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
     const name = this.fresh(prefix);
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    this.initializers.push({ name, dims: [...dims], dataType: DATA_TYPES.int64, rawData: littleEndianBytes(data) });
+    this.initializers.push({ proto: { name, dims: [...dims], dataType: DATA_TYPES.int64 }, bytes: littleEndianBytes(data) });
     return name;
   }
 
   /** A float32 scalar constant. */
   scalar(prefix: string, value: number): string {
     const name = this.fresh(prefix);
-    this.initializers.push({ name, dims: [], dataType: DATA_TYPES.float32, rawData: littleEndianBytes(Float32Array.of(value)) });
+    this.initializers.push({ proto: { name, dims: [], dataType: DATA_TYPES.float32 }, bytes: littleEndianBytes(Float32Array.of(value)) });
     return name;
   }
 
@@ -125,7 +129,50 @@ export class GraphBuilder {
     return outputs;
   }
 
+  /** The whole model, weights inline, in one buffer (below 2 GB). */
   toBytes(): Uint8Array {
+    return this.encode(this.initializers.map(({ proto, bytes }) => ({ ...proto, rawData: bytes })));
+  }
+
+  /**
+   * Writes `onnxPath` and, for initializers of at least `externalFromBytes` bytes, `onnxPath + '.data'`
+   * (64-byte aligned), referenced by relative location as the ONNX external-data format specifies.
+   */
+  writeFiles(onnxPath: string, externalFromBytes = 1024): void {
+    const dataName = `${basename(onnxPath)}.data`;
+    const fd = openSync(`${onnxPath}.data`, 'w');
+    let offset = 0;
+    const tensors: onnx.ITensorProto[] = [];
+    try {
+      for (const { proto, bytes } of this.initializers) {
+        if (bytes.byteLength < externalFromBytes) {
+          tensors.push({ ...proto, rawData: bytes });
+          continue;
+        }
+        const padding = (64 - (offset % 64)) % 64;
+        if (padding > 0) writeSync(fd, new Uint8Array(padding));
+        offset += padding;
+        for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done, bytes.byteLength - done);
+        tensors.push({
+          ...proto,
+          dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [{ key: 'location', value: dataName }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(bytes.byteLength) }],
+        });
+        offset += bytes.byteLength;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const model = this.encode(tensors);
+    const out = openSync(onnxPath, 'w');
+    try {
+      for (let done = 0; done < model.byteLength;) done += writeSync(out, model, done, model.byteLength - done);
+    } finally {
+      closeSync(out);
+    }
+  }
+
+  private encode(initializers: onnx.ITensorProto[]): Uint8Array {
     const model: onnx.IModelProto = {
       irVersion: IR_VERSION,
       producerName: 'transformer-explorer',
@@ -133,7 +180,7 @@ export class GraphBuilder {
       graph: {
         name: this.graphName,
         node: this.nodes,
-        initializer: this.initializers,
+        initializer: initializers,
         input: this.inputs,
         output: this.outputs,
       },

@@ -1,0 +1,66 @@
+/** Graphs written to disk with external data, and the on-disk graph cache (built once per key). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineGpt2Graph, Gpt2Config } from '../../src/engine/graph/gpt2Graph';
+import { cachedGraph, checkpointIdentity, graphCacheKey } from '../../src/engine/graph/graphCache';
+import { gpt2TensorSpecs, randomWeights } from '../../src/engine/graph/randomWeights';
+import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
+import type { TensorData } from '../../src/engine/runtime/types';
+import { flatten, floats, int64, maxAbsDiff, readFixture } from './graphTestSupport';
+
+const golden = readFixture<{ seed: number; config: Gpt2Config; cases: Array<{ inputIds: number[]; logits: number[][] }> }>('gpt2-golden.json');
+const { config } = golden;
+const weights = randomWeights(gpt2TensorSpecs(config), golden.seed);
+const define = () => defineGpt2Graph(config, weights, { variant: 'decode' });
+
+async function logitsFrom(model: string | Uint8Array): Promise<Float32Array> {
+  const s = await new OnnxRuntimeBackend().createSession(model, { device: 'cpu' });
+  const ids = golden.cases[1].inputIds;
+  const T = ids.length;
+  const feeds: Record<string, TensorData> = { input_ids: int64(ids, [1, T]), attention_mask: int64(ids.map(() => 1), [1, T]), position_ids: int64([...ids.keys()], [1, T]) };
+  for (let i = 0; i < config.nLayer; i++) for (const k of ['key', 'value']) feeds[`past_key_values.${i}.${k}`] = { type: 'float32', dims: [1, config.nHead, 0, config.nEmbd / config.nHead], data: new Float32Array(0) };
+  const out = await s.run(feeds, ['logits']);
+  await s.release();
+  return floats(out.logits);
+}
+
+test('a graph written with external data runs from its path and gives the golden logits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trex-graph-files-'));
+  const path = join(dir, 'model.onnx');
+  define().writeFiles(path, 1024);
+  const inlineSize = define().toBytes().byteLength;
+  assert.ok(statSync(path).size < inlineSize / 4, 'the big tensors left the .onnx file');
+  assert.ok(statSync(`${path}.data`).size > inlineSize / 2, 'and went to model.onnx.data');
+  assert.ok(maxAbsDiff(await logitsFrom(path), flatten(golden.cases[1].logits)) < 1e-4);
+});
+
+test('the graph cache builds once per key and serves the same graph afterwards', async () => {
+  const cacheDir = join(mkdtempSync(join(tmpdir(), 'trex-graph-cache-')), 'graphs');
+  const ckpt = join(cacheDir, '..', 'model.safetensors');
+  writeFileSync(ckpt, 'weights v1');
+  const key = graphCacheKey(checkpointIdentity([ckpt]), { variant: 'decode' });
+  assert.match(key, /^[0-9a-f]{32}$/);
+  let builds = 0;
+  const counted = () => { builds++; return define(); };
+  const first = cachedGraph(cacheDir, key, counted);
+  const second = cachedGraph(cacheDir, key, counted);
+  assert.deepEqual([first.built, second.built, builds], [true, false, 1]);
+  assert.equal(first.path, second.path);
+  assert.deepEqual(readdirSync(cacheDir), [key], 'no temporary folder left behind');
+  assert.ok(existsSync(`${first.path}.data`));
+  assert.ok(maxAbsDiff(await logitsFrom(first.path), flatten(golden.cases[1].logits)) < 1e-4);
+
+  assert.notEqual(graphCacheKey(checkpointIdentity([ckpt]), { variant: 'inspect' }), key, 'options are part of the key');
+  writeFileSync(ckpt, 'weights v2, longer');
+  utimesSync(ckpt, new Date(), new Date(Date.now() + 5000));
+  assert.notEqual(graphCacheKey(checkpointIdentity([ckpt]), { variant: 'decode' }), key, 'a changed checkpoint changes the key');
+});
+
+test('a failing build leaves nothing in the cache', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'trex-graph-cache-'));
+  assert.throws(() => cachedGraph(cacheDir, 'k', () => { throw new Error('boom'); }), /boom/);
+  assert.deepEqual(readdirSync(cacheDir), []);
+});
