@@ -255,8 +255,9 @@ test('a float16 / bfloat16 checkpoint reads as float32 weights; buffers left out
     assert.deepEqual([...(wte?.data ?? [])], [0.0999755859375, -2.5, 0.000010013580322265625, 60000, -0.0001000165939331054688, 3]);
     assert.deepEqual([...(map.get('transformer.wpe.weight')?.data ?? [])], [0.10009765625, -2.5, 0.000010013580322265625, 59904, -0.0001001358032226562500, 3]);
     assert.deepEqual([...(map.get('transformer.h.0.attn.c_attn.bias')?.data ?? [])], values.map(Math.fround));
-    const all = await ckpt.readFloat32Map(() => true);
-    assert.deepEqual([...(all.get('transformer.h.0.attn.bias')?.data ?? [])], [1, 0, 1, 1]);
+    // A weight stored with a non-float dtype is an error, not silently converted.
+    await assert.rejects(ckpt.readFloat32Map(() => true), /tensor "transformer\.h\.0\.attn\.bias" is BOOL, not a float weight \(F32, F16, BF16, F64\)/);
+    assert.deepEqual([...toFloat32(await ckpt.read('transformer.h.0.attn.bias'))], [1, 0, 1, 1]);
     const half = toFloat16Bits(await ckpt.read('transformer.wte.weight'));
     assert.deepEqual([...half], values.map(float32ToFloat16Bits));
     assert.deepEqual([...toFloat16Bits(await ckpt.read('transformer.h.0.attn.c_attn.bias'))], values.map(float32ToFloat16Bits));

@@ -19,6 +19,9 @@ export interface CheckpointTensor extends TensorInfo {
   readonly file: string;
 }
 
+/** The dtypes weights may be stored in. */
+export const FLOAT_DTYPES: readonly SafetensorsDtype[] = ['F32', 'F16', 'BF16', 'F64'];
+
 let halfTable: Float32Array | undefined;
 
 /** float16 bits → float32 value, for all 65,536 patterns (subnormals, ±0, ±inf, NaN). */
@@ -99,7 +102,7 @@ function readNumbers(view: DataView, dtype: Exclude<SafetensorsDtype, 'F32' | 'F
  * (`h.0.attn.bias` [1, 1, P, P], `attn.masked_bias`), BERT's `position_ids`, integer tensors.
  */
 export function isStoredBuffer(t: Pick<TensorInfo, 'name' | 'dtype' | 'shape'>): boolean {
-  if (!['F64', 'F32', 'F16', 'BF16'].includes(t.dtype)) return true;
+  if (!FLOAT_DTYPES.includes(t.dtype)) return true;
   return (/(^|\.)attn\.(bias|masked_bias)$/.test(t.name) && t.shape.length !== 1) || /(^|\.)(position_ids|token_type_ids)$/.test(t.name);
 }
 
@@ -218,8 +221,12 @@ export class Checkpoint {
     return (await this.fileOf(name)).read(name);
   }
 
-  /** A tensor's values as float32, with its shape. */
+  /** A weight's values as float32, with its shape; a weight stored as integers or booleans is an error. */
   async readFloat32(name: string): Promise<{ shape: readonly number[]; data: Float32Array }> {
+    const info = this.info(name);
+    if (!FLOAT_DTYPES.includes(info.dtype)) {
+      throw new SafetensorsError(`${info.file}: tensor "${name}" is ${info.dtype}, not a float weight (${FLOAT_DTYPES.join(', ')})`);
+    }
     const raw = await this.read(name);
     return { shape: raw.shape, data: toFloat32(raw) };
   }
