@@ -3,7 +3,14 @@
  * first request, sends typed requests, and guarantees every request settles: with its result,
  * its error, a `timeout`, a `cancelled` error when its signal aborts, or a `HostDiedError` when
  * the process dies (crash, kill, out of memory). After a death the next request starts a new host.
- * Plain Node: the extension wraps it (notices, settings) without this file importing `vscode`.
+ * Plain Node: the extension wraps it (notices, settings) without this file importing `vscode`:
+ *
+ *   const host = new ModelHostClient({ hostScript: join(context.extensionPath, 'dist', 'modelHost.js') });
+ *   host.onDidDie((d) => notifyOnce(d.error.message));   // once per death, not per request
+ *   const { sessionId, device, fallbackReason } = await host.request('session/create', { model, device: 'auto' },
+ *     { signal, onProgress: (p) => report(p.stage) });
+ *   const { outputs } = await host.request('session/run', { sessionId, feeds, fetch: ['logits'] });
+ *   context.subscriptions.push(host);                    // dispose() kills the process
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import {
@@ -17,60 +24,18 @@ import {
   type ToHostMessage,
 } from './protocol';
 
+import {
+  DEFAULT_TIMEOUTS_MS,
+  HostDiedError,
+  lastErrorLine,
+  type Disposable,
+  type HostDeath,
+  type ModelHostClientOptions,
+  type RequestOptions,
+} from './clientTypes';
+
 export { HostRequestError } from './protocol';
-
-/** Every pending request rejects with this when the model-host process stops. */
-export class HostDiedError extends HostRequestError {
-  constructor(
-    message: string,
-    readonly exitCode: number | null,
-    readonly signal: NodeJS.Signals | null,
-  ) {
-    super('hostDied', message);
-    this.name = 'HostDiedError';
-  }
-}
-
-export interface HostDeath {
-  error: HostDiedError;
-  /** How many requests were pending (and rejected) when it died. */
-  pendingRequests: number;
-  /** The end of what the process wrote to stdout/stderr: often says why it died. */
-  outputTail: string;
-}
-
-export interface ModelHostClientOptions {
-  /** The host script: dist/modelHost.js next to the extension bundle. */
-  hostScript: string;
-  /** Backend the host runs (`--backend=NAME`); the host's default otherwise. */
-  backend?: string;
-  env?: NodeJS.ProcessEnv;
-  execArgv?: string[];
-  /** Per-method default timeouts (ms), merged over DEFAULT_TIMEOUTS_MS. */
-  timeoutsMs?: Partial<Record<HostMethod, number>>;
-  /** How long the process may take to say it is ready (ms). */
-  startTimeoutMs?: number;
-  /** Receives what the host prints (for an output channel). */
-  onOutput?: (text: string) => void;
-}
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: HostProgress) => void;
-  /** Overrides the method's default timeout (ms). */
-  timeoutMs?: number;
-}
-
-export const DEFAULT_TIMEOUTS_MS: Readonly<Record<HostMethod, number>> = {
-  'host/ping': 15_000,
-  'session/create': 10 * 60_000,
-  'session/run': 5 * 60_000,
-  'session/release': 30_000,
-};
-
-export interface Disposable {
-  dispose(): void;
-}
+export * from './clientTypes';
 
 interface RunningHost {
   child: ChildProcess;
@@ -97,15 +62,6 @@ const TAIL_CHARS = 4000;
 const DISCONNECT_GRACE_MS = 2000;
 /** For a method this client does not know (a newer host?): still bounded. */
 const FALLBACK_TIMEOUT_MS = 60_000;
-
-/** The line of a dying process's output that most likely says why (e.g. `Error: Cannot find module …`). */
-export function lastErrorLine(output: string): string | undefined {
-  const lines = output
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('at ') && !/^Node\.js v\d/.test(l));
-  return [...lines].reverse().find((l) => /error|fault|abort|out of memory/i.test(l)) ?? lines.at(-1);
-}
 
 export class ModelHostClient implements Disposable {
   private host: RunningHost | undefined;
