@@ -155,11 +155,15 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, where: st
   return { metadata, tensors, dataStart };
 }
 
+/** Largest single read (fs reads take at most 2 GiB − 1). */
+const READ_CHUNK = 1 << 30;
+
 async function readExactly(handle: fs.FileHandle, position: number, length: number, where: string): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
+  // Its own ArrayBuffer (offset 0, so typed-array views are aligned), not zero-filled: every byte is read over.
+  const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await handle.read(bytes, done, length - done, position + done);
+    const { bytesRead } = await handle.read(bytes, done, Math.min(length - done, READ_CHUNK), position + done);
     if (bytesRead === 0) throw new SafetensorsError(`${where}: unexpected end of file at byte ${position + done} (file changed while reading?)`);
     done += bytesRead;
   }
