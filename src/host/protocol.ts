@@ -42,7 +42,9 @@ export type HostMethod = keyof HostRequests;
 export type ParamsOf<M extends HostMethod> = HostRequests[M]['params'];
 export type ResultOf<M extends HostMethod> = HostRequests[M]['result'];
 
-export const HOST_METHODS: readonly HostMethod[] = ['host/ping', 'session/create', 'session/run', 'session/release'];
+/** Written as a record so that a method added to HostRequests but not here is a compile error. */
+const METHOD_SET: Record<HostMethod, true> = { 'host/ping': true, 'session/create': true, 'session/run': true, 'session/release': true };
+export const HOST_METHODS = Object.keys(METHOD_SET) as readonly HostMethod[];
 
 export function isHostMethod(value: unknown): value is HostMethod {
   return typeof value === 'string' && (HOST_METHODS as readonly string[]).includes(value);
