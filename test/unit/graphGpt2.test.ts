@@ -174,3 +174,35 @@ test('a missing or misshapen weight is a clear error naming it', () => {
   const prefixed = new Map([...weights].map(([k, v]) => [`transformer.${k}`, v]));
   assert.ok(buildGpt2Graph(config, prefixed, { variant: 'decode' }).length > 0, 'transformer.-prefixed names are accepted');
 });
+
+test('GPT-2 with lastLogitsOnly returns the last row of the logits; hidden states are the embeddings, blocks and ln_f output', async () => {
+  const c = golden.cases[0];
+  const T = c.inputIds.length;
+  const V = config.vocabSize;
+  const d = config.nEmbd;
+  for (const hiddenStates of [false, true]) {
+    const s = await session({ variant: 'decode', lastLogitsOnly: true, hiddenStates });
+    const hiddenNames = hiddenStates ? Array.from({ length: config.nLayer + 1 }, (_, i) => `hidden_states.${i}`) : [];
+    assert.deepEqual(s.outputNames.filter((n) => n.startsWith('hidden_states.')), hiddenNames);
+    const out = await s.run(fullFeeds(c.inputIds), ['logits', ...hiddenNames]);
+    assert.deepEqual(out.logits.dims, [1, 1, V]);
+    assert.ok(maxAbsDiff(floats(out.logits), c.logits[T - 1]) < TOLERANCE);
+    if (!hiddenStates) {
+      await s.release();
+      continue;
+    }
+    const wte = weights.get('wte.weight')?.data as Float32Array;
+    const wpe = weights.get('wpe.weight')?.data as Float32Array;
+    const embeddings = c.inputIds.flatMap((id, t) => Array.from({ length: d }, (_, j) => wte[id * d + j] + wpe[t * d + j]));
+    assert.ok(maxAbsDiff(floats(out['hidden_states.0']), embeddings) < 1e-6);
+    const last = floats(out[`hidden_states.${config.nLayer}`]);
+    const logits = Array.from({ length: T * V }, (_, k) => {
+      const [t, v] = [Math.floor(k / V), k % V];
+      let sum = 0;
+      for (let j = 0; j < d; j++) sum += last[t * d + j] * wte[v * d + j];
+      return sum;
+    });
+    assert.ok(maxAbsDiff(logits, flatten(c.logits)) < TOLERANCE, 'the last hidden state times wteᵀ gives the logits');
+    await s.release();
+  }
+});

@@ -22,6 +22,10 @@ export interface Gpt2GraphOptions {
   variant: 'inspect' | 'decode';
   /** With `false`, positions are past_length … past_length+T-1 (Hugging Face's default). */
   positionIdsInput?: boolean;
+  /** Logits of the last position only, `[B, 1, V]` (generation needs no more; saves T-1 LM-head products on a prompt). */
+  lastLogitsOnly?: boolean;
+  /** Adds `hidden_states.{i}` [B, T, d] as Hugging Face returns them: the embeddings (i = 0), each block's output, the last one after ln_f. */
+  hiddenStates?: boolean;
 }
 
 const PREFIXES = ['', 'transformer.'];
@@ -97,6 +101,7 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
     return g.op('Mul', [g.op('Mul', [x, gate]), g.scalar('gelu_half', 0.5)]);
   };
 
+  const hiddenOutputs: string[] = options.hiddenStates ? [hidden] : [];
   for (let i = 0; i < nLayer; i++) {
     const p = `h.${i}`;
     const qkv = conv1d(layerNorm(hidden, `${p}.ln_1`), `${p}.attn.c_attn`, d, 3 * d);
@@ -110,14 +115,21 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
     hidden = g.op('Add', [hidden, conv1d(context, `${p}.attn.c_proj`, d, d)]);
     const mlp = conv1d(geluTanh(conv1d(layerNorm(hidden, `${p}.ln_2`), `${p}.mlp.c_fc`, d, 4 * d)), `${p}.mlp.c_proj`, 4 * d, d);
     hidden = g.op('Add', [hidden, mlp]);
+    if (options.hiddenStates) hiddenOutputs.push(hidden);
   }
 
   // Tied LM head: logits = ln_f(h) · wteᵀ, as a Gemm on [B·T, d] so wte is stored once.
-  const final = g.op('Reshape', [layerNorm(hidden, 'ln_f'), g.int64('flat', [-1, d])]);
+  const lastPosition = (x: string): string => g.op('Slice', [x, g.int64('last_start', [-1]), g.int64('last_end', [Number.MAX_SAFE_INTEGER]), g.int64('ax1', [1])]);
+  const sliceFirst = options.lastLogitsOnly === true && !options.hiddenStates; // LayerNorm is per position: slice first when nothing else needs all
+  const normalized = layerNorm(sliceFirst ? lastPosition(hidden) : hidden, 'ln_f');
+  if (options.hiddenStates) hiddenOutputs[nLayer] = normalized;
+  const final = g.op('Reshape', [options.lastLogitsOnly && !sliceFirst ? lastPosition(normalized) : normalized, g.int64('flat', [-1, d])]);
   const flatLogits = g.op('Gemm', [final, wte], { transB: 1 });
   const batch = g.op('Slice', [g.op('Shape', [inputIds]), g.int64('s0', [0]), g.int64('e1', [1])]);
-  const logitsShape = g.op('Concat', [batch, g.op('Unsqueeze', [seqLen, g.int64('ax0', [0])]), g.int64('vocab', [V])], { axis: 0 });
-  g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
+  const rows = options.lastLogitsOnly ? g.int64('one_row', [1]) : g.op('Unsqueeze', [seqLen, g.int64('ax0', [0])]);
+  const logitsShape = g.op('Concat', [batch, rows, g.int64('vocab', [V])], { axis: 0 });
+  g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, options.lastLogitsOnly ? 1 : T, V]);
+  hiddenOutputs.forEach((value, i) => g.output(`hidden_states.${i}`, value, 'float32', [B, T, d]));
   for (let i = 0; i < nLayer; i++) {
     g.output(`present.${i}.key`, `present.${i}.key`, 'float32', [B, nHead, TOTAL, headDim]);
     g.output(`present.${i}.value`, `present.${i}.value`, 'float32', [B, nHead, TOTAL, headDim]);
