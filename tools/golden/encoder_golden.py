@@ -122,6 +122,20 @@ def rounded(x):
     return [rounded(v) for v in x] if isinstance(x, list) else float(f"{x:.8g}")
 
 
+def logit_fields(logits, spec):
+    """Full logits for small vocabularies; for a real one (50,257 columns) a few columns, and per
+    row the log-sum-exp over all columns and the argmax, to keep the golden file small."""
+    if "logitColumns" not in spec:
+        return {"logits": rounded(logits.tolist())}
+    cols = spec["logitColumns"]
+    return {
+        "logitColumns": cols,
+        "logitsAtColumns": rounded(logits[:, cols].tolist()),
+        "logsumexp": rounded(torch.logsumexp(logits, dim=-1).tolist()),
+        "argmax": logits.argmax(dim=-1).tolist(),
+    }
+
+
 def main(weights_path, out_path):
     dump = json.load(open(weights_path))
     spec = dump["spec"]
@@ -133,7 +147,7 @@ def main(weights_path, out_path):
     with torch.no_grad():
         for case in spec["inputs"]:
             logits, attentions = model(torch.tensor([case["inputIds"]]), torch.tensor([case["tokenTypeIds"]]), torch.tensor([case["attentionMask"]]))
-            cases.append({**case, "logits": rounded(logits[0].tolist()), "attentions": rounded([a[0].tolist() for a in attentions])})
+            cases.append({**case, **logit_fields(logits[0], spec), "attentions": rounded([a[0].tolist() for a in attentions])})
     golden = {"generator": "tools/golden/encoder_golden.py (torch %s, float64)" % torch.__version__, "seed": spec["seed"], "config": c, "cases": cases}
     with open(out_path, "w") as f:
         json.dump(golden, f, separators=(",", ":"))
