@@ -206,3 +206,30 @@ test('GPT-2 with lastLogitsOnly returns the last row of the logits; hidden state
     await s.release();
   }
 });
+
+test('GPT-2 batch with left padding (positions from the mask, as transformers.js feeds them): real rows match, no NaN', async () => {
+  const s = await session({ variant: 'inspect' });
+  const [a, b] = golden.cases;
+  const T = a.inputIds.length;
+  const pad = T - b.inputIds.length;
+  const mask = [...a.inputIds.map(() => 1), ...Array(pad).fill(0), ...b.inputIds.map(() => 1)];
+  const positions = [...Array(T).keys(), ...Array(pad).fill(1), ...b.inputIds.map((_, i) => i)];
+  const out = await s.run({
+    input_ids: int64([...a.inputIds, ...Array(pad).fill(0), ...b.inputIds], [2, T]),
+    attention_mask: int64(mask, [2, T]),
+    position_ids: int64(positions, [2, T]),
+    ...emptyPast(2),
+  }, ['logits', 'attentions.1']);
+  const V = config.vocabSize;
+  const logits = floats(out.logits);
+  assert.ok(logits.every(Number.isFinite));
+  assert.ok(maxAbsDiff(logits.subarray((T + pad) * V, 2 * T * V), flatten(b.logits)) < TOLERANCE);
+  const rows = rowsOf(out['attentions.1']).slice(config.nHead * T);
+  rows.forEach((row, r) => {
+    const query = r % T;
+    if (query < pad) return;
+    for (let k = 0; k < pad; k++) assert.equal(row[k], 0, 'a left-padding key gets attention');
+    assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5);
+  });
+  await s.release();
+});
