@@ -1,9 +1,9 @@
 /** The onnxruntime-node backend: sessions from bytes or a path, only fetched outputs, CUDA → CPU fallback. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { float32 } from './graphTestSupport';
@@ -60,4 +60,17 @@ test('when ort itself fails to load CUDA, the error is caught and the session ru
   const out = await s.run({ x: float32(Float32Array.of(0, 0), [1, 2]) }, ['y']);
   assert.deepEqual([...(out.y.data as Float32Array)], [0.5, 0, 0]);
   await s.release();
+});
+
+test('only src/engine/runtime/onnxRuntime.ts imports onnxruntime-node', () => {
+  const root = join(__dirname, '..', '..', '..');
+  const ORT_IMPORT = /(?:\bfrom\s*['"]onnxruntime-node['"]|\brequire\s*\(\s*['"]onnxruntime-node['"]\s*\)|\bimport\s*\(\s*['"]onnxruntime-node['"]\s*\))/;
+  assert.match("import * as ort from 'onnxruntime-node';", ORT_IMPORT);
+  assert.match('const ort = require("onnxruntime-node")', ORT_IMPORT);
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+  const importers = files(join(root, 'src')).filter((f) => ORT_IMPORT.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f).split('\\').join('/'));
+  assert.deepEqual(importers, ['src/engine/runtime/onnxRuntime.ts']);
 });
