@@ -84,3 +84,25 @@ test('a missing tensor and an unsupported activation are clear GraphBuildErrors'
   const relu = parseModelConfig({ model_type: 'gpt2', n_layer: 1, n_head: 2, n_embd: 8, vocab_size: 10, n_positions: 8, activation_function: 'relu' });
   assert.throws(() => graphFamilyConfig(relu), /activation "relu" is not supported/);
 });
+
+test('BERT checkpoints with LayerNorm gamma/beta names (converted from TensorFlow, like bert-base-uncased) load', async () => {
+  const golden = readFixture<Golden<{ vocabSize: number; hiddenSize: number; nLayer: number; nHead: number; intermediateSize: number; maxPositions: number; typeVocabSize: number; layerNormEpsilon: number; padTokenId: number; modelType: 'bert' }>>('bert-golden.json');
+  const c = golden.config;
+  const config = parseModelConfig({
+    model_type: 'bert', vocab_size: c.vocabSize, hidden_size: c.hiddenSize, num_hidden_layers: c.nLayer, num_attention_heads: c.nHead,
+    intermediate_size: c.intermediateSize, max_position_embeddings: c.maxPositions, type_vocab_size: c.typeVocabSize, layer_norm_eps: c.layerNormEpsilon,
+  });
+  const family = graphFamilyConfig(config);
+  const legacy = (n: string): string => (/LayerNorm\.(weight|bias)$/.test(n) ? n.replace(/\.weight$/, '.gamma').replace(/\.bias$/, '.beta') : n);
+  const file = writeCheckpoint('bert-legacy', randomWeights(encoderTensorSpecs(c), golden.seed), legacy);
+  const checkpoint = await Checkpoint.open({ kind: 'single', file });
+  assert.ok(checkpoint.has('bert.embeddings.LayerNorm.gamma') && !checkpoint.has('bert.embeddings.LayerNorm.weight'));
+  const graph = buildModelGraph(family, await readGraphWeights(family, checkpoint), { variant: 'decode' });
+  await checkpoint.close();
+  const s = await new OnnxRuntimeBackend().createSession(graph, { device: 'cpu' });
+  const k = golden.cases[0];
+  const T = k.inputIds.length;
+  const out = await s.run({ input_ids: int64(k.inputIds, [1, T]), attention_mask: int64(k.attentionMask ?? [], [1, T]), token_type_ids: int64(k.tokenTypeIds ?? [], [1, T]) }, ['logits']);
+  assert.ok(maxAbsDiff(floats(out.logits), flatten(k.logits)) < 1e-4);
+  await s.release();
+});

@@ -51,6 +51,11 @@ function neededTensors(f: GraphFamilyConfig): { specs: TensorSpec[]; prefixes: s
   return { specs: encoderTensorSpecs(f.encoder), prefixes: ['', names.prefix], optional: [`${names.headDecoder}.weight`] };
 }
 
+/** Checkpoints converted from old TensorFlow BERTs (bert-base-uncased among them) call LayerNorm's weight/bias gamma/beta. */
+function legacyNormName(name: string): string {
+  return name.replace(/\.weight$/, '.gamma').replace(/\.bias$/, '.beta');
+}
+
 /** Reads the tensors the family's builder uses, under the names it looks them up by. */
 export async function readGraphWeights(f: GraphFamilyConfig, checkpoint: Checkpoint): Promise<Map<string, WeightTensor>> {
   const { specs, prefixes, optional } = neededTensors(f);
@@ -61,7 +66,7 @@ export async function readGraphWeights(f: GraphFamilyConfig, checkpoint: Checkpo
   };
   for (const [name] of specs) {
     const bare = prefixes.reduce((n, p) => (p && n.startsWith(p) ? n.slice(p.length) : n), name);
-    const stored = checkpoint.resolve(bare, prefixes) ?? checkpoint.resolve(name);
+    const stored = checkpoint.resolve(bare, prefixes) ?? checkpoint.resolve(name) ?? checkpoint.resolve(legacyNormName(bare), prefixes);
     if (!stored) throw new GraphBuildError(`the checkpoint has no tensor "${name}" (looked for ${prefixes.map((p) => `"${p}${bare}"`).join(', ')})`);
     await read(name, stored);
   }
