@@ -91,3 +91,38 @@ test('unprefixed encoder weight names are accepted too; a missing one is named',
   bare.delete('encoder.layer.1.output.LayerNorm.bias');
   assert.throws(() => buildEncoderGraph(golden.config, bare, { variant: 'decode' }), /encoder\.layer\.1\.output\.LayerNorm\.bias is missing/);
 });
+
+test('encoder hidden states: the embeddings as computed by hand, then LayerNorm outputs of every layer', async () => {
+  const golden = readFixture<Golden>('bert-golden.json');
+  const { config } = golden;
+  const d = config.hiddenSize;
+  const weights = randomWeights(encoderTensorSpecs(config), golden.seed);
+  const s = await backend.createSession(buildEncoderGraph(config, weights, { variant: 'decode', hiddenStates: true }), { device: 'cpu' });
+  const names = Array.from({ length: config.nLayer + 1 }, (_, i) => `hidden_states.${i}`);
+  assert.deepEqual(s.outputNames, ['logits', ...names]);
+  const c = golden.cases[0];
+  const out = await s.run(feeds(config, [c]), ['logits', ...names]);
+  assert.ok(maxAbsDiff(floats(out.logits), flatten(c.logits)) < TOLERANCE);
+  const w = (name: string): Float32Array => weights.get(`bert.${name}`)?.data as Float32Array;
+  const normalized = (x: number[], gain: Float32Array, bias: Float32Array): number[] => {
+    const mean = x.reduce((a, b) => a + b, 0) / x.length;
+    const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length;
+    return x.map((v, j) => ((v - mean) / Math.sqrt(variance + config.layerNormEpsilon)) * gain[j] + bias[j]);
+  };
+  const embeddings = c.inputIds.flatMap((id, t) => normalized(
+    Array.from({ length: d }, (_, j) => w('embeddings.word_embeddings.weight')[id * d + j] + w('embeddings.position_embeddings.weight')[t * d + j] + w('embeddings.token_type_embeddings.weight')[c.tokenTypeIds[t] * d + j]),
+    w('embeddings.LayerNorm.weight'), w('embeddings.LayerNorm.bias')));
+  assert.deepEqual(out['hidden_states.0'].dims, [1, c.inputIds.length, d]);
+  assert.ok(maxAbsDiff(floats(out['hidden_states.0']), embeddings) < 1e-5);
+  for (let l = 1; l <= config.nLayer; l++) {
+    const gain = w(`encoder.layer.${l - 1}.output.LayerNorm.weight`);
+    const bias = w(`encoder.layer.${l - 1}.output.LayerNorm.bias`);
+    for (const row of rowsOf(out[`hidden_states.${l}`])) {
+      const unscaled = Array.from(row, (v, j) => (v - bias[j]) / gain[j]);
+      const mean = unscaled.reduce((a, b) => a + b, 0) / d;
+      const variance = unscaled.reduce((a, b) => a + (b - mean) ** 2, 0) / d;
+      assert.ok(Math.abs(mean) < 1e-4 && Math.abs(variance - 1) < 1e-3, `layer ${l}: mean ${mean}, variance ${variance}`);
+    }
+  }
+  await s.release();
+});

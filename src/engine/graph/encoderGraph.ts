@@ -11,6 +11,8 @@ import { requireWeight, WeightMap } from './weights';
 
 export interface EncoderGraphOptions {
   variant: 'inspect' | 'decode';
+  /** Adds `hidden_states.{i}` [B, T, d] as Hugging Face returns them: the embeddings (after their LayerNorm), then each layer's output. */
+  hiddenStates?: boolean;
 }
 
 const B = 'batch_size';
@@ -77,6 +79,7 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
   const flatShape = g.int64('flat_d', [-1, d]);
   const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] });
 
+  const hiddenOutputs: string[] = options.hiddenStates ? [hidden] : [];
   for (let i = 0; i < config.nLayer; i++) {
     const n = names.layer(i);
     const q = toHeads(linear(hidden, n.query, d, d));
@@ -88,6 +91,7 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
     hidden = layerNorm(g.op('Add', [hidden, linear(context, n.attentionOutput, d, d)]), n.attentionNorm, body);
     const ffn = linear(geluErf(linear(hidden, n.intermediate, d, ff)), n.output, ff, d);
     hidden = layerNorm(g.op('Add', [hidden, ffn]), n.outputNorm, body);
+    if (options.hiddenStates) hiddenOutputs.push(hidden);
   }
 
   // MLM head: dense → GELU → LayerNorm → decoder (tied to the word embeddings unless the checkpoint has its own).
@@ -97,6 +101,10 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
   const flatLogits = g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
   const logitsShape = g.op('Concat', [inputShape, g.int64('vocab', [V])], { axis: 0 });
   g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
+  if (hiddenOutputs.length > 0) {
+    const hiddenShape = g.op('Concat', [inputShape, g.int64('hidden', [d])], { axis: 0 });
+    hiddenOutputs.forEach((value, i) => g.output(`hidden_states.${i}`, g.op('Reshape', [value, hiddenShape]), 'float32', [B, T, d]));
+  }
   if (options.variant === 'inspect') {
     for (let i = 0; i < config.nLayer; i++) g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, T]);
   }

@@ -19,6 +19,10 @@ export type GraphFamilyConfig = { family: 'gpt2'; gpt2: Gpt2Config } | { family:
 
 export interface ModelGraphOptions {
   variant: 'inspect' | 'decode';
+  /** `hidden_states.{i}` outputs (embeddings, then each layer). */
+  hiddenStates?: boolean;
+  /** GPT-2 only: logits of the last position only. */
+  lastLogitsOnly?: boolean;
 }
 
 export class GraphBuildError extends Error {
