@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
-import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
+import { isCudaRunFailure, OnnxRuntimeBackend, OrtSession } from '../../src/engine/runtime/onnxRuntime';
 import { float32 } from './graphTestSupport';
 
 /** y = x·W + b and z = relu(y), with a symbolic batch dimension. */
@@ -73,4 +73,49 @@ test('only src/engine/runtime/onnxRuntime.ts imports onnxruntime-node', () => {
   });
   const importers = files(join(root, 'src')).filter((f) => ORT_IMPORT.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f).split('\\').join('/'));
   assert.deepEqual(importers, ['src/engine/runtime/onnxRuntime.ts']);
+});
+
+/** A stand-in for an ort session: `fail` decides what each run throws. */
+function fakeOrtSession(log: string[], label: string, fail?: () => Error) {
+  return {
+    inputNames: ['x'],
+    outputNames: ['y'],
+    async run() {
+      log.push(`${label}.run`);
+      const error = fail?.();
+      if (error) throw error;
+      return { y: { type: 'float32', dims: [1], data: Float32Array.of(label === 'cpu' ? 1 : 2) } };
+    },
+    async release() {
+      log.push(`${label}.release`);
+    },
+  };
+}
+
+test('a CUDA failure during a run reopens the session on CPU, retries, and says why', async () => {
+  const log: string[] = [];
+  const gpu = fakeOrtSession(log, 'gpu', () => new Error('CUDA failure 700: an illegal memory access was encountered\nstack'));
+  const s = new OrtSession(gpu as never, 'cuda', undefined, async () => {
+    log.push('reopen');
+    return fakeOrtSession(log, 'cpu') as never;
+  });
+  const x = { x: float32(Float32Array.of(0, 0), [1, 2]) };
+  const out = await s.run(x, ['y']);
+  assert.deepEqual([...(out.y.data as Float32Array)], [1]);
+  assert.equal(s.device, 'cpu');
+  assert.equal(s.fallbackReason, 'CUDA failed during a run, now running on CPU: CUDA failure 700: an illegal memory access was encountered');
+  await s.run(x, ['y']);
+  assert.deepEqual(log, ['gpu.run', 'reopen', 'gpu.release', 'cpu.run', 'cpu.run']);
+});
+
+test('an input error on CUDA is not a reason to move to the CPU', async () => {
+  const log: string[] = [];
+  const gpu = fakeOrtSession(log, 'gpu', () => new Error('Got invalid dimensions for input: x for the following indices'));
+  const s = new OrtSession(gpu as never, 'cuda', undefined, async () => {
+    log.push('reopen');
+    return fakeOrtSession(log, 'cpu') as never;
+  });
+  await assert.rejects(s.run({ x: float32(Float32Array.of(0, 0), [1, 2]) }, ['y']), /invalid dimensions/);
+  assert.deepEqual([s.device, log], ['cuda', ['gpu.run']]);
+  assert.ok(isCudaRunFailure(new Error('CUBLAS_STATUS_ALLOC_FAILED')) && isCudaRunFailure(new Error('Failed to allocate memory: out of memory')));
 });

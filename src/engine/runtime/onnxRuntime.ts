@@ -29,13 +29,32 @@ function fromOrtTensor(name: string, t: ort.Tensor): TensorData {
   }
 }
 
-class OrtSession implements InferenceSession {
+/** A run error that moving to the CPU can cure (CUDA faults, GPU memory exhausted), not a bad input. */
+export function isCudaRunFailure(e: unknown): boolean {
+  return /\bCUDA\b|cuda|CUBLAS|cuDNN|CUDNN|out of memory/i.test(firstLine(e));
+}
+
+/** A session; one on CUDA reopens itself on the CPU and retries once when a run fails on the GPU. */
+export class OrtSession implements InferenceSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
 
-  constructor(private readonly session: ort.InferenceSession, readonly device: DeviceKind, readonly fallbackReason?: string) {
+  constructor(
+    private session: ort.InferenceSession,
+    private currentDevice: DeviceKind,
+    private reason?: string,
+    private readonly reopenOnCpu?: () => Promise<ort.InferenceSession>,
+  ) {
     this.inputNames = [...session.inputNames];
     this.outputNames = [...session.outputNames];
+  }
+
+  get device(): DeviceKind {
+    return this.currentDevice;
+  }
+
+  get fallbackReason(): string | undefined {
+    return this.reason;
   }
 
   async run(feeds: Record<string, TensorData>, fetch: readonly string[]): Promise<Record<string, TensorData>> {
@@ -43,7 +62,18 @@ class OrtSession implements InferenceSession {
     if (unknown.length > 0) throw new Error(`the graph has no output ${unknown.join(', ')}`);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, tensor);
-    const results = await this.session.run(ortFeeds, [...fetch]);
+    let results: ort.InferenceSession.OnnxValueMapType;
+    try {
+      results = await this.session.run(ortFeeds, [...fetch]);
+    } catch (e) {
+      if (this.currentDevice !== 'cuda' || !this.reopenOnCpu || !isCudaRunFailure(e)) throw e;
+      const cpu = await this.reopenOnCpu();
+      await this.session.release().catch(() => undefined);
+      this.session = cpu;
+      this.currentDevice = 'cpu';
+      this.reason = `CUDA failed during a run, now running on CPU: ${firstLine(e)}`;
+      results = await cpu.run(ortFeeds, [...fetch]);
+    }
     const out: Record<string, TensorData> = {};
     for (const name of fetch) out[name] = fromOrtTensor(name, results[name]);
     return out;
@@ -85,7 +115,8 @@ export class OnnxRuntimeBackend implements InferenceBackend {
           logSeverityLevel: 4,
           executionProviders: [{ name: 'cuda', deviceId: options.gpuId ?? 0 }],
         });
-        return new OrtSession(cuda, 'cuda');
+        // Keeps the model (path or bytes) to reopen it on the CPU if the GPU fails later.
+        return new OrtSession(cuda, 'cuda', undefined, () => create(model, { ...base, executionProviders: ['cpu'] }));
       } catch (e) {
         fallbackReason = `CUDA unavailable, running on CPU: ${firstLine(e)}`;
       }
