@@ -144,8 +144,9 @@ export class ModelHostClient implements Disposable {
 
   private ensureHost(): RunningHost {
     if (this.host && !this.host.dead) return this.host;
-    const { hostScript, backend, env, execArgv, startTimeoutMs = 30_000 } = this.options;
-    const child = fork(hostScript, backend ? [`--backend=${backend}`] : [], {
+    const { hostScript, backend, cacheDir, env, execArgv, startTimeoutMs = 30_000 } = this.options;
+    const args = [...(backend ? [`--backend=${backend}`] : []), ...(cacheDir ? [`--cache-dir=${cacheDir}`] : [])];
+    const child = fork(hostScript, args, {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: env ?? process.env,

@@ -26,6 +26,8 @@ export interface ModelHostClientOptions {
   hostScript: string;
   /** Backend the host runs (`--backend=NAME`); the host's default otherwise. */
   backend?: string;
+  /** Base folder of the host's caches (`--cache-dir=`; built graphs go in `<cacheDir>/graphs`). */
+  cacheDir?: string;
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   /** Per-method default timeouts (ms), merged over DEFAULT_TIMEOUTS_MS. */
@@ -48,6 +50,11 @@ export const DEFAULT_TIMEOUTS_MS: Readonly<Record<HostMethod, number>> = {
   'session/create': 10 * 60_000,
   'session/run': 5 * 60_000,
   'session/release': 30_000,
+  'model/load': 10 * 60_000,
+  'model/attention': 5 * 60_000,
+  'model/logits': 5 * 60_000,
+  'model/release': 30_000,
+  'model/card': 60_000,
 };
 
 export interface Disposable {

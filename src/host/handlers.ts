@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import type { InferenceBackend, InferenceSession } from '../engine/runtime/types';
 import { HostRequestError, isObject, type HostHandlers, type RequestContext } from './protocol';
 import { checkFeeds } from './tensors';
+import { LoadedModels } from './loadedModels';
+import { createModelHandlers } from './modelHandlers';
 
 const DEVICES = ['auto', 'cuda', 'cpu'] as const;
 
@@ -14,8 +16,9 @@ function throwIfCancelled(ctx: RequestContext): void {
  * `getBackend` is called on the first request that needs a backend, so a host whose backend
  * cannot load still answers (`host/ping`, and a `backendUnavailable` error for the rest).
  */
-export function createHandlers(backendName: string, getBackend: () => InferenceBackend): HostHandlers {
+export function createHandlers(backendName: string, getBackend: () => InferenceBackend, options: { graphCacheDir: string }): HostHandlers {
   const sessions = new Map<string, InferenceSession>();
+  const models = new LoadedModels();
   let nextSession = 1;
 
   const backend = (): InferenceBackend => {
@@ -34,7 +37,9 @@ export function createHandlers(backendName: string, getBackend: () => InferenceB
   };
 
   return {
-    'host/ping': async () => ({ pid: process.pid, backend: backendName, sessions: sessions.size }),
+    ...createModelHandlers(backend, options.graphCacheDir, models),
+
+    'host/ping': async () => ({ pid: process.pid, backend: backendName, sessions: sessions.size + models.size }),
 
     'session/create': async (params, ctx) => {
       const { model, device, gpuId } = params;

@@ -2,8 +2,12 @@
  * The model-host process (bundled to dist/modelHost.js, started by `ModelHostClient` with
  * `child_process.fork(..., { serialization: 'advanced' })`). Models run here, never in the
  * extension host: a native inference call blocks this thread, and a CUDA fault kills only this
- * process. Backend: `--backend=NAME` or `TREX_MODEL_BACKEND` (see backends.ts).
+ * process. Backend: `--backend=NAME` or `TREX_MODEL_BACKEND` (see backends.ts). Built graphs are
+ * cached in `<base>/graphs`, base = `--cache-dir=DIR`, else TREX_CACHE_DIR, else
+ * ~/.cache/transformer-explorer.
  */
+import { join } from 'node:path';
+import { defaultGraphCacheDir } from '../engine/tasks/openModel';
 import { backendNameFrom, createBackend } from './backends';
 import { createHandlers } from './handlers';
 import {
@@ -44,7 +48,9 @@ export function startModelHost(): void {
   }
   const backendName = backendNameFrom(process.argv.slice(2), process.env);
   let backend: InferenceBackend | undefined;
-  const handlers = createHandlers(backendName, () => (backend ??= createBackend(backendName)));
+  const cacheFlag = process.argv.slice(2).find((a) => a.startsWith('--cache-dir='))?.slice('--cache-dir='.length);
+  const graphCacheDir = cacheFlag ? join(cacheFlag, 'graphs') : defaultGraphCacheDir(process.env);
+  const handlers = createHandlers(backendName, () => (backend ??= createBackend(backendName)), { graphCacheDir });
   /** Requests in progress; a cancelled one is removed at once, so its late result is dropped. */
   const inFlight = new Map<number, AbortController>();
 

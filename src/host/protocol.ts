@@ -6,6 +6,8 @@
  * as binary, never as nested JSON arrays. Plain Node: nothing here imports `vscode`.
  */
 import type { DeviceKind, DevicePreference, TensorData } from '../engine/runtime/types';
+import type { ModelCardFacts } from '../engine/models/modelDir';
+import type { TokenSpan } from '../engine/tokenizers/types';
 
 /** Every request method with its params and result. */
 export interface HostRequests {
@@ -36,6 +38,48 @@ export interface HostRequests {
     params: { sessionId: string };
     result: { released: true };
   };
+  /**
+   * Opens a model for the tasks below: `spec` is a model folder, or a Hub id already complete in
+   * the HF cache (resolved offline; the extension downloads beforehand). Loading the same folder
+   * on the same device again returns the same modelId. Loaded models are kept in an LRU bounded
+   * by `maxModels` (default 2) and `maxBytes` (graph bytes; unbounded by default), as last given.
+   */
+  'model/load': {
+    params: { spec: string; device: DevicePreference; gpuId?: number; maxModels?: number; maxBytes?: number };
+    result: {
+      modelId: string;
+      family: 'gpt2' | 'bert' | 'distilbert' | 'roberta';
+      label: string;
+      device: DeviceKind;
+      fallbackReason?: string;
+      tokenizerSpec: string;
+      maskToken?: string;
+      numLayers: number;
+      numHeads: number;
+      contextLength: number;
+      vocabSize: number;
+    };
+  };
+  /** Attention probabilities of `text`: one float32 [H, T, T] tensor per requested layer (all when absent). */
+  'model/attention': {
+    params: { modelId: string; text: string; layers?: number[] };
+    result: { tokens: TokenSpan[]; attentions: TensorData[] };
+  };
+  /** Logits of `text`: float32 [T, V], or [positions.length, V] for the rows asked for. */
+  'model/logits': {
+    params: { modelId: string; text: string; positions?: number[] };
+    result: { tokens: TokenSpan[]; logits: TensorData };
+  };
+  /** Frees a loaded model; its id is invalid afterwards. */
+  'model/release': {
+    params: { modelId: string };
+    result: { released: true };
+  };
+  /** The model card of a folder or cached Hub id (config figures, parameters, files), from headers only. */
+  'model/card': {
+    params: { spec: string };
+    result: ModelCardFacts;
+  };
 }
 
 export type HostMethod = keyof HostRequests;
@@ -43,7 +87,10 @@ export type ParamsOf<M extends HostMethod> = HostRequests[M]['params'];
 export type ResultOf<M extends HostMethod> = HostRequests[M]['result'];
 
 /** Written as a record so that a method added to HostRequests but not here is a compile error. */
-const METHOD_SET: Record<HostMethod, true> = { 'host/ping': true, 'session/create': true, 'session/run': true, 'session/release': true };
+const METHOD_SET: Record<HostMethod, true> = {
+  'host/ping': true, 'session/create': true, 'session/run': true, 'session/release': true,
+  'model/load': true, 'model/attention': true, 'model/logits': true, 'model/release': true, 'model/card': true,
+};
 export const HOST_METHODS = Object.keys(METHOD_SET) as readonly HostMethod[];
 
 export function isHostMethod(value: unknown): value is HostMethod {
@@ -58,6 +105,9 @@ export type HostErrorCode =
   | 'unknownMethod'
   | 'invalidParams'
   | 'unknownSession'
+  | 'unknownModel'
+  /** A user-fixable problem with a model or its input (missing folder, text too long, bad layer). */
+  | 'invalidInput'
   | 'backendUnavailable'
   | 'backendError'
   | 'internal';
@@ -69,7 +119,7 @@ export interface HostErrorPayload {
 
 /** What a long request reports while it works. Stages are codes so the UI can localize them. */
 export interface HostProgress {
-  stage: 'loadingModel' | 'creatingSession' | 'running';
+  stage: 'loadingModel' | 'buildingGraph' | 'creatingSession' | 'running';
   /** Units done so far and in total (bytes for `loadingModel`), when known. */
   done?: number;
   total?: number;

@@ -1,0 +1,128 @@
+/**
+ * Model spec → a LoadedModel ready for tasks: folder (or cached Hub id) → readModelDir → the
+ * *inspect* graph (with attention outputs) through the on-disk graph cache → an inference session
+ * on the backend, plus the model's own tokenizer.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { cachedGraph, checkpointIdentity, graphCacheKey, GRAPH_FILE } from '../graph/graphCache';
+import { defineModelGraph, graphFamilyConfig, readGraphWeights, type ModelGraphOptions } from '../graph/modelGraph';
+import type { ModelFamily } from '../models/config';
+import { readModelDir, type ModelDir } from '../models/modelDir';
+import type { HubSettings } from '../models/hub/settings';
+import { Checkpoint } from '../models/weights';
+import type { DevicePreference, InferenceBackend, InferenceSession } from '../runtime/types';
+import { loadTokenizer } from '../tokenizers/load';
+import type { TextTokenizer } from '../tokenizers/textTokenizer';
+import { locateModel } from './modelSpec';
+
+export type OpenStage = 'buildingGraph' | 'creatingSession';
+
+export interface OpenModelOptions {
+  device: DevicePreference;
+  gpuId?: number;
+  /** Folder of built graphs (see defaultGraphCacheDir). */
+  graphCacheDir: string;
+  /** Where Hub ids are looked up (the HF cache); from the environment when absent. */
+  hub?: HubSettings;
+  onStage?: (stage: OpenStage) => void;
+  signal?: AbortSignal;
+}
+
+export interface LoadedModel {
+  /** Absolute model folder. */
+  dir: string;
+  label: string;
+  repoId?: string;
+  family: ModelFamily;
+  model: ModelDir;
+  tokenizerSpec: string;
+  tokenizer: TextTokenizer;
+  /** The tokenizer's mask token, for encoder (masked-LM) families. */
+  maskToken?: string;
+  numLayers: number;
+  numHeads: number;
+  /** d */
+  hiddenSize: number;
+  contextLength: number;
+  vocabSize: number;
+  /** The inspect graph's .onnx file (external data next to it). */
+  graphPath: string;
+  /** Bytes of the graph files on disk: roughly the memory the session holds. */
+  graphBytes: number;
+  session: InferenceSession;
+}
+
+/** `<base>/graphs`, base = TREX_CACHE_DIR or ~/.cache/transformer-explorer. */
+export function defaultGraphCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env['TREX_CACHE_DIR'] || join(homedir(), '.cache', 'transformer-explorer'), 'graphs');
+}
+
+function aborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Error('cancelled');
+}
+
+function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+/** The single special token the tokenizer makes of `[MASK]` or `<mask>`, if any. */
+export function findMaskToken(tokenizer: TextTokenizer): string | undefined {
+  for (const candidate of ['[MASK]', '<mask>']) {
+    const tokens = tokenizer.encode(candidate).tokens;
+    if (tokens.length === 1 && tokens[0].special && tokens[0].token === candidate) return candidate;
+  }
+  return undefined;
+}
+
+/** The inspect graph of a model folder, built (reading only the weights it needs) when not cached. */
+export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void): Promise<string> {
+  const family = graphFamilyConfig(model.config);
+  const options: ModelGraphOptions = { variant: 'inspect' };
+  const checkpoint = await Checkpoint.open(model.weightFiles);
+  try {
+    const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths()), { ...options, family });
+    if (existsSync(join(graphCacheDir, key, GRAPH_FILE))) return join(graphCacheDir, key, GRAPH_FILE);
+    onBuild?.();
+    const weights = await readGraphWeights(family, checkpoint);
+    return cachedGraph(graphCacheDir, key, () => defineModelGraph(family, weights, options)).path;
+  } finally {
+    await checkpoint.close();
+  }
+}
+
+export async function openModel(spec: string, backend: InferenceBackend, options: OpenModelOptions): Promise<LoadedModel> {
+  const where = locateModel(spec, options.hub);
+  const model = await readModelDir(where.dir);
+  const tokenizer = await loadTokenizer(model.tokenizerSpec);
+  aborted(options.signal);
+  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'));
+  aborted(options.signal);
+  options.onStage?.('creatingSession');
+  const session = await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
+  if (options.signal?.aborted) {
+    await session.release();
+    aborted(options.signal);
+  }
+  const { config } = model;
+  const maskToken = config.family === 'gpt2' ? undefined : findMaskToken(tokenizer);
+  return {
+    dir: where.dir,
+    label: where.label,
+    ...(where.repoId ? { repoId: where.repoId } : {}),
+    family: config.family,
+    model,
+    tokenizerSpec: model.tokenizerSpec,
+    tokenizer,
+    ...(maskToken ? { maskToken } : {}),
+    numLayers: config.numLayers,
+    numHeads: config.numHeads,
+    hiddenSize: config.hiddenSize,
+    contextLength: config.maxPositions,
+    vocabSize: config.vocabSize,
+    graphPath,
+    graphBytes: fileSize(graphPath) + fileSize(`${graphPath}.data`),
+    session,
+  };
+}
