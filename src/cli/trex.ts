@@ -8,6 +8,8 @@ import { loadTokenizer, TokenizerError } from '../engine/tokenizers/load';
 import { learnBpe, DEFAULT_MERGES } from '../engine/tokenizers/learnBpe';
 import { parseArgs, UsageError } from './args';
 import { formatEncoding, formatLearned, formatTrace } from './format';
+import { attentionCommand, logitsCommand, modelCardCommand } from './modelCommands';
+import { userErrorMessage } from './userErrors';
 import type { BpeStep, WordPieceStep } from '../engine/tokenizers/types';
 
 const HELP = `trex — see how transformers cut text into tokens
@@ -21,7 +23,19 @@ Usage:
       or WordPiece's greedy steps {"steps":[{"piece","start","end","tried":[…]}],"tokens":[…]}.
   trex learn-bpe [--merges N] [--json] [TEXT]
       Train a small BPE on TEXT (or stdin) and print each merge with its pair frequency.
+  trex logits --model ID|PATH [--top-k K] [--device cpu|auto|cuda] [--yes] [--json] [TEXT]
+      Run the model on TEXT. JSON: {"model","tokens","ids","offsets","logits":[[…V]…]}, or with
+      --top-k K "top":[[{"id","token","logit","prob"}…]…] per position (next token for GPT-2).
+  trex attention --model ID|PATH [--layer L] [--head H] [--device …] [--yes] [--json] [TEXT]
+      Attention probabilities. JSON: {"model","tokens","ids","offsets","layers","heads",
+      "attentions":[layer][head][T][T]} (all layers/heads unless --layer/--head).
+  trex model-card --model ID|PATH [--yes] [--json]
+      L, d, h, V, context, exact parameters next to 12·L·d² + V·d, dtype, size and files.
   trex --help
+
+Models: a folder (config.json, tokenizer, safetensors) or a Hugging Face id, taken from the HF cache
+(HF_HOME, HF_HUB_CACHE) or downloaded (asks first; --yes to skip, required without a terminal).
+The default device is cpu. Built graphs are cached in $TREX_CACHE_DIR/graphs (default ~/.cache/transformer-explorer/graphs).
 
 Tokenizers: gpt2 (default), bert-base-uncased, a tokenizer.json file, or a model folder holding one.
 `;
@@ -90,8 +104,17 @@ async function main(argv: string[]): Promise<number> {
     case 'learn-bpe':
       output = learn(rest);
       break;
+    case 'logits':
+      output = await logitsCommand(rest, (p) => readText(p, 'text'));
+      break;
+    case 'attention':
+      output = await attentionCommand(rest, (p) => readText(p, 'text'));
+      break;
+    case 'model-card':
+      output = await modelCardCommand(rest);
+      break;
     default:
-      throw new UsageError(`unknown command "${command}" (tokenize, bpe, learn-bpe)`);
+      throw new UsageError(`unknown command "${command}" (tokenize, bpe, learn-bpe, logits, attention, model-card)`);
   }
   process.stdout.write(`${output}\n`);
   return 0;
@@ -109,8 +132,8 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       process.stderr.write(`trex: ${e.message} (see trex --help)\n`);
       process.exitCode = 2;
-    } else if (e instanceof TokenizerError) {
-      process.stderr.write(`trex: ${e.message}\n`);
+    } else if (e instanceof TokenizerError || userErrorMessage(e) !== undefined) {
+      process.stderr.write(`trex: ${e instanceof TokenizerError ? e.message : userErrorMessage(e)}\n`);
       process.exitCode = 1;
     } else {
       const err = e as Error;
