@@ -31,7 +31,18 @@ export interface ExtensionConfig {
     /** How many merges "Learn BPE from Selection" learns. */
     merges: number;
   };
+  /** Where models run: CUDA when available (`auto`), CUDA or fail over to CPU (`cuda`), or CPU only. */
+  device: DeviceSetting;
+  /** Which GPU (CUDA device id) runs models when CUDA is used. */
+  gpuId: number;
+  /** The active model: a model folder or a Hugging Face Hub id; empty when none was chosen. */
+  model: string;
+  /** Memory bound (MB) of the loaded-model cache of the model host. */
+  modelCacheMemoryMB: number;
 }
+
+export type DeviceSetting = 'auto' | 'cuda' | 'cpu';
+const DEVICE_SETTINGS: readonly DeviceSetting[] = ['auto', 'cuda', 'cpu'];
 
 /** Setting keys relative to {@link CONFIG_SECTION}. */
 export const SettingKey = {
@@ -41,6 +52,10 @@ export const SettingKey = {
   statusBarEnabled: 'statusBar.enabled',
   tokenBoundariesEnabled: 'tokenBoundaries.enabled',
   learnBpeMerges: 'learnBpe.merges',
+  device: 'device',
+  gpuId: 'gpuId',
+  model: 'model',
+  modelCacheMemoryMB: 'modelCacheMemoryMB',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
@@ -51,6 +66,10 @@ export const DEFAULT_CONFIG: ExtensionConfig = {
   statusBar: { enabled: true },
   tokenBoundaries: { enabled: false },
   learnBpe: { merges: 20 },
+  device: 'auto',
+  gpuId: 0,
+  model: '',
+  modelCacheMemoryMB: 4096,
 };
 
 export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
@@ -60,6 +79,9 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     return value === '' ? fallback : value;
   };
   const merges = Math.round(c.get<number>(SettingKey.learnBpeMerges, DEFAULT_CONFIG.learnBpe.merges));
+  const device = c.get<string>(SettingKey.device, DEFAULT_CONFIG.device);
+  const gpuId = Math.round(c.get<number>(SettingKey.gpuId, DEFAULT_CONFIG.gpuId));
+  const cacheMB = Math.round(c.get<number>(SettingKey.modelCacheMemoryMB, DEFAULT_CONFIG.modelCacheMemoryMB));
   return {
     tokenizer: spec(SettingKey.tokenizer, DEFAULT_CONFIG.tokenizer),
     compareTokenizer: spec(SettingKey.compareTokenizer, DEFAULT_CONFIG.compareTokenizer),
@@ -69,6 +91,10 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
       enabled: c.get<boolean>(SettingKey.tokenBoundariesEnabled, DEFAULT_CONFIG.tokenBoundaries.enabled),
     },
     learnBpe: { merges: Number.isFinite(merges) && merges > 0 ? merges : DEFAULT_CONFIG.learnBpe.merges },
+    device: (DEVICE_SETTINGS as readonly string[]).includes(device) ? (device as DeviceSetting) : DEFAULT_CONFIG.device,
+    gpuId: Number.isFinite(gpuId) && gpuId >= 0 ? gpuId : DEFAULT_CONFIG.gpuId,
+    model: c.get<string>(SettingKey.model, DEFAULT_CONFIG.model).trim(),
+    modelCacheMemoryMB: Number.isFinite(cacheMB) && cacheMB > 0 ? cacheMB : DEFAULT_CONFIG.modelCacheMemoryMB,
   };
 }
 

@@ -3,9 +3,12 @@
 import * as vscode from 'vscode';
 import { readConfig } from './config';
 import { CommandId } from './commands/commandIds';
+import { enableGpuCommand } from './commands/enableGpu';
 import { learnBpeCommand } from './commands/learnBpe';
+import { selectModelCommand } from './commands/selectModel';
 import { selectTokenizerCommand } from './commands/selectTokenizer';
 import { showBpeMergesCommand } from './commands/showBpeMerges';
+import { showModelCardCommand } from './commands/showModelCard';
 import { showSidePanelCommand } from './commands/showSidePanel';
 import { toggleTokenBoundariesCommand } from './commands/toggleTokenBoundaries';
 import { tokenizeSelectionCommand } from './commands/tokenizeSelection';
@@ -13,6 +16,9 @@ import { TokenBoundaryDecorator } from './editor/tokenBoundaries';
 import { TokenCountStatusBar } from './editor/tokenCountStatusBar';
 import { TokenHoverProvider } from './editor/tokenHover';
 import { TokenizerService } from './editor/tokenizerService';
+import { ModelHostService } from './models/modelHostService';
+import { ModelService } from './models/modelService';
+import { ModelStatusBar } from './models/modelStatusBar';
 import { guarded } from './util/errors';
 import { BPE_PANEL_VIEW_TYPE, BpePanel } from './webviews/bpePanel';
 import { LEARN_PANEL_VIEW_TYPE, LearnBpePanel } from './webviews/learnPanel';
@@ -35,6 +41,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(TEXT_DOCUMENTS, new TokenHoverProvider(tokenizers)),
     vscode.window.registerWebviewViewProvider(TOKENS_VIEW_ID, tokensView),
   );
+  // Models run in a separate model-host process, started on the first request.
+  const modelHost = new ModelHostService(context.extensionPath);
+  const models = new ModelService(modelHost);
+  const modelStatusBar = new ModelStatusBar(models);
+  context.subscriptions.push(modelHost, models, modelStatusBar);
 
   const commands: Record<CommandId, (...args: unknown[]) => unknown> = {
     [CommandId.TokenizeSelection]: tokenizeSelectionCommand(ctx),
@@ -43,6 +54,9 @@ export function activate(context: vscode.ExtensionContext): void {
     [CommandId.ToggleTokenBoundaries]: toggleTokenBoundariesCommand(),
     [CommandId.SelectTokenizer]: selectTokenizerCommand(tokenizers),
     [CommandId.ShowSidePanel]: showSidePanelCommand(tokensView),
+    [CommandId.SelectModel]: selectModelCommand(models, modelStatusBar),
+    [CommandId.ShowModelCard]: showModelCardCommand(models, context.globalStorageUri),
+    [CommandId.EnableGpu]: enableGpuCommand(),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(handler)));

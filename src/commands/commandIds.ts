@@ -1,5 +1,8 @@
+import type { enableGpuCommand } from './enableGpu';
 import type { learnBpeCommand } from './learnBpe';
+import type { selectModelCommand } from './selectModel';
 import type { selectTokenizerCommand } from './selectTokenizer';
+import type { showModelCardCommand } from './showModelCard';
 import type { showBpeMergesCommand } from './showBpeMerges';
 import type { showSidePanelCommand } from './showSidePanel';
 import type { toggleTokenBoundariesCommand } from './toggleTokenBoundaries';
@@ -19,4 +22,10 @@ export enum CommandId {
   SelectTokenizer = 'transformerExplorer.selectTokenizer',
   /** {@link showSidePanelCommand} → what the side view shows. */
   ShowSidePanel = 'transformerExplorer.showSidePanel',
+  /** {@link selectModelCommand} → the model state afterwards (active model, status bar text). */
+  SelectModel = 'transformerExplorer.selectModel',
+  /** {@link showModelCardCommand} → the card's facts and Markdown. */
+  ShowModelCard = 'transformerExplorer.showModelCard',
+  /** {@link enableGpuCommand} → the driver found and what was (not) changed. */
+  EnableGpu = 'transformerExplorer.enableGpu',
 }

@@ -1,0 +1,70 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ModelHostClient, type HostDeath, type RequestOptions } from '../host/client';
+import type { HostMethod, ParamsOf, ResultOf } from '../host/protocol';
+import { Disposable } from '../util/disposable';
+import type { LoadedModelInfo } from './modelTypes';
+
+/**
+ * The window's model host: one `ModelHostClient` (a forked `dist/modelHost.js`), started on the
+ * first request, never at activation. When the process dies the user is told once per death and
+ * every listener learns that the models it held are gone; the next request starts a new host.
+ */
+export class ModelHostService extends Disposable {
+  private client: ModelHostClient | undefined;
+  private readonly output: vscode.OutputChannel;
+  private readonly deathEmitter = this.register(new vscode.EventEmitter<HostDeath>());
+  /** Fires when the host died unexpectedly: every model it held is gone. */
+  readonly onDidDie = this.deathEmitter.event;
+  /** How many unexpected deaths were told to the user (diagnostics and tests). */
+  deathsReported = 0;
+
+  constructor(private readonly extensionPath: string) {
+    super();
+    this.output = this.register(vscode.window.createOutputChannel(vscode.l10n.t('Transformer Explorer: Model Host')));
+    this.register({ dispose: () => this.client?.dispose() });
+  }
+
+  /** The process id of the running host, if any. */
+  get pid(): number | undefined {
+    return this.client?.pid;
+  }
+
+  request<M extends HostMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Promise<ResultOf<M>> {
+    return this.ensureClient().request(method, params, options);
+  }
+
+  /** `model/load`: reads the folder, builds or reuses its graph, opens a session on the device asked for. */
+  loadModel(params: ParamsOf<'model/load'>, options?: RequestOptions): Promise<LoadedModelInfo> {
+    return this.request('model/load', params, options);
+  }
+
+  /** `model/release`: frees a loaded model's sessions. */
+  async releaseModel(modelId: string): Promise<void> {
+    await this.request('model/release', { modelId });
+  }
+
+  private ensureClient(): ModelHostClient {
+    if (this.client) return this.client;
+    const client = new ModelHostClient({
+      hostScript: path.join(this.extensionPath, 'dist', 'modelHost.js'),
+      onOutput: (text) => this.output.append(text),
+    });
+    client.onDidDie((death) => this.onHostDied(death));
+    this.client = client;
+    return client;
+  }
+
+  private onHostDied(death: HostDeath): void {
+    if (this.isDisposed) return;
+    this.deathsReported++;
+    this.output.appendLine(`[model host] ${death.error.message}`);
+    this.deathEmitter.fire(death);
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t('The model host stopped: {0} It will restart on the next request.', death.error.message),
+        vscode.l10n.t('Show Output'),
+      )
+      .then((choice) => choice && this.output.show(true));
+  }
+}

@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import { affects, readConfig, SettingKey, writeSetting } from '../config';
+import { HostRequestError } from '../host/protocol';
+import type { HostProgress } from '../host/protocol';
+import { Disposable } from '../util/disposable';
+import { locateModel } from './modelSource';
+import type { ModelHostService } from './modelHostService';
+import type { ActiveModel } from './modelTypes';
+
+/**
+ * The active model: which one the user chose (the `model` setting), loading it into the model
+ * host with a cancellable progress notification, releasing the previous one, the CPU-fallback
+ * notice (once per reason), and reloading when the device settings change or the host died.
+ */
+export class ModelService extends Disposable {
+  private activeModel: ActiveModel | undefined;
+  private loadingSpec: string | undefined;
+  private readonly fallbacksShown = new Set<string>();
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
+  /** Fires when the active model or the loading state changes. */
+  readonly onDidChange = this.changeEmitter.event;
+  private generation = 0;
+
+  constructor(private readonly host: ModelHostService) {
+    super();
+    this.register(
+      host.onDidDie(() => {
+        // Its sessions died with the process; the next use loads it again.
+        this.activeModel = undefined;
+        this.changeEmitter.fire();
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId)) && this.activeModel) {
+          void this.load(this.activeModel.spec).catch(() => undefined);
+        }
+      }),
+    );
+  }
+
+  get active(): ActiveModel | undefined {
+    return this.activeModel;
+  }
+
+  get hostPid(): number | undefined {
+    return this.host.pid;
+  }
+
+  get loading(): string | undefined {
+    return this.loadingSpec;
+  }
+
+  /** The configured model, loaded if it is not yet; `undefined` when none is configured. */
+  async ensureActive(): Promise<ActiveModel | undefined> {
+    if (this.activeModel) return this.activeModel;
+    const spec = readConfig().model;
+    return spec ? this.load(spec) : undefined;
+  }
+
+  /**
+   * Loads `spec` (folder or Hub id, downloaded with consent) on the configured device, makes it
+   * the active model and saves it in the `model` setting. Resolves to `undefined` when the user
+   * declined the download or cancelled; throws when the model cannot be loaded (the previous
+   * model stays active then).
+   */
+  async load(spec: string): Promise<ActiveModel | undefined> {
+    const generation = ++this.generation;
+    this.loadingSpec = spec;
+    this.changeEmitter.fire();
+    try {
+      const location = await locateModel(spec);
+      if (!location) return undefined;
+      const { device, gpuId, modelCacheMemoryMB } = readConfig();
+      const info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading model {0}', spec), cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const sub = token.onCancellationRequested(() => abort.abort());
+          try {
+            return await this.host.loadModel(
+              { spec: location.dir, device, ...(device === 'cpu' ? {} : { gpuId }), maxBytes: modelCacheMemoryMB * 1024 * 1024 },
+              { signal: abort.signal, onProgress: (p) => progress.report({ message: describeProgress(p) }) },
+            );
+          } catch (error) {
+            if (error instanceof HostRequestError && error.code === 'cancelled') return undefined;
+            throw error;
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      if (!info) return undefined;
+      const loaded: ActiveModel = { ...info, spec, dir: location.dir, ...(location.repoId ? { repoId: location.repoId } : {}) };
+      if (generation !== this.generation) {
+        // A newer choice won meanwhile: this one is not needed.
+        void this.host.releaseModel(info.modelId).catch(() => undefined);
+        return this.activeModel;
+      }
+      const previous = this.activeModel;
+      this.activeModel = loaded;
+      if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
+      if (readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
+      this.noticeFallback(loaded);
+      return loaded;
+    } finally {
+      if (generation === this.generation) this.loadingSpec = undefined;
+      this.changeEmitter.fire();
+    }
+  }
+
+  private noticeFallback(model: ActiveModel): void {
+    const reason = model.fallbackReason;
+    if (!reason || this.fallbacksShown.has(reason)) return;
+    this.fallbacksShown.add(reason);
+    void vscode.window.showWarningMessage(vscode.l10n.t('CUDA unavailable, running on CPU: {0}', reason));
+  }
+}
+
+/** A host progress stage in the user's language. */
+export function describeProgress(p: HostProgress): string {
+  const amount = p.done !== undefined && p.total ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
+  switch (p.stage) {
+    case 'loadingModel':
+      return vscode.l10n.t('Reading the weights…') + amount;
+    case 'creatingSession':
+      return vscode.l10n.t('Building the inference session…') + amount;
+    case 'running':
+      return vscode.l10n.t('Running…') + amount;
+    default:
+      return vscode.l10n.t('Working…') + amount;
+  }
+}

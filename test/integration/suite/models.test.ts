@@ -1,0 +1,190 @@
+import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { activateExtension, config, EXTENSION_ID, waitFor } from './helpers';
+
+/** The shapes the model commands return (the suite checks them without importing the extension's code). */
+interface ActiveModel {
+  spec: string;
+  dir: string;
+  modelId: string;
+  label: string;
+  family: string;
+  device: 'cpu' | 'cuda';
+  fallbackReason?: string;
+  numLayers: number;
+  numHeads: number;
+  contextLength: number;
+  vocabSize: number;
+}
+interface ModelState {
+  active: ActiveModel | undefined;
+  loading: string | undefined;
+  hostPid: number | undefined;
+  statusBar: { text: string; tooltip: string; visible: boolean };
+}
+interface ModelCardResult {
+  model: ActiveModel;
+  facts: {
+    numLayers: number;
+    hiddenSize: number;
+    numHeads: number;
+    vocabSize: number;
+    contextLength: number;
+    parameters: { exact: number; estimate: number };
+    dtypes: string[];
+  };
+  markdown: string;
+  document: string;
+}
+interface EnableGpuResult {
+  driver: { source: string; version?: string } | undefined;
+  changed: boolean;
+  message: string;
+}
+
+const MODEL_SETTINGS = ['model', 'device', 'gpuId', 'modelCacheMemoryMB'];
+
+/** A tiny GPT-2 (2 layers, d = 16, 2 heads) with the real GPT-2 vocabulary. */
+const TINY: TinyModelSpec = {
+  family: 'gpt2',
+  config: { nLayer: 2, nHead: 2, nEmbd: 16, vocabSize: 50257, nPositions: 64, layerNormEpsilon: 1e-5 },
+  seed: 11,
+};
+
+/** GPT-2's parameters counted by hand: wte + wpe + L·(ln_1, c_attn, c_proj, ln_2, c_fc, mlp c_proj) + ln_f. */
+function gpt2Parameters(L: number, d: number, V: number, P: number): number {
+  const perLayer = 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + 2 * d + (d * 4 * d + 4 * d) + (4 * d * d + d);
+  return V * d + P * d + L * perLayer + 2 * d;
+}
+
+/** An NVIDIA driver, looked for independently of the extension. */
+function hasNvidiaDriver(): boolean {
+  if (existsSync('/proc/driver/nvidia/version')) return true;
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, 'nvidia-smi')));
+}
+
+type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+
+/** Records the warnings and errors the extension shows while `body` runs. */
+async function captureMessages<T>(
+  body: (warnings: readonly string[]) => Promise<T>,
+): Promise<{ result: T; warnings: string[]; errors: string[] }> {
+  const win = vscode.window as unknown as { showWarningMessage: ShowMessage; showErrorMessage: ShowMessage };
+  const { showWarningMessage, showErrorMessage } = win;
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  win.showWarningMessage = (m: string, ...rest: unknown[]) => (warnings.push(m), showWarningMessage.call(vscode.window, m, ...rest));
+  win.showErrorMessage = (m: string, ...rest: unknown[]) => (errors.push(m), showErrorMessage.call(vscode.window, m, ...rest));
+  try {
+    return { result: await body(warnings), warnings, errors };
+  } finally {
+    win.showWarningMessage = showWarningMessage;
+    win.showErrorMessage = showErrorMessage;
+  }
+}
+
+async function resetModelSettings(): Promise<void> {
+  for (const key of MODEL_SETTINGS) {
+    await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+  }
+}
+
+suite('Models: choose, load in the model host, model card, GPU', () => {
+  let parent: string;
+  let modelDir: string;
+
+  suiteSetup(async () => {
+    const ext = await activateExtension();
+    assert.equal(ext.id, EXTENSION_ID);
+    parent = mkdtempSync(path.join(tmpdir(), 'trex-models-it-'));
+    modelDir = path.join(parent, 'tiny-gpt2');
+    writeTinyModelFolder(modelDir, TINY);
+    copyFileSync(path.join(ext.extensionPath, 'dist', 'tokenizers', 'gpt2.json'), path.join(modelDir, 'tokenizer.json'));
+    await resetModelSettings();
+  });
+  suiteTeardown(async () => {
+    await resetModelSettings();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  test('choosing a model folder loads it in the model host on CPU and shows it in the status bar', async () => {
+    const { result: state, errors } = await captureMessages(() =>
+      Promise.resolve(vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir)),
+    );
+    assert.deepEqual(errors, []);
+    assert.ok(state?.active, `no active model: ${JSON.stringify(state)}`);
+    assert.equal(state.active.device, 'cpu');
+    assert.equal(state.active.family, 'gpt2');
+    assert.equal(state.active.dir, modelDir);
+    assert.deepEqual([state.active.numLayers, state.active.numHeads, state.active.vocabSize, state.active.contextLength], [2, 2, 50257, 64]);
+    assert.equal(state.loading, undefined);
+    assert.ok(state.hostPid && state.hostPid !== process.pid, 'the model must run in its own process');
+    assert.ok(state.statusBar.visible);
+    assert.match(state.statusBar.text, /· CPU$/);
+    assert.ok(state.statusBar.text.includes(state.active.label), `status bar "${state.statusBar.text}" does not name ${state.active.label}`);
+    assert.equal(config().get('model'), modelDir, 'the choice is saved in the model setting');
+  });
+
+  test('the model card has the config figures and the exact parameter count next to 12·L·d² + V·d', async () => {
+    const card = await vscode.commands.executeCommand<ModelCardResult>('transformerExplorer.showModelCard');
+    assert.ok(card, 'showModelCard returned nothing');
+    const { facts } = card;
+    assert.deepEqual([facts.numLayers, facts.hiddenSize, facts.numHeads, facts.vocabSize, facts.contextLength], [2, 16, 2, 50257, 64]);
+    const exact = gpt2Parameters(2, 16, 50257, 64);
+    assert.equal(facts.parameters.exact, exact);
+    assert.equal(facts.parameters.estimate, 12 * 2 * 16 * 16 + 50257 * 16);
+    assert.deepEqual(facts.dtypes, ['F32']);
+    assert.equal(card.model.device, 'cpu');
+    assert.ok(card.markdown.includes(exact.toLocaleString('en-US')), 'the exact count is in the card');
+    assert.ok(card.markdown.includes('12·L·d² + V·d'));
+    assert.ok(card.markdown.includes(modelDir));
+    assert.equal(readFileSync(card.document, 'utf8'), card.markdown, 'the previewed document is the card');
+  });
+
+  test('a folder that is not a model is reported in one line and the previous model stays', async () => {
+    const before = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+    const missing = path.join(parent, 'no-such-model');
+    const { result: state, errors } = await captureMessages(() =>
+      Promise.resolve(vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', missing)),
+    );
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.ok(errors[0].includes('no-such-model') && !/\n\s+at /.test(errors[0]), errors[0]);
+    assert.equal(state.active?.modelId, before.active?.modelId);
+    assert.equal(config().get('model'), modelDir);
+  });
+
+  test('when the model host dies the user is told once and the next request starts a new host', async () => {
+    const loaded = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+    const pid = loaded.hostPid;
+    assert.ok(pid);
+    const { warnings } = await captureMessages(async (seen) => {
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => Promise.resolve(seen.length), (n) => n > 0, 'a notice that the model host stopped');
+      // Give a second notice the time to (wrongly) appear.
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0], /model host stopped/);
+    const again = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+    assert.equal(again.active?.device, 'cpu');
+    assert.ok(again.hostPid && again.hostPid !== pid, 'a new host process runs the model');
+  });
+
+  test('Enable GPU Acceleration reports the driver and changes nothing', async () => {
+    const before = config().inspect('device');
+    const result = await vscode.commands.executeCommand<EnableGpuResult>('transformerExplorer.enableGpu');
+    assert.ok(result);
+    assert.equal(result.driver !== undefined, hasNvidiaDriver());
+    assert.equal(result.changed, false);
+    if (!result.driver) assert.match(result.message, /No NVIDIA driver/);
+    else assert.match(result.message, /cannot fetch it yet/);
+    const after = config().inspect('device');
+    assert.deepEqual([after?.globalValue, after?.workspaceValue], [before?.globalValue, before?.workspaceValue]);
+  });
+});
