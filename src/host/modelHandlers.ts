@@ -4,7 +4,7 @@ import { ModelDirError, readModelCard } from '../engine/models/modelDir';
 import { SafetensorsError } from '../engine/models/safetensors';
 import { HubError } from '../engine/models/hub/errors';
 import { GraphBuildError } from '../engine/graph/modelGraph';
-import type { InferenceBackend } from '../engine/runtime/types';
+import type { DevicePreference, InferenceBackend } from '../engine/runtime/types';
 import { runAttention } from '../engine/tasks/attention';
 import { TaskError } from '../engine/tasks/errors';
 import { runLogits } from '../engine/tasks/logits';
@@ -62,6 +62,22 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
     return model;
   };
 
+  const opening = new Map<string, Promise<string>>();
+  const open = async (key: string, dir: string, device: DevicePreference, gpuId: number | undefined, ctx: RequestContext): Promise<string> => {
+    ctx.progress({ stage: 'loadingModel' });
+    const opened = await guarded(() =>
+      openModel(dir, backend(), { device, ...(gpuId === undefined ? {} : { gpuId }), graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }) }),
+    ).catch((e: unknown) => {
+      cancelled(ctx);
+      throw e;
+    });
+    if (ctx.signal.aborted) {
+      await opened.session.release();
+      cancelled(ctx);
+    }
+    return models.add(key, opened);
+  };
+
   return {
     'model/load': async (params, ctx) => {
       const spec = checkString(params, 'spec');
@@ -72,25 +88,22 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
       const maxBytes = checkLimit(params.maxBytes, 'maxBytes');
       if (maxModels !== undefined) models.limits.maxModels = Math.floor(maxModels);
       if (maxBytes !== undefined) models.limits.maxBytes = maxBytes;
-      const be = backend();
+      backend();
       const dir = await guarded(async () => locateModel(spec).dir);
       const key = `${dir}\n${device}\n${gpuId ?? ''}`;
       let modelId = models.findByKey(key);
       if (modelId === undefined) {
-        ctx.progress({ stage: 'loadingModel' });
-        const opened = await guarded(() =>
-          openModel(dir, be, { device, ...(gpuId === undefined ? {} : { gpuId }), graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }) }),
-        ).catch((e: unknown) => {
-          cancelled(ctx);
-          throw e;
-        });
-        if (ctx.signal.aborted) {
-          await opened.session.release();
-          cancelled(ctx);
+        // A second load of the same model while the first is opening waits for it.
+        const pending = opening.get(key) ?? open(key, dir, device, gpuId, ctx);
+        opening.set(key, pending);
+        try {
+          modelId = await pending;
+        } finally {
+          if (opening.get(key) === pending) opening.delete(key);
         }
-        modelId = await models.add(key, opened);
       }
-      const m = models.get(modelId) as LoadedModel;
+      const m = models.get(modelId);
+      if (!m) throw new HostRequestError('unknownModel', `the model was released while loading (another load evicted it: raise maxModels/maxBytes)`);
       return {
         modelId,
         family: m.family,

@@ -5,6 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostRequestError, ModelHostClient } from '../../src/host/client';
 import type { HostProgress } from '../../src/host/protocol';
+import { LoadedModels } from '../../src/host/loadedModels';
+import type { LoadedModel } from '../../src/engine/tasks/openModel';
 import { HOST_SCRIPT } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
@@ -104,4 +106,33 @@ test('host: model/card and user mistakes in model/load', async () => {
   } finally {
     client.dispose();
   }
+});
+
+test('host: two concurrent loads of one model open it once', async () => {
+  const client = onnxClient(tempDir('trex-host-cache-'));
+  try {
+    const dir = tinyModelDir('gpt2');
+    const [a, b] = await Promise.all([client.request('model/load', { spec: dir, device: 'cpu' }), client.request('model/load', { spec: dir, device: 'cpu' })]);
+    assert.equal(a.modelId, b.modelId);
+    assert.equal((await client.request('host/ping', {})).sessions, 1);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('LoadedModels: the byte limit evicts least recently used models first, never the one just added', async () => {
+  const released: string[] = [];
+  const fake = (name: string, graphBytes: number) => ({ label: name, graphBytes, session: { release: async () => void released.push(name) } }) as unknown as LoadedModel;
+  const models = new LoadedModels();
+  models.limits = { maxModels: 10, maxBytes: 100 };
+  const a = await models.add('a', fake('a', 40));
+  const b = await models.add('b', fake('b', 40));
+  models.get(a);
+  await models.add('c', fake('c', 40));
+  assert.deepEqual(released, ['b']);
+  assert.deepEqual(models.ids().length, 2);
+  assert.equal(models.get(b), undefined);
+  await models.add('huge', fake('huge', 500));
+  assert.deepEqual(released, ['b', 'a', 'c'], 'a model over the limit alone still loads; the others go');
+  assert.equal(models.size, 1);
 });
