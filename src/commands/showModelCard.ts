@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
 import { formatBytes } from '../engine/models/hub/plan';
 import { describeModelError } from '../models/modelErrors';
-import type { ModelService } from '../models/modelService';
+import { withoutPrefix, type ModelService } from '../models/modelService';
 import { deviceName } from '../models/modelStatusBar';
 import type { ActiveModel } from '../models/modelTypes';
 import { CommandId } from './commandIds';
@@ -60,7 +60,7 @@ export function modelCardMarkdown(model: ActiveModel, facts: ModelCardFacts): st
     `# ${vscode.l10n.t('Model card: {0}', model.label)}`,
     '',
     vscode.l10n.t('Family {0} (model_type {1}), running on {2}.', model.family, facts.modelType, deviceName(model.device)),
-    ...(model.fallbackReason ? ['', `> ${vscode.l10n.t('CUDA unavailable, running on CPU: {0}', model.fallbackReason)}`] : []),
+    ...(model.fallbackReason ? ['', `> ${vscode.l10n.t('CUDA unavailable, running on CPU: {0}', withoutPrefix(model.fallbackReason))}`] : []),
     '',
     `## ${vscode.l10n.t('Configuration')}`,
     '',

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { affects, readConfig, SettingKey, writeSetting } from '../config';
+import { affects, readConfig, SettingKey, writeSetting, type DeviceSetting } from '../config';
 import { HostRequestError } from '../host/protocol';
 import type { HostProgress } from '../host/protocol';
 import { Disposable } from '../util/disposable';
+import { detectNvidiaDriver } from './gpuDetect';
 import { locateModel } from './modelSource';
 import type { ModelHostService } from './modelHostService';
 import type { ActiveModel } from './modelTypes';
@@ -101,7 +102,7 @@ export class ModelService extends Disposable {
       this.activeModel = loaded;
       if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
       if (readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
-      this.noticeFallback(loaded);
+      await this.noticeFallback(loaded, device);
       return loaded;
     } finally {
       if (generation === this.generation) this.loadingSpec = undefined;
@@ -109,12 +110,23 @@ export class ModelService extends Disposable {
     }
   }
 
-  private noticeFallback(model: ActiveModel): void {
-    const reason = model.fallbackReason;
+  /**
+   * Tells the user once per reason that CUDA was not used. With `auto` on a machine without an
+   * NVIDIA driver, CPU is the expected outcome, not a failure: no notice (the tooltip and the
+   * model card still say why).
+   */
+  private async noticeFallback(model: ActiveModel, asked: DeviceSetting): Promise<void> {
+    const reason = model.fallbackReason && withoutPrefix(model.fallbackReason);
     if (!reason || this.fallbacksShown.has(reason)) return;
+    if (asked === 'auto' && !(await detectNvidiaDriver())) return;
     this.fallbacksShown.add(reason);
     void vscode.window.showWarningMessage(vscode.l10n.t('CUDA unavailable, running on CPU: {0}', reason));
   }
+}
+
+/** The host may already start its reason with the words of the notice. */
+export function withoutPrefix(reason: string): string {
+  return reason.replace(/^CUDA unavailable, running on CPU:\s*/i, '');
 }
 
 /** A host progress stage in the user's language. */

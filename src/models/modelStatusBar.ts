@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { affects, readConfig, SettingKey } from '../config';
 import { CommandId } from '../commands/commandIds';
 import { Disposable } from '../util/disposable';
-import type { ModelService } from './modelService';
+import { withoutPrefix, type ModelService } from './modelService';
 import type { ActiveModel, ModelState } from './modelTypes';
 
 /** Status bar item: the active model and the device it actually runs on, a spinner while loading. */
@@ -70,7 +70,7 @@ function tooltipFor(model: ActiveModel): string {
     vscode.l10n.t('Model {0} ({1}) runs on {2}.', model.label, model.family, deviceName(model.device)),
     vscode.l10n.t('{0} layers, {1} heads, context of {2} tokens, vocabulary of {3}.', String(model.numLayers), String(model.numHeads), String(model.contextLength), String(model.vocabSize)),
   ];
-  if (model.fallbackReason) lines.push(vscode.l10n.t('CUDA unavailable, running on CPU: {0}', model.fallbackReason));
+  if (model.fallbackReason) lines.push(vscode.l10n.t('CUDA unavailable, running on CPU: {0}', withoutPrefix(model.fallbackReason)));
   lines.push(vscode.l10n.t('Click to choose another model.'));
   return lines.join('\n');
 }

@@ -131,6 +131,26 @@ suite('Models: choose, load in the model host, model card, GPU', () => {
     assert.equal(config().get('model'), modelDir, 'the choice is saved in the model setting');
   });
 
+  test('device = cuda without a usable CUDA falls back to CPU with one notice, not one per load', async function () {
+    if (hasNvidiaDriver()) this.skip(); // the fallback path needs a machine without CUDA
+    const { result: states, warnings, errors } = await captureMessages(async () => {
+      await config().update('device', 'cuda', vscode.ConfigurationTarget.Global);
+      const first = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+      const second = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+      return [first, second];
+    });
+    await config().update('device', undefined, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(errors, []);
+    for (const state of states) {
+      assert.equal(state.active?.device, 'cpu');
+      assert.ok(state.active?.fallbackReason, 'the host says why CUDA was not used');
+      assert.match(state.statusBar.text, /· CPU$/);
+    }
+    const notices = warnings.filter((w) => w.startsWith('CUDA unavailable, running on CPU: '));
+    assert.equal(notices.length, 1, JSON.stringify(warnings));
+    assert.ok(!/running on CPU: CUDA unavailable/i.test(notices[0]), `the notice repeats itself: ${notices[0]}`);
+  });
+
   test('the model card has the config figures and the exact parameter count next to 12·L·d² + V·d', async () => {
     const card = await vscode.commands.executeCommand<ModelCardResult>('transformerExplorer.showModelCard');
     assert.ok(card, 'showModelCard returned nothing');
