@@ -11,6 +11,16 @@
  *     { signal, onProgress: (p) => report(p.stage) });
  *   const { outputs } = await host.request('session/run', { sessionId, feeds, fetch: ['logits'] });
  *   context.subscriptions.push(host);                    // dispose() kills the process
+ *
+ * Whole models (the graph is built from the folder's weights and cached under `cacheDir`/graphs):
+ *
+ *   const m = await host.request('model/load', { spec: folderOrCachedHubId, device: 'auto', maxModels: 2 },
+ *     { onProgress: (p) => report(p.stage) });          // loadingModel → buildingGraph (first time) → creatingSession
+ *   const { tokens, attentions } = await host.request('model/attention', { modelId: m.modelId, text, layers: [0] });
+ *   const { logits } = await host.request('model/logits', { modelId: m.modelId, text, positions: [-1] });
+ *   await host.request('model/release', { modelId: m.modelId });
+ * User-fixable problems (missing folder, text longer than the context) reject with code `invalidInput`;
+ * a released or evicted model with `unknownModel`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import {
