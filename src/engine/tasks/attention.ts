@@ -24,6 +24,11 @@ export function checkLayers(model: Pick<TaskModel, 'numLayers' | 'label'>, layer
   return [...layers];
 }
 
+/** The array itself when it fills its buffer, else a copy: a view would send its whole buffer over IPC. */
+export function ownBuffer(data: Float32Array): Float32Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+}
+
 export async function runAttention(model: TaskModel, text: string, layers?: readonly number[]): Promise<AttentionResult> {
   const wanted = checkLayers(model, layers);
   const { tokens, feeds } = modelInput(model, text);
@@ -37,7 +42,7 @@ export async function runAttention(model: TaskModel, text: string, layers?: read
     if (!out || out.type !== 'float32' || out.data.length !== model.numHeads * T * T) {
       throw new Error(`${name}: expected float32 [1, ${model.numHeads}, ${T}, ${T}], got ${out ? `${out.type} [${out.dims.join(', ')}]` : 'nothing'}`);
     }
-    return { type: 'float32', dims: [model.numHeads, T, T], data: out.data };
+    return { type: 'float32', dims: [model.numHeads, T, T], data: ownBuffer(out.data as Float32Array) };
   });
   return { tokens, layers: wanted, attentions };
 }

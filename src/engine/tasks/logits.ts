@@ -2,6 +2,7 @@
 import type { TensorData } from '../runtime/types';
 import type { TokenSpan } from '../tokenizers/types';
 import { TaskError } from './errors';
+import { ownBuffer } from './attention';
 import { modelInput, type TaskModel } from './inputs';
 
 export interface LogitsResult {
@@ -27,7 +28,7 @@ export async function runLogits(model: TaskModel, text: string, positions?: read
   const V = out.dims[2];
   const all = out.data as Float32Array;
   const at = rows.map((p) => (p < 0 ? T + p : p));
-  if (positions === undefined) return { tokens, positions: at, logits: { type: 'float32', dims: [T, V], data: all } };
+  if (positions === undefined) return { tokens, positions: at, logits: { type: 'float32', dims: [T, V], data: ownBuffer(all) } };
   const data = new Float32Array(at.length * V);
   at.forEach((p, i) => data.set(all.subarray(p * V, (p + 1) * V), i * V));
   return { tokens, positions: at, logits: { type: 'float32', dims: [at.length, V], data } };
