@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readConfig } from '../config';
 import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
 import { formatBytes } from '../engine/models/hub/plan';
 import { describeModelError } from '../models/modelErrors';
@@ -27,7 +28,7 @@ export function showModelCardCommand(models: ModelService, storage: vscode.Uri) 
     try {
       model = await models.ensureActive();
     } catch (error) {
-      void vscode.window.showErrorMessage(describeModelError(error, models.loading ?? ''));
+      void vscode.window.showErrorMessage(describeModelError(error, readConfig().model));
       return undefined;
     }
     if (!model) {

@@ -23,14 +23,22 @@ export function findOnPath(program: string, envPath = process.env.PATH ?? ''): s
   return undefined;
 }
 
+export interface DetectOptions {
+  /** Where the kernel module says its version (tests point it elsewhere). */
+  procVersionPath?: string;
+  /** The PATH searched for nvidia-smi. */
+  envPath?: string;
+}
+
 /** An NVIDIA driver on this machine (Linux /proc, or nvidia-smi on PATH), or undefined. */
-export async function detectNvidiaDriver(): Promise<NvidiaDriver | undefined> {
-  if (existsSync(PROC_VERSION)) {
-    const text = await fs.readFile(PROC_VERSION, 'utf8').catch(() => '');
+export async function detectNvidiaDriver(options: DetectOptions = {}): Promise<NvidiaDriver | undefined> {
+  const procVersion = options.procVersionPath ?? PROC_VERSION;
+  if (existsSync(procVersion)) {
+    const text = await fs.readFile(procVersion, 'utf8').catch(() => '');
     const version = /Kernel Module\s+([\d.]+)/.exec(text)?.[1];
     return { source: PROC_VERSION, ...(version ? { version } : {}) };
   }
-  const smi = findOnPath('nvidia-smi');
+  const smi = findOnPath('nvidia-smi', options.envPath);
   if (!smi) return undefined;
   const version = await new Promise<string | undefined>((resolve) => {
     execFile(smi, ['--query-gpu=driver_version', '--format=csv,noheader'], { timeout: 10_000 }, (error, stdout) =>

@@ -4,6 +4,7 @@ import { HostRequestError } from '../host/protocol';
 import type { HostProgress } from '../host/protocol';
 import { Disposable } from '../util/disposable';
 import { detectNvidiaDriver } from './gpuDetect';
+import { describeModelError } from './modelErrors';
 import { locateModel } from './modelSource';
 import type { ModelHostService } from './modelHostService';
 import type { ActiveModel } from './modelTypes';
@@ -34,7 +35,8 @@ export class ModelService extends Disposable {
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId)) && this.activeModel) {
-          void this.load(this.activeModel.spec).catch(() => undefined);
+          const spec = this.activeModel.spec;
+          this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
         }
       }),
     );
