@@ -115,4 +115,25 @@ suite('Models: download from the Hugging Face Hub (local fake Hub)', () => {
     assert.equal(hub.requests.length, requestsBefore, 'a cached model needs no request');
     assert.equal(again.active?.dir, result.active.dir);
   });
+
+  test('Choose Model lists the models of the HF cache; picking one loads it', async () => {
+    await vscode.commands.executeCommand('transformerExplorer.selectModel', path.join(parent, 'source'));
+    assert.equal(config().get('model'), path.join(parent, 'source'));
+    const requestsBefore = hub.requests.length;
+    // No argument: the quick pick opens; its first entry is the one model of the cache.
+    const picked = Promise.resolve(vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel'));
+    let state: ModelState | undefined;
+    const pending = Symbol('pending');
+    for (let attempt = 0; attempt < 40 && !state; attempt++) {
+      // Accept once the quick pick is up (it opens after the cache is listed).
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const settled = await Promise.race([picked, new Promise<typeof pending>((r) => setTimeout(() => r(pending), 500))]);
+      if (settled !== pending) state = settled;
+    }
+    assert.ok(state, 'the quick pick never closed');
+    assert.equal(state.active?.repoId, REPO_ID);
+    assert.equal(state.active?.device, 'cpu');
+    assert.equal(config().get('model'), REPO_ID);
+    assert.equal(hub.requests.length, requestsBefore, 'listing and loading the cache needs no request');
+  });
 });
