@@ -1,0 +1,118 @@
+/**
+ * `npm run bench` (models part): our engine vs @huggingface/transformers (transformers.js) on
+ * identical random weights of GPT-2-small shape (12 layers, d=768, 12 heads, 1024 positions, vocab
+ * 50257, real GPT-2 tokenizer) and BERT-base shape (12 layers, 768, 12 heads, vocab 30522, real
+ * bert-base-uncased tokenizer), on the CPU. Each engine runs in its own child process so that its
+ * peak memory is its own. Printed side by side: load time (tokenizer + session), first-token
+ * latency, greedy decode tokens/s with the KV cache (our lean decode graph fed past key/values)
+ * and without (the whole sequence re-run for each token), peak RSS, BERT fill-mask latency; then
+ * the checks that make the comparison honest (same token ids, same greedy tokens, max |Δ logits|).
+ * One warm-up, then medians of repeats. Nothing is asserted on time.
+ *
+ * TREX_BENCH_DIR: where checkpoints and graphs are written (default <tmp>/trex-bench-models, about
+ * 2 GB, reused by later runs); TREX_BENCH_REPEATS (default 3); TREX_BENCH_NEW_TOKENS (default 32).
+ */
+import { fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { loadTokenizer } from '../src/engine/tokenizers/load';
+import type { DecoderResult, Engine, EncoderResult, WorkerResult, WorkerTask } from './support/measure';
+import { prepareModel, type PreparedModel } from './support/prepare';
+
+const REPEATS = Number(process.env['TREX_BENCH_REPEATS'] ?? 3);
+const NEW_TOKENS = Number(process.env['TREX_BENCH_NEW_TOKENS'] ?? 32);
+const PROMPT = 'A transformer reads text as tokens: each word is split into pieces that the model has seen many times during training.';
+const MASKED = 'The students read the [MASK] about how transformers split long words into small tokens before training.';
+
+function runWorker(engine: Engine, task: Omit<WorkerTask, 'engine'>): Promise<WorkerResult> {
+  const script = join(__dirname, 'support', engine === 'ours' ? 'oursWorker.js' : 'tjsWorker.js');
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [JSON.stringify({ ...task, engine })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: WorkerResult | undefined;
+    child.on('message', (m) => { result = m as WorkerResult; });
+    child.on('error', reject);
+    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${engine} worker exited with code ${code}`))));
+  });
+}
+
+function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) return Number.NaN;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+const sameIds = (a: readonly number[], b: readonly number[]): string => {
+  if (a.length === b.length && a.every((x, i) => x === b[i])) return `identical (${a.length})`;
+  const at = a.findIndex((x, i) => x !== b[i]);
+  return `DIFFER at ${at} of ${Math.max(a.length, b.length)}`;
+};
+
+function table(rows: Array<[string, string, string]>): string {
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const w2 = Math.max(...rows.map((r) => r[2].length));
+  const line = (r: [string, string, string]): string => `| ${r[0].padEnd(w0)} | ${r[1].padStart(w1)} | ${r[2].padStart(w2)} |`;
+  return [line(rows[0]), `|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 1)}:|${'-'.repeat(w2 + 1)}:|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+const ms = (x: number): string => `${x < 100 ? x.toFixed(1) : x.toFixed(0)} ms`;
+const perSec = (x: number): string => `${x.toFixed(1)} tok/s`;
+const mib = (x: number): string => `${x.toFixed(0)} MiB`;
+
+async function benchGpt2(model: PreparedModel): Promise<string[]> {
+  const base = { model: model.name, folder: model.folder, text: PROMPT, newTokens: NEW_TOKENS, repeats: REPEATS, eosId: 50256, maskId: -1 };
+  const ours = await runWorker('ours', { ...base, path: model.oursGraph }) as DecoderResult;
+  const tjs = await runWorker('transformers.js', { ...base, path: model.tjsRoot }) as DecoderResult;
+  return [
+    `GPT-2-small shape (124 M parameters), prompt of ${ours.promptIds.length} tokens, ${NEW_TOKENS} new tokens, greedy:`,
+    '',
+    table([
+      ['', 'ours', 'transformers.js'],
+      ['load (tokenizer + session)', ms(ours.loadMs), ms(tjs.loadMs)],
+      ['first token (prompt → id)', ms(ours.firstTokenMs), ms(tjs.firstTokenMs)],
+      ['decode with KV cache', perSec(ours.cachedTokensPerSec), perSec(tjs.cachedTokensPerSec)],
+      ['decode without cache (full re-run)', perSec(ours.uncachedTokensPerSec), perSec(tjs.uncachedTokensPerSec)],
+      ['peak RSS of the process', mib(ours.peakRssMiB), mib(tjs.peakRssMiB)],
+    ]),
+    '',
+    `- prompt token ids: ${sameIds(ours.promptIds, tjs.promptIds)}`,
+    `- greedy tokens with cache: ${sameIds(ours.cachedIds, tjs.cachedIds)}; without: ${sameIds(ours.uncachedIds, tjs.uncachedIds)}; ours cached vs uncached: ${sameIds(ours.cachedIds, ours.uncachedIds)}`,
+    `- prompt logits (last position, ${ours.promptLogits.length} values): max |ours − transformers.js| = ${maxAbsDiff(ours.promptLogits, tjs.promptLogits).toExponential(2)}`,
+  ];
+}
+
+async function benchBert(model: PreparedModel): Promise<string[]> {
+  const tokenizer = await loadTokenizer(join(model.folder, 'tokenizer.json'));
+  const maskId = tokenizer.encode('[MASK]').tokens[0].id;
+  const base = { model: model.name, folder: model.folder, text: MASKED, newTokens: 0, repeats: REPEATS, eosId: -1, maskId };
+  const ours = await runWorker('ours', { ...base, path: model.oursGraph }) as EncoderResult;
+  const tjs = await runWorker('transformers.js', { ...base, path: model.tjsRoot }) as EncoderResult;
+  return [
+    `BERT-base shape (110 M parameters), fill-mask on a ${ours.inputIds.length}-token sentence (with [CLS]/[SEP]), top 5:`,
+    '',
+    table([
+      ['', 'ours', 'transformers.js'],
+      ['load (tokenizer + session)', ms(ours.loadMs), ms(tjs.loadMs)],
+      ['fill-mask latency', ms(ours.fillMaskMs), ms(tjs.fillMaskMs)],
+      ['peak RSS of the process', mib(ours.peakRssMiB), mib(tjs.peakRssMiB)],
+    ]),
+    '',
+    `- token ids: ${sameIds(ours.inputIds, tjs.inputIds)}; top 5 at the mask: ${sameIds(ours.top5, tjs.top5)}`,
+    `- logits at the mask (${ours.maskLogits.length} values): max |ours − transformers.js| = ${maxAbsDiff(ours.maskLogits, tjs.maskLogits).toExponential(2)}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const log = (line: string): void => console.log(`  (${line})`);
+  console.log(`Models bench — ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load ${loadavg()[0].toFixed(2)}, Node ${process.version}, onnxruntime-node on CPU for both`);
+  console.log(`medians of ${REPEATS} runs after a warm-up (load: median of ${REPEATS} loads; fill-mask: of ${REPEATS * 4} runs)\n`);
+  const gpt2 = await prepareModel('gpt2-small-random', log);
+  const bert = await prepareModel('bert-base-random', log);
+  console.log([...await benchGpt2(gpt2), '', ...await benchBert(bert)].join('\n'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
