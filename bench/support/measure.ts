@@ -35,14 +35,14 @@ export type Engine = 'ours' | 'transformers.js';
 export interface DecoderResult {
   kind: 'decoder';
   engine: Engine;
-  /** Median time to load the tokenizer and create the session. */
-  loadMs: number;
-  /** Median time from the prompt text to the first generated token id. */
-  firstTokenMs: number;
-  /** Median greedy decode speed after the first token, feeding past key/values. */
-  cachedTokensPerSec: number;
-  /** Median greedy speed re-running the whole sequence for every token. */
-  uncachedTokensPerSec: number;
+  /** Samples (the parent takes medians): time to load the tokenizer and create the session. */
+  loadMs: number[];
+  /** Time from the prompt text to the first generated token id. */
+  firstTokenMs: number[];
+  /** Greedy decode speed after the first token, feeding past key/values. */
+  cachedTokensPerSec: number[];
+  /** Greedy speed re-running the whole sequence for every token. */
+  uncachedTokensPerSec: number[];
   promptIds: number[];
   /** Greedy ids with the cache, and without (they must agree). */
   cachedIds: number[];
@@ -55,9 +55,9 @@ export interface DecoderResult {
 export interface EncoderResult {
   kind: 'encoder';
   engine: Engine;
-  loadMs: number;
-  /** Median time of a fill-mask: tokenize, run, softmax at the mask, top 5. */
-  fillMaskMs: number;
+  loadMs: number[];
+  /** Samples of a fill-mask's time: tokenize, run, softmax at the mask, top 5. */
+  fillMaskMs: number[];
   inputIds: number[];
   top5: number[];
   /** Logits at the mask position. */

@@ -4,7 +4,7 @@
  * `localModelPath`), fp32 on the CPU — generate() with its KV cache, its model forward on the whole
  * sequence for the uncached figure, and the fill-mask pipeline. Only the few calls used are typed here.
  */
-import { argmax, DecoderResult, EncoderResult, median, now, peakRssMiB, WorkerTask } from './measure';
+import { argmax, DecoderResult, EncoderResult, now, peakRssMiB, WorkerTask } from './measure';
 
 interface TjsTensor {
   dims: number[];
@@ -111,8 +111,8 @@ async function decoder(tjs: Tjs, task: WorkerTask): Promise<DecoderResult> {
   }
   await model.dispose();
   return {
-    kind: 'decoder', engine: 'transformers.js', loadMs: median(loads), firstTokenMs: median(first), cachedTokensPerSec: median(speeds),
-    uncachedTokensPerSec: median(uncachedSpeeds), promptIds, cachedIds, uncachedIds, promptLogits, peakRssMiB: peakRssMiB(),
+    kind: 'decoder', engine: 'transformers.js', loadMs: loads, firstTokenMs: first, cachedTokensPerSec: speeds,
+    uncachedTokensPerSec: uncachedSpeeds, promptIds, cachedIds, uncachedIds, promptLogits, peakRssMiB: peakRssMiB(),
   };
 }
 
@@ -141,7 +141,7 @@ async function encoder(tjs: Tjs, task: WorkerTask): Promise<EncoderResult> {
   const at = inputIds.indexOf(task.maskId);
   const maskLogits = Array.from((logits.data as Float32Array).subarray(at * V, (at + 1) * V));
   await pipe.dispose();
-  return { kind: 'encoder', engine: 'transformers.js', loadMs: median(loads), fillMaskMs: median(times), inputIds, top5, maskLogits, peakRssMiB: peakRssMiB() };
+  return { kind: 'encoder', engine: 'transformers.js', loadMs: loads, fillMaskMs: times, inputIds, top5, maskLogits, peakRssMiB: peakRssMiB() };
 }
 
 async function main(): Promise<void> {
