@@ -4,17 +4,9 @@
  * added tokens in the middle of words. Deterministic (seeded), so a failure can be reproduced.
  */
 
-/** Small deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../src/engine/graph/weights';
+
+export { seededRandom };
 
 const FRENCH = 'Le café où l’élève naïve a mangé une crème brûlée, déjà à Noël ; Ça, c’est Œdipe à l’hôtel.';
 export const FRAGMENTS: readonly string[] = [
