@@ -1,7 +1,8 @@
 /** Graphs written to disk with external data, and the on-disk graph cache (built once per key). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineGpt2Graph, Gpt2Config } from '../../src/engine/graph/gpt2Graph';
@@ -63,4 +64,31 @@ test('a failing build leaves nothing in the cache', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'trex-graph-cache-'));
   assert.throws(() => cachedGraph(cacheDir, 'k', () => { throw new Error('boom'); }), /boom/);
   assert.deepEqual(readdirSync(cacheDir), []);
+});
+
+test('the checkpoint identity is the sha256 of the content: the same weights elsewhere share a graph, HF blobs are not re-read', () => {
+  const root = mkdtempSync(join(tmpdir(), 'trex-graph-id-'));
+  const a = join(root, 'a.safetensors');
+  const b = join(root, 'b.safetensors');
+  writeFileSync(a, 'same weights');
+  writeFileSync(b, 'same weights');
+  const sha = createHash('sha256').update('same weights').digest('hex');
+  assert.equal(checkpointIdentity([a]), sha);
+  assert.equal(checkpointIdentity([b]), sha, 'a copy at another path has the same identity');
+
+  // Remembered on disk by path, size and mtime: the next process does not read the file again.
+  const memo = join(root, 'memo');
+  const c = join(root, 'c.safetensors');
+  writeFileSync(c, 'other weights');
+  const cHash = checkpointIdentity([c], memo);
+  const remembered = JSON.parse(readFileSync(join(memo, 'weights-sha256.json'), 'utf8')) as Record<string, string>;
+  assert.deepEqual(Object.values(remembered), [cHash]);
+
+  // In the Hugging Face cache the blob's name is its sha256: taken as it is.
+  const blobs = join(root, 'blobs');
+  mkdirSync(blobs);
+  const blobName = 'f'.repeat(64);
+  writeFileSync(join(blobs, blobName), 'anything');
+  symlinkSync(join(blobs, blobName), join(root, 'model.safetensors'));
+  assert.equal(checkpointIdentity([join(root, 'model.safetensors')]), blobName);
 });

@@ -82,7 +82,7 @@ export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBui
   const options: ModelGraphOptions = { variant: 'inspect' };
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
-    const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths()), { ...options, family });
+    const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...options, family });
     if (existsSync(join(graphCacheDir, key, GRAPH_FILE))) return join(graphCacheDir, key, GRAPH_FILE);
     onBuild?.();
     const weights = await readGraphWeights(family, checkpoint);
