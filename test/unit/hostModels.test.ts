@@ -30,7 +30,8 @@ test('host: model/load → model/attention → model/logits → model/release ro
     assert.equal(loaded.device, 'cpu');
     assert.equal(loaded.tokenizerSpec, join(dir, 'tokenizer.json'));
     assert.deepEqual([loaded.numLayers, loaded.numHeads, loaded.contextLength, loaded.vocabSize], [2, 4, 64, 50257]);
-    assert.equal(readdirSync(join(cacheDir, 'graphs')).length, 1);
+    assert.deepEqual(readdirSync(join(cacheDir, 'graphs')).filter((n) => !/^[0-9a-f]{32}$/.test(n)), ['weights-sha256.json']);
+    assert.equal(readdirSync(join(cacheDir, 'graphs')).length, 2, 'one graph beside the remembered weights hash');
 
     const text = tinySpec('gpt2').text;
     const att = await client.request('model/attention', { modelId: loaded.modelId, text, layers: [1] });
