@@ -1,14 +1,13 @@
 /**
  * BPE through tokenizers.js's model (its merge ranks and `bpe()`), with Rust's handling of
  * symbols missing from the vocabulary: byte fallback (`<0xE4>`…), else the unknown token (fused
- * when `fuse_unk`), else dropped. Each distinct word is planned once (WordCache).
+ * when `fuse_unk`), else dropped. Each distinct word is planned once (CachedWordModel).
  */
 import type { HfBpeModel } from './hfTokenizers';
-import type { NormalizedString } from './normalizedString';
 import type { MergeTrace } from './types';
-import type { ModelConfig, TokenSink, WordModel } from './models';
+import type { ModelConfig, WordModel } from './models';
 import { rankTable, traceBpe } from './bpeTrace';
-import { addToPlan, emptyPlan, WordCache, type WordPlan } from './wordCache';
+import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
 import { TokenizerError } from './errors';
 
 /** Byte-fallback tokens of a symbol (`<0xE4>`…), or undefined if one is missing. */
@@ -23,21 +22,18 @@ function byteFallback(symbol: string, vocab: Map<string, number>): Array<[string
   return out;
 }
 
-export class BpeModel implements WordModel {
+export class BpeModel extends CachedWordModel implements WordModel {
   readonly kind = 'BPE' as const;
   private readonly suffix: string;
   private readonly unk: string | undefined;
   private readonly unkId: number | undefined;
   private ranks: Map<string, number> | undefined;
-  private readonly plans = new WordCache<WordPlan>(50_000);
-  private readonly traces = new WordCache<MergeTrace>(20_000);
-  private readonly planWord = (word: string): WordPlan => this.plan(word);
-  private readonly replayWord = (word: string): MergeTrace => this.replay(word);
 
   constructor(
     private readonly hf: HfBpeModel,
     private readonly config: ModelConfig,
   ) {
+    super();
     this.suffix = config.end_of_word_suffix ?? '';
     this.unk = config.unk_token ?? undefined;
     this.unkId = this.unk !== undefined ? hf.tokens_to_ids.get(this.unk) : undefined;
@@ -48,16 +44,6 @@ export class BpeModel implements WordModel {
     }
   }
 
-  tokenize(word: NormalizedString, sink: TokenSink): void {
-    if (word.length === 0) return;
-    const { tokens, ids, starts, ends } = this.plans.get(word.text, this.planWord);
-    for (let k = 0; k < tokens.length; k++) sink.push(ids[k], tokens[k], word.startAt(starts[k]), word.endAt(ends[k] - 1));
-  }
-
-  trace(word: string): MergeTrace {
-    return this.traces.get(word, this.replayWord);
-  }
-
   /**
    * BPE never merges across a boundary between two final tokens, and the merges inside each
    * final token happen in the same order whatever surrounds it: a long word can be replayed as
@@ -65,10 +51,10 @@ export class BpeModel implements WordModel {
    */
   cutPoints(word: string): number[] | undefined {
     if (this.suffix !== '' || this.hf.ignore_merges) return undefined;
-    return this.plans.get(word, this.planWord).starts;
+    return this.cachedPlan(word).starts;
   }
 
-  private plan(text: string): WordPlan {
+  protected plan(text: string): WordPlan {
     const plan = emptyPlan();
     const vocab = this.hf.tokens_to_ids;
     if (this.hf.ignore_merges) {
@@ -105,7 +91,7 @@ export class BpeModel implements WordModel {
     else addToPlan(plan, this.unkId, this.unk as string, start, end);
   }
 
-  private replay(word: string): MergeTrace {
+  protected replay(word: string): MergeTrace {
     if (this.hf.ignore_merges && this.hf.tokens_to_ids.has(word)) {
       // ignore_merges: a word that is itself in the vocabulary is one token, without merging.
       return { kind: 'bpe', word, initial: [word], steps: [], tokens: [word] };
