@@ -4,7 +4,7 @@
 // Used by scripts/start.mjs, test/integration/run-code-server.mjs and test/e2e/run.mjs.
 // Recipe and reasons: ../shared/docs/REAL-VSCODE.md (no internet: code-server from npm).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +125,31 @@ export function installExtensionFromSource(extensionsDir) {
   };
   writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify([entry]));
   return id;
+}
+
+/**
+ * Installs a packaged `.vsix` into `dirs.extensions` the way a user does
+ * (`code-server --install-extension`), so the tests run the installed extension, not the
+ * source tree. Returns the folder it was unpacked into.
+ */
+export async function installExtensionFromVsix(dirs, vsixPath, { log = () => {} } = {}) {
+  requireCodeServer();
+  if (!existsSync(vsixPath)) throw new Error(`no VSIX at ${vsixPath}: run npm run package -- --target linux-x64`);
+  const args = [codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsixPath, '--force'];
+  const env = { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, EXTENSIONS_GALLERY: '{}' };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  const output = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (c) => { text += c; log(c.toString()); });
+    child.stderr.on('data', (c) => { text += c; log(c.toString()); });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`--install-extension exited with ${code}:\n${text}`))));
+  });
+  const { id, version } = extensionIdentity();
+  const folder = readdirSync(dirs.extensions).find((d) => d.toLowerCase().startsWith(`${id}-${version}`));
+  if (!folder) throw new Error(`the VSIX did not install into ${dirs.extensions}:\n${output}`);
+  return join(dirs.extensions, folder);
 }
 
 /**

@@ -6,8 +6,8 @@
 // fields), the production bundles from dist/ (no source maps), media/, l10n/, the bundled tokenizers,
 // the shipped offline models (models/), README/CHANGELOG/LICENSE/third-party notices, and of
 // node_modules only onnxruntime-node's JavaScript plus *that platform's* native binaries (and
-// onnxruntime-common, which it requires). Then `vsce package --target T --no-dependencies` zips the
-// stage. It prints each VSIX with its size against the budget and fails when one is over it.
+// onnxruntime-common, which it requires). Then `vsce package --target T` zips the stage: its dependency walk finds
+// exactly the two staged runtime packages. It prints each VSIX with its size against the budget and fails when one is over it.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -63,7 +63,14 @@ function copyRuntime(stage, binFolder) {
   const ort = join(root, 'node_modules', 'onnxruntime-node');
   const common = join(root, 'node_modules', 'onnxruntime-common');
   const to = join(stage, 'node_modules');
-  for (const f of ['package.json', 'README.md', 'LICENSE']) if (existsSync(join(ort, f))) cpSync(join(ort, f), join(to, 'onnxruntime-node', f));
+  for (const f of ['README.md', 'LICENSE']) if (existsSync(join(ort, f))) cpSync(join(ort, f), join(to, 'onnxruntime-node', f));
+  // Its install script (and the packages only that script needs) does not ship: the binaries are already here.
+  const manifest = JSON.parse(readFileSync(join(ort, 'package.json'), 'utf8'));
+  manifest.dependencies = { 'onnxruntime-common': manifest.dependencies['onnxruntime-common'] };
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  mkdirSync(join(to, 'onnxruntime-node'), { recursive: true });
+  writeFileSync(join(to, 'onnxruntime-node', 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   cpSync(join(ort, 'dist'), join(to, 'onnxruntime-node', 'dist'), { recursive: true, filter: (p) => !p.endsWith('.map') && !p.endsWith('.d.ts') });
   const bin = join(ort, 'bin', 'napi-v6', binFolder);
   if (!existsSync(bin)) fail(`onnxruntime-node has no binaries for ${binFolder} (${relative(root, bin)})`);
@@ -103,7 +110,7 @@ for (const target of targets) {
   const file = join(outDir, `${name}-${target}-${version}.vsix`);
   rmSync(file, { force: true });
   console.log(`package: ${target} (staged ${mb(sizeOf(stage))})`);
-  execFileSync(process.execPath, [vsce, 'package', '--target', target, '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file], {
+  execFileSync(process.execPath, [vsce, 'package', '--target', target, '--dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file], {
     cwd: stage,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

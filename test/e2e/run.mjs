@@ -4,12 +4,14 @@
 // replay BPE merges, hover a word, open the side panel, learn BPE on the course's corpus.
 // Expected tokens come from the engine through the CLI (`node bin/trex.js ... --json`).
 // Screenshots: test-results/e2e/*.png. Exit code 1 if any check failed.
-// Usage: node test/e2e/run.mjs [--headed] [--verbose] [--timeout <seconds>]
+// Usage: node test/e2e/run.mjs [--headed] [--verbose] [--timeout <seconds>] [--vsix <file>]
+// With --vsix the extension is installed from that package (`--install-extension`) into a fresh
+// profile instead of loaded from the source tree; screenshots then go to test-results/e2e-vsix/.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  findFreePort, installExtensionFromSource, launchChromium, preparePrivateDirs, repoRoot,
+  findFreePort, installExtensionFromSource, installExtensionFromVsix, launchChromium, preparePrivateDirs, repoRoot,
   requireCodeServer, startCodeServer,
 } from '../../scripts/code-server.mjs';
 import { Workbench } from './workbench.mjs';
@@ -18,7 +20,9 @@ const verbose = process.argv.includes('--verbose') || process.env.TREX_TEST_VERB
 const headed = process.argv.includes('--headed');
 const timeoutIndex = process.argv.indexOf('--timeout');
 const overallTimeoutS = Number(timeoutIndex >= 0 ? process.argv[timeoutIndex + 1] : process.env.TREX_E2E_TIMEOUT_S ?? 600);
-const shots = join(repoRoot, 'test-results', 'e2e');
+const vsixIndex = process.argv.indexOf('--vsix');
+const vsix = vsixIndex >= 0 ? process.argv[vsixIndex + 1] : undefined;
+const shots = join(repoRoot, 'test-results', vsix ? 'e2e-vsix' : 'e2e');
 const t0 = Date.now();
 const say = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 
@@ -183,9 +187,10 @@ async function main() {
   }
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
-  const base = join(repoRoot, '.vscode-test', 'e2e');
+  const base = join(repoRoot, '.vscode-test', vsix ? 'e2e-vsix' : 'e2e');
   const dirs = preparePrivateDirs(base, { fresh: true });
-  installExtensionFromSource(dirs.extensions);
+  if (vsix) say(`installed ${vsix} into ${await installExtensionFromVsix(dirs, vsix)}`);
+  else installExtensionFromSource(dirs.extensions);
   const workspace = join(base, 'workspace');
   cpSync(join(repoRoot, 'sample-workspace'), workspace, { recursive: true });
   const port = await findFreePort();
