@@ -8,13 +8,10 @@
 // With --vsix the extension is installed from that package (`--install-extension`) into a fresh
 // profile instead of loaded from the source tree; screenshots then go to test-results/e2e-vsix/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  findFreePort, installExtensionFromSource, installExtensionFromVsix, launchChromium, preparePrivateDirs, repoRoot,
-  requireCodeServer, startCodeServer,
-} from '../../scripts/code-server.mjs';
-import { Workbench } from './workbench.mjs';
+import { repoRoot } from '../../scripts/code-server.mjs';
+import { withWorkbench } from './session.mjs';
 
 const verbose = process.argv.includes('--verbose') || process.env.TREX_TEST_VERBOSE === '1';
 const headed = process.argv.includes('--headed');
@@ -181,46 +178,14 @@ async function run() {
 }
 
 async function main() {
-  requireCodeServer();
   for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/tokenizers/gpt2.json']) {
     if (!existsSync(join(repoRoot, f))) throw new Error(`missing ${f}: run node scripts/build.mjs`);
   }
-  rmSync(shots, { recursive: true, force: true });
-  mkdirSync(shots, { recursive: true });
-  const base = join(repoRoot, '.vscode-test', vsix ? 'e2e-vsix' : 'e2e');
-  const dirs = preparePrivateDirs(base, { fresh: true });
-  if (vsix) say(`installed ${vsix} into ${await installExtensionFromVsix(dirs, vsix)}`);
-  else installExtensionFromSource(dirs.extensions);
-  const workspace = join(base, 'workspace');
-  cpSync(join(repoRoot, 'sample-workspace'), workspace, { recursive: true });
-  const port = await findFreePort();
-  let server;
-  let browser;
-  const cleanup = async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  };
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.once(sig, () => { console.error(`\n[e2e] ${sig}: cleaning up`); cleanup().finally(() => process.exit(130)); });
-  }
-  const watchdog = setTimeout(() => {
-    console.error(`[e2e] TIMEOUT: the run took longer than ${overallTimeoutS} s; stopping.`);
-    cleanup().finally(() => process.exit(1));
-  }, overallTimeoutS * 1000);
-  watchdog.unref();
-  try {
-    say(`starting code-server on 127.0.0.1:${port}`);
-    server = await startCodeServer({ dirs, port, folder: workspace, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
-    browser = await launchChromium({ headless: !headed });
-    const page = await browser.context.newPage();
-    if (verbose) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
-    wb = new Workbench(page, { shots, log: verbose ? say : () => {} });
-    await page.goto(`${server.url}/?folder=${encodeURI(workspace)}`);
+  const profile = vsix ? 'e2e-vsix' : 'e2e';
+  await withWorkbench({ profile, vsix, verbose, headed, timeoutS: overallTimeoutS, say }, async (workbench) => {
+    wb = workbench;
     await run();
-  } finally {
-    clearTimeout(watchdog);
-    await cleanup();
-  }
+  });
   const failed = results.filter((r) => !r.ok);
   console.log(`\nScreenshots: ${shots}`);
   for (const r of failed) console.log(`  failed: ${r.name}\n    ${r.error.message.split('\n').join('\n    ')}`);
