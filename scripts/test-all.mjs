@@ -1,7 +1,10 @@
-// `npm test`: build once, then the three tiers in order — unit (Node's test runner),
-// integration (Mocha inside a real VS Code's extension host), e2e (Chromium driving the workbench).
+// `npm test`: build once, then the tiers in order — unit (Node's test runner), integration (Mocha
+// inside a real VS Code's extension host), e2e (Chromium driving the workbench), then the installed
+// extension: `npm run package` for linux-x64, installed into a fresh profile with
+// --install-extension, where the e2e checks and the smoke test of every palette command run again.
 // Every tier runs even if an earlier one failed; the exit code is non-zero if any failed.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +25,14 @@ const results = [
   ['integration', run('integration', [join(root, 'test', 'integration', 'run-code-server.mjs')])],
   ['e2e', run('e2e', [join(root, 'test', 'e2e', 'run.mjs')])],
 ];
+const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const vsix = join(root, 'vsix', `${name}-linux-x64-${version}.vsix`);
+if (run('package (linux-x64)', [join(root, 'scripts', 'package.mjs'), '--target', 'linux-x64'])) {
+  results.push(['e2e (installed VSIX)', run('e2e (installed VSIX)', [join(root, 'test', 'e2e', 'run.mjs'), '--vsix', vsix])]);
+  results.push(['smoke (installed VSIX)', run('smoke (installed VSIX)', [join(root, 'test', 'e2e', 'smoke.mjs'), '--vsix', vsix])]);
+} else {
+  results.push(['package', false]);
+}
 const failed = results.filter(([, ok]) => !ok).map(([n]) => n);
 console.log(`\nnpm test: ${failed.length ? `failed: ${failed.join(', ')}` : 'all tiers passed'}`);
 process.exit(failed.length ? 1 : 0);
