@@ -48,6 +48,15 @@ async function main() {
       await wb.openFromExplorer(FILE);
     });
     if (!checks.lastOk) return shots;
+    await checks.check('VS Code reports the activation time of the extension', async () => {
+      // Opening a text file activates it (onLanguage:plaintext); VS Code measures the activation itself.
+      await wb.runCommand('Developer: Show Running Extensions');
+      const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'Transformer Explorer' });
+      const text = await wb.poll(() => row.first().innerText(), (t) => /\d+\s*ms/.test(t), 'the Running Extensions row of Transformer Explorer', 20_000);
+      say(`  running extensions: ${text.replace(/\s+/g, ' ').trim()}`);
+      await wb.screenshot('00-running-extensions');
+      await page.keyboard.press('Control+W');
+    });
     for (const [i, command] of commands.entries()) {
       await checks.check(`${command.title} (${command.id})`, async () => {
         await wb.focusEditor();

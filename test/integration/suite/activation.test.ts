@@ -13,6 +13,12 @@ suite('Activation and commands', () => {
     assert.equal(ext.isActive, true);
   });
 
+  test('activation loads no model runtime (onnxruntime-node stays in the model host)', async () => {
+    await activateExtension();
+    const loaded = Object.keys(require.cache).filter((path) => /onnxruntime|onnx-proto/.test(path));
+    assert.deepEqual(loaded, [], 'the extension host loaded model runtime modules');
+  });
+
   test('every command of the contract and of the manifest is registered', async () => {
     await activateExtension();
     const registered = new Set(await vscode.commands.getCommands(true));
