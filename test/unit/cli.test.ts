@@ -95,11 +95,11 @@ test('user mistakes: one line on stderr, non-zero exit, no stack trace', () => {
   const broken = join(dir, 'tokenizer.json');
   writeFileSync(broken, '{ not json');
   const unigram = join(dir, 'unigram.json');
-  writeFileSync(unigram, JSON.stringify({ model: { type: 'Unigram', vocab: [['a', 0]] } }));
+  writeFileSync(unigram, JSON.stringify({ model: { type: 'Unigram', vocab: [['a', 0]], unk_id: 4 } }));
   assertOneLineError(trex(['tokenize', '--tokenizer', 'nope', 'x']), 1, /^trex: unknown tokenizer "nope"/);
   assertOneLineError(trex(['tokenize', '--tokenizer', dir, 'x']), 1, /is not valid JSON/);
   assertOneLineError(trex(['tokenize', '--tokenizer', join(dir, 'absent.json'), 'x']), 1, /cannot read .*absent\.json/);
-  assertOneLineError(trex(['tokenize', '--tokenizer', unigram, 'x']), 1, /unsupported model type "Unigram"/);
+  assertOneLineError(trex(['tokenize', '--tokenizer', unigram, 'x']), 1, /the Unigram "unk_id" 4 is not in the vocabulary of 1/);
   assertOneLineError(trex(['tokenize', '--frobnicate', 'x']), 2, /unknown option --frobnicate/);
   assertOneLineError(trex(['tokenize', '--tokenizer']), 2, /--tokenizer needs a value/);
   assertOneLineError(trex(['explode']), 2, /unknown command "explode"/);

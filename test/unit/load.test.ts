@@ -66,12 +66,16 @@ test('mistakes give a one-line TokenizerError that says what is wrong', async ()
   await rejectsWith(file('other.json', '{"name": "not a tokenizer"}'), /other\.json is not a tokenizer\.json \(no "model" object\)/);
   await rejectsWith(file('array.json', '[1, 2]'), /is not a tokenizer\.json/);
   await rejectsWith(
-    file('unigram.json', JSON.stringify({ model: { type: 'Unigram', vocab: [['a', 0]] } })),
-    /unsupported model type "Unigram" \(supported: BPE, WordPiece, WordLevel\)/,
+    file('mystery.json', JSON.stringify({ model: { type: 'Mystery', vocab: [['a', 0]] } })),
+    /unsupported model type "Mystery" \(supported: BPE, WordPiece, WordLevel, Unigram\)/,
   );
   await rejectsWith(
     file('precompiled.json', JSON.stringify({ normalizer: { type: 'Precompiled', precompiled_charsmap: '' }, model: { type: 'WordLevel', vocab: { a: 0 } } })),
-    /unsupported normalizer type "Precompiled" \(supported: BertNormalizer, NFC/,
+    /precompiled\.json: Precompiled: the charsmap is too short/,
+  );
+  await rejectsWith(
+    file('nfkc-cf.json', JSON.stringify({ normalizer: { type: 'NFKC_CF' }, model: { type: 'WordLevel', vocab: { a: 0 } } })),
+    /unsupported normalizer type "NFKC_CF" \(supported: BertNormalizer, NFC/,
   );
   await rejectsWith(
     file('scripts.json', JSON.stringify({ pre_tokenizer: { type: 'UnicodeScripts' }, model: { type: 'WordLevel', vocab: { a: 0 } } })),

@@ -117,9 +117,10 @@ test('vocabulary file faults: bad merges, merge without vocabulary entry, missin
   const notMap = folder('not-map', { 'vocab.json': '["a"]', 'merges.txt': '' });
   await assert.rejects(loadTokenizer(notMap), /is not a map of tokens to ids/);
   const sp = folder('sentencepiece-only', { 'sentencepiece.bpe.model': 'x' });
-  await assert.rejects(tokenizerJsonFromVocabFiles(sp), /SentencePiece model .*sentencepiece\.bpe\.model is not supported yet/);
-  await assert.rejects(loadTokenizer(sp), /TokenizerError: no tokenizer\.json in the folder .*sentencepiece-only, and rebuilding one from its SentencePiece model sentencepiece\.bpe\.model is not supported yet$/);
-  await assert.rejects(loadTokenizer(folder('empty', {})), /TokenizerError: no tokenizer\.json in the folder .*empty \(nor vocab\.txt, or vocab\.json with merges\.txt\)$/);
+  await assert.rejects(tokenizerJsonFromVocabFiles(sp), /sentencepiece\.bpe\.model: a tokenizer is rebuilt from a SentencePiece model only for camembert and xlm-roberta, not a folder without config\.json model_type/);
+  const spGarbage = folder('sentencepiece-garbage', { 'sentencepiece.bpe.model': 'x', 'config.json': JSON.stringify({ model_type: 'camembert' }) });
+  await assert.rejects(loadTokenizer(spGarbage), /TokenizerError: .*sentencepiece\.bpe\.model is not a SentencePiece model \(/);
+  await assert.rejects(loadTokenizer(folder('empty', {})), /TokenizerError: no tokenizer\.json in the folder .*empty \(nor vocab\.txt, vocab\.json with merges\.txt, or sentencepiece\.bpe\.model\)$/);
 });
 
 test('readModelDir: a tiny GPT-2 folder gives its config, tokenizer and weights, which load', async () => {
@@ -186,7 +187,9 @@ test('readModelDir faults: each missing part is named', async () => {
   await dirError(folder('no-weights', { 'config.json': config, 'tokenizer.json': tokenizer }), /no weights in .*: expected model\.safetensors or model\.safetensors\.index\.json/);
   await dirError(folder('bin-only', { 'config.json': config, 'tokenizer.json': tokenizer, 'pytorch_model.bin': 'x' }), /has pytorch_model\.bin but no model\.safetensors/);
   await dirError(folder('no-tokenizer', { 'config.json': config, 'model.safetensors': weights }), /no tokenizer in .*: expected tokenizer\.json, vocab\.txt, or vocab\.json with merges\.txt/);
-  await dirError(folder('sp-only', { 'config.json': config, 'model.safetensors': weights, 'sentencepiece.bpe.model': 'x' }), /only the SentencePiece model sentencepiece\.bpe\.model; .*not supported yet/);
+  // A SentencePiece model is a tokenizer source now; one of a family not rebuilt fails when loaded.
+  const spOnly = await readModelDir(folder('sp-only', { 'config.json': config, 'model.safetensors': weights, 'sentencepiece.bpe.model': 'x' }));
+  await assert.rejects(loadTokenizer(spOnly.tokenizerSpec), /only for camembert and xlm-roberta, not model_type "gpt2"/);
   const sharded = await readModelDir(folder('sharded', { 'config.json': config, 'tokenizer.json': tokenizer, 'model.safetensors.index.json': '{}' }));
   assert.equal(sharded.weightFiles.kind, 'sharded');
 });

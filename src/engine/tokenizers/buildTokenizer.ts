@@ -10,6 +10,7 @@ import { createPostProcessor } from './postProcessors';
 import { createPreTokenizer } from './preTokenizers';
 import { PipelineTokenizer, type TextTokenizer } from './textTokenizer';
 import { TokenizerError } from './errors';
+import { UnigramModel } from './unigramModel';
 import type { TokenizerInfo, TokenizerModelKind } from './types';
 
 export interface TokenizerMeta {
@@ -56,7 +57,7 @@ export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenize
   if (!(SUPPORTED_MODELS as readonly string[]).includes(type)) {
     throw new TokenizerError(`${meta.where}: unsupported model type ${JSON.stringify(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
   }
-  if (!isObject(model.vocab)) throw new TokenizerError(`${meta.where}: the ${type} model has no "vocab" object`);
+  if (type !== 'Unigram' && !isObject(model.vocab)) throw new TokenizerError(`${meta.where}: the ${type} model has no "vocab" object`);
   if (type === 'BPE' && !Array.isArray(model.merges)) throw new TokenizerError(`${meta.where}: the BPE model has no "merges" list`);
   const addedTokens = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as AddedTokenConfig[];
   for (const t of addedTokens) {
@@ -80,20 +81,27 @@ export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenize
     const normalizer = createNormalizer(json.normalizer as NormalizerConfig | null);
     const preTokenizer = createPreTokenizer(json.pre_tokenizer as NormalizerConfig | null);
     const postProcessor = createPostProcessor(json.post_processor as NormalizerConfig | null);
-    let hf: HfTokenizer;
-    try {
-      hf = createHfTokenizer(forModel);
-    } catch (e) {
-      throw new TokenizerError(`cannot load the tokenizer: ${(e as Error).message}`);
+    // Unigram is run entirely by the engine (unigramModel.ts); tokenizers.js holds the others.
+    let hf: HfTokenizer | null = null;
+    if (type !== 'Unigram') {
+      try {
+        hf = createHfTokenizer(forModel);
+      } catch (e) {
+        throw new TokenizerError(`cannot load the tokenizer: ${(e as Error).message}`);
+      }
     }
     const wordModel = createWordModel(type, hf, model as ModelConfig);
+    const unigram = wordModel instanceof UnigramModel ? wordModel : undefined;
+    const addedById = new Map(addedTokens.map((t) => [t.id, t.content]));
+    const hfModel = hf;
+    const idToToken = unigram ? (id: number) => addedById.get(id) ?? unigram.idToToken(id) : (id: number) => hfModel?.id_to_token(id);
     const byteLevel = usesByteLevel(json.pre_tokenizer) || usesByteLevel(json.decoder);
     const info: TokenizerInfo = {
       id: meta.id,
       label: meta.label ?? `${meta.name ?? meta.id} (${byteLevel ? 'byte-level BPE' : type})`,
       kind: type as TokenizerModelKind,
       byteLevel,
-      vocabSize: hf.model?.tokens_to_ids.size ?? 0,
+      vocabSize: unigram ? unigram.size : (hf?.model?.tokens_to_ids.size ?? 0),
       source: meta.source,
     };
     return new PipelineTokenizer({
@@ -102,7 +110,7 @@ export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenize
       preTokenizer,
       model: wordModel,
       postProcessor,
-      idToToken: (id) => hf.id_to_token(id),
+      idToToken,
     });
   } catch (e) {
     if (e instanceof TokenizerError) throw new TokenizerError(`${meta.where}: ${e.message}`);

@@ -7,12 +7,16 @@
  *                              added) or RoBERTa (`<s> $A </s>`), told apart by tokenizer_config.json,
  *                              config.json's model_type, or the `<s>`/`</s>` entries of the vocabulary
  *
- * The result is what the Rust `tokenizers` converters (`BertConverter`, `GPT2Converter`,
- * `RobertaConverter`) write for those files. SentencePiece models are not rebuilt (yet).
+ *   sentencepiece.bpe.model  → Unigram with the model's Precompiled normalizer, for camembert and
+ *                              xlm-roberta (fromSentencePiece.ts); other SentencePiece models are refused
+ *
+ * The result is what the Hugging Face converters (`BertConverter`, `GPT2Converter`,
+ * `RobertaConverter`, `CamembertConverter`, `XLMRobertaConverter`) write for those files.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { TokenizerError } from './errors';
+import { SENTENCEPIECE_STYLES, sentencePieceStyle, tokenizerJsonFromSentencePiece } from './fromSentencePiece';
 
 type Json = Record<string, unknown>;
 
@@ -148,35 +152,47 @@ async function readJson(path: string): Promise<Json | undefined> {
   return json;
 }
 
-const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model', 'sentencepiece.model'];
+export const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model', 'sentencepiece.model'];
 
 /** The vocabulary files a folder without tokenizer.json could be rebuilt from, if any. */
 export function vocabFilesIn(dir: string): string[] | undefined {
   if (existsSync(join(dir, 'vocab.txt'))) return [join(dir, 'vocab.txt')];
   if (existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt'))) return [join(dir, 'vocab.json'), join(dir, 'merges.txt')];
-  return undefined;
+  const sp = SENTENCEPIECE_FILES.find((f) => existsSync(join(dir, f)));
+  return sp ? [join(dir, sp)] : undefined;
 }
 
-/** Why a folder has no usable tokenizer (no tokenizer.json, no vocabulary files, maybe a SentencePiece model). */
+/** Why a folder has no usable tokenizer (no tokenizer.json, no vocabulary files). */
 export function missingTokenizerMessage(dir: string): string {
-  const sp = SENTENCEPIECE_FILES.find((f) => existsSync(join(dir, f)));
-  return sp
-    ? `no tokenizer.json in the folder ${dir}, and rebuilding one from its SentencePiece model ${sp} is not supported yet`
-    : `no tokenizer.json in the folder ${dir} (nor vocab.txt, or vocab.json with merges.txt)`;
+  return `no tokenizer.json in the folder ${dir} (nor vocab.txt, vocab.json with merges.txt, or sentencepiece.bpe.model)`;
+}
+
+/** A camembert / xlm-roberta SentencePiece model → its tokenizer.json; other families are refused. */
+async function fromSentencePieceFile(dir: string, file: string, tokenizerClass: unknown): Promise<Json> {
+  const modelType = (await readJson(join(dir, 'config.json')))?.model_type;
+  const style = sentencePieceStyle(modelType, tokenizerClass);
+  if (!style) {
+    const family = typeof modelType === 'string' ? `model_type "${modelType}"` : 'a folder without config.json model_type';
+    throw new TokenizerError(`${file}: a tokenizer is rebuilt from a SentencePiece model only for ${SENTENCEPIECE_STYLES.join(' and ')}, not ${family} — add the model's tokenizer.json`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    throw new TokenizerError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return tokenizerJsonFromSentencePiece(bytes, style, file);
 }
 
 /**
  * The tokenizer.json object rebuilt from a folder's vocabulary files. Throws a TokenizerError
- * when the folder holds none (or only a SentencePiece model, not supported yet).
+ * when the folder holds none, or a SentencePiece model of a family not rebuilt here.
  */
 export async function tokenizerJsonFromVocabFiles(dir: string): Promise<{ json: Json; sources: string[] }> {
   const sources = vocabFilesIn(dir);
-  if (!sources) {
-    const sp = SENTENCEPIECE_FILES.find((f) => existsSync(join(dir, f)));
-    if (sp) throw new TokenizerError(`rebuilding a tokenizer from the SentencePiece model ${join(dir, sp)} is not supported yet — add the model's tokenizer.json to the folder`);
-    throw new TokenizerError(`no tokenizer in ${dir}: expected tokenizer.json, vocab.txt, or vocab.json with merges.txt`);
-  }
+  if (!sources) throw new TokenizerError(`no tokenizer in ${dir}: expected tokenizer.json, vocab.txt, vocab.json with merges.txt, or sentencepiece.bpe.model`);
   const tokConfig = (await readJson(join(dir, 'tokenizer_config.json'))) ?? {};
+  if (SENTENCEPIECE_FILES.some((f) => sources[0] === join(dir, f))) return { json: await fromSentencePieceFile(dir, sources[0], tokConfig.tokenizer_class), sources };
   const specialMap = (await readJson(join(dir, 'special_tokens_map.json'))) ?? {};
   const special = (key: string, fallback: string): string => tokenContent(specialMap[key]) ?? tokenContent(tokConfig[key]) ?? fallback;
   const flag = (key: string, fallback: boolean): boolean => (typeof tokConfig[key] === 'boolean' ? (tokConfig[key] as boolean) : fallback);

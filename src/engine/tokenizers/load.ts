@@ -7,10 +7,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { buildTokenizer } from './buildTokenizer';
 import { TokenizerError } from './errors';
 import type { TextTokenizer } from './textTokenizer';
-import { missingTokenizerMessage, tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
+import { missingTokenizerMessage, SENTENCEPIECE_FILES, tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
 
 /** Files a folder's tokenizer is rebuilt from when it has no tokenizer.json. */
-const REBUILT_FROM = ['vocab.txt', 'vocab.json'];
+const REBUILT_FROM = ['vocab.txt', 'vocab.json', ...SENTENCEPIECE_FILES];
 
 export { TokenizerError } from './errors';
 
@@ -59,7 +59,7 @@ async function resolveFile(spec: string): Promise<string> {
   if (!stat.isDirectory()) return path;
   const inside = join(path, 'tokenizer.json');
   if (existsSync(inside)) return inside;
-  // No tokenizer.json: rebuilt from vocab.txt or vocab.json + merges.txt (see load()).
+  // No tokenizer.json: rebuilt from vocab.txt, vocab.json + merges.txt or a SentencePiece model (see load()).
   const vocab = vocabFilesIn(path);
   if (!vocab) throw new TokenizerError(missingTokenizerMessage(path));
   return vocab[0];

@@ -6,6 +6,7 @@
 import type { HfBpeModel, HfTokenizer, HfWordPieceModel } from './hfTokenizers';
 import { BpeModel } from './bpeModel';
 import { WordPieceModel } from './wordPieceModel';
+import { UnigramModel, unigramConfig } from './unigramModel';
 import type { NormalizedString } from './normalizedString';
 import type { MergeTrace, TokenizerModelKind } from './types';
 import { TokenizerError } from './errors';
@@ -36,7 +37,7 @@ export interface ModelConfig {
   [key: string]: unknown;
 }
 
-export const SUPPORTED_MODELS = ['BPE', 'WordPiece', 'WordLevel'] as const;
+export const SUPPORTED_MODELS = ['BPE', 'WordPiece', 'WordLevel', 'Unigram'] as const;
 
 /** WordLevel: the whole word is one token (or the unknown token). */
 class WordLevelModel implements WordModel {
@@ -67,8 +68,10 @@ class WordLevelModel implements WordModel {
   }
 }
 
-export function createWordModel(type: string, hf: HfTokenizer, config: ModelConfig): WordModel {
-  const model = hf.model;
+/** `hf` is tokenizers.js's tokenizer for BPE, WordPiece and WordLevel; Unigram is all ours. */
+export function createWordModel(type: string, hf: HfTokenizer | null, config: ModelConfig): WordModel {
+  if (type === 'Unigram') return new UnigramModel(unigramConfig(config));
+  const model = hf?.model;
   if (!model) throw new TokenizerError('the tokenizer has no model');
   switch (type) {
     case 'BPE':

@@ -7,7 +7,8 @@ import { AlignedBuilder, NormalizedString, forEachCodePoint } from './normalized
 import { normalizeUnicode } from './unicodeNormalize';
 import { isBertRemovedControl, isChineseChar, isCombiningMark, isNonspacingMark, isWhitespace } from './unicodeClasses';
 import { compilePattern, type PatternConfig } from './patterns';
-import { unsupported } from './errors';
+import { TokenizerError, unsupported } from './errors';
+import { PrecompiledCharsmap, precompiledNormalizer } from './precompiledCharsmap';
 
 export type Normalizer = (ns: NormalizedString) => NormalizedString;
 
@@ -17,7 +18,7 @@ export interface NormalizerConfig {
 }
 
 export const SUPPORTED_NORMALIZERS = [
-  'BertNormalizer', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Lowercase', 'StripAccents', 'Strip', 'Replace', 'Prepend', 'Sequence',
+  'BertNormalizer', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Lowercase', 'StripAccents', 'Strip', 'Replace', 'Prepend', 'Precompiled', 'Sequence',
 ] as const;
 
 export function createNormalizer(config: NormalizerConfig | null | undefined): Normalizer | null {
@@ -42,6 +43,10 @@ export function createNormalizer(config: NormalizerConfig | null | undefined): N
       return replaceNormalizer(config.pattern as PatternConfig, String(config.content ?? ''));
     case 'Prepend':
       return (ns) => (ns.length === 0 ? ns : prepend(ns, String(config.prepend ?? '')));
+    case 'Precompiled': {
+      if (typeof config.precompiled_charsmap !== 'string') throw new TokenizerError('Precompiled: no "precompiled_charsmap" (base64)');
+      return precompiledNormalizer(PrecompiledCharsmap.fromBase64(config.precompiled_charsmap));
+    }
     case 'Sequence': {
       const steps = ((config.normalizers as NormalizerConfig[] | undefined) ?? []).map(createNormalizer);
       return (ns) => steps.reduce((acc, step) => (step ? step(acc) : acc), ns);
