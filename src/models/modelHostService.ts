@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ModelHostClient, type HostDeath, type RequestOptions } from '../host/client';
+import { gpuRuntimeIn } from '../engine/runtime/cudaProviderInstall';
+import { ONNXRUNTIME_PATH_ENV } from '../engine/runtime/runtimePath';
+import { HostDiedError, ModelHostClient, type HostDeath, type RequestOptions } from '../host/client';
 import type { HostMethod, ParamsOf, ResultOf } from '../host/protocol';
 import { Disposable } from '../util/disposable';
 import type { LoadedModelInfo } from './modelTypes';
@@ -9,6 +11,8 @@ import type { LoadedModelInfo } from './modelTypes';
  * The window's model host: one `ModelHostClient` (a forked `dist/modelHost.js`), started on the
  * first request, never at activation. When the process dies the user is told once per death and
  * every listener learns that the models it held are gone; the next request starts a new host.
+ * When **Enable GPU Acceleration** has installed the CUDA provider into a copy of onnxruntime-node
+ * in the extension's storage (`gpuRuntimeRoot`), new hosts load that copy.
  */
 export class ModelHostService extends Disposable {
   private client: ModelHostClient | undefined;
@@ -19,7 +23,11 @@ export class ModelHostService extends Disposable {
   /** How many unexpected deaths were told to the user (diagnostics and tests). */
   deathsReported = 0;
 
-  constructor(private readonly extensionPath: string) {
+  constructor(
+    private readonly extensionPath: string,
+    /** Where Enable GPU Acceleration installs its onnxruntime-node copy (see cudaProviderInstall.ts). */
+    readonly gpuRuntimeRoot?: string,
+  ) {
     super();
     this.output = this.register(vscode.window.createOutputChannel(vscode.l10n.t('Transformer Explorer: Model Host')));
     this.register({ dispose: () => this.client?.dispose() });
@@ -44,10 +52,30 @@ export class ModelHostService extends Disposable {
     await this.request('model/release', { modelId });
   }
 
+  /**
+   * Stops the host on purpose (after the GPU runtime was installed): no warning, listeners learn
+   * that its models are gone, and the next request starts a host with the runtime as it is now.
+   */
+  restart(reason: string): void {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    client.dispose();
+    this.output.appendLine(`[model host] restarted: ${reason}`);
+    this.deathEmitter.fire({ error: new HostDiedError(reason, null, null), pendingRequests: 0, outputTail: '' });
+  }
+
+  /** The onnxruntime-node copy with the CUDA provider that new hosts load, if installed. */
+  get gpuRuntime(): string | undefined {
+    return this.gpuRuntimeRoot ? gpuRuntimeIn(this.gpuRuntimeRoot) : undefined;
+  }
+
   private ensureClient(): ModelHostClient {
     if (this.client) return this.client;
+    const gpuRuntime = this.gpuRuntime;
     const client = new ModelHostClient({
       hostScript: path.join(this.extensionPath, 'dist', 'modelHost.js'),
+      ...(gpuRuntime ? { env: { ...process.env, [ONNXRUNTIME_PATH_ENV]: gpuRuntime } } : {}),
       onOutput: (text) => this.output.append(text),
     });
     client.onDidDie((death) => this.onHostDied(death));

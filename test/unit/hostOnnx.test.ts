@@ -1,6 +1,9 @@
 /** The model host on its default backend, onnxruntime-node: a real ONNX graph run in the host process. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
 import { HostRequestError, ModelHostClient } from '../../src/host/client';
 import { f32, HOST_SCRIPT } from './hostSupport';
@@ -44,5 +47,35 @@ test('host (onnx backend, the default): creates a session from graph bytes and r
     await client.request('session/release', { sessionId: created.sessionId });
   } finally {
     client.dispose();
+  }
+});
+
+test('host (onnx backend): TREX_ONNXRUNTIME_PATH makes it load that copy of onnxruntime-node (the GPU-enabled one in the extension storage)', async () => {
+  const copy = mkdtempSync(join(tmpdir(), 'trex-ort-copy-'));
+  const modules = join(copy, 'node_modules');
+  const ortDir = dirname(require.resolve('onnxruntime-node/package.json'));
+  const bin = join('bin', 'napi-v6', process.platform, process.arch);
+  for (const part of ['package.json', 'dist', bin]) cpSync(join(ortDir, part), join(modules, 'onnxruntime-node', part), { recursive: true });
+  cpSync(join(dirname(ortDir), 'onnxruntime-common'), join(modules, 'onnxruntime-common'), { recursive: true });
+  const run = async (runtime: string): Promise<unknown> => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TREX_ONNXRUNTIME_PATH: runtime };
+    delete env['TREX_MODEL_BACKEND'];
+    const client = new ModelHostClient({ hostScript: HOST_SCRIPT, env });
+    try {
+      const created = await client.request('session/create', { model: smallGraph(), device: 'cpu' });
+      const { outputs } = await client.request('session/run', { sessionId: created.sessionId, feeds: { x: f32([1, 2], [1, 1]) }, fetch: ['y'] });
+      return [...(outputs['y']?.data ?? [])];
+    } catch (e) {
+      return e;
+    } finally {
+      client.dispose();
+    }
+  };
+  try {
+    assert.deepEqual(await run(join(modules, 'onnxruntime-node')), [-2, 2.5]);
+    const missing = await run(join(copy, 'no-such-runtime'));
+    assert.ok(missing instanceof Error && /no-such-runtime/.test(missing.message), `the host names the runtime it could not load: ${String(missing)}`);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
   }
 });

@@ -6,13 +6,15 @@
  * for the inspect variant, `attentions.{i}` [B, H, T, T].
  */
 import { encoderNames, EncoderConfig } from './encoderNames';
-import { GraphBuilder } from './onnxBuilder';
+import { GraphBuilder, type FloatStorage } from './onnxBuilder';
 import { requireWeight, WeightMap } from './weights';
 
 export interface EncoderGraphOptions {
   variant: 'inspect' | 'decode';
   /** Adds `hidden_states.{i}` [B, T, d] as Hugging Face returns them: the embeddings (after their LayerNorm), then each layer's output. */
   hiddenStates?: boolean;
+  /** `float16`: projection weights, word embeddings (tied decoder) and an untied decoder stored and multiplied in float16; the rest float32. */
+  precision?: FloatStorage;
 }
 
 const B = 'batch_size';
@@ -34,9 +36,14 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
   const headDim = d / nHead;
   const names = encoderNames(config.modelType);
   const g = new GraphBuilder(config.modelType);
-  const body = (name: string, dims: number[]): string =>
-    g.initializer(name, dims, requireWeight(weights, name, dims, [names.prefix, '']).data);
-  const head = (name: string, dims: number[]): string => g.initializer(name, dims, requireWeight(weights, name, dims).data);
+  const half = options.precision === 'float16';
+  const matrix: FloatStorage = half ? 'float16' : 'float32';
+  const body = (name: string, dims: number[], storage: FloatStorage = 'float32'): string =>
+    g.initializer(name, dims, requireWeight(weights, name, dims, [names.prefix, '']).data, storage);
+  const head = (name: string, dims: number[], storage: FloatStorage = 'float32'): string => g.initializer(name, dims, requireWeight(weights, name, dims).data, storage);
+  /** The float32 value `x` as the operand of a `matrix` weight, and a product's result back to float32. */
+  const operand = (x: string): string => (half ? g.cast(x, 'float16') : x);
+  const result = (x: string): string => (half ? g.cast(x, 'float32') : x);
 
   const inputIds = g.input('input_ids', 'int64', [B, T]);
   const mask = g.input('attention_mask', 'int64', [B, T]);
@@ -56,16 +63,19 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
 
   const layerNorm = (x: string, name: string, weight: (n: string, dims: number[]) => string): string =>
     g.op('LayerNormalization', [x, weight(`${name}.weight`, [d]), weight(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
+  // float16: the bias is added in float32 after the product (Gemm's C would be float16 too).
   const linear = (x: string, name: string, nIn: number, nOut: number, weight = body): string =>
-    g.op('Gemm', [x, weight(`${name}.weight`, [nOut, nIn]), weight(`${name}.bias`, [nOut])], { transB: 1 });
+    half
+      ? g.op('Add', [result(g.op('Gemm', [operand(x), weight(`${name}.weight`, [nOut, nIn], matrix)], { transB: 1 })), weight(`${name}.bias`, [nOut])])
+      : g.op('Gemm', [x, weight(`${name}.weight`, [nOut, nIn]), weight(`${name}.bias`, [nOut])], { transB: 1 });
   const geluErf = (x: string): string => {
     const gate = g.op('Add', [g.op('Erf', [g.op('Mul', [x, g.scalar('inv_sqrt2', Math.SQRT1_2)])]), g.scalar('gelu_one', 1)]);
     return g.op('Mul', [g.op('Mul', [x, gate]), g.scalar('gelu_half', 0.5)]);
   };
 
   // Embeddings, flattened to [B·T, d] so every projection is one Gemm.
-  const wordEmbeddings = body(`${names.wordEmbeddings}.weight`, [V, d]);
-  let embedded = g.op('Add', [g.op('Gather', [wordEmbeddings, inputIds]), g.op('Gather', [body(`${names.positionEmbeddings}.weight`, [config.maxPositions, d]), positions])]);
+  const wordEmbeddings = body(`${names.wordEmbeddings}.weight`, [V, d], matrix);
+  let embedded = g.op('Add', [result(g.op('Gather', [wordEmbeddings, inputIds])), g.op('Gather', [body(`${names.positionEmbeddings}.weight`, [config.maxPositions, d]), positions])]);
   if (names.tokenTypeEmbeddings && config.typeVocabSize > 0) {
     const table = body(`${names.tokenTypeEmbeddings}.weight`, [config.typeVocabSize, d]);
     embedded = g.op('Add', [embedded, g.op('Gather', [table, tokenTypes ?? g.int64('type0', [0], [])])]);
@@ -96,9 +106,11 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
 
   // MLM head: dense → GELU → LayerNorm → decoder (tied to the word embeddings unless the checkpoint has its own).
   const transformed = layerNorm(geluErf(linear(hidden, names.headDense, d, d, head)), names.headNorm, head);
-  const decoder = weights.has(`${names.headDecoder}.weight`) ? head(`${names.headDecoder}.weight`, [V, d]) : wordEmbeddings;
+  const decoder = weights.has(`${names.headDecoder}.weight`) ? head(`${names.headDecoder}.weight`, [V, d], matrix) : wordEmbeddings;
   const biasName = weights.has(names.headBias) ? names.headBias : `${names.headDecoder}.bias`;
-  const flatLogits = g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
+  const flatLogits = half
+    ? g.op('Add', [result(g.op('Gemm', [operand(transformed), decoder], { transB: 1 })), head(biasName, [V])])
+    : g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
   const logitsShape = g.op('Concat', [inputShape, g.int64('vocab', [V])], { axis: 0 });
   g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
   if (hiddenOutputs.length > 0) {

@@ -5,7 +5,7 @@
  * [batch_size, past+seq], `position_ids`, `past_key_values.{i}.key|value` → `logits`,
  * `present.{i}.key|value`, and for the *inspect* variant `attentions.{i}` [B, H, T, past+T].
  */
-import { GraphBuilder } from './onnxBuilder';
+import { GraphBuilder, type FloatStorage } from './onnxBuilder';
 import { requireWeight, WeightMap } from './weights';
 
 export interface Gpt2Config {
@@ -26,6 +26,8 @@ export interface Gpt2GraphOptions {
   lastLogitsOnly?: boolean;
   /** Adds `hidden_states.{i}` [B, T, d] as Hugging Face returns them: the embeddings (i = 0), each block's output, the last one after ln_f. */
   hiddenStates?: boolean;
+  /** `float16`: c_attn/c_proj/c_fc weights and wte (embedding and tied LM head) stored and multiplied in float16; the rest float32. */
+  precision?: FloatStorage;
 }
 
 const PREFIXES = ['', 'transformer.'];
@@ -49,10 +51,15 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   if (d % nHead !== 0) throw new Error(`n_embd ${d} is not divisible by n_head ${nHead}`);
   const headDim = d / nHead;
   const g = new GraphBuilder('gpt2');
-  const w = (name: string, dims: number[]): string => {
+  const half = options.precision === 'float16';
+  const w = (name: string, dims: number[], storage: FloatStorage = 'float32'): string => {
     const tensor = requireWeight(weights, name, dims, PREFIXES);
-    return g.initializer(name, dims, tensor.data);
+    return g.initializer(name, dims, tensor.data, storage);
   };
+  /** The float32 value `x` as the matmul operand of a `storage` weight, and a product's result back to float32. */
+  const operand = (x: string): string => (half ? g.cast(x, 'float16') : x);
+  const result = (x: string): string => (half ? g.cast(x, 'float32') : x);
+  const matrix: FloatStorage = half ? 'float16' : 'float32';
 
   const inputIds = g.input('input_ids', 'int64', [B, T]);
   const mask = g.input('attention_mask', 'int64', [B, TOTAL]);
@@ -72,10 +79,10 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   const totalLen = g.op('Add', [pastLen, seqLen]);
 
   // Embeddings.
-  const wte = w('wte.weight', [V, d]);
+  const wte = w('wte.weight', [V, d], matrix);
   const wpe = w('wpe.weight', [nPositions, d]);
   const positions = positionIds ?? g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.int64('ax0', [0])]);
-  let hidden = g.op('Add', [g.op('Gather', [wte, inputIds]), g.op('Gather', [wpe, positions])]);
+  let hidden = g.op('Add', [result(g.op('Gather', [wte, inputIds])), g.op('Gather', [wpe, positions])]);
 
   // Allowed (query, key) pairs: causal (key j ≤ past + query i) and not padding → [B, 1, T, past+T].
   const queryPos = g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.int64('ax1', [1])]);
@@ -92,7 +99,7 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   const layerNorm = (x: string, name: string): string =>
     g.op('LayerNormalization', [x, w(`${name}.weight`, [d]), w(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
   const conv1d = (x: string, name: string, nIn: number, nOut: number): string =>
-    g.op('Add', [g.op('MatMul', [x, w(`${name}.weight`, [nIn, nOut])]), w(`${name}.bias`, [nOut])]);
+    g.op('Add', [result(g.op('MatMul', [operand(x), w(`${name}.weight`, [nIn, nOut], matrix)])), w(`${name}.bias`, [nOut])]);
   const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] });
   const geluTanh = (x: string): string => {
     const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
@@ -124,7 +131,7 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   const normalized = layerNorm(sliceFirst ? lastPosition(hidden) : hidden, 'ln_f');
   if (options.hiddenStates) hiddenOutputs[nLayer] = normalized;
   const final = g.op('Reshape', [options.lastLogitsOnly && !sliceFirst ? lastPosition(normalized) : normalized, g.int64('flat', [-1, d])]);
-  const flatLogits = g.op('Gemm', [final, wte], { transB: 1 });
+  const flatLogits = result(g.op('Gemm', [operand(final), wte], { transB: 1 }));
   const batch = g.op('Slice', [g.op('Shape', [inputIds]), g.int64('s0', [0]), g.int64('e1', [1])]);
   const rows = options.lastLogitsOnly ? g.int64('one_row', [1]) : g.op('Unsqueeze', [seqLen, g.int64('ax0', [0])]);
   const logitsShape = g.op('Concat', [batch, rows, g.int64('vocab', [V])], { axis: 0 });

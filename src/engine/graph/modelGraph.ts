@@ -5,6 +5,7 @@
  */
 import type { ModelConfig } from '../models/config';
 import type { Checkpoint } from '../models/weights';
+import type { DeviceKind } from '../runtime/types';
 import { defineEncoderGraph } from './encoderGraph';
 import { encoderNames, EncoderConfig } from './encoderNames';
 import { defineGpt2Graph, Gpt2Config } from './gpt2Graph';
@@ -15,6 +16,20 @@ import type { WeightTensor } from './weights';
 /** Bumped whenever a builder's output changes, so cached graphs are rebuilt. */
 export const GRAPH_BUILDER_VERSION = 1;
 
+/**
+ * How the weight products run. `float32` everywhere is the default (and the only thing the CPU
+ * does well). `float16` stores the big projection weights (attention, MLP, embeddings / tied LM
+ * head) as float16 and runs those products in float16 — half the memory and the tensor cores on a
+ * GPU — while LayerNorm, Softmax, residual sums, attention scores, biases and every graph input and
+ * output stay float32, with Cast nodes around each product.
+ */
+export type GraphPrecision = 'float32' | 'float16';
+
+/** The precision of the graph to give a session that runs on `device`: float16 weights on CUDA only. */
+export function graphPrecisionFor(device: DeviceKind): GraphPrecision {
+  return device === 'cuda' ? 'float16' : 'float32';
+}
+
 export type GraphFamilyConfig = { family: 'gpt2'; gpt2: Gpt2Config } | { family: 'encoder'; encoder: EncoderConfig };
 
 export interface ModelGraphOptions {
@@ -23,6 +38,11 @@ export interface ModelGraphOptions {
   hiddenStates?: boolean;
   /** GPT-2 only: logits of the last position only. */
   lastLogitsOnly?: boolean;
+  /**
+   * Default float32. Leave it out (rather than 'float32') when building a cache key: the key of
+   * the default graph then stays what it was before precision existed.
+   */
+  precision?: GraphPrecision;
 }
 
 export class GraphBuildError extends Error {

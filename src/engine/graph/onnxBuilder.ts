@@ -1,5 +1,5 @@
 /**
- * A small ONNX graph builder over `onnx-proto`: float32 initializers (raw little-endian bytes),
+ * A small ONNX graph builder over `onnx-proto`: float32 or float16 initializers (raw little-endian bytes),
  * int64 constants, nodes with generated output names, and inputs/outputs whose dimensions may be
  * symbolic (`batch_size`, `past_sequence_length`…). `toBytes()` encodes a ModelProto (IR 8, opset 17,
  * the first with LayerNormalization) that onnxruntime-node loads from memory; `writeFiles()` puts
@@ -9,22 +9,29 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { onnx } from 'onnx-proto';
+import { float32ToFloat16Bits } from '../models/safetensorsWriter';
 
 export const OPSET_VERSION = 17;
 const IR_VERSION = 8;
 
-export type ElementType = 'float32' | 'int64' | 'bool';
+export type ElementType = 'float32' | 'float16' | 'int64' | 'bool';
+/** Element types an initializer built from float32 values can be stored as. */
+export type FloatStorage = 'float32' | 'float16';
 /** A dimension: a fixed size or a symbolic name. */
 export type Dim = number | string;
 export type AttributeValue = number | number[] | string | { float: number } | { tensor: onnx.ITensorProto };
 
 const DATA_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
 };
 
-function littleEndianBytes(array: Float32Array | BigInt64Array): Uint8Array {
+/** `to` attribute values of a Cast node. */
+export const CAST_TO: Readonly<Record<FloatStorage, number>> = { float32: onnx.TensorProto.DataType.FLOAT, float16: onnx.TensorProto.DataType.FLOAT16 };
+
+function littleEndianBytes(array: Float32Array | BigInt64Array | Uint16Array): Uint8Array {
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   // Every platform Node runs on for us is little-endian, which is what raw_data requires.
   return bytes;
@@ -90,11 +97,18 @@ export class GraphBuilder {
     return name;
   }
 
-  initializer(name: string, dims: readonly number[], data: Float32Array): string {
+  /** A weight from float32 values, stored as `storage` (float16: rounded to nearest even, half the bytes). */
+  initializer(name: string, dims: readonly number[], data: Float32Array, storage: FloatStorage = 'float32'): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (count !== data.length) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
-    this.initializers.push({ proto: { name: this.claim(name), dims: [...dims], dataType: DATA_TYPES.float32 }, bytes: littleEndianBytes(data) });
+    const stored = storage === 'float16' ? Uint16Array.from(data, float32ToFloat16Bits) : data;
+    this.initializers.push({ proto: { name: this.claim(name), dims: [...dims], dataType: DATA_TYPES[storage] }, bytes: littleEndianBytes(stored) });
     return name;
+  }
+
+  /** `x` converted to `to` (a Cast node). */
+  cast(x: string, to: FloatStorage): string {
+    return this.op('Cast', [x], { to: CAST_TO[to] });
   }
 
   /** An int64 constant initializer (shapes, axes, split sizes). `dims` defaults to a 1-D vector. */

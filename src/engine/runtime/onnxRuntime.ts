@@ -6,18 +6,23 @@
  * library is not even installed next to ort's binding we skip the attempt, which would only print
  * a red native error log, and say so.
  */
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ONNXRUNTIME_PATH_ENV } from './runtimePath';
 import type { DeviceKind, InferenceBackend, InferenceSession, SessionOptions, TensorData } from './types';
 
-function toOrtTensor(name: string, t: TensorData): ort.Tensor {
+/** The onnxruntime-node to load: a GPU-enabled copy when the model host was started with one (runtimePath.ts). */
+const runtimePath = process.env[ONNXRUNTIME_PATH_ENV] || 'onnxruntime-node';
+const ort: typeof Ort = require(runtimePath);
+
+function toOrtTensor(name: string, t: TensorData): Ort.Tensor {
   const count = t.dims.reduce((a, b) => a * b, 1);
   if (count !== t.data.length) throw new Error(`input ${name}: ${t.data.length} values for shape [${t.dims.join(', ')}]`);
   return new ort.Tensor(t.type, t.data, t.dims);
 }
 
-function fromOrtTensor(name: string, t: ort.Tensor): TensorData {
+function fromOrtTensor(name: string, t: Ort.Tensor): TensorData {
   const dims = [...t.dims];
   switch (t.type) {
     case 'float32': return { type: 'float32', dims, data: t.data as Float32Array };
@@ -40,10 +45,10 @@ export class OrtSession implements InferenceSession {
   readonly outputNames: readonly string[];
 
   constructor(
-    private session: ort.InferenceSession,
+    private session: Ort.InferenceSession,
     private currentDevice: DeviceKind,
     private reason?: string,
-    private readonly reopenOnCpu?: () => Promise<ort.InferenceSession>,
+    private readonly reopenOnCpu?: () => Promise<Ort.InferenceSession>,
   ) {
     this.inputNames = [...session.inputNames];
     this.outputNames = [...session.outputNames];
@@ -60,9 +65,9 @@ export class OrtSession implements InferenceSession {
   async run(feeds: Record<string, TensorData>, fetch: readonly string[]): Promise<Record<string, TensorData>> {
     const unknown = fetch.filter((name) => !this.outputNames.includes(name));
     if (unknown.length > 0) throw new Error(`the graph has no output ${unknown.join(', ')}`);
-    const ortFeeds: Record<string, ort.Tensor> = {};
+    const ortFeeds: Record<string, Ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, tensor);
-    let results: ort.InferenceSession.OnnxValueMapType;
+    let results: Ort.InferenceSession.OnnxValueMapType;
     try {
       results = await this.session.run(ortFeeds, [...fetch]);
     } catch (e) {
@@ -84,7 +89,7 @@ export class OrtSession implements InferenceSession {
   }
 }
 
-function create(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+function create(model: string | Uint8Array, options: Ort.InferenceSession.SessionOptions): Promise<Ort.InferenceSession> {
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
@@ -92,9 +97,9 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-/** Where onnxruntime-node's installer puts the CUDA provider (`bin/napi-v6/linux/x64/`). */
+/** Where the loaded onnxruntime-node looks for the CUDA provider (`bin/napi-v6/linux/x64/`, next to its binding). */
 export function cudaProviderPath(): string {
-  const packageDir = dirname(require.resolve('onnxruntime-node/package.json'));
+  const packageDir = dirname(require.resolve(`${runtimePath}/package.json`));
   return join(packageDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
 }
 
@@ -103,7 +108,7 @@ export class OnnxRuntimeBackend implements InferenceBackend {
   constructor(private readonly options: { skipProviderCheck?: boolean } = {}) {}
 
   async createSession(model: string | Uint8Array, options: SessionOptions): Promise<InferenceSession> {
-    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     let fallbackReason: string | undefined;
     if (options.device !== 'cpu' && !this.options.skipProviderCheck && !existsSync(cudaProviderPath())) {
       fallbackReason = `CUDA unavailable, running on CPU: the CUDA provider of onnxruntime-node is not installed (${cudaProviderPath()})`;

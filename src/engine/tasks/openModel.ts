@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cachedGraph, checkpointIdentity, graphCacheKey, GRAPH_FILE } from '../graph/graphCache';
-import { defineModelGraph, graphFamilyConfig, readGraphWeights, type ModelGraphOptions } from '../graph/modelGraph';
+import { defineModelGraph, graphFamilyConfig, graphPrecisionFor, readGraphWeights, type GraphPrecision, type ModelGraphOptions } from '../graph/modelGraph';
 import type { ModelFamily } from '../models/config';
 import { readModelDir, type ModelDir } from '../models/modelDir';
 import type { HubSettings } from '../models/hub/settings';
@@ -77,9 +77,10 @@ export function findMaskToken(tokenizer: TextTokenizer): string | undefined {
 }
 
 /** The inspect graph of a model folder, built (reading only the weights it needs) when not cached. */
-export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void): Promise<string> {
+export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32'): Promise<string> {
   const family = graphFamilyConfig(model.config);
-  const options: ModelGraphOptions = { variant: 'inspect' };
+  // float32 leaves `precision` out, so its cache key is the one it had before precision existed.
+  const options: ModelGraphOptions = precision === 'float16' ? { variant: 'inspect', precision } : { variant: 'inspect' };
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
     const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...options, family });
@@ -92,6 +93,30 @@ export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBui
   }
 }
 
+/**
+ * float16 weights on GPU: a session that turned out to run on CUDA moves to the float16 inspect
+ * graph (see graphPrecisionFor). If that session cannot be opened on CUDA, the float32 one stays.
+ */
+async function onDevicePrecision(
+  model: ModelDir,
+  options: OpenModelOptions,
+  backend: InferenceBackend,
+  first: { graphPath: string; session: InferenceSession },
+): Promise<{ graphPath: string; session: InferenceSession }> {
+  const precision = graphPrecisionFor(first.session.device);
+  if (precision === 'float32' || options.signal?.aborted) return first;
+  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), precision);
+  const session = await backend
+    .createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId })
+    .catch(() => undefined);
+  if (session?.device !== first.session.device) {
+    await session?.release();
+    return first;
+  }
+  await first.session.release();
+  return { graphPath, session };
+}
+
 export async function openModel(spec: string, backend: InferenceBackend, options: OpenModelOptions): Promise<LoadedModel> {
   const where = locateModel(spec, options.hub);
   const model = await readModelDir(where.dir);
@@ -100,7 +125,11 @@ export async function openModel(spec: string, backend: InferenceBackend, options
   const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'));
   aborted(options.signal);
   options.onStage?.('creatingSession');
-  const session = await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
+  const opened = await onDevicePrecision(model, options, backend, {
+    graphPath,
+    session: await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId }),
+  });
+  const session = opened.session;
   if (options.signal?.aborted) {
     await session.release();
     aborted(options.signal);
@@ -121,8 +150,8 @@ export async function openModel(spec: string, backend: InferenceBackend, options
     hiddenSize: config.hiddenSize,
     contextLength: config.maxPositions,
     vocabSize: config.vocabSize,
-    graphPath,
-    graphBytes: fileSize(graphPath) + fileSize(`${graphPath}.data`),
+    graphPath: opened.graphPath,
+    graphBytes: fileSize(opened.graphPath) + fileSize(`${opened.graphPath}.data`),
     session,
   };
 }
