@@ -9,6 +9,7 @@ import { learnBpe, DEFAULT_MERGES } from '../engine/tokenizers/learnBpe';
 import { parseArgs, UsageError } from './args';
 import { formatEncoding, formatLearned, formatTrace } from './format';
 import { attentionCommand, logitsCommand, modelCardCommand } from './modelCommands';
+import { fillMaskCommand, generateCommand, perplexityCommand } from './taskCommands';
 import { userErrorMessage } from './userErrors';
 import type { BpeStep, WordPieceStep } from '../engine/tokenizers/types';
 
@@ -31,6 +32,18 @@ Usage:
       "attentions":[layer][head][T][T]} (all layers/heads unless --layer/--head).
   trex model-card --model ID|PATH [--yes] [--json]
       L, d, h, V, context, exact parameters next to 12·L·d² + V·d, dtype, size and files.
+  trex fill-mask --model ID|PATH [--top-k K] [--targets w1,w2] [--device …] [--yes] [--json] [TEXT]
+      BERT-like models: predict each [MASK] (or <mask>), filled jointly left to right. JSON:
+      {"masks":[{"index","start","end","candidates":[{"token","id","score","text","rank"}]}],
+      "targets":[{"text","prob","rank",…}],"filledText"} (score = probability).
+  trex generate --model ID|PATH [--strategy greedy|beam|sample] [--num-beams B] [--length-penalty A]
+      [--temperature T] [--top-k K] [--top-p P] [--seed S] [--max-new-tokens N] [--stop S] [--json] [TEXT]
+      GPT-2-family models: complete TEXT (KV cache). JSON: {"text","finishReason","steps":[{"token","id",
+      "logprob","top":[{"token","id","prob","adjustedProb","kept"}]}]} (+ "beams" for beam search).
+  trex perplexity --model ID|PATH [--window W] [--stride S] [--json] [TEXT]
+      Surprisal −log2 P(token | left context) of each token, perplexity exp(mean NLL) and bits per
+      character; BERT-like models give pseudo-perplexity. JSON: {"ppl","bpc","tokens":[{"token",
+      "offsets","surprisal"}]}.
   trex --help
 
 Models: a folder (config.json, tokenizer, safetensors) or a Hugging Face id, taken from the HF cache
@@ -113,8 +126,17 @@ async function main(argv: string[]): Promise<number> {
     case 'model-card':
       output = await modelCardCommand(rest);
       break;
+    case 'fill-mask':
+      output = await fillMaskCommand(rest, (p) => readText(p, 'text'));
+      break;
+    case 'generate':
+      output = await generateCommand(rest, (p) => readText(p, 'prompt'));
+      break;
+    case 'perplexity':
+      output = await perplexityCommand(rest, (p) => readText(p, 'text'));
+      break;
     default:
-      throw new UsageError(`unknown command "${command}" (tokenize, bpe, learn-bpe, logits, attention, model-card)`);
+      throw new UsageError(`unknown command "${command}" (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity)`);
   }
   process.stdout.write(`${output}\n`);
   return 0;

@@ -1,0 +1,150 @@
+/**
+ * Tasks bench worker, the peer: @huggingface/transformers (transformers.js) pipelines on the export
+ * of the same weights, offline, fp32 on the CPU — `fill-mask` and `text-generation` (greedy). It has
+ * no perplexity pipeline: surprisal is its causal-LM forward over the same windows, with the
+ * log-softmax at each scored position in JS. Only the few calls used are typed here.
+ */
+import { now, peakRssMiB } from './measure';
+import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
+
+interface TjsTensor {
+  dims: number[];
+  data: Float32Array | BigInt64Array;
+}
+interface TjsTokenizer {
+  (text: string): Record<string, TjsTensor>;
+}
+interface TjsModel {
+  (feeds: Record<string, TjsTensor>): Promise<{ logits: TjsTensor }>;
+  dispose(): Promise<unknown>;
+}
+interface Pipeline {
+  (text: string, options?: Record<string, unknown>): Promise<unknown>;
+  tokenizer: TjsTokenizer;
+  model: TjsModel;
+  dispose(): Promise<unknown>;
+}
+interface Tjs {
+  env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
+  pipeline(task: 'fill-mask' | 'text-generation', name: string, options: Record<string, unknown>): Promise<Pipeline>;
+  AutoTokenizer: { from_pretrained(name: string): Promise<TjsTokenizer> };
+  AutoModelForCausalLM: { from_pretrained(name: string, options: Record<string, unknown>): Promise<TjsModel> };
+  Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => TjsTensor;
+}
+
+const MODEL_OPTIONS = { dtype: 'fp32', device: 'cpu' };
+
+async function loadTjs(root: string): Promise<Tjs> {
+  const specifier = '@huggingface/transformers';
+  const tjs = (await import(specifier)) as Tjs;
+  tjs.env.allowRemoteModels = false;
+  tjs.env.allowLocalModels = true;
+  tjs.env.localModelPath = root.endsWith('/') ? root : `${root}/`;
+  return tjs;
+}
+
+const idsOf = (t: TjsTensor): number[] => Array.from(t.data as BigInt64Array, Number);
+
+/** Windows over n ids as our surprisal reads them (the same figures for both engines). */
+function windows(n: number, window: number, stride: number): Array<{ start: number; end: number; scoreFrom: number }> {
+  const out: Array<{ start: number; end: number; scoreFrom: number }> = [];
+  let scored = 1;
+  for (let start = 0; scored < n; start += stride) {
+    const end = Math.min(n, start + window);
+    if (end > scored) {
+      out.push({ start, end, scoreFrom: Math.max(scored, start + 1) });
+      scored = end;
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2]) as TaskBenchJob;
+  const tjs = await loadTjs(job.tjsRoot);
+  const result: TaskBenchResult = {
+    engine: 'transformers.js', kind: job.kind, loadMs: 0, samplesMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
+  };
+  const t0 = now();
+  if (job.kind === 'fill-mask') {
+    const pipe = await tjs.pipeline('fill-mask', job.tjsModel, MODEL_OPTIONS);
+    result.loadMs = now() - t0;
+    for (const text of job.texts) {
+      await pipe(text, { top_k: 5 });
+      const samples: number[] = [];
+      let top5: number[] = [];
+      for (let i = 0; i < job.repeats; i++) {
+        const s = now();
+        const found = (await pipe(text, { top_k: 5 })) as Array<{ token: number }>;
+        samples.push(now() - s);
+        top5 = found.map((f) => f.token);
+      }
+      result.samplesMs.push(samples);
+      result.top5.push(top5);
+      result.inputTokens.push(idsOf(pipe.tokenizer(text)['input_ids']).length);
+    }
+    await pipe.dispose();
+  } else if (job.kind === 'generate') {
+    const pipe = await tjs.pipeline('text-generation', job.tjsModel, MODEL_OPTIONS);
+    result.loadMs = now() - t0;
+    const options = { max_new_tokens: job.newTokens, do_sample: false, return_full_text: false };
+    await pipe(job.texts[0], { ...options, max_new_tokens: 2 });
+    const samples: number[] = [];
+    for (let i = 0; i < job.repeats; i++) {
+      const s = now();
+      let puts = 0;
+      let first = 0;
+      // put() is called with the prompt first, then with each new token.
+      const streamer = { put: (): void => { if (puts++ === 1) first = now() - s; }, end: (): void => undefined };
+      const out = (await pipe(job.texts[0], { ...options, streamer })) as Array<{ generated_text: string }>;
+      samples.push(now() - s);
+      result.firstTokenMs.push(first);
+      result.tokens.push(puts - 1);
+      result.text = out[0].generated_text;
+    }
+    result.samplesMs.push(samples);
+    result.inputTokens.push(idsOf(pipe.tokenizer(job.texts[0])['input_ids']).length);
+    await pipe.dispose();
+  } else {
+    const [tokenizer, model] = await Promise.all([tjs.AutoTokenizer.from_pretrained(job.tjsModel), tjs.AutoModelForCausalLM.from_pretrained(job.tjsModel, MODEL_OPTIONS)]);
+    result.loadMs = now() - t0;
+    const samples: number[] = [];
+    for (let r = 0; r < job.repeats; r++) {
+      const s = now();
+      const ids = [50256, ...idsOf(tokenizer(job.texts[0])['input_ids'])];
+      let total = 0;
+      let scored = 0;
+      for (const w of windows(ids.length, job.window, job.stride)) {
+        const slice = ids.slice(w.start, w.end);
+        const n = slice.length;
+        const { logits } = await model({
+          input_ids: new tjs.Tensor('int64', BigInt64Array.from(slice.map(BigInt)), [1, n]),
+          attention_mask: new tjs.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+        });
+        const V = logits.dims[2];
+        const data = logits.data as Float32Array;
+        for (let p = w.scoreFrom; p < w.end; p++) {
+          const row = data.subarray((p - 1 - w.start) * V, (p - w.start) * V);
+          let max = -Infinity;
+          for (let i = 0; i < V; i++) if (row[i] > max) max = row[i];
+          let sum = 0;
+          for (let i = 0; i < V; i++) sum += Math.exp(row[i] - max);
+          total += max + Math.log(sum) - row[ids[p]];
+          scored++;
+        }
+      }
+      samples.push(now() - s);
+      result.tokens.push(scored);
+      result.meanNll = total / scored;
+    }
+    result.samplesMs.push(samples);
+    await model.dispose();
+  }
+  result.peakRssMiB = peakRssMiB();
+  process.send?.(result, () => process.exit(0));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
