@@ -5,6 +5,8 @@ import { readConfig } from './config';
 import { CommandId } from './commands/commandIds';
 import { enableGpuCommand } from './commands/enableGpu';
 import { learnBpeCommand } from './commands/learnBpe';
+import { attentionCommands } from './commands/attentionCommands';
+import { predictionCommands } from './commands/predictionCommands';
 import { selectModelCommand } from './commands/selectModel';
 import { selectTokenizerCommand } from './commands/selectTokenizer';
 import { showBpeMergesCommand } from './commands/showBpeMerges';
@@ -42,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(TOKENS_VIEW_ID, tokensView),
   );
   // Models run in a separate model-host process, started on the first request.
-  const modelHost = new ModelHostService(context.extensionPath);
+  // Enable GPU Acceleration installs a CUDA-enabled copy of onnxruntime-node into the extension's storage.
+  const gpuRuntimeRoot = vscode.Uri.joinPath(context.globalStorageUri, 'gpu-runtime').fsPath;
+  const modelHost = new ModelHostService(context.extensionPath, gpuRuntimeRoot);
   const models = new ModelService(modelHost);
   const modelStatusBar = new ModelStatusBar(models);
   context.subscriptions.push(modelHost, models, modelStatusBar);
@@ -56,7 +60,13 @@ export function activate(context: vscode.ExtensionContext): void {
     [CommandId.ShowSidePanel]: showSidePanelCommand(tokensView),
     [CommandId.SelectModel]: selectModelCommand(models, modelStatusBar),
     [CommandId.ShowModelCard]: showModelCardCommand(models, context.globalStorageUri),
-    [CommandId.EnableGpu]: enableGpuCommand(),
+    [CommandId.EnableGpu]: enableGpuCommand({
+      runtimeRoot: gpuRuntimeRoot,
+      downloadDir: vscode.Uri.joinPath(context.globalStorageUri, 'downloads').fsPath,
+      restartModelHost: () => modelHost.restart('the CUDA provider was installed'),
+    }),
+    ...predictionCommands(context, ctx, modelHost, models, TEXT_DOCUMENTS),
+    ...attentionCommands(context, ctx, modelHost, models),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(handler)));

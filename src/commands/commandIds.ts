@@ -28,4 +28,34 @@ export enum CommandId {
   ShowModelCard = 'transformerExplorer.showModelCard',
   /** {@link enableGpuCommand} → the driver found and what was (not) changed. */
   EnableGpu = 'transformerExplorer.enableGpu',
+  /** fillMaskCommand (fillMask.ts) → the FillMaskShown (model, text read, mode, result). */
+  FillMask = 'transformerExplorer.fillMask',
+  /** mlmDemoCommand (mlmDemo.ts) → the MlmDemoResult. */
+  MlmDemo = 'transformerExplorer.mlmDemo',
+  /** completeTextCommand (completeText.ts) → the CompletionOutcome (inserted text, finish reason). */
+  CompleteText = 'transformerExplorer.completeText',
+  /** stopCompletionCommand (completeText.ts) → true when a completion was running. */
+  StopCompletion = 'transformerExplorer.stopCompletion',
+  /** showSurprisalCommand (showSurprisal.ts) → the SurprisalShown (tokens coloured, PPL). */
+  ShowSurprisal = 'transformerExplorer.showSurprisal',
+  /** clearSurprisalCommand (showSurprisal.ts) → true when colours were cleared. */
+  ClearSurprisal = 'transformerExplorer.clearSurprisal',
+  /** compareAtCursorCommand (compareAtCursor.ts) → the CompareAtCursorResult. */
+  CompareAtCursor = 'transformerExplorer.compareAtCursor',
+  /** showAttentionCommand (attentionShow.ts) → the AttentionShown (status, text and model, what was drawn). */
+  ShowAttention = 'transformerExplorer.showAttention',
+  /** showAttentionCommand with the Positions tab (attentionShow.ts) → the AttentionShown. */
+  ShowPositionalEncodings = 'transformerExplorer.showPositionalEncodings',
+  /** compareAttentionCommand (attentionCompare.ts) → the CompareShown (both columns drawn). */
+  CompareAttention = 'transformerExplorer.compareAttention',
+  /** saveAttentionImageCommand (attentionExport.ts) → `{ path }` of the PNG/SVG written. */
+  SaveAttentionImage = 'transformerExplorer.saveAttentionImage',
+  /** saveAttentionSnapshotCommand (attentionExport.ts) → `{ path }` of the JSON written. */
+  SaveAttentionSnapshot = 'transformerExplorer.saveAttentionSnapshot',
+  /** openAttentionSnapshotCommand (attentionExport.ts) → the AttentionSnapshot read. */
+  OpenAttentionSnapshot = 'transformerExplorer.openAttentionSnapshot',
+  /** toggleAttentionHighlightCommand (attentionHighlight.ts) → the AttentionHighlightState. */
+  ToggleAttentionHighlight = 'transformerExplorer.toggleAttentionHighlight',
+  /** attentionHighlightState (attentionHighlight.ts), not in the palette → the AttentionHighlightState. */
+  AttentionHighlightState = 'transformerExplorer.attentionHighlightState',
 }

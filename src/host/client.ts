@@ -19,6 +19,12 @@
  *   const { tokens, attentions } = await host.request('model/attention', { modelId: m.modelId, text, layers: [0] });
  *   const { logits } = await host.request('model/logits', { modelId: m.modelId, text, positions: [-1] });
  *   await host.request('model/release', { modelId: m.modelId });
+ * Predictions (issue 4): `model/fillMask`, `model/mlmDemo`, `model/surprisal`, `model/compare`, and
+ * `model/generate`, which streams each step as progress before its result:
+ *
+ *   const r = await host.request('model/generate', { modelId, prompt, options: { strategy: 'greedy', maxNewTokens: 20 } },
+ *     { signal, onProgress: (p) => p.step && show(p.step.text) });   // stage 'generating', one message per token
+ * Aborting the signal rejects with `cancelled`; the steps streamed before it are final.
  * User-fixable problems (missing folder, text longer than the context) reject with code `invalidInput`;
  * a released or evicted model with `unknownModel`.
  */

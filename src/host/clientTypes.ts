@@ -55,6 +55,13 @@ export const DEFAULT_TIMEOUTS_MS: Readonly<Record<HostMethod, number>> = {
   'model/logits': 5 * 60_000,
   'model/release': 30_000,
   'model/card': 60_000,
+  'model/fillMask': 5 * 60_000,
+  'model/mlmDemo': 5 * 60_000,
+  'model/generate': 10 * 60_000,
+  // Pseudo-perplexity costs one pass per token; long documents take many windows.
+  'model/surprisal': 10 * 60_000,
+  'model/compare': 5 * 60_000,
+  'model/positions': 60_000,
 };
 
 export interface Disposable {

@@ -5,6 +5,8 @@ import { HostRequestError, isObject, type HostHandlers, type RequestContext } fr
 import { checkFeeds } from './tensors';
 import { LoadedModels } from './loadedModels';
 import { createModelHandlers } from './modelHandlers';
+import { createTaskHandlers } from './taskHandlers';
+import { createAttentionHandlers } from './attentionHandlers';
 
 const DEVICES = ['auto', 'cuda', 'cpu'] as const;
 
@@ -38,6 +40,8 @@ export function createHandlers(backendName: string, getBackend: () => InferenceB
 
   return {
     ...createModelHandlers(backend, options.graphCacheDir, models),
+    ...createTaskHandlers(backend, options.graphCacheDir, models),
+    ...createAttentionHandlers(models),
 
     'host/ping': async () => ({ pid: process.pid, backend: backendName, sessions: sessions.size + models.size }),
 

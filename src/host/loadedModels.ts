@@ -2,7 +2,9 @@
  * The models a host has open, by id, in least-recently-used order. A load beyond the limits
  * (count of models, bytes of their graphs) releases the least recently used others first.
  */
+import { releaseDecodeSession } from '../engine/tasks/decodeSession';
 import type { LoadedModel } from '../engine/tasks/openModel';
+import type { DeviceKind } from '../engine/runtime/types';
 
 export interface ModelLimits {
   maxModels: number;
@@ -58,8 +60,17 @@ export class LoadedModels {
     const entry = this.entries.get(id);
     if (!entry) return false;
     this.entries.delete(id);
+    await releaseDecodeSession(entry.model);
     await entry.model.session.release();
     return true;
+  }
+
+  /** The device a model runs on and the GPU asked for (its other sessions open there too). */
+  openedOn(id: string): { device: DeviceKind; gpuId?: number } | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    const gpu = entry.key.split('\n')[2];
+    return { device: entry.model.session.device, ...(gpu ? { gpuId: Number(gpu) } : {}) };
   }
 
   private bytes(): number {

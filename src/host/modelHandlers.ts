@@ -18,7 +18,7 @@ type ModelMethods = 'model/load' | 'model/attention' | 'model/logits' | 'model/r
 const DEVICES = ['auto', 'cuda', 'cpu'] as const;
 
 /** Errors a user can fix (wrong folder, bad config, text too long) → `invalidInput`. */
-function asHostError(e: unknown): unknown {
+export function asHostError(e: unknown): unknown {
   const userErrors = [TaskError, ModelDirError, ModelConfigError, SafetensorsError, HubError, GraphBuildError, TokenizerError];
   if (userErrors.some((k) => e instanceof k)) return new HostRequestError('invalidInput', (e as Error).message);
   return e;

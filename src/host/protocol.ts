@@ -8,6 +8,15 @@
 import type { DeviceKind, DevicePreference, TensorData } from '../engine/runtime/types';
 import type { ModelCardFacts } from '../engine/models/modelDir';
 import type { TokenSpan } from '../engine/tokenizers/types';
+import type {
+  CompareAtCursorResult,
+  FillMaskResult,
+  GenerateOptions,
+  GenerateResult,
+  GenerationStep,
+  MlmDemoResult,
+  SurprisalResult,
+} from '../engine/tasks/taskTypes';
 
 /** Every request method with its params and result. */
 export interface HostRequests {
@@ -80,6 +89,46 @@ export interface HostRequests {
     params: { spec: string };
     result: ModelCardFacts;
   };
+  /**
+   * Fill-mask on an encoder (masked-LM) model: `[MASK]`/`<mask>` in any spelling is mapped to the
+   * model's mask token; `targets` are the user's own candidates (probability and rank each).
+   */
+  'model/fillMask': {
+    params: { modelId: string; text: string; topK?: number; targets?: string[] };
+    result: FillMaskResult;
+  };
+  /** BERT's training-time corruption (15 %: 80/10/10, seeded) and what the model recovers. */
+  'model/mlmDemo': {
+    params: { modelId: string; text: string; seed: number; rate?: number; topK?: number };
+    result: MlmDemoResult;
+  };
+  /**
+   * Generation on a causal model with the KV cache. Every step is also sent as progress
+   * (`stage: 'generating'` with `step`), so a client can stream. Cancelling the request rejects
+   * it with `cancelled` on the client; the host stops generating at the next step.
+   */
+  'model/generate': {
+    params: { modelId: string; prompt: string; options: GenerateOptions };
+    result: GenerateResult;
+  };
+  /** Surprisal of every token (causal models) or pseudo-perplexity (encoders); progress `running` done/total. */
+  'model/surprisal': {
+    params: { modelId: string; text: string; topK?: number; window?: number; stride?: number };
+    result: SurprisalResult;
+  };
+  /** The word at `offset`: the masked model's prediction from both sides, the causal model's from the left. */
+  'model/compare': {
+    params: { maskedModelId: string; causalModelId: string; text: string; offset: number; topK?: number };
+    result: CompareAtCursorResult;
+  };
+  /**
+   * The learned position embeddings of a loaded model (`wpe` / `position_embeddings`): the first
+   * `rows` rows (all when absent) as float32 [rows, d]; `offset` = the table rows skipped (RoBERTa's 2).
+   */
+  'model/positions': {
+    params: { modelId: string; rows?: number };
+    result: { name: string; offset: number; table: TensorData };
+  };
 }
 
 export type HostMethod = keyof HostRequests;
@@ -90,6 +139,8 @@ export type ResultOf<M extends HostMethod> = HostRequests[M]['result'];
 const METHOD_SET: Record<HostMethod, true> = {
   'host/ping': true, 'session/create': true, 'session/run': true, 'session/release': true,
   'model/load': true, 'model/attention': true, 'model/logits': true, 'model/release': true, 'model/card': true,
+  'model/fillMask': true, 'model/mlmDemo': true, 'model/generate': true, 'model/surprisal': true, 'model/compare': true,
+  'model/positions': true,
 };
 export const HOST_METHODS = Object.keys(METHOD_SET) as readonly HostMethod[];
 
@@ -119,10 +170,12 @@ export interface HostErrorPayload {
 
 /** What a long request reports while it works. Stages are codes so the UI can localize them. */
 export interface HostProgress {
-  stage: 'loadingModel' | 'buildingGraph' | 'creatingSession' | 'running';
+  stage: 'loadingModel' | 'buildingGraph' | 'creatingSession' | 'running' | 'generating';
   /** Units done so far and in total (bytes for `loadingModel`), when known. */
   done?: number;
   total?: number;
+  /** `generating`: the step just generated (streaming). */
+  step?: GenerationStep;
 }
 
 /** A request as sent: one variant per method, so params always match the method. */

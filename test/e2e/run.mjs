@@ -8,7 +8,8 @@
 // With --vsix the extension is installed from that package (`--install-extension`) into a fresh
 // profile instead of loaded from the source tree; screenshots then go to test-results/e2e-vsix/.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/code-server.mjs';
 import { withWorkbench } from './session.mjs';
@@ -30,6 +31,8 @@ const BPE_WORD = 'croquettes';
 const HOVER_WORD = 'cuisine';
 const BPE_FILE = 'bpe-low-lower-lowest.txt';
 const COURSE_CORPUS = 'low low low low low lower lower lowest newer newer wider wider';
+const GPT_PROMPT = 'Le chat mange des';
+const BERT_PROMPT = 'Le chat [MASK] des croquettes';
 
 function trex(args) {
   const out = execFileSync(process.execPath, [join(repoRoot, 'bin', 'trex.js'), ...args], { encoding: 'utf8' });
@@ -67,6 +70,8 @@ async function check(name, body) {
   }
 }
 let wb;
+/** The session's folders (workspace, user data), for the attention checks' model setting. */
+let session;
 
 function sameSequence(actual, expected, what) {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
@@ -175,6 +180,177 @@ async function run() {
     });
     await wb.screenshot('05-learn-bpe');
   });
+
+  // ── Predictions (issue 4), with the built-in models (defaultModels) ─────────────────────
+  /** Saves what the predictions wrote (no save prompt later), closes every editor and panel, opens the file. */
+  const freshEditor = async () => {
+    await wb.runCommand('File: Save All Files');
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFromExplorer(MASK_FILE);
+  };
+
+  await check('Show Surprisal colours the sentence; its hover gives probability and rank', async () => {
+    await freshEditor();
+    await wb.selectLineText(SENTENCE);
+    await wb.runCommand('Transformer: Show Surprisal');
+    await wb.hoverWord(HOVER_WORD, SENTENCE, (t) => /bits/.test(t) && /rank|rang/i.test(t));
+    await wb.screenshot('06-surprisal');
+  });
+
+  await check('Compare BERT and GPT Here shows both models side by side', async () => {
+    await freshEditor();
+    await wb.selectWord('mange', SENTENCE);
+    await wb.runCommand('Transformer: Compare BERT and GPT Here');
+    await wb.waitForRows('.compare-column', (r) => r.length === 2, 'two columns of predictions');
+    await wb.screenshot('07-compare');
+  });
+
+  await check('the MLM masking demo corrupts the sentence and shows what BERT recovers', async () => {
+    await freshEditor();
+    await wb.selectLineText(SENTENCE);
+    await wb.runCommand('Transformer: MLM Masking Demo on Selection');
+    const rows = await wb.waitForRows('.mlm-table tbody tr', (r) => r.length >= 1, 'the corrupted positions');
+    const accuracy = await wb.waitForRows('.accuracy', (r) => r.length === 1, 'the accuracy line');
+    say(`  ${rows.length} positions; ${accuracy[0]}`);
+    await wb.screenshot('07b-mlm-demo');
+  });
+
+  await check('Complete Text streams a continuation and the Completion panel shows each step', async () => {
+    await freshEditor();
+    await wb.selectLineText(GPT_PROMPT);
+    await wb.runCommand('Transformer: Complete Text');
+    const tabs = await wb.waitForRows('.step-tab', (r) => r.length >= 1, 'generated steps in the Completion panel');
+    await wb.waitForRows('.bar-row', (r) => r.length >= 2, 'the candidates of a step');
+    say(`  ${tabs.length} steps: ${tabs.join(' ')}`);
+    await wb.screenshot('08-completion');
+  });
+
+  await check('Fill Mask shows candidates per mask; clicking one writes it into the editor', async () => {
+    await freshEditor();
+    await wb.selectLineText(BERT_PROMPT);
+    await wb.runCommand('Transformer: Fill Mask');
+    const rows = await wb.waitForRows('.mask-slot .bar-row', (r) => r.length >= 3, 'fill-mask candidates');
+    say(`  best: ${rows[0]}`);
+    await wb.screenshot('09-fill-mask');
+    await wb.clickInFrames('.mask-slot button.bar-row');
+    await wb.waitForRows('.fill-status', (r) => r.some((t) => t.length > 0), 'the panel saying the candidate is in the editor');
+    await wb.screenshot('09b-fill-mask-applied');
+    await wb.runCommand('File: Save All Files');
+  });
+
+  await attentionChecks();
+}
+
+// ── The attention viewer (issue 5): a tiny random-weight GPT-2 with the real vocabulary ─────
+const ATTENTION_FILE = 'attention.md';
+const ATTENTION_LINE = 'Attention multi-têtes : MultiHead(Q, K, V) = Concat(head₁, …, head_h) W^O,';
+
+/** Writes the tiny model folder and points the workspace settings at it (VS Code reloads them). */
+function useTinyGpt2() {
+  const require = createRequire(import.meta.url);
+  const { writeTinyModelFolder } = require(join(repoRoot, 'out', 'src', 'engine', 'graph', 'tinyModelFolder.js'));
+  const spec = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'tiny-models', 'gpt2-real-vocab.spec.json'), 'utf8'));
+  const dir = join(session.dirs.base, 'tiny-gpt2');
+  writeTinyModelFolder(dir, spec);
+  copyFileSync(join(repoRoot, 'dist', 'tokenizers', 'gpt2.json'), join(dir, 'tokenizer.json'));
+  // The sample workspace's settings are JSON with comments: add the two keys after the last setting.
+  const file = join(session.workspace, '.vscode', 'settings.json');
+  const text = readFileSync(file, 'utf8');
+  const last = '"workbench.editor.enablePreview": false';
+  if (!text.includes(last)) throw new Error(`${file} changed: no ${last}`);
+  writeFileSync(file, text.replace(last, `${last},\n  "transformerExplorer.model": ${JSON.stringify(dir)},\n  "transformerExplorer.device": "cpu"`));
+  return dir;
+}
+
+/** The heatmap canvas read back in the webview: painted cells above / on-and-below the diagonal. */
+async function heatmapPixels() {
+  const found = await wb.inFrames(() => {
+    const wrapper = document.querySelector('.matrix-wrapper:not(.headview)');
+    const canvas = wrapper?.querySelector('canvas');
+    if (!wrapper || !canvas || !wrapper.dataset.rows) return undefined;
+    const d = wrapper.dataset;
+    const [rows, cols, left, top, cell, sx, sy] = [d.rows, d.cols, d.left, d.top, d.cell, d.scrollLeft, d.scrollTop].map(Number);
+    const ratio = canvas.width / wrapper.clientWidth;
+    const ctx = canvas.getContext('2d');
+    const px = (x, y) => [...ctx.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data].slice(0, 3);
+    const background = px(1, 1);
+    let upper = 0, lower = 0, cells = 0;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
+      const x = left + j * cell - sx + cell / 2, y = top + i * cell - sy + cell / 2;
+      if (x >= wrapper.clientWidth || y >= wrapper.clientHeight) continue;
+      cells++;
+      const c = px(x, y);
+      const painted = Math.abs(c[0] - background[0]) + Math.abs(c[1] - background[1]) + Math.abs(c[2] - background[2]) > 3;
+      if (painted && j > i) upper++;
+      if (painted && j <= i) lower++;
+    }
+    return { rows, cells, upper, lower };
+  }, undefined, { view: true });
+  return found.at(-1)?.value;
+}
+
+async function attentionChecks() {
+  await check('the Attention view draws the heatmap of the selection (causal: upper triangle empty)', async () => {
+    useTinyGpt2();
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFromExplorer(ATTENTION_FILE);
+    await wb.selectLineText(ATTENTION_LINE);
+    await wb.runCommand('Transformer: Show Attention');
+    // The tabs appear once the model has loaded and analysed the line.
+    await wb.poll(() => wb.clickInFrames('#tab-heatmap').then(() => true), (ok) => ok === true, 'the Attention view\'s tabs', 120_000);
+    // Give the Attention view the whole side bar: collapse the Tokens view above it.
+    const tokensHeader = wb.page.locator('.pane-header[aria-expanded="true"]', { hasText: /^Tokens/i });
+    if (await tokensHeader.count()) await tokensHeader.first().click();
+    const pixels = await wb.poll(heatmapPixels, (p) => p !== undefined && p.rows > 5 && p.lower > 0, 'the heatmap canvas of the Attention view', 120_000);
+    if (pixels.upper !== 0) throw new Error(`${pixels.upper} painted cells above the diagonal of a causal model`);
+    say(`  ${pixels.rows} × ${pixels.rows} heatmap, ${pixels.lower} painted cells on and below the diagonal, none above`);
+    await wb.screenshot('10-attention-heatmap');
+  });
+
+  for (const [tab, shot, ready] of [
+    ['heads', '10b-attention-head-view', '.headview canvas'],
+    ['model', '10c-attention-model-view', '.thumb-button'],
+    ['summary', '10d-attention-summary', '.stats-table'],
+    ['positions', '10e-positional-encodings', '.positions-block canvas'],
+  ]) {
+    await check(`the Attention view's ${tab} tab`, async () => {
+      await wb.clickInFrames(`#tab-${tab}`, `#tab-${tab}`);
+      await wb.poll(() => wb.inFrames((sel) => document.querySelectorAll(sel).length, ready, { view: true }), (f) => f.some((x) => x.value > 0), `${ready} in the Attention view`, 60_000);
+      await wb.page.waitForTimeout(300);
+      await wb.screenshot(shot);
+    });
+  }
+
+  await check('Save Attention Snapshot writes the view as JSON into the workspace', async () => {
+    await wb.clickInFrames('#tab-heatmap', '#tab-heatmap');
+    await wb.runCommand('Transformer: Save Attention Snapshot');
+    const folder = join(session.workspace, 'attention-snapshots');
+    const files = await wb.poll(() => Promise.resolve(existsSync(folder) ? readdirSync(folder) : []), (l) => l.length > 0, 'a snapshot in attention-snapshots/');
+    const snap = JSON.parse(readFileSync(join(folder, files[0]), 'utf8'));
+    if (snap.format !== 'transformer-explorer.attention-snapshot' || snap.weights.length !== snap.tokens.length) throw new Error(`bad snapshot ${files[0]}`);
+    snap.weights.forEach((row, i) => {
+      if (row.slice(i + 1).some((v) => v !== 0)) throw new Error(`row ${i} of the causal snapshot has weight after its token`);
+    });
+    say(`  ${files[0]}: ${snap.tokens.length} tokens, layer ${snap.layer}, head ${snap.head}`);
+  });
+
+  await check('Compare BERT and GPT Attention: both models’ heatmaps side by side', async () => {
+    await wb.focusEditor();
+    await wb.selectLineText(ATTENTION_LINE);
+    // The causal column is the active tiny GPT-2; the masked one the built-in BERT (defaultModels).
+    await wb.runCommand('Transformer: Compare BERT and GPT Attention');
+    const columns = await wb.poll(
+      () => wb.inFrames(() => [...document.querySelectorAll('.attention-compare-column')].map((c) => ({ role: c.getAttribute('data-role'), canvas: !!c.querySelector('canvas'), error: c.querySelector('.error')?.textContent ?? '' }))),
+      (found) => found.some((f) => f.value.length === 2 && f.value.every((c) => c.canvas || c.error)),
+      'two columns in the compare panel',
+      180_000,
+    );
+    const cols = columns.find((f) => f.value.length === 2).value;
+    const failed = cols.filter((c) => !c.canvas);
+    if (failed.length) throw new Error(`columns without a heatmap: ${JSON.stringify(failed)}`);
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('10f-attention-compare');
+  });
 }
 
 async function main() {
@@ -182,8 +358,9 @@ async function main() {
     if (!existsSync(join(repoRoot, f))) throw new Error(`missing ${f}: run node scripts/build.mjs`);
   }
   const profile = vsix ? 'e2e-vsix' : 'e2e';
-  await withWorkbench({ profile, vsix, verbose, headed, timeoutS: overallTimeoutS, say }, async (workbench) => {
+  await withWorkbench({ profile, vsix, verbose, headed, timeoutS: overallTimeoutS, say }, async (workbench, context) => {
     wb = workbench;
+    session = context;
     await run();
   });
   const failed = results.filter((r) => !r.ok);

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import { AttentionHighlighter } from '../editor/attentionHighlight';
+import type { ModelHostService } from '../models/modelHostService';
+import type { ModelService } from '../models/modelService';
+import { locateModel } from '../models/modelSource';
+import { TaskModelService } from '../models/taskModels';
+import type { AttentionModel } from '../webviews/attentionCompute';
+import type { CompareModels, CompareRole } from '../webviews/attentionCompare';
+import { ATTENTION_VIEW_ID, AttentionViewProvider } from '../webviews/attentionView';
+import type { PanelContext } from '../webviews/panelBase';
+import { compareAttentionCommand } from './attentionCompare';
+import { openAttentionSnapshotCommand, saveAttentionImageCommand, saveAttentionSnapshotCommand } from './attentionExport';
+import { attentionHighlightState, toggleAttentionHighlightCommand } from './attentionHighlight';
+import { showAttentionCommand } from './attentionShow';
+import { CommandId } from './commandIds';
+
+type AttentionCommandId =
+  | CommandId.ShowAttention
+  | CommandId.ShowPositionalEncodings
+  | CommandId.CompareAttention
+  | CommandId.SaveAttentionImage
+  | CommandId.SaveAttentionSnapshot
+  | CommandId.OpenAttentionSnapshot
+  | CommandId.ToggleAttentionHighlight
+  | CommandId.AttentionHighlightState;
+
+/** Loads a model spec (folder or Hub id) in the model host beside the active one, for the compare panel. */
+async function loadSpec(host: ModelHostService, spec: string): Promise<AttentionModel> {
+  const location = await locateModel(spec);
+  if (!location) throw new Error(vscode.l10n.t('No model was chosen.'));
+  const { device, gpuId, modelCacheMemoryMB } = readConfig();
+  const info = await host.loadModel({ spec: location.dir, device, ...(device === 'cpu' ? {} : { gpuId }), maxModels: 3, maxBytes: modelCacheMemoryMB * 1024 * 1024 });
+  return { ...info, spec, dir: location.dir };
+}
+
+/**
+ * The attention viewer (issue 5) wired in one place: the side view, the editor highlight and the
+ * commands (returned for extension.ts to register).
+ */
+export function attentionCommands(
+  context: vscode.ExtensionContext,
+  panels: PanelContext,
+  host: ModelHostService,
+  models: ModelService,
+): Record<AttentionCommandId, (...args: unknown[]) => unknown> {
+  const view = new AttentionViewProvider(panels, models, host);
+  const highlighter = new AttentionHighlighter(view, context.globalState);
+  // The compare panel's models: `{ causal, masked }` specs when given, else the roles' models
+  // (the active model when it fits, else `transformerExplorer.defaultModels`).
+  const taskModels = new TaskModelService(host, models, context.extensionPath);
+  context.subscriptions.push(view, highlighter, taskModels, vscode.window.registerWebviewViewProvider(ATTENTION_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }));
+  const compare = (arg?: unknown): Promise<unknown> => {
+    const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
+    const models: CompareModels = async (role: CompareRole) => {
+      const spec = given[role];
+      if (typeof spec === 'string' && spec.trim() !== '') return loadSpec(host, spec.trim());
+      const m = await taskModels.forRole(role);
+      return { ...m, ...('dir' in m && typeof m.dir === 'string' ? { dir: m.dir } : {}) };
+    };
+    return compareAttentionCommand(panels, host, panels.tokenizers, models)(arg);
+  };
+  return {
+    [CommandId.ShowAttention]: showAttentionCommand(view),
+    [CommandId.ShowPositionalEncodings]: showAttentionCommand(view, 'positions'),
+    [CommandId.CompareAttention]: compare,
+    [CommandId.SaveAttentionImage]: saveAttentionImageCommand(view),
+    [CommandId.SaveAttentionSnapshot]: saveAttentionSnapshotCommand(view),
+    [CommandId.OpenAttentionSnapshot]: openAttentionSnapshotCommand(view),
+    [CommandId.ToggleAttentionHighlight]: toggleAttentionHighlightCommand(highlighter),
+    [CommandId.AttentionHighlightState]: attentionHighlightState(highlighter),
+  };
+}

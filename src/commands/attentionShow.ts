@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, DrawReport } from '../webviews/attentionProtocol';
+import { ATTENTION_VIEW_ID, type AttentionViewProvider } from '../webviews/attentionView';
+
+/** What "Show Attention" resolves to (tests read it): the view's status, its text and model, and what it drew. */
+export interface AttentionShown {
+  status: AttentionStatus;
+  payload: AttentionPayload | undefined;
+  drawn: DrawReport | undefined;
+  /** The webview's state, said when nothing was drawn. */
+  webview: { ready: boolean; visible: boolean };
+}
+
+const TABS: readonly AttentionTab[] = ['heads', 'heatmap', 'model', 'summary', 'positions'];
+
+function patchOf(arg: unknown): Partial<AttentionOptions> {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const a = arg as Record<string, unknown>;
+  const patch: Partial<AttentionOptions> = {};
+  if (typeof a.tab === 'string' && (TABS as readonly string[]).includes(a.tab)) patch.tab = a.tab as AttentionTab;
+  if (Number.isInteger(a.layer) && (a.layer as number) >= 0) patch.layer = a.layer as number;
+  if (a.head === 'mean' || a.head === 'rollout' || (Number.isInteger(a.head) && (a.head as number) >= 0)) patch.head = a.head as AttentionOptions['head'];
+  if (Array.isArray(a.heads) && a.heads.every((x) => Number.isInteger(x) && x >= 0)) patch.heads = a.heads as number[];
+  if (typeof a.hideSpecial === 'boolean') patch.hideSpecial = a.hideSpecial;
+  if (typeof a.mergeSubwords === 'boolean') patch.mergeSubwords = a.mergeSubwords;
+  return patch;
+}
+
+/**
+ * "Show Attention": focuses the Attention view, waits for it to analyse the current selection,
+ * and, with an argument `{ tab, layer, head, heads, hideSpecial, mergeSubwords }`, shows that view.
+ * Resolves to what the view shows once drawn.
+ */
+export function showAttentionCommand(view: AttentionViewProvider, defaultTab?: AttentionTab) {
+  return async (arg?: unknown): Promise<AttentionShown> => {
+    await vscode.commands.executeCommand(`${ATTENTION_VIEW_ID}.focus`);
+    await view.settled(120_000);
+    const patch = patchOf(arg);
+    const tab = patch.tab ?? defaultTab;
+    const shown = view.shown;
+    if (shown && view.status.kind === 'ready') {
+      if (tab) view.showTab(tab, patch);
+      const want = view.options;
+      const drawn = await view.whenDrawn(
+        (r) =>
+          r.analysis === shown.id &&
+          r.tab === want.tab &&
+          r.hideSpecial === want.hideSpecial &&
+          r.mergeSubwords === want.mergeSubwords &&
+          (want.tab !== 'heatmap' || (r.layer === want.layer && r.head === want.head)),
+        60_000,
+      );
+      return { status: view.status, payload: shown.payload, drawn, webview: view.webviewState };
+    }
+    if (tab === 'positions') {
+      // The position encodings need no analysed text.
+      view.showTab(tab, patch);
+      const drawn = await view.whenDrawn((r) => r.tab === 'positions', 30_000);
+      return { status: view.status, payload: shown?.payload, drawn, webview: view.webviewState };
+    }
+    return { status: view.status, payload: shown?.payload, drawn: undefined, webview: view.webviewState };
+  };
+}

@@ -1,0 +1,192 @@
+import * as vscode from 'vscode';
+import type { FillMaskResult, FillMaskTarget } from '../engine/tasks/taskTypes';
+import type { TaskModelInfo } from '../models/taskModels';
+import { findMasks, joinPieces, paragraphAround, pieceForMask, wordAt } from '../editor/textAround';
+import { PredictPanel } from '../webviews/predictPanel';
+import { badge, requireEditor, showTaskError, withTaskProgress, type PredictionServices } from './predictionServices';
+
+/** Optional argument (tests, links): the text and range instead of the editor's selection. */
+export interface FillMaskArgs {
+  /** Candidates kept per mask (default 10). */
+  topK?: number;
+  /** The user's own candidates. */
+  targets?: string[];
+  /** Put the candidate of this rank (1 = best) of every mask in the editor at once, as the panel does. */
+  apply?: number;
+}
+
+export interface FillMaskShown {
+  model: string;
+  /** The text the model read, masks in the model's spelling. */
+  text: string;
+  /** 'masks': the selection held masks; 'word': the word at the cursor was masked. */
+  mode: 'masks' | 'word';
+  result: FillMaskResult;
+  /** With the `apply` argument: the text written in place of each mask (or of the masked word). */
+  applied?: string[];
+}
+
+/** A part of the document the panel can rewrite: one mask, or the masked word (several masks). */
+interface Group {
+  slots: number[];
+  /** Document offsets of what is there now. */
+  start: number;
+  end: number;
+  current: string;
+  /** Chosen piece per slot (token + text), the best candidates at first. */
+  pieces: Array<{ token: string; text: string }>;
+}
+
+function parseArgs(arg: unknown): FillMaskArgs {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const o = arg as Record<string, unknown>;
+  return {
+    ...(typeof o['topK'] === 'number' && o['topK'] >= 1 ? { topK: Math.round(o['topK']) } : {}),
+    ...(Array.isArray(o['targets']) ? { targets: o['targets'].filter((t): t is string => typeof t === 'string') } : {}),
+    ...(typeof o['apply'] === 'number' && Number.isInteger(o['apply']) && o['apply'] >= 1 ? { apply: o['apply'] } : {}),
+  };
+}
+
+/**
+ * "Fill Mask": on a selection holding `[MASK]`/`<mask>`, or on the word at the cursor (masked for
+ * you, one mask per token of the word), shows the masked model's top-k per mask; a candidate
+ * clicked in the panel replaces the text in the editor (one undo step each).
+ */
+export function fillMaskCommand(services: PredictionServices) {
+  return async (arg?: unknown): Promise<FillMaskShown | undefined> => {
+    const editor = requireEditor();
+    if (!editor) return undefined;
+    const args = parseArgs(arg);
+    const doc = editor.document;
+    const full = doc.getText();
+    const selStart = doc.offsetAt(editor.selection.start);
+    const selEnd = doc.offsetAt(editor.selection.end);
+    const selected = full.slice(selStart, selEnd);
+    try {
+      return await services.taskModels.withModel('masked', async (model) => {
+        const maskToken = model.maskToken ?? '[MASK]';
+        let text: string;
+        let groups: Group[];
+        let mode: FillMaskShown['mode'];
+        const masksInSelection = findMasks(selected);
+        if (masksInSelection.length > 0) {
+          mode = 'masks';
+          text = selected;
+          groups = masksInSelection.map((m, i) => ({ slots: [i], start: selStart + m.start, end: selStart + m.end, current: selected.slice(m.start, m.end), pieces: [] }));
+        } else {
+          // A selected word is the word to mask; in a longer selection, the word at the cursor.
+          const oneWord = selStart !== selEnd && !/\s/.test(selected);
+          const word = oneWord ? { start: selStart, end: selEnd } : wordAt(full, doc.offsetAt(editor.selection.active));
+          if (!word || full.slice(word.start, word.end).trim() === '') {
+            void vscode.window.showInformationMessage(
+              vscode.l10n.t('No mask in the text: write [MASK] (or <mask>) where a word should be predicted and select the sentence, or put the cursor on a word.'),
+            );
+            return undefined;
+          }
+          mode = 'word';
+          const around = paragraphAround(full, word.start, word.end);
+          const context = full.slice(around.start, around.end);
+          const count = await tokensInRange(services, model, context, word.start - around.start, word.end - around.start);
+          text = context.slice(0, word.start - around.start) + maskToken.repeat(count) + context.slice(word.end - around.start);
+          groups = [{ slots: [...Array(count).keys()], start: word.start, end: word.end, current: full.slice(word.start, word.end), pieces: [] }];
+        }
+        const run = (targets: string[] | undefined, signal?: AbortSignal): Promise<FillMaskResult> =>
+          services.host.request(
+            'model/fillMask',
+            { modelId: model.modelId, text, ...(args.topK ? { topK: args.topK } : {}), ...(targets && targets.length ? { targets } : {}) },
+            signal ? { signal } : {},
+          );
+        const result = await withTaskProgress(vscode.l10n.t('Fill Mask with {0}', model.label), (signal) => run(args.targets, signal));
+        for (const g of groups) g.pieces = g.slots.map((s) => pieceOf(result, s));
+        const session = new FillSession(editor.document, groups, result, mode === 'word', model.family === 'bert' || model.family === 'distilbert');
+        let targets: FillMaskTarget[] = result.targets;
+        const show = (applied?: string): void => {
+          PredictPanel.show(
+            services.panels,
+            { view: 'fill', model: badge(model), text, result, targets, canApply: true, ...(applied ? { applied } : {}) },
+            {
+              apply: async (slot, chosen) => {
+                const outcome = await session.apply(slot, chosen);
+                if (outcome.applied) show(outcome.text);
+                return outcome.applied ? { applied: true } : { applied: false, message: vscode.l10n.t('The editor text changed: run Fill Mask again to apply a candidate.') };
+              },
+              target: async (word) => {
+                const scored = await run([word]);
+                const found = scored.targets[0] ?? null;
+                if (found) {
+                  targets = [...targets.filter((t) => t.text !== found.text), found];
+                  show();
+                }
+                return found;
+              },
+            },
+          );
+        };
+        show();
+        if (args.apply === undefined) return { model: model.label, text, mode, result };
+        const applied: string[] = [];
+        for (const slot of result.masks) {
+          const chosen = slot.candidates[args.apply - 1];
+          if (!chosen) continue;
+          const outcome = await session.apply(slot.index, chosen.text);
+          if (outcome.applied && outcome.text !== undefined) applied.push(outcome.text);
+        }
+        if (applied.length) show(applied.at(-1));
+        return { model: model.label, text, mode, result, applied };
+      });
+    } catch (error) {
+      showTaskError(error);
+      return undefined;
+    }
+  };
+}
+
+/** Tokens of the model's tokenizer that overlap [start, end) of `text` (at least 1). */
+async function tokensInRange(services: PredictionServices, model: TaskModelInfo, text: string, start: number, end: number): Promise<number> {
+  const tok = await services.panels.tokenizers.load(model.tokenizerSpec, 'background');
+  const n = tok.encode(text).tokens.filter((t) => !t.special && t.end > start && t.start < end).length;
+  return Math.max(1, n);
+}
+
+function pieceOf(result: FillMaskResult, slot: number): { token: string; text: string } {
+  const best = result.masks[slot]?.candidates[0];
+  return best ? { token: best.token, text: best.text } : { token: '', text: '' };
+}
+
+/** Writes chosen candidates into the document, each as one undoable edit, keeping track of ranges. */
+class FillSession {
+  constructor(
+    private readonly doc: vscode.TextDocument,
+    private readonly groups: Group[],
+    private readonly result: FillMaskResult,
+    private readonly wordMode: boolean,
+    private readonly wordPiece: boolean,
+  ) {}
+
+  async apply(slot: number, text: string): Promise<{ applied: boolean; text?: string }> {
+    const group = this.groups.find((g) => g.slots.includes(slot));
+    if (!group || this.doc.isClosed) return { applied: false };
+    const range = new vscode.Range(this.doc.positionAt(group.start), this.doc.positionAt(group.end));
+    if (this.doc.getText(range) !== group.current) return { applied: false };
+    const candidate = this.result.masks[slot]?.candidates.find((c) => c.text === text);
+    const pieces = group.pieces.slice();
+    pieces[group.slots.indexOf(slot)] = { token: candidate?.token ?? text, text };
+    const replacement = this.wordMode
+      ? joinPieces(pieces, this.wordPiece)
+      : pieceForMask(this.doc.getText(new vscode.Range(this.doc.positionAt(Math.max(0, group.start - 1)), range.start)), text.replace(/^##/, ''));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(this.doc.uri, range, replacement);
+    if (!(await vscode.workspace.applyEdit(edit))) return { applied: false };
+    const delta = replacement.length - (group.end - group.start);
+    for (const g of this.groups) {
+      if (g !== group && g.start >= group.end) {
+        g.start += delta;
+        g.end += delta;
+      }
+    }
+    group.end = group.start + replacement.length;
+    group.current = replacement;
+    group.pieces = pieces;
+    return { applied: true, text: replacement };
+  }
+}

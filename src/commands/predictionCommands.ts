@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { SurprisalLens } from '../editor/surprisalLens';
+import type { ModelHostService } from '../models/modelHostService';
+import type { ModelService } from '../models/modelService';
+import { TaskModelService } from '../models/taskModels';
+import { COMPLETION_PANEL_VIEW_TYPE, CompletionPanel } from '../webviews/completionPanel';
+import type { PanelContext } from '../webviews/panelBase';
+import { PREDICT_PANEL_VIEW_TYPE, PredictPanel } from '../webviews/predictPanel';
+import { CommandId } from './commandIds';
+import { compareAtCursorCommand } from './compareAtCursor';
+import { completeTextCommand, stopCompletionCommand } from './completeText';
+import { fillMaskCommand } from './fillMask';
+import { mlmDemoCommand } from './mlmDemo';
+import type { PredictionServices } from './predictionServices';
+import { clearSurprisalCommand, showSurprisalCommand } from './showSurprisal';
+
+type PredictionCommandId =
+  | CommandId.FillMask
+  | CommandId.MlmDemo
+  | CommandId.CompleteText
+  | CommandId.StopCompletion
+  | CommandId.ShowSurprisal
+  | CommandId.ClearSurprisal
+  | CommandId.CompareAtCursor;
+
+/**
+ * The prediction features (issue 4) wired in one place: the task models, the surprisal lens and
+ * its hover, the panels' serializers, and the commands (returned for extension.ts to register).
+ */
+export function predictionCommands(
+  context: vscode.ExtensionContext,
+  panels: PanelContext,
+  host: ModelHostService,
+  models: ModelService,
+  documents: vscode.DocumentSelector,
+): Record<PredictionCommandId, (...args: unknown[]) => unknown> {
+  const taskModels = new TaskModelService(host, models, context.extensionPath);
+  const lens = new SurprisalLens();
+  const services: PredictionServices = { panels, host, taskModels };
+  const revive = (reviver: (panel: vscode.WebviewPanel, state: unknown) => void): vscode.WebviewPanelSerializer => ({
+    deserializeWebviewPanel: async (panel, state) => reviver(panel, state),
+  });
+  context.subscriptions.push(
+    taskModels,
+    lens,
+    vscode.languages.registerHoverProvider(documents, lens),
+    vscode.window.registerWebviewPanelSerializer(PREDICT_PANEL_VIEW_TYPE, revive((panel, state) => PredictPanel.revive(panels, panel, state))),
+    vscode.window.registerWebviewPanelSerializer(COMPLETION_PANEL_VIEW_TYPE, revive((panel, state) => CompletionPanel.revive(panels, panel, state))),
+  );
+  return {
+    [CommandId.FillMask]: fillMaskCommand(services),
+    [CommandId.MlmDemo]: mlmDemoCommand(services),
+    [CommandId.CompleteText]: completeTextCommand(services),
+    [CommandId.StopCompletion]: stopCompletionCommand(),
+    [CommandId.ShowSurprisal]: showSurprisalCommand(services, lens),
+    [CommandId.ClearSurprisal]: clearSurprisalCommand(lens),
+    [CommandId.CompareAtCursor]: compareAtCursorCommand(services),
+  };
+}

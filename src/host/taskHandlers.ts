@@ -1,0 +1,110 @@
+/**
+ * The prediction requests of the model host: fill-mask, the MLM masking demo, generation (streamed
+ * as `generating` progress, one step per message), surprisal and BERT vs GPT at the cursor.
+ *
+ * Cancellation: the host answers a cancelled request with the `cancelled` error at once (main.ts)
+ * and aborts the signal; generation and surprisal stop at their next step. A client that streamed
+ * generation steps keeps what it received: the steps before the cancel are final.
+ */
+import { compareAtCursor } from '../engine/tasks/compareAtCursor';
+import { openDecodeSession } from '../engine/tasks/decodeSession';
+import { fillMask } from '../engine/tasks/fillMask';
+import { generate } from '../engine/tasks/generate';
+import { mlmDemo } from '../engine/tasks/mlmDemo';
+import type { LoadedModel } from '../engine/tasks/openModel';
+import { surprisal } from '../engine/tasks/surprisal';
+import type { InferenceBackend } from '../engine/runtime/types';
+import type { LoadedModels } from './loadedModels';
+import { asHostError } from './modelHandlers';
+import { HostRequestError, type HostHandlers, type RequestContext } from './protocol';
+import { checkGenerateOptions, checkSurprisalParams, MAX_TOP_K, optionalInt, optionalStrings, requireInt, requireString } from './taskParams';
+
+type TaskMethods = 'model/fillMask' | 'model/mlmDemo' | 'model/generate' | 'model/surprisal' | 'model/compare';
+
+function cancelled(ctx: RequestContext): void {
+  if (ctx.signal.aborted) throw new HostRequestError('cancelled', 'the request was cancelled');
+}
+
+/** Runs `work`; user-fixable engine errors become `invalidInput`, an abort becomes `cancelled`. */
+async function run<T>(ctx: RequestContext, work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await work();
+    cancelled(ctx);
+    return result;
+  } catch (e) {
+    cancelled(ctx);
+    throw asHostError(e);
+  }
+}
+
+export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Pick<HostHandlers, TaskMethods> {
+  const loaded = (params: unknown, key = 'modelId'): LoadedModel => {
+    const id = requireString(params, key);
+    const model = models.get(id);
+    if (!model) throw new HostRequestError('unknownModel', `no model "${id}" (released, evicted to make room, or loaded by an earlier host)`);
+    return model;
+  };
+
+  return {
+    'model/fillMask': async (params, ctx) => {
+      const model = loaded(params);
+      const text = requireString(params, 'text');
+      const topK = optionalInt(params.topK, 'topK', 1, MAX_TOP_K);
+      const targets = optionalStrings(params.targets, 'targets');
+      ctx.progress({ stage: 'running' });
+      return run(ctx, () => fillMask(model, text, { ...(topK === undefined ? {} : { topK }), ...(targets === undefined ? {} : { targets }) }));
+    },
+
+    'model/mlmDemo': async (params, ctx) => {
+      const model = loaded(params);
+      const text = requireString(params, 'text');
+      const seed = requireInt(params.seed, 'seed', 0, 2 ** 32 - 1);
+      const rate = params.rate;
+      if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1)) throw new HostRequestError('invalidParams', 'rate must be a number in (0, 1]');
+      const topK = optionalInt(params.topK, 'topK', 1, MAX_TOP_K);
+      ctx.progress({ stage: 'running' });
+      return run(ctx, () => mlmDemo(model, text, { seed, ...(rate === undefined ? {} : { rate }), ...(topK === undefined ? {} : { topK }) }));
+    },
+
+    'model/generate': async (params, ctx) => {
+      const model = loaded(params);
+      const prompt = requireString(params, 'prompt');
+      const options = checkGenerateOptions(params.options);
+      const where = models.openedOn(requireString(params, 'modelId'));
+      const withDecode = await run(ctx, () =>
+        openDecodeSession(model, backend(), {
+          device: where?.device ?? model.session.device,
+          ...(where?.gpuId === undefined ? {} : { gpuId: where.gpuId }),
+          graphCacheDir,
+          signal: ctx.signal,
+          onBuild: () => ctx.progress({ stage: 'buildingGraph' }),
+        }),
+      );
+      ctx.progress({ stage: 'generating', done: 0, total: options.maxNewTokens });
+      return run(ctx, () =>
+        generate(withDecode, prompt, options, {
+          signal: ctx.signal,
+          onStep: (step) => ctx.progress({ stage: 'generating', done: step.index + 1, total: options.maxNewTokens, step }),
+        }),
+      );
+    },
+
+    'model/surprisal': async (params, ctx) => {
+      const model = loaded(params);
+      const text = requireString(params, 'text');
+      const options = checkSurprisalParams(params);
+      ctx.progress({ stage: 'running' });
+      return run(ctx, () => surprisal(model, text, options, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'running', done, total }) }));
+    },
+
+    'model/compare': async (params, ctx) => {
+      const masked = loaded(params, 'maskedModelId');
+      const causal = loaded(params, 'causalModelId');
+      const text = requireString(params, 'text');
+      const offset = requireInt(params.offset, 'offset', 0, text.length);
+      const topK = optionalInt(params.topK, 'topK', 1, MAX_TOP_K);
+      ctx.progress({ stage: 'running' });
+      return run(ctx, () => compareAtCursor(masked, causal, text, offset, topK));
+    },
+  };
+}

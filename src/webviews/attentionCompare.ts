@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import type { AttentionAnalysis, HeadChoice } from '../engine/attention/analysis';
+import type { TokenizerService } from '../editor/tokenizerService';
+import { HostRequestError } from '../host/protocol';
+import type { ModelHostService } from '../models/modelHostService';
+import { describeModelError } from '../models/modelErrors';
+import type { ConnectionHandlers } from './connection';
+import { computeAttention, modelView, type AttentionModel } from './attentionCompute';
+import type { AttentionCompareChannel, CompareColumn, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
+import { attentionStrings } from './attentionStrings';
+import { createPanel, PanelBase, type PanelContext } from './panelBase';
+
+export const ATTENTION_COMPARE_VIEW_TYPE = 'transformerExplorer.attentionCompare';
+
+export type CompareRole = 'causal' | 'masked';
+
+/** Gives the model of a role (the defaults of `transformerExplorer.defaultModels`, or the specs asked for). */
+export type CompareModels = (role: CompareRole) => Promise<AttentionModel>;
+
+interface Side {
+  role: CompareRole;
+  spec: string;
+  model?: AttentionModel;
+  analysis?: AttentionAnalysis;
+  error?: string;
+}
+
+/**
+ * "Compare BERT and GPT Attention": one text, a causal and a masked model side by side with the
+ * same layer/head pickers (clamped to each model's own counts) — BERT sees everything, GPT only
+ * the past.
+ */
+export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
+  private static current: AttentionComparePanel | undefined;
+  private sides: Side[] = [];
+  private text = '';
+  private readonly drawn = new vscode.EventEmitter<DrawReport & { role: CompareRole }>();
+  private readonly reports = new Map<CompareRole, DrawReport & { role: CompareRole }>();
+  private generation = 0;
+
+  private constructor(ctx: PanelContext) {
+    super(ctx, createPanel(ctx, ATTENTION_COMPARE_VIEW_TYPE, vscode.l10n.t('Attention: BERT vs GPT'), false), {
+      script: 'attentionCompare.main',
+      styles: ['base.css', 'attention.css'],
+      title: vscode.l10n.t('Attention: BERT vs GPT'),
+    });
+    this.register(this.drawn);
+    this.register({ dispose: () => AttentionComparePanel.current === this && (AttentionComparePanel.current = undefined) });
+  }
+
+  /** Opens (or reuses) the panel on `text` and computes both models' attention. */
+  static async show(ctx: PanelContext, host: ModelHostService, tokenizers: TokenizerService, models: CompareModels, text: string): Promise<AttentionComparePanel> {
+    let panel = AttentionComparePanel.current;
+    if (panel) panel.reveal(false);
+    else {
+      panel = new AttentionComparePanel(ctx);
+      AttentionComparePanel.current = panel;
+    }
+    await panel.load(host, tokenizers, models, text);
+    return panel;
+  }
+
+  /** The draw reports of both columns once drawn (or what there is after `timeoutMs`). */
+  whenDrawn(timeoutMs: number): Promise<Array<DrawReport & { role: CompareRole }>> {
+    const done = (): boolean => this.sides.every((s) => s.error !== undefined || this.reports.has(s.role));
+    if (done()) return Promise.resolve([...this.reports.values()]);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => (sub.dispose(), resolve([...this.reports.values()])), timeoutMs);
+      const sub = this.drawn.event(() => {
+        if (done()) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve([...this.reports.values()]);
+        }
+      });
+    });
+  }
+
+  get columns(): ReadonlyArray<{ role: CompareRole; spec: string; error?: string }> {
+    return this.sides;
+  }
+
+  protected handlers(): ConnectionHandlers<AttentionCompareChannel> {
+    return {
+      requests: { 'compare/matrices': async (p) => this.matrices(p) },
+      notifications: {
+        'model/choose': () => void vscode.commands.executeCommand('transformerExplorer.selectModel'),
+        'view/didDraw': (r) => {
+          this.reports.set(r.role, r);
+          this.drawn.fire(r);
+        },
+      },
+    };
+  }
+
+  private async load(host: ModelHostService, tokenizers: TokenizerService, models: CompareModels, text: string): Promise<void> {
+    const generation = ++this.generation;
+    this.text = text;
+    this.reports.clear();
+    this.sides = [];
+    this.connection.notify('panel/didInit', { strings: attentionStrings(), text });
+    this.connection.notify('status/didChange', { kind: 'loading', message: vscode.l10n.t('Computing attention…') });
+    const sides: Side[] = [];
+    for (const role of ['masked', 'causal'] as const) {
+      const side: Side = { role, spec: role };
+      try {
+        side.model = await models(role);
+        side.spec = side.model.spec;
+        const computed = await computeAttention(host, tokenizers, side.model, text, new AbortController().signal);
+        side.analysis = computed.analysis;
+      } catch (e) {
+        if (e instanceof HostRequestError && e.code === 'cancelled') return;
+        side.error = e instanceof Error && e.name === 'NoModelError' ? vscode.l10n.t('No model was chosen.') : describeModelError(e, side.spec);
+      }
+      sides.push(side);
+    }
+    if (generation !== this.generation) return;
+    this.sides = sides;
+    this.connection.notify('status/didChange', { kind: 'ready' });
+    this.connection.notify('compare/didChange', this.matrices({ layer: 0, head: 'mean', hideSpecial: false, mergeSubwords: false }));
+  }
+
+  private matrices(p: CompareRequest): ComparePayload {
+    const columns = this.sides.map((side): CompareColumn => {
+      if (!side.model || !side.analysis) return { role: side.role, spec: side.spec, error: side.error ?? '' };
+      const a = side.analysis;
+      const layer = Math.max(0, Math.min(a.numLayers - 1, Math.round(p.layer)));
+      const head: HeadChoice = typeof p.head === 'number' ? (p.head < a.numHeads ? p.head : 'mean') : p.head;
+      const view = a.view(layer, head, p);
+      return { role: side.role, spec: side.spec, model: modelView(side.model), labels: view.labels, special: view.special, matrix: view.matrix.data.slice(), n: view.matrix.n, layer, head };
+    });
+    return { text: this.text, columns };
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The attention viewer's messages between the extension host and its webviews (the side view
+ * "Attention" and the "Compare BERT and GPT Attention" panel). Types only — no `vscode`, no Node —
+ * so the browser code imports it too (like `src/protocol.ts`, whose wire format it uses).
+ * Matrices cross as Float32Array (VS Code transfers typed arrays as binary).
+ */
+import type { HeadChoice } from '../engine/attention/analysis';
+import type { HeadStats } from '../engine/attention/headStats';
+import type { AttentionSnapshot } from '../engine/attention/snapshot';
+import type { LocalizedStrings } from '../protocol';
+
+export type { HeadChoice, HeadStats, AttentionSnapshot };
+
+export type AttentionStringKey =
+  | 'tabHeads' | 'tabHeatmap' | 'tabModel' | 'tabSummary' | 'tabPositions'
+  | 'tabsLabel' | 'layer' | 'head' | 'heads' | 'mean' | 'rollout' | 'allHeads'
+  | 'hideSpecial' | 'hideSpecialHint' | 'mergeSubwords' | 'mergeSubwordsHint'
+  | 'zoomIn' | 'zoomOut' | 'zoomReset' | 'zoom'
+  | 'chooseModel'
+  | 'tokens' | 'truncated' | 'causalNote' | 'bidirectionalNote'
+  | 'from' | 'to' | 'valueAt' | 'legend'
+  | 'headViewHelp' | 'heatmapHelp' | 'modelViewHelp'
+  | 'headLabel' | 'layerHeadLabel' | 'layerHead' | 'back'
+  | 'statEntropy' | 'statNormEntropy' | 'statFirst' | 'statCls' | 'statSep' | 'statPrevious' | 'statSelf' | 'statPattern'
+  | 'patternprevious' | 'patternself' | 'patternfirst' | 'patternsep' | 'patternbroad' | 'patternmixed'
+  | 'summaryHelp' | 'rolloutHelp' | 'meanHelp'
+  | 'sinusoidal' | 'learned' | 'cosineSinusoidal' | 'cosineLearned' | 'positionsHelp' | 'positionsCount' | 'noLearned'
+  | 'position' | 'dimension'
+  | 'savePng' | 'saveSvg' | 'saveSnapshot' | 'snapshotOf' | 'backToLive'
+  | 'focusedToken' | 'noFocus' | 'modelInfo';
+
+export interface AttentionModelView {
+  label: string;
+  family: string;
+  /** GPT: each token attends only to itself and earlier tokens. */
+  causal: boolean;
+  numLayers: number;
+  numHeads: number;
+  revision?: string;
+}
+
+export interface AttentionTokenView {
+  token: string;
+  start: number;
+  end: number;
+  special: boolean;
+}
+
+/** One analysed text: its tokens and the model; the matrices are asked for on demand. */
+export interface AttentionPayload {
+  /** Id of this analysis: requests name it, so an answer for a stale text is refused. */
+  analysis: number;
+  model: AttentionModelView;
+  /** Where the text came from, localized ("Selection", "Paragraph, lines 3–5"). */
+  source: string;
+  text: string;
+  tokens: AttentionTokenView[];
+  /** The text was cut to the model's context (or the viewer's limit). */
+  truncated: boolean;
+  /** Milliseconds the model took. */
+  modelMs: number;
+}
+
+export type AttentionStatus =
+  | { kind: 'ready' }
+  | { kind: 'loading'; message: string }
+  | { kind: 'noEditor' | 'noModel' | 'empty'; message: string }
+  | { kind: 'error'; message: string };
+
+export interface GroupOptionsView {
+  hideSpecial: boolean;
+  mergeSubwords: boolean;
+}
+
+export interface MatricesRequest extends GroupOptionsView {
+  analysis: number;
+  layer: number;
+  heads: HeadChoice[];
+}
+
+export interface MatricesResult {
+  n: number;
+  labels: string[];
+  special: boolean[];
+  /** Token indices behind each row/column. */
+  groups: number[][];
+  /** One `n × n` row-major matrix per head asked for. */
+  matrices: Float32Array[];
+}
+
+export interface GridResult {
+  /** Side of every thumbnail. */
+  side: number;
+  /** `[L, H, side, side]` row-major. */
+  thumbs: Float32Array;
+  /** `[layer][head]`, on the full matrices. */
+  stats: HeadStats[][];
+}
+
+export interface PositionsResult {
+  count: number;
+  dim: number;
+  /** `[count, dim]` sinusoidal table and its `[count, count]` cosine similarity. */
+  sinusoidal: Float32Array;
+  sinusoidalCosine: Float32Array;
+  learned?: { model: string; name: string; dim: number; table: Float32Array; cosine: Float32Array };
+  /** Why there is no learned table (no model, no table in the weights). */
+  learnedError?: string;
+}
+
+export type AttentionTab = 'heads' | 'heatmap' | 'model' | 'summary' | 'positions';
+
+/** What the view shows: kept with `setState`, sent to the host for the editor highlight and exports. */
+export interface AttentionOptions extends GroupOptionsView {
+  tab: AttentionTab;
+  layer: number;
+  /** Heatmap: one head, the mean or the rollout. */
+  head: HeadChoice;
+  /** Head view: the heads drawn, each in its colour. */
+  heads: number[];
+}
+
+/** What the webview reports after drawing (tests check it, with a look at the pixels). */
+export interface DrawReport {
+  tab: AttentionTab;
+  analysis: number;
+  layer: number;
+  head: HeadChoice;
+  hideSpecial: boolean;
+  mergeSubwords: boolean;
+  n: number;
+  /** Sum of the weights above / on and below the diagonal of the drawn matrix. */
+  upperSum: number;
+  lowerSum: number;
+  /** Canvas cells above the diagonal whose pixel differs from the empty background, and all cells checked. */
+  upperPainted: number;
+  lowerPainted: number;
+  labels: string[];
+}
+
+export type ImageFormat = 'png' | 'svg';
+
+export type AttentionViewChannel = {
+  requests: {
+    'attention/matrices': { params: MatricesRequest; result: MatricesResult };
+    'attention/grid': { params: GroupOptionsView & { analysis: number; max: number }; result: GridResult };
+    'positions/get': { params: { count: number }; result: PositionsResult };
+    'snapshot/save': { params: AttentionOptions & { analysis: number }; result: { path: string | null } };
+    'image/save': { params: { format: ImageFormat; data: string; name: string }; result: { path: string | null } };
+  };
+  toWebview: {
+    'view/didInit': { strings: LocalizedStrings<AttentionStringKey> };
+    'attention/didChange': AttentionPayload;
+    'status/didChange': AttentionStatus;
+    'snapshot/didOpen': AttentionSnapshot;
+    'tab/didRequest': Partial<AttentionOptions> & { tab: AttentionTab };
+    /** Asks the webview to render the current view as an image: it answers with `image/didRender`. */
+    'image/didRequest': { id: number; format: ImageFormat };
+  };
+  toHost: {
+    'webview/ready': Record<string, never>;
+    'options/didChange': AttentionOptions;
+    'model/choose': Record<string, never>;
+    'view/didDraw': DrawReport;
+    'image/didRender': { id: number; format: ImageFormat; data: string; name: string };
+  };
+};
+
+// ───────────────────────────── Compare panel ─────────────────────────────
+
+export interface CompareColumn {
+  role: 'causal' | 'masked';
+  spec: string;
+  model?: AttentionModelView;
+  labels?: string[];
+  special?: boolean[];
+  /** `n × n`, the layer and head asked for (clamped to the model's own counts). */
+  matrix?: Float32Array;
+  n?: number;
+  layer?: number;
+  head?: HeadChoice;
+  error?: string;
+}
+
+export interface CompareRequest extends GroupOptionsView {
+  layer: number;
+  head: HeadChoice;
+}
+
+export interface ComparePayload {
+  text: string;
+  columns: CompareColumn[];
+}
+
+export interface ComparePanelState extends CompareRequest {
+  text: string;
+}
+
+export type AttentionCompareChannel = {
+  requests: {
+    'compare/matrices': { params: CompareRequest; result: ComparePayload };
+  };
+  toWebview: {
+    'panel/didInit': { strings: LocalizedStrings<AttentionStringKey>; text: string };
+    'compare/didChange': ComparePayload;
+    'status/didChange': AttentionStatus;
+  };
+  toHost: {
+    'webview/ready': Record<string, never>;
+    'model/choose': Record<string, never>;
+    'view/didDraw': DrawReport & { role: 'causal' | 'masked' };
+  };
+};

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import type { GenerateOptions } from '../engine/tasks/taskTypes';
+import type { ConnectionHandlers } from './connection';
+import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import type { CompletionChannel, CompletionPanelState, CompletionPayload } from './predictionProtocol';
+import { completionStrings } from './predictionStrings';
+
+export const COMPLETION_PANEL_VIEW_TYPE = 'transformerExplorer.completionPanel';
+
+/** What the panel's knobs do; given by the Complete Text command. */
+export interface CompletionActions {
+  rerun?(options: GenerateOptions): void;
+  stop?(): void;
+}
+
+/**
+ * The Completion panel: per generated step the top-k next tokens before and after temperature /
+ * top-k / top-p, the chosen one highlighted; the beam tree for beam search; strategy knobs that
+ * generate again from the same prompt.
+ */
+export class CompletionPanel extends PanelBase<CompletionChannel> {
+  private static current: CompletionPanel | undefined;
+  private actions: CompletionActions = {};
+  private payload: CompletionPayload | undefined;
+
+  private constructor(ctx: PanelContext, panel: vscode.WebviewPanel) {
+    super(ctx, panel, { script: 'completion.main', styles: ['base.css', 'predict.css', 'completion.css'], title: vscode.l10n.t('Completion') });
+    this.connection.notify('panel/didInit', { strings: completionStrings() });
+    this.register({ dispose: () => CompletionPanel.current === this && (CompletionPanel.current = undefined) });
+  }
+
+  static get open(): CompletionPanel | undefined {
+    return CompletionPanel.current;
+  }
+
+  static show(ctx: PanelContext, actions: CompletionActions): CompletionPanel {
+    let target = CompletionPanel.current;
+    if (target) {
+      target.reveal(true);
+    } else {
+      target = new CompletionPanel(ctx, createPanel(ctx, COMPLETION_PANEL_VIEW_TYPE, vscode.l10n.t('Completion'), true));
+      CompletionPanel.current = target;
+    }
+    target.actions = actions;
+    return target;
+  }
+
+  static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
+    const saved = state as Partial<CompletionPanelState> | undefined;
+    if (!saved?.payload || typeof saved.payload !== 'object') {
+      panel.dispose();
+      return;
+    }
+    CompletionPanel.current?.dispose();
+    const revived = new CompletionPanel(ctx, panel);
+    CompletionPanel.current = revived;
+    revived.update({ ...saved.payload, running: false });
+  }
+
+  get shown(): CompletionPayload | undefined {
+    return this.payload;
+  }
+
+  setActions(actions: CompletionActions): void {
+    this.actions = actions;
+  }
+
+  update(payload: CompletionPayload): void {
+    this.payload = payload;
+    this.connection.notify('completion/didChange', payload);
+  }
+
+  protected handlers(): ConnectionHandlers<CompletionChannel> {
+    return {
+      requests: {},
+      notifications: {
+        'completion/rerun': ({ options }) => {
+          if (typeof options === 'object' && options !== null) this.actions.rerun?.(options);
+        },
+        'completion/stop': () => this.actions.stop?.(),
+      },
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import type { FillMaskTarget } from '../engine/tasks/taskTypes';
+import type { ConnectionHandlers } from './connection';
+import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import type { PredictChannel, PredictPanelState, PredictPayload } from './predictionProtocol';
+import { predictStrings } from './predictionStrings';
+
+export const PREDICT_PANEL_VIEW_TYPE = 'transformerExplorer.predictPanel';
+
+/** What the panel's buttons do; given by the command that filled the panel. */
+export interface PredictActions {
+  apply?(slot: number, text: string): Promise<{ applied: boolean; message?: string }>;
+  target?(text: string): Promise<FillMaskTarget | null>;
+  rerunMlm?(seed: number): Promise<void>;
+}
+
+function titleOf(payload: PredictPayload | undefined): string {
+  switch (payload?.view) {
+    case 'mlm':
+      return vscode.l10n.t('MLM Masking Demo');
+    case 'compare':
+      return vscode.l10n.t('BERT vs GPT');
+    default:
+      return vscode.l10n.t('Fill Mask');
+  }
+}
+
+/** The Predictions panel: fill-mask bars, the MLM masking demo, BERT vs GPT side by side. */
+export class PredictPanel extends PanelBase<PredictChannel> {
+  private static current: PredictPanel | undefined;
+  private actions: PredictActions = {};
+  private payload: PredictPayload | undefined;
+
+  private constructor(ctx: PanelContext, panel: vscode.WebviewPanel) {
+    super(ctx, panel, { script: 'predict.main', styles: ['base.css', 'predict.css'], title: titleOf(undefined) });
+    this.connection.notify('panel/didInit', { strings: predictStrings() });
+    this.register({ dispose: () => PredictPanel.current === this && (PredictPanel.current = undefined) });
+  }
+
+  /** The open panel, if any (tests and commands). */
+  static get open(): PredictPanel | undefined {
+    return PredictPanel.current;
+  }
+
+  /** Shows `payload` in the panel (opened beside the editor, keeping the focus there). */
+  static show(ctx: PanelContext, payload: PredictPayload, actions: PredictActions): PredictPanel {
+    let target = PredictPanel.current;
+    if (target) {
+      target.reveal(true);
+    } else {
+      target = new PredictPanel(ctx, createPanel(ctx, PREDICT_PANEL_VIEW_TYPE, titleOf(payload), true));
+      PredictPanel.current = target;
+    }
+    target.actions = actions;
+    target.update(payload);
+    return target;
+  }
+
+  static showError(message: string): void {
+    PredictPanel.current?.connection.notify('predict/didFail', { message });
+  }
+
+  /** After a reload: the saved result is shown again; applying needs a new run (the editor may differ). */
+  static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
+    const saved = state as Partial<PredictPanelState> | undefined;
+    if (!saved?.payload || typeof saved.payload !== 'object') {
+      panel.dispose();
+      return;
+    }
+    PredictPanel.current?.dispose();
+    const revived = new PredictPanel(ctx, panel);
+    PredictPanel.current = revived;
+    const payload = saved.payload.view === 'fill' ? { ...saved.payload, canApply: false } : saved.payload;
+    revived.update(payload);
+  }
+
+  get shown(): PredictPayload | undefined {
+    return this.payload;
+  }
+
+  update(payload: PredictPayload): void {
+    this.payload = payload;
+    this.panel.title = titleOf(payload);
+    this.connection.notify('predict/didChange', payload);
+  }
+
+  protected handlers(): ConnectionHandlers<PredictChannel> {
+    return {
+      requests: {
+        'fillMask/apply': async ({ slot, text }) => {
+          if (!this.actions.apply || typeof slot !== 'number' || typeof text !== 'string') return { applied: false, message: predictStrings().notApplicable };
+          return this.actions.apply(slot, text);
+        },
+        'fillMask/target': async ({ text }) => (this.actions.target && typeof text === 'string' && text.trim() ? this.actions.target(text.trim()) : null),
+        'mlm/rerun': async ({ seed }) => {
+          if (!this.actions.rerunMlm || !Number.isInteger(seed) || seed < 0) return { ok: false };
+          await this.actions.rerunMlm(seed);
+          return { ok: true };
+        },
+      },
+      notifications: {},
+    };
+  }
+}

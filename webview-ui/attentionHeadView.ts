@@ -1,0 +1,247 @@
+// The head view (as in bertviz): the tokens in two columns, a line from each query token (left)
+// to each key token (right) with opacity = weight, one colour per head. Hovering or focusing a
+// token isolates its lines. Windowed: only the rows in view are drawn, so 512 tokens stay smooth.
+import { css, headColor, type Palette } from './attentionColors';
+import { clip, escapeXml } from './attentionMatrix';
+import { h } from './dom';
+
+export interface HeadViewSpec {
+  n: number;
+  labels: string[];
+  special: boolean[];
+  /** Head numbers, in the order of `matrices`. */
+  heads: number[];
+  matrices: Float32Array[];
+  ariaLabel: string;
+}
+
+type Focus = { side: 'from' | 'to'; index: number } | undefined;
+
+const ROW = 20;
+const MIN_ALPHA = 0.01;
+
+export class HeadView {
+  readonly element: HTMLElement;
+  private readonly wrapper: HTMLDivElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly scroller: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly status: HTMLElement;
+  private spec: HeadViewSpec | undefined;
+  private focus: Focus;
+
+  constructor(
+    private readonly palette: () => Palette,
+    private readonly describe: (from: string, to: string, weight: number) => string,
+    private readonly noFocus: string,
+  ) {
+    this.canvas = h('canvas', { class: 'matrix-canvas', 'aria-hidden': 'true' });
+    this.spacer = h('div', { class: 'matrix-spacer' });
+    this.scroller = h('div', { class: 'matrix-scroller', tabindex: 0, role: 'img' }, this.spacer);
+    this.wrapper = h('div', { class: 'matrix-wrapper headview' }, this.canvas, this.scroller);
+    this.status = h('p', { class: 'matrix-status mono', 'aria-live': 'polite' }, noFocus);
+    this.element = h('div', { class: 'matrix' }, this.wrapper, this.status);
+    this.scroller.addEventListener('scroll', () => this.draw());
+    this.scroller.addEventListener('mousemove', (e) => this.pointer(e));
+    this.scroller.addEventListener('mouseleave', () => this.setFocus(undefined));
+    this.scroller.addEventListener('keydown', (e) => this.key(e));
+    new ResizeObserver(() => this.layout()).observe(this.wrapper);
+  }
+
+  set(spec: HeadViewSpec): void {
+    this.spec = spec;
+    this.scroller.setAttribute('aria-label', spec.ariaLabel);
+    if (this.focus && this.focus.index >= spec.n) this.focus = undefined;
+    this.layout();
+  }
+
+  repaint(): void {
+    this.draw();
+  }
+
+  private layout(): void {
+    const spec = this.spec;
+    if (!spec) return;
+    this.spacer.style.height = `${spec.n * ROW + 8}px`;
+    this.spacer.style.width = '1px';
+    this.wrapper.style.height = `${Math.min(spec.n * ROW + 12, Math.max(200, window.innerHeight * 0.72))}px`;
+    this.draw();
+  }
+
+  private columns(width: number): { colW: number; leftX: number; rightX: number } {
+    const colW = Math.min(150, Math.max(60, width * 0.3));
+    return { colW, leftX: colW, rightX: width - colW };
+  }
+
+  private draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; top: number }): void {
+    const spec = this.spec;
+    if (!spec) return;
+    const p = this.palette();
+    let ctx: CanvasRenderingContext2D;
+    let width: number;
+    let height: number;
+    let sy = 0;
+    let top = 4;
+    if (target) {
+      ({ ctx, width, height, top } = target);
+    } else {
+      const dpr = window.devicePixelRatio || 1;
+      width = this.wrapper.clientWidth;
+      height = this.wrapper.clientHeight;
+      this.canvas.width = Math.round(width * dpr);
+      this.canvas.height = Math.round(height * dpr);
+      this.canvas.style.width = `${width}px`;
+      this.canvas.style.height = `${height}px`;
+      ctx = this.canvas.getContext('2d')!;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      sy = this.scroller.scrollTop;
+    }
+    ctx.fillStyle = css(p.background);
+    ctx.fillRect(0, 0, width, height);
+    const { colW, leftX, rightX } = this.columns(width);
+    const r0 = Math.max(0, Math.floor((sy - top) / ROW));
+    const r1 = Math.min(spec.n, Math.ceil((sy + height) / ROW) + 1);
+    const y = (i: number): number => top + i * ROW + ROW / 2 - sy;
+    const focus = target ? undefined : this.focus;
+    // Lines: from the visible query rows, or only the focused token's.
+    ctx.lineWidth = 2;
+    spec.matrices.forEach((m, k) => {
+      const color = headColor(p, spec.heads[k]);
+      const scale = spec.matrices.length > 1 ? 0.85 : 1;
+      const line = (i: number, j: number): void => {
+        const w = m[i * spec.n + j];
+        if (w < MIN_ALPHA) return;
+        ctx.strokeStyle = css(color, Math.min(1, w * scale));
+        ctx.beginPath();
+        ctx.moveTo(leftX + 4, y(i));
+        ctx.lineTo(rightX - 4, y(j));
+        ctx.stroke();
+      };
+      if (focus?.side === 'from') for (let j = 0; j < spec.n; j++) line(focus.index, j);
+      else if (focus?.side === 'to') for (let i = 0; i < spec.n; i++) line(i, focus.index);
+      else for (let i = r0; i < r1; i++) for (let j = 0; j < spec.n; j++) line(i, j);
+    });
+    ctx.font = `12px ${p.font}`;
+    ctx.textBaseline = 'middle';
+    for (let i = r0; i < r1; i++) {
+      const label = clip(spec.labels[i], 22);
+      const fromFocused = focus?.side === 'from' && focus.index === i;
+      const toFocused = focus?.side === 'to' && focus.index === i;
+      if (fromFocused || toFocused) {
+        ctx.fillStyle = css(p.focus, 0.35);
+        ctx.fillRect(fromFocused ? 0 : rightX, y(i) - ROW / 2 + 1, colW, ROW - 2);
+      }
+      ctx.fillStyle = css(spec.special[i] ? p.muted : p.foreground);
+      ctx.textAlign = 'right';
+      ctx.fillText(label, leftX - 6, y(i), colW - 8);
+      ctx.textAlign = 'left';
+      ctx.fillText(label, rightX + 6, y(i), colW - 8);
+    }
+  }
+
+  private rowAt(e: MouseEvent): Focus {
+    const spec = this.spec;
+    if (!spec) return undefined;
+    const r = this.wrapper.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    const index = Math.floor((e.clientY - r.top + this.scroller.scrollTop - 4) / ROW);
+    if (index < 0 || index >= spec.n) return undefined;
+    const { leftX, rightX } = this.columns(r.width);
+    if (x <= leftX) return { side: 'from', index };
+    if (x >= rightX) return { side: 'to', index };
+    return this.focus;
+  }
+
+  private pointer(e: MouseEvent): void {
+    const f = this.rowAt(e);
+    if (f?.side !== this.focus?.side || f?.index !== this.focus?.index) this.setFocus(f);
+  }
+
+  private setFocus(f: Focus): void {
+    const spec = this.spec;
+    this.focus = f;
+    if (!spec || !f) {
+      this.status.textContent = this.noFocus;
+    } else {
+      // The strongest link of the focused token in the first head drawn.
+      const m = spec.matrices[0];
+      let best = 0;
+      for (let k = 1; k < spec.n; k++) {
+        const v = f.side === 'from' ? m[f.index * spec.n + k] : m[k * spec.n + f.index];
+        const b = f.side === 'from' ? m[f.index * spec.n + best] : m[best * spec.n + f.index];
+        if (v > b) best = k;
+      }
+      const weight = f.side === 'from' ? m[f.index * spec.n + best] : m[best * spec.n + f.index];
+      this.status.textContent = f.side === 'from' ? this.describe(spec.labels[f.index], spec.labels[best], weight) : this.describe(spec.labels[best], spec.labels[f.index], weight);
+    }
+    this.draw();
+  }
+
+  private key(e: KeyboardEvent): void {
+    const spec = this.spec;
+    if (!spec) return;
+    const f = this.focus ?? { side: 'from' as const, index: -1 };
+    let next: Focus = f;
+    if (e.key === 'ArrowDown') next = { side: f.side, index: Math.min(spec.n - 1, f.index + 1) };
+    else if (e.key === 'ArrowUp') next = { side: f.side, index: Math.max(0, f.index - 1) };
+    else if (e.key === 'ArrowLeft') next = { side: 'from', index: Math.max(0, f.index) };
+    else if (e.key === 'ArrowRight') next = { side: 'to', index: Math.max(0, f.index) };
+    else if (e.key === 'Escape') next = undefined;
+    else return;
+    e.preventDefault();
+    if (next) {
+      const yTop = next.index * ROW;
+      if (yTop < this.scroller.scrollTop) this.scroller.scrollTop = yTop;
+      else if (yTop + ROW > this.scroller.scrollTop + this.wrapper.clientHeight - 8) this.scroller.scrollTop = yTop + ROW - this.wrapper.clientHeight + 8;
+    }
+    this.setFocus(next);
+  }
+
+  /** Every row (not only the window), as a PNG data URL; tall texts get a tall image (capped). */
+  toPng(caption: string): string {
+    const spec = this.spec;
+    const canvas = document.createElement('canvas');
+    if (!spec) return canvas.toDataURL('image/png');
+    canvas.width = Math.max(360, this.wrapper.clientWidth);
+    canvas.height = Math.min(16000, 28 + spec.n * ROW + 8);
+    const ctx = canvas.getContext('2d')!;
+    this.draw({ ctx, width: canvas.width, height: canvas.height, top: 28 });
+    ctx.fillStyle = css(this.palette().foreground);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(caption, 4, 4);
+    return canvas.toDataURL('image/png');
+  }
+
+  toSvg(caption: string): string {
+    const spec = this.spec;
+    if (!spec) return '<svg xmlns="http://www.w3.org/2000/svg"/>';
+    const p = this.palette();
+    const width = Math.max(360, this.wrapper.clientWidth);
+    const top = 28;
+    const height = top + spec.n * ROW + 8;
+    const { leftX, rightX } = this.columns(width);
+    const y = (i: number): number => top + i * ROW + ROW / 2;
+    const parts = [
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+      `<rect width="${width}" height="${height}" fill="${css(p.background)}"/>`,
+      `<text x="4" y="16" fill="${css(p.foreground)}">${escapeXml(caption)}</text>`,
+    ];
+    spec.matrices.forEach((m, k) => {
+      const color = css(headColor(p, spec.heads[k]));
+      for (let i = 0; i < spec.n; i++) {
+        for (let j = 0; j < spec.n; j++) {
+          const w = m[i * spec.n + j];
+          if (w >= MIN_ALPHA) parts.push(`<line x1="${leftX + 4}" y1="${y(i)}" x2="${rightX - 4}" y2="${y(j)}" stroke="${color}" stroke-width="2" stroke-opacity="${Math.min(1, w).toFixed(3)}"/>`);
+        }
+      }
+    });
+    spec.labels.forEach((l, i) => {
+      const fill = css(spec.special[i] ? p.muted : p.foreground);
+      parts.push(`<text x="${leftX - 6}" y="${y(i)}" text-anchor="end" dominant-baseline="middle" fill="${fill}">${escapeXml(clip(l, 22))}</text>`);
+      parts.push(`<text x="${rightX + 6}" y="${y(i)}" dominant-baseline="middle" fill="${fill}">${escapeXml(clip(l, 22))}</text>`);
+    });
+    parts.push('</svg>');
+    return parts.join('\n');
+  }
+}
