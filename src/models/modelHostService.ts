@@ -24,7 +24,8 @@ export class ModelHostService extends Disposable {
   deathsReported = 0;
 
   constructor(
-    private readonly extensionPath: string,
+    /** The extension's folder (dist/modelHost.js, the built-in models in models/). */
+    readonly extensionPath: string,
     /** Where Enable GPU Acceleration installs its onnxruntime-node copy (see cudaProviderInstall.ts). */
     readonly gpuRuntimeRoot?: string,
   ) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { affects, readConfig, SettingKey, writeSetting, type DeviceSetting } from '../config';
 import { HostRequestError } from '../host/protocol';
@@ -6,6 +7,7 @@ import { Disposable } from '../util/disposable';
 import { detectNvidiaDriver } from './gpuDetect';
 import { describeModelError } from './modelErrors';
 import { locateModel } from './modelSource';
+import { defaultModelSpec, resolveBuiltin } from './taskSettings';
 import type { ModelHostService } from './modelHostService';
 import type { ActiveModel } from './modelTypes';
 
@@ -54,20 +56,33 @@ export class ModelService extends Disposable {
     return this.loadingSpec;
   }
 
-  /** The configured model, loaded if it is not yet; `undefined` when none is configured. */
+  /**
+   * The configured model, loaded if it is not yet. With none configured, the built-in causal model
+   * (`defaultModels.causal`, shipped in the extension's models/ folder) when it is there, so that
+   * the model features work offline out of the box; it is not written into the `model` setting.
+   * `undefined` when there is neither.
+   */
   async ensureActive(): Promise<ActiveModel | undefined> {
     if (this.activeModel) return this.activeModel;
-    const spec = readConfig().model;
-    return spec ? this.load(spec) : undefined;
+    const configured = readConfig().model;
+    if (configured) return this.load(configured);
+    const fallback = this.builtinDefault();
+    return fallback ? this.load(fallback, { remember: false }) : undefined;
+  }
+
+  /** The folder of the built-in default causal model, if the default is a built-in one and it is installed. */
+  private builtinDefault(): string | undefined {
+    const { spec, builtin } = resolveBuiltin(defaultModelSpec('causal'), this.host.extensionPath);
+    return builtin !== undefined && existsSync(spec) ? spec : undefined;
   }
 
   /**
    * Loads `spec` (folder or Hub id, downloaded with consent) on the configured device, makes it
-   * the active model and saves it in the `model` setting. Resolves to `undefined` when the user
+   * the active model and saves it in the `model` setting (unless `remember: false`). Resolves to `undefined` when the user
    * declined the download or cancelled; throws when the model cannot be loaded (the previous
    * model stays active then).
    */
-  async load(spec: string): Promise<ActiveModel | undefined> {
+  async load(spec: string, options: { remember?: boolean } = {}): Promise<ActiveModel | undefined> {
     const generation = ++this.generation;
     this.loadingSpec = spec;
     this.changeEmitter.fire();
@@ -103,7 +118,7 @@ export class ModelService extends Disposable {
       const previous = this.activeModel;
       this.activeModel = loaded;
       if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
-      if (readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
+      if (options.remember !== false && readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
       await this.noticeFallback(loaded, device);
       return loaded;
     } finally {

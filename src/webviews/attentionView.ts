@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { reloadUntilReady } from './reloadUntilReady';
 import { affects, readConfig, SettingKey } from '../config';
 import { sinusoidalEncoding, cosineSimilarityMatrix } from '../engine/attention/positional';
 import type { AttentionSnapshot } from '../engine/attention/snapshot';
@@ -161,18 +162,9 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
     connection.notify('status/didChange', this.status);
     const page = (): string => renderPage(view.webview, this.ctx.extensionUri, { script: 'attention.main', styles: ['base.css', 'attention.css'], title: vscode.l10n.t('Attention') });
     view.webview.html = page();
-    // A page whose script failed to load (e.g. the bundle was being rebuilt) never says `ready`:
-    // load it again, a few times, rather than leave the view blank.
-    let reloads = 0;
-    const watchdog = setInterval(() => {
-      if (connection.ready || reloads >= 3 || this.connection !== connection) return clearInterval(watchdog);
-      if (!view.visible) return;
-      reloads++;
-      connection.reset();
-      view.webview.html = `${page()}<!-- reload ${reloads} -->`;
-    }, 20_000);
+    const watchdog = reloadUntilReady(view.webview, connection, page, { visible: () => view.visible, stillCurrent: () => this.connection === connection });
     const listeners = [
-      { dispose: () => clearInterval(watchdog) },
+      watchdog,
       view.onDidChangeVisibility(() => this.schedule()),
       view.onDidDispose(() => {
         listeners.forEach((l) => l.dispose());
@@ -306,8 +298,9 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
       return; // models.onDidChange schedules the next update
     }
     let model = this.models.active;
-    if (!model && spec && spec !== this.failedSpec) {
-      this.setStatus({ kind: 'loading', message: vscode.l10n.t('Loading model {0}', spec) });
+    // No model chosen: ensureActive falls back on the built-in causal model when it is installed.
+    if (!model && spec !== this.failedSpec) {
+      this.setStatus({ kind: 'loading', message: vscode.l10n.t('Loading model {0}', spec || vscode.l10n.t('the built-in GPT-2')) });
       try {
         model = await this.models.ensureActive();
       } catch (e) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { reloadUntilReady } from './reloadUntilReady';
 import type { TokensViewChannel, TokensViewPayload } from '../protocol';
 import { selectionOrLine, type TextSource } from '../editor/textSource';
 import { Debouncer } from '../util/debounce';
@@ -70,12 +71,15 @@ export class TokensViewProvider extends Disposable implements vscode.WebviewView
     });
     this.connection = connection;
     connection.notify('view/didInit', { strings: tokensViewStrings() });
-    view.webview.html = renderPage(view.webview, this.ctx.extensionUri, {
-      script: 'tokensView.main',
-      styles: ['base.css', 'chips.css', 'tokensView.css'],
-      title: vscode.l10n.t('Tokens'),
-    });
+    const page = (): string =>
+      renderPage(view.webview, this.ctx.extensionUri, {
+        script: 'tokensView.main',
+        styles: ['base.css', 'chips.css', 'tokensView.css'],
+        title: vscode.l10n.t('Tokens'),
+      });
+    view.webview.html = page();
     const listeners = [
+      reloadUntilReady(view.webview, connection, page, { visible: () => view.visible, stillCurrent: () => this.connection === connection }),
       connection.onDidBecomeReady(() => this.lastPayload && this.rendered.fire(this.lastPayload)),
       view.onDidChangeVisibility(() => this.schedule()),
       view.onDidDispose(() => {
