@@ -25,14 +25,14 @@ export function stopwatch(label) {
  * Starts everything, runs `body(wb, ctx)`, always cleans up. `profile` names the private folder
  * (.vscode-test/<profile>) and the screenshot folder (test-results/<profile>).
  */
-export async function withWorkbench({ profile, vsix, verbose = false, headed = false, timeoutS = 600, say = console.log }, body) {
+export async function withWorkbench({ profile, vsix, verbose = false, headed = false, timeoutS = 600, say = console.log, settings = {} }, body) {
   requireCodeServer();
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('missing dist/extension.js: run node scripts/build.mjs');
   const shots = join(repoRoot, 'test-results', profile);
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
   const base = join(repoRoot, '.vscode-test', profile);
-  const dirs = preparePrivateDirs(base, { fresh: true });
+  const dirs = preparePrivateDirs(base, { fresh: true, settings });
   if (vsix) say(`installed ${vsix} into ${await installExtensionFromVsix(dirs, vsix)}`);
   else installExtensionFromSource(dirs.extensions);
   const workspace = join(base, 'workspace');

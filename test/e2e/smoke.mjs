@@ -16,6 +16,11 @@ const profile = vsix ? 'smoke-vsix' : 'smoke';
 const say = stopwatch(profile);
 const FILE = 'genesis.txt';
 const LINE = 'In the beginning God created the heaven and the earth.';
+/**
+ * Panels opened beside the file narrow it; the sample workspace wraps lines, which would split the
+ * line we select. A language-specific user setting wins over the workspace's generic one.
+ */
+const NO_WRAP = { '[plaintext]': { 'editor.wordWrap': 'off' } };
 /** How long a command gets to show an error after it was run. */
 const SETTLE_MS = Number(process.env.TREX_SMOKE_SETTLE_MS ?? 4000);
 
@@ -40,7 +45,7 @@ async function main() {
   say(`${commands.length} palette commands`);
   const checks = new Checks(say, verbose);
   const timeoutS = Number(argValue('--timeout') ?? process.env.TREX_E2E_TIMEOUT_S ?? 900);
-  const shots = await withWorkbench({ profile, vsix, verbose, headed: process.argv.includes('--headed'), timeoutS, say }, async (wb, { shots }) => {
+  const shots = await withWorkbench({ profile, vsix, verbose, headed: process.argv.includes('--headed'), timeoutS, say, settings: NO_WRAP }, async (wb, { shots }) => {
     checks.wb = wb;
     const page = wb.page;
     await checks.check('workbench loads', async () => {
@@ -59,7 +64,8 @@ async function main() {
     });
     for (const [i, command] of commands.entries()) {
       await checks.check(`${command.title} (${command.id})`, async () => {
-        await wb.focusEditor();
+        // The previous command may have opened an editor in front of the file: bring the file back.
+        await wb.openFromExplorer(FILE);
         await wb.selectLineText(LINE);
         await wb.runCommand(command.title);
         const seen = await wb.poll(() => errorToasts(page), (list) => list.length > 0, 'an error notification', SETTLE_MS).catch(() => []);
@@ -67,6 +73,11 @@ async function main() {
         // A quick pick or input box the command opened: dismiss it.
         if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
         if (await page.locator('.monaco-dialog-box').isVisible()) await page.keyboard.press('Escape');
+        // Commands that write into the file (completion, fill-mask): put it back as it was, and
+        // close every editor so the next command starts from the file alone, full width.
+        await wb.openFromExplorer(FILE);
+        await wb.runCommand('File: Revert File');
+        await wb.runCommand('View: Close All Editors');
         if (seen.length) {
           await page.keyboard.press('Escape');
           throw new Error(`error notification: ${seen.join(' | ').replace(/\s+/g, ' ').slice(0, 400)}`);
