@@ -6,6 +6,7 @@
  */
 import { now, peakRssMiB } from './measure';
 import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
+import { slidingWindows } from '../../src/engine/tasks/surprisal';
 
 interface TjsTensor {
   dims: number[];
@@ -44,20 +45,6 @@ async function loadTjs(root: string): Promise<Tjs> {
 }
 
 const idsOf = (t: TjsTensor): number[] => Array.from(t.data as BigInt64Array, Number);
-
-/** Windows over n ids as our surprisal reads them (the same figures for both engines). */
-function windows(n: number, window: number, stride: number): Array<{ start: number; end: number; scoreFrom: number }> {
-  const out: Array<{ start: number; end: number; scoreFrom: number }> = [];
-  let scored = 1;
-  for (let start = 0; scored < n; start += stride) {
-    const end = Math.min(n, start + window);
-    if (end > scored) {
-      out.push({ start, end, scoreFrom: Math.max(scored, start + 1) });
-      scored = end;
-    }
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as TaskBenchJob;
@@ -114,7 +101,7 @@ async function main(): Promise<void> {
       const ids = [50256, ...idsOf(tokenizer(job.texts[0])['input_ids'])];
       let total = 0;
       let scored = 0;
-      for (const w of windows(ids.length, job.window, job.stride)) {
+      for (const w of slidingWindows(ids.length, job.window, job.stride)) {
         const slice = ids.slice(w.start, w.end);
         const n = slice.length;
         const { logits } = await model({

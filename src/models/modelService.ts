@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { affects, readConfig, SettingKey, writeSetting, type DeviceSetting } from '../config';
-import { HostRequestError } from '../host/protocol';
-import type { HostProgress } from '../host/protocol';
 import { Disposable } from '../util/disposable';
 import { detectNvidiaDriver } from './gpuDetect';
 import { describeModelError } from './modelErrors';
+import { loadWithProgress } from './loadWithProgress';
 import { locateModel } from './modelSource';
 import { defaultModelSpec, resolveBuiltin } from './taskSettings';
 import type { ModelHostService } from './modelHostService';
@@ -89,25 +88,7 @@ export class ModelService extends Disposable {
     try {
       const location = await locateModel(spec);
       if (!location) return undefined;
-      const { device, gpuId, modelCacheMemoryMB } = readConfig();
-      const info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading model {0}', spec), cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            return await this.host.loadModel(
-              { spec: location.dir, device, ...(device === 'cpu' ? {} : { gpuId }), maxBytes: modelCacheMemoryMB * 1024 * 1024 },
-              { signal: abort.signal, onProgress: (p) => progress.report({ message: describeProgress(p) }) },
-            );
-          } catch (error) {
-            if (error instanceof HostRequestError && error.code === 'cancelled') return undefined;
-            throw error;
-          } finally {
-            sub.dispose();
-          }
-        },
-      );
+      const info = await loadWithProgress(this.host, spec, location.dir);
       if (!info) return undefined;
       const loaded: ActiveModel = { ...info, spec, dir: location.dir, ...(location.repoId ? { repoId: location.repoId } : {}) };
       if (generation !== this.generation) {
@@ -119,7 +100,7 @@ export class ModelService extends Disposable {
       this.activeModel = loaded;
       if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
       if (options.remember !== false && readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
-      await this.noticeFallback(loaded, device);
+      await this.noticeFallback(loaded, readConfig().device);
       return loaded;
     } finally {
       if (generation === this.generation) this.loadingSpec = undefined;
@@ -146,17 +127,4 @@ export function withoutPrefix(reason: string): string {
   return reason.replace(/^CUDA unavailable, running on CPU:\s*/i, '');
 }
 
-/** A host progress stage in the user's language. */
-export function describeProgress(p: HostProgress): string {
-  const amount = p.done !== undefined && p.total ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
-  switch (p.stage) {
-    case 'loadingModel':
-      return vscode.l10n.t('Reading the weights…') + amount;
-    case 'creatingSession':
-      return vscode.l10n.t('Building the inference session…') + amount;
-    case 'running':
-      return vscode.l10n.t('Running…') + amount;
-    default:
-      return vscode.l10n.t('Working…') + amount;
-  }
-}
+export { describeProgress } from './loadWithProgress';

@@ -5,7 +5,8 @@ import { HostRequestError } from '../host/protocol';
 import { Disposable } from '../util/disposable';
 import { describeModelError } from './modelErrors';
 import type { ModelHostService } from './modelHostService';
-import { describeProgress, type ModelService } from './modelService';
+import { loadWithProgress } from './loadWithProgress';
+import type { ModelService } from './modelService';
 import { locateModel } from './modelSource';
 import { defaultModelSpec, resolveBuiltin, type ModelRole } from './taskSettings';
 import type { LoadedModelInfo } from './modelTypes';
@@ -121,25 +122,7 @@ export class TaskModelService extends Disposable {
     try {
       const location = await locateModel(resolved);
       if (!location) throw new NoModelError();
-      const { device, gpuId, modelCacheMemoryMB } = readConfig();
-      info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading model {0}', spec), cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            return await this.host.loadModel(
-              { spec: location.dir, device, ...(device === 'cpu' ? {} : { gpuId }), maxModels: 3, maxBytes: modelCacheMemoryMB * 1024 * 1024 },
-              { signal: abort.signal, onProgress: (p) => progress.report({ message: describeProgress(p) }) },
-            );
-          } catch (error) {
-            if (error instanceof HostRequestError && error.code === 'cancelled') return undefined;
-            throw error;
-          } finally {
-            sub.dispose();
-          }
-        },
-      );
+      info = await loadWithProgress(this.host, spec, location.dir, { maxModels: 3 });
     } catch (error) {
       if (error instanceof NoModelError) throw error;
       return this.askForModel(role, describeModelError(error, spec));
