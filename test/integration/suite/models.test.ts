@@ -44,6 +44,7 @@ interface EnableGpuResult {
   driver: { source: string; version?: string } | undefined;
   changed: boolean;
   message: string;
+  outcome: string;
 }
 
 const MODEL_SETTINGS = ['model', 'device', 'gpuId', 'modelCacheMemoryMB'];
@@ -196,14 +197,17 @@ suite('Models: choose, load in the model host, model card, GPU', () => {
     assert.ok(again.hostPid && again.hostPid !== pid, 'a new host process runs the model');
   });
 
-  test('Enable GPU Acceleration reports the driver and changes nothing', async () => {
+  test('Enable GPU Acceleration without an NVIDIA driver says so and changes nothing', async function () {
+    // With a driver the command looks up the provider and asks before downloading: that path is
+    // unit-tested against a local NuGet feed (test/unit/cudaProviderInstall.test.ts).
+    if (hasNvidiaDriver()) this.skip();
     const before = config().inspect('device');
     const result = await vscode.commands.executeCommand<EnableGpuResult>('transformerExplorer.enableGpu');
     assert.ok(result);
-    assert.equal(result.driver !== undefined, hasNvidiaDriver());
+    assert.equal(result.driver, undefined);
     assert.equal(result.changed, false);
-    if (!result.driver) assert.match(result.message, /No NVIDIA driver/);
-    else assert.match(result.message, /cannot fetch it yet/);
+    assert.equal(result.outcome, 'no-driver');
+    assert.match(result.message, /No NVIDIA driver/);
     const after = config().inspect('device');
     assert.deepEqual([after?.globalValue, after?.workspaceValue], [before?.globalValue, before?.workspaceValue]);
   });
