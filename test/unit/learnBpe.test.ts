@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { learnBpe } from '../../src/engine/tokenizers/learnBpe';
+import { learnBpe, learnBpeFromWords } from '../../src/engine/tokenizers/learnBpe';
 
 const merges = (text: string, n?: number): string[] =>
   learnBpe(text, n === undefined ? {} : { merges: n }).merges.map((m) => `${m.pair[0]}+${m.pair[1]}→${m.merged}:${m.frequency}`);
@@ -60,4 +60,68 @@ test('stops at the requested number of merges, or when no pair occurs twice', ()
 test('the same text always gives the same merges', () => {
   const text = 'the cat sat on the mat with the hat; that cat has a hat';
   assert.deepEqual(learnBpe(text), learnBpe(text));
+});
+
+/** The trainer as first written: every step recounts every pair of every word (the definition). */
+function learnBpeByRecounting(text: string, maxMerges: number): string[] {
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/[\p{L}\p{M}\p{N}]+/gu)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  const words = [...counts];
+  let segs = words.map(([w]) => Array.from(w));
+  const out: string[] = [];
+  while (out.length < maxMerges) {
+    const stats = new Map<string, { pair: [string, string]; frequency: number; first: number }>();
+    let order = 0;
+    segs.forEach((symbols, w) => {
+      for (let i = 0; i + 1 < symbols.length; i++) {
+        const key = JSON.stringify([symbols[i], symbols[i + 1]]);
+        const s = stats.get(key);
+        if (s) s.frequency += words[w][1];
+        else stats.set(key, { pair: [symbols[i], symbols[i + 1]], frequency: words[w][1], first: order++ });
+      }
+    });
+    let best: { pair: [string, string]; frequency: number; first: number } | undefined;
+    for (const s of stats.values()) if (!best || s.frequency > best.frequency || (s.frequency === best.frequency && s.first < best.first)) best = s;
+    if (!best || best.frequency < 2) break;
+    const [a, b] = best.pair;
+    segs = segs.map((symbols) => {
+      const next: string[] = [];
+      for (let i = 0; i < symbols.length; i++) {
+        if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+          next.push(a + b);
+          i++;
+        } else next.push(symbols[i]);
+      }
+      return next;
+    });
+    out.push(`${a}+${b}→${a + b}:${best.frequency}`);
+  }
+  return out;
+}
+
+test('the incremental trainer learns exactly what recounting at every step learns (ties included)', () => {
+  let seed = 12345;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let round = 0; round < 40; round++) {
+    // Small alphabets and short words: many equal frequencies, repeated letters (a+a, aa+a), reuse.
+    const alphabet = ['ab', 'abc', 'aab', 'lowerst', 'éèa'][round % 5];
+    const words: string[] = [];
+    for (let i = 0; i < 30 + round * 5; i++) {
+      const length = 1 + Math.floor(random() * 7);
+      let w = '';
+      for (let j = 0; j < length; j++) w += alphabet[Math.floor(random() * alphabet.length)];
+      words.push(w);
+    }
+    const text = words.join(random() < 0.5 ? ' ' : ', ');
+    assert.deepEqual(merges(text, 60), learnBpeByRecounting(text, 60), `round ${round}: ${text.slice(0, 80)}`);
+  }
+});
+
+test('learnBpeFromWords takes counted words as they are (e.g. byte-level words with Ġ)', () => {
+  const result = learnBpeFromWords([{ word: 'Ġthe', count: 3 }, { word: 'the', count: 1 }, { word: 'Ġthen', count: 2 }], { merges: 3 });
+  assert.deepEqual(result.merges.map((m) => `${m.merged}:${m.frequency}`), ['th:6', 'the:6', 'Ġthe:5']);
+  assert.deepEqual(result.segmentations.map((s) => s.symbols), [['Ġthe'], ['the'], ['Ġthe', 'n']]);
 });

@@ -1,0 +1,114 @@
+"""Shared helpers of train_gpt.py and train_bert.py: paths, the data prepared by prepare.ts, the
+learning-rate schedule, float16 safetensors in the Hugging Face layout, JSON logs and PNG curves."""
+import json
+import math
+import os
+import struct
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+WORK = os.path.join(HERE, "work")
+RESULTS = os.path.join(HERE, "results")
+IMAGES = os.path.join(ROOT, "docs", "images")
+GPT_DIR = os.path.join(ROOT, "models", "trex-gpt2-kjv")
+BERT_DIR = os.path.join(ROOT, "models", "trex-bert-kjv")
+# How many held-out items test/unit/trainedModels.test.ts recomputes through the engine.
+TEST_SUBSET = 120
+
+
+def setup(seed):
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write_json(path, value):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def lr_at(step, total, peak, warmup):
+    """Linear warm-up, then cosine decay to a tenth of the peak."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def round_to_float16(model):
+    """The weights exactly as shipped (float16), back in float32 — what the engine will read."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+
+
+def save_safetensors(path, tensors, metadata=None):
+    """tensors: name → float tensor, stored as F16 in name order (the safetensors format: u64
+    header length, JSON header, raw little-endian data)."""
+    header = {"__metadata__": metadata or {"format": "pt"}}
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        data = tensors[name].detach().to(torch.float16).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F16", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    head = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    head += b" " * ((8 - len(head) % 8) % 8)
+    with open(path + ".tmp", "wb") as f:
+        f.write(struct.pack("<Q", len(head)))
+        f.write(head)
+        for b in blobs:
+            f.write(b)
+    os.replace(path + ".tmp", path)
+
+
+def plot_curves(path, title, epochs, series, ylabel="loss"):
+    """series: list of (label, values, RGB). A small line chart drawn with Pillow."""
+    from PIL import Image, ImageDraw
+
+    width, height = 640, 400
+    left, right, top, bottom = 64, 24, 40, 52
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    values = [v for _, vs, _ in series for v in vs]
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.08 or 0.5
+    lo, hi = lo - pad, hi + pad
+    x_of = lambda e: left + (e - epochs[0]) * (width - left - right) / max(1, epochs[-1] - epochs[0])
+    y_of = lambda v: top + (hi - v) * (height - top - bottom) / (hi - lo)
+    draw.rectangle([left, top, width - right, height - bottom], outline="black")
+    for i in range(6):
+        v = lo + (hi - lo) * i / 5
+        y = y_of(v)
+        draw.line([left, y, width - right, y], fill=(225, 225, 225))
+        draw.text((6, y - 6), f"{v:.2f}", fill="black")
+    for e in epochs:
+        x = x_of(e)
+        draw.line([x, height - bottom, x, height - bottom + 4], fill="black")
+        draw.text((x - 3, height - bottom + 8), str(e), fill="black")
+    draw.text((width // 2 - 20, height - 22), "epoch", fill="black")
+    draw.text((6, 12), f"{title} ({ylabel})", fill="black")
+    for k, (label, vs, color) in enumerate(series):
+        pts = [(x_of(e), y_of(v)) for e, v in zip(epochs, vs)]
+        if len(pts) > 1:
+            draw.line(pts, fill=color, width=3)
+        for x, y in pts:
+            draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=color)
+        lx = width - right - 170
+        ly = top + 10 + 16 * k
+        draw.line([lx, ly + 6, lx + 24, ly + 6], fill=color, width=3)
+        draw.text((lx + 30, ly), label, fill="black")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    img.save(path)

@@ -1,0 +1,223 @@
+"""Trains the tiny GPT-2 (causal LM) from scratch on the KJV training split and ships it in the
+Hugging Face layout (models/trex-gpt2-kjv/: config.json, model.safetensors in float16).
+
+The architecture is GPT-2's, with HF's tensor names so the engine's loader reads it as any Hub
+checkpoint: token + learned position embeddings, pre-LayerNorm blocks x + attn(ln_1(x)) and
+x + mlp(ln_2(x)), causal attention, MLP with GELU (tanh approximation, `gelu_new`), final ln_f,
+LM head tied to wte. Conv1D weights are stored [in, out] as in HF.
+
+Data: the training verses as one stream `<|endoftext|> verse <|endoftext|> verse …`, cut into
+blocks of 128 (+1 for the shifted targets) from a random offset each epoch.
+
+Usage (after `node tools/training/run.mjs prepare`):
+  /usr/bin/python3.11 tools/training/train_gpt.py   # ~15 min on one idle core
+Writes tools/training/results/gpt.json (losses per epoch, held-out perplexity), docs/images/gpt-loss.png.
+"""
+import json
+import math
+import os
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import common
+
+SEED = 1234
+CONFIG = dict(n_layer=3, n_head=4, n_embd=128, n_positions=128, layer_norm_epsilon=1e-5)
+BATCH = 16
+EPOCHS = 3
+PEAK_LR = 2e-3
+WARMUP = 100
+
+
+class Conv1D(nn.Module):
+    """HF's Conv1D: y = x W + b with W stored [in, out]."""
+
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(n_in, n_out) * 0.02)
+        self.bias = nn.Parameter(torch.zeros(n_out))
+
+    def forward(self, x):
+        return x @ self.weight + self.bias
+
+
+class Attention(nn.Module):
+    def __init__(self, d, n_head):
+        super().__init__()
+        self.n_head = n_head
+        self.c_attn = Conv1D(d, 3 * d)
+        self.c_proj = Conv1D(d, d)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        hd = d // self.n_head
+        q, k, v = self.c_attn(x).split(d, dim=2)
+        heads = lambda z: z.view(b, t, self.n_head, hd).transpose(1, 2)
+        q, k, v = heads(q), heads(k), heads(v)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(hd)
+        causal = torch.ones(t, t, dtype=torch.bool).tril()
+        probs = torch.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1)
+        return self.c_proj((probs @ v).transpose(1, 2).reshape(b, t, d))
+
+
+class Mlp(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.c_fc = Conv1D(d, 4 * d)
+        self.c_proj = Conv1D(4 * d, d)
+
+    def forward(self, x):
+        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))
+
+
+class Block(nn.Module):
+    def __init__(self, d, n_head, eps):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(d, eps=eps)
+        self.attn = Attention(d, n_head)
+        self.ln_2 = nn.LayerNorm(d, eps=eps)
+        self.mlp = Mlp(d)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class Gpt2(nn.Module):
+    def __init__(self, vocab_size, c):
+        super().__init__()
+        d = c["n_embd"]
+        self.wte = nn.Embedding(vocab_size, d)
+        self.wpe = nn.Embedding(c["n_positions"], d)
+        self.h = nn.ModuleList(Block(d, c["n_head"], c["layer_norm_epsilon"]) for _ in range(c["n_layer"]))
+        self.ln_f = nn.LayerNorm(d, eps=c["layer_norm_epsilon"])
+        nn.init.normal_(self.wte.weight, std=0.02)
+        nn.init.normal_(self.wpe.weight, std=0.01)
+        for block in self.h:  # GPT-2's scaled init of the residual projections
+            for proj in (block.attn.c_proj, block.mlp.c_proj):
+                nn.init.normal_(proj.weight, std=0.02 / math.sqrt(2 * c["n_layer"]))
+
+    def forward(self, ids):
+        x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1]))
+        for block in self.h:
+            x = block(x)
+        return self.ln_f(x) @ self.wte.weight.T
+
+
+def blocks(stream, offset, size):
+    n = (len(stream) - offset - 1) // size
+    data = torch.tensor(stream[offset : offset + n * size + 1])
+    return torch.stack([data[i * size : (i + 1) * size + 1] for i in range(n)])
+
+
+def mean_loss(model, chunks):
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(chunks), 32):
+            batch = chunks[i : i + 32]
+            logits = model(batch[:, :-1])
+            total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[:, 1:].reshape(-1), reduction="sum").item()
+            count += batch[:, 1:].numel()
+    model.train()
+    return total / count
+
+
+def heldout_perplexity(model, items):
+    """exp(mean NLL) of every verse token after `<|endoftext|>`, one verse at a time (as the engine reads them)."""
+    model.eval()
+    nll, count = 0.0, 0
+    with torch.no_grad():
+        for ids in items:
+            x = torch.tensor([ids])
+            logp = torch.log_softmax(model(x)[0, :-1].double(), dim=-1)
+            nll -= logp.gather(1, x[0, 1:, None]).sum().item()
+            count += len(ids) - 1
+    return {"verses": len(items), "tokens": count, "loss": nll / count, "perplexity": math.exp(nll / count)}
+
+
+def hf_tensors(model):
+    """HF GPT2LMHeadModel's checkpoint names (no `transformer.` prefix, tied lm_head left out)."""
+    return {name: p for name, p in model.named_parameters()}
+
+
+def main():
+    common.setup(SEED)
+    data = common.read_json(os.path.join(common.WORK, "gpt-data.json"))
+    vocab, eot = data["vocabSize"], data["eot"]
+    stream = [t for verse in data["train"] for t in [eot] + verse]
+    val_stream = [t for verse in data["validation"] for t in [eot] + verse]
+    val_chunks = blocks(val_stream, 0, CONFIG["n_positions"])
+    model = Gpt2(vocab, CONFIG)
+    params = sum(p.numel() for p in model.parameters())
+    steps_per_epoch = (len(stream) - 1) // CONFIG["n_positions"] // BATCH
+    epochs = EPOCHS
+    if os.environ.get("TREX_TRAIN_SMOKE"):  # a few steps, to check the whole script runs
+        steps_per_epoch, epochs = 3, 1
+    total = steps_per_epoch * epochs
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=PEAK_LR, betas=(0.9, 0.98))
+    g = torch.Generator().manual_seed(SEED)
+    log = {"model": "trex-gpt2-kjv", "config": CONFIG, "vocabSize": vocab, "parameters": params, "batch": BATCH, "epochs": EPOCHS,
+           "peakLr": PEAK_LR, "seed": SEED, "trainTokens": len(stream), "validationTokens": len(val_stream), "history": []}
+    print(f"gpt: {params} parameters, {len(stream)} training tokens, {steps_per_epoch} steps/epoch", flush=True)
+    initial = mean_loss(model, val_chunks)
+    log["history"].append({"epoch": 0, "validationLoss": initial})
+    step = 0
+    start = time.time()
+    for epoch in range(1, epochs + 1):
+        offset = int(torch.randint(0, CONFIG["n_positions"], (1,), generator=g))
+        chunks = blocks(stream, offset, CONFIG["n_positions"])
+        order = torch.randperm(len(chunks), generator=g)
+        running, n = 0.0, 0
+        for s in range(steps_per_epoch):
+            batch = chunks[order[s * BATCH : (s + 1) * BATCH]]
+            for group in opt.param_groups:
+                group["lr"] = common.lr_at(step, total, PEAK_LR, WARMUP)
+            logits = model(batch[:, :-1])
+            loss = F.cross_entropy(logits.reshape(-1, vocab), batch[:, 1:].reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            running += loss.item()
+            n += 1
+            step += 1
+            if step % 50 == 0:
+                print(f"gpt: epoch {epoch} step {step}/{total} loss {running / n:.4f} ({(time.time() - start) / step:.2f} s/step)", flush=True)
+        val = mean_loss(model, val_chunks)
+        log["history"].append({"epoch": epoch, "trainLoss": running / n, "validationLoss": val, "validationPerplexity": math.exp(val)})
+        log["seconds"] = round(time.time() - start)
+        common.write_json(os.path.join(common.WORK, "gpt-log.json"), log)
+        print(f"gpt: epoch {epoch}: train {running / n:.4f}, validation {val:.4f} (ppl {math.exp(val):.2f})", flush=True)
+
+    common.round_to_float16(model)
+    final = mean_loss(model, val_chunks)
+    log["final"] = {"validationLoss": final, "validationPerplexity": math.exp(final), "weights": "float16"}
+    items = common.read_json(os.path.join(common.WORK, "eval-items.json"))["perplexity"]
+    log["heldout"] = heldout_perplexity(model, items)
+    log["heldoutSubset"] = heldout_perplexity(model, items[: common.TEST_SUBSET])
+    os.makedirs(common.GPT_DIR, exist_ok=True)
+    config = {
+        "model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": vocab,
+        "n_layer": CONFIG["n_layer"], "n_head": CONFIG["n_head"], "n_embd": CONFIG["n_embd"],
+        "n_positions": CONFIG["n_positions"], "n_ctx": CONFIG["n_positions"], "n_inner": None,
+        "layer_norm_epsilon": CONFIG["layer_norm_epsilon"], "activation_function": "gelu_new",
+        "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0, "initializer_range": 0.02,
+        "bos_token_id": eot, "eos_token_id": eot, "tie_word_embeddings": True, "torch_dtype": "float16",
+    }
+    common.write_json(os.path.join(common.GPT_DIR, "config.json"), config)
+    common.save_safetensors(os.path.join(common.GPT_DIR, "model.safetensors"), hf_tensors(model))
+    common.write_json(os.path.join(common.RESULTS, "gpt.json"), log)
+    hist = log["history"][1:]
+    common.plot_curves(os.path.join(common.IMAGES, "training-gpt-loss.png"), "trex-gpt2-kjv, causal LM", [h["epoch"] for h in hist],
+                       [("training", [h["trainLoss"] for h in hist], (31, 119, 180)), ("validation", [h["validationLoss"] for h in hist], (255, 127, 14))])
+    print(json.dumps({"final": log["final"], "heldout": log["heldout"]}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
