@@ -170,6 +170,44 @@ function renderMlm(s: LocalizedStrings<PredictStringKey>, p: Extract<PredictPayl
   );
 }
 
+/**
+ * The context's characters in one row and each model's tokens below, every token spanning the
+ * grid columns of its characters: where the two tokenizations cut the same text differently shows
+ * at a glance.
+ */
+function alignedTokens(s: LocalizedStrings<PredictStringKey>, p: Extract<PredictPayload, { view: 'compare' }>): HTMLElement {
+  const { context, maskedTokens, causalTokens } = p.result;
+  const chars = [...context.text];
+  // Grid columns are UTF-16 code units of the context (offsets are UTF-16), one per column.
+  const grid = h('div', { class: 'aligned-grid', role: 'table', 'aria-label': s.compareAligned });
+  grid.style.gridTemplateColumns = `max-content repeat(${context.text.length}, 1ch)`;
+  const place = (el: HTMLElement, row: number, start: number, end: number): HTMLElement => {
+    el.style.gridRow = String(row);
+    el.style.gridColumn = `${start - context.start + 2} / ${end - context.start + 2}`;
+    return el;
+  };
+  const label = (text: string, row: number): HTMLElement => {
+    const el = h('div', { class: 'aligned-label', role: 'rowheader' }, text);
+    el.style.gridRow = String(row);
+    el.style.gridColumn = '1';
+    return el;
+  };
+  let offset = context.start;
+  const charCells = chars.map((c) => {
+    const cell = place(h('div', { class: 'aligned-char' }, c === ' ' ? '·' : c), 1, offset, offset + c.length);
+    offset += c.length;
+    return cell;
+  });
+  const tokenCells = (tokens: typeof maskedTokens, row: number): HTMLElement[] =>
+    // Each chip shows the characters it covers (so it fits its columns); the vocabulary entry is in its tooltip.
+    tokens.map((t) => {
+      const covered = context.text.slice(t.start - context.start, t.end - context.start).replace(/ /g, '·');
+      return place(h('div', { class: `aligned-token${t.inWord ? ' in-word' : ''}`, title: `${t.token} · id ${t.id}`, 'data-token': t.token }, covered), row, t.start, t.end);
+    });
+  grid.append(label('', 1), ...charCells, label(p.masked.label, 2), ...tokenCells(maskedTokens, 2), label(p.causal.label, 3), ...tokenCells(causalTokens, 3));
+  return h('section', { class: 'aligned' }, h('h2', { class: 'section-title' }, s.compareAligned), h('div', { class: 'aligned-scroll' }, grid));
+}
+
 function renderCompare(s: LocalizedStrings<PredictStringKey>, p: Extract<PredictPayload, { view: 'compare' }>): void {
   const { result } = p;
   const word = result.word.text;
@@ -189,6 +227,7 @@ function renderCompare(s: LocalizedStrings<PredictStringKey>, p: Extract<Predict
     h('h1', { class: 'panel-title' }, s.compareTitle),
     h('p', { class: 'intro' }, s.compareIntro),
     h('p', { class: 'word' }, format(s.compareWord, word)),
+    alignedTokens(s, p),
     h(
       'div',
       { class: 'compare' },

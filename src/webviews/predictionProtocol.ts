@@ -27,6 +27,7 @@ export type PredictStringKey =
   | 'fillTitle'
   | 'mlmTitle'
   | 'compareTitle'
+  | 'compareAligned'
   | 'model'
   | 'mask'
   | 'maskOf'

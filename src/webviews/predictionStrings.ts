@@ -10,6 +10,7 @@ export function predictStrings(): LocalizedStrings<PredictStringKey> {
     fillTitle: vscode.l10n.t('Fill Mask'),
     mlmTitle: vscode.l10n.t('MLM Masking Demo'),
     compareTitle: vscode.l10n.t('BERT vs GPT at the Cursor'),
+    compareAligned: vscode.l10n.t('How each model cuts the text, aligned by character (the word at the cursor is outlined)'),
     model: vscode.l10n.t('Model {0} ({1})', slot(0), slot(1)),
     mask: vscode.l10n.t('Mask {0}', slot(0)),
     maskOf: vscode.l10n.t('Mask {0} of {1}, characters {2} to {3}', slot(0), slot(1), slot(2), slot(3)),

@@ -19,7 +19,7 @@ export function reloadUntilReady(
   page: () => string,
   options: { visible: () => boolean; stillCurrent: () => boolean; intervalMs?: number; maxReloads?: number },
 ): vscode.Disposable {
-  const { intervalMs = 6000, maxReloads = 5 } = options;
+  const { intervalMs = 4000, maxReloads = 8 } = options;
   let reloads = 0;
   const timer = setInterval(() => {
     if (connection.ready || reloads >= maxReloads || !options.stillCurrent()) return clearInterval(timer);

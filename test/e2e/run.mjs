@@ -202,6 +202,11 @@ async function run() {
     await wb.selectWord('mange', SENTENCE);
     await wb.runCommand('Transformer: Compare BERT and GPT Here');
     await wb.waitForRows('.compare-column', (r) => r.length === 2, 'two columns of predictions');
+    // Both tokenizations of the line, aligned by character, the word's tokens outlined.
+    const inWord = await wb.waitForRows('.aligned-token.in-word', (r) => r.length >= 2, 'the tokens of the word in both aligned rows');
+    const pieces = inWord.map((t) => t.replace(/^·/, '').toLowerCase());
+    if (!pieces.every((piece) => piece !== '' && 'mange'.includes(piece))) throw new Error(`the outlined tokens are not pieces of "mange": ${pieces.join(' | ')}`);
+    say(`  tokens of "mange" in the aligned rows: ${inWord.join(' | ')}`);
     await wb.screenshot('07-compare');
   });
 
@@ -262,10 +267,13 @@ function useTinyGpt2() {
   return dir;
 }
 
-/** The heatmap canvas read back in the webview: painted cells above / on-and-below the diagonal. */
-async function heatmapPixels() {
-  const found = await wb.inFrames(() => {
-    const wrapper = document.querySelector('.matrix-wrapper:not(.headview)');
+/**
+ * The heatmap canvas read back in the webview: painted cells above / on-and-below the diagonal.
+ * By default the Attention side view's; `selector` and `view: false` read one in an editor panel.
+ */
+async function heatmapPixels(selector = '.matrix-wrapper:not(.headview)', view = true) {
+  const found = await wb.inFrames((sel) => {
+    const wrapper = document.querySelector(sel);
     const canvas = wrapper?.querySelector('canvas');
     if (!wrapper || !canvas || !wrapper.dataset.rows) return undefined;
     const d = wrapper.dataset;
@@ -285,7 +293,7 @@ async function heatmapPixels() {
       if (painted && j <= i) lower++;
     }
     return { rows, cells, upper, lower };
-  }, undefined, { view: true });
+  }, selector, { view });
   return found.at(-1)?.value;
 }
 
@@ -348,6 +356,13 @@ async function attentionChecks() {
     const cols = columns.find((f) => f.value.length === 2).value;
     const failed = cols.filter((c) => !c.canvas);
     if (failed.length) throw new Error(`columns without a heatmap: ${JSON.stringify(failed)}`);
+    // BERT sees both sides: its heatmap is painted above the diagonal too; GPT's is not.
+    const column = (role) => `.attention-compare-column[data-role="${role}"] .matrix-wrapper:not(.headview)`;
+    const masked = await wb.poll(() => heatmapPixels(column('masked'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the BERT heatmap pixels', 60_000);
+    const causal = await wb.poll(() => heatmapPixels(column('causal'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the GPT heatmap pixels', 60_000);
+    if (masked.upper === 0) throw new Error('the BERT heatmap has nothing above the diagonal');
+    if (causal.upper !== 0) throw new Error(`${causal.upper} painted cells above the diagonal of the GPT heatmap`);
+    say(`  BERT: ${masked.upper} painted cells above the diagonal; GPT: none above, ${causal.lower} on and below`);
     await wb.page.waitForTimeout(500);
     await wb.screenshot('10f-attention-compare');
   });

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
-import { compareAtCursor, wordAt } from '../../src/engine/tasks/compareAtCursor';
+import { compareAtCursor, contextAround, wordAt } from '../../src/engine/tasks/compareAtCursor';
 import { TaskError } from '../../src/engine/tasks/errors';
 import { fillMask, maskWord, normalizeMasks } from '../../src/engine/tasks/fillMask';
 import { logitsOfIds, logitsRow } from '../../src/engine/tasks/idsLogits';
@@ -177,4 +177,25 @@ test('BERT vs GPT at the cursor: both sides for the word, the GPT side from the 
   assert.deepEqual(other.causal, r.causal);
   await assert.rejects(compareAtCursor(bert, gpt2, 'Le   chat', 3), (e: unknown) => e instanceof TaskError && /no word at the cursor/.test(e.message));
   await assert.rejects(compareAtCursor(gpt2, bert, text, 9), TaskError, 'the models the wrong way round');
+  // both tokenizations of the context, each token at its own characters, the word's tokens marked
+  assert.deepEqual(r.context, { start: 0, end: text.length, text });
+  for (const tokens of [r.maskedTokens, r.causalTokens]) {
+    assert.ok(tokens.length > 0);
+    assert.ok(tokens.every((t, i) => t.start < t.end && (i === 0 || t.start >= tokens[i - 1].end)), 'in order, not overlapping');
+    assert.ok(tokens.some((t) => t.inWord));
+    assert.ok(tokens.every((t) => t.inWord === (t.start < 13 && t.end > 8)), 'inWord = overlaps "mange"');
+  }
+  assert.deepEqual(r.causalTokens.map((t) => t.id), gpt2.tokenizer.encode(text).tokens.map((t) => t.id));
+});
+
+test('BERT vs GPT at the cursor: the aligned context is the line around the word, cut at spaces', () => {
+  const line = 'a'.repeat(10) + ' ' + 'word '.repeat(20) + 'target' + ' tail'.repeat(20);
+  const text = `first line\n${line}\nlast line`;
+  const start = text.indexOf('target');
+  const c = contextAround(text, { start, end: start + 6 });
+  assert.ok(c.start >= text.indexOf(line) && c.end <= text.indexOf(line) + line.length, 'within the line');
+  assert.ok(start - c.start <= 48 && c.end - (start + 6) <= 48, 'at most 48 characters each side');
+  assert.equal(c.text, text.slice(c.start, c.end));
+  assert.ok(c.text.startsWith('word') && c.text.endsWith('tail'), `cut at spaces: "${c.text}"`);
+  assert.deepEqual(contextAround('short one', { start: 6, end: 9 }), { start: 0, end: 9, text: 'short one' });
 });

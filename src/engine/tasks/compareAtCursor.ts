@@ -11,7 +11,30 @@ import { logitsOfIds, logitsRow } from './idsLogits';
 import type { TaskModel } from './inputs';
 import { logSumExp, rankOf, topIds } from './softmax';
 import { endOfTextId, tokenChoice } from './tokenText';
-import type { CompareAtCursorResult } from './taskTypes';
+import type { AlignedToken, CompareAtCursorResult } from './taskTypes';
+import type { TextTokenizer } from '../tokenizers/textTokenizer';
+
+/** Characters shown on each side of the word in the aligned tokens. */
+const CONTEXT_CHARS = 48;
+
+/** The stretch around the word: up to CONTEXT_CHARS on each side, cut at spaces, within the line. */
+export function contextAround(text: string, word: { start: number; end: number }): { start: number; end: number; text: string } {
+  const lineStart = text.lastIndexOf('\n', word.start - 1) + 1;
+  const lineEnd = text.indexOf('\n', word.end) < 0 ? text.length : text.indexOf('\n', word.end);
+  let start = Math.max(lineStart, word.start - CONTEXT_CHARS);
+  let end = Math.min(lineEnd, word.end + CONTEXT_CHARS);
+  if (start > lineStart) start = Math.min(word.start, text.indexOf(' ', start) + 1 || word.start);
+  if (end < lineEnd) end = Math.max(word.end, text.lastIndexOf(' ', end));
+  return { start, end, text: text.slice(start, end) };
+}
+
+/** The tokenizer's tokens of `text` that lie within `context` (ordinary tokens only). */
+function alignedTokens(tokenizer: TextTokenizer, text: string, context: { start: number; end: number }, word: { start: number; end: number }): AlignedToken[] {
+  return tokenizer
+    .encode(text)
+    .tokens.filter((t) => !t.special && t.start >= context.start && t.end <= context.end && t.end > t.start)
+    .map((t) => ({ token: t.token, id: t.id, start: t.start, end: t.end, inWord: t.start < word.end && t.end > word.start }));
+}
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_'’-]/u;
 
@@ -58,5 +81,13 @@ export async function compareAtCursor(masked: TaskModel, causal: TaskModel, text
       candidates = topIds(row, topK).map((c) => tokenChoice(causal.tokenizer, c, Math.exp(row[c] - lse)));
     }
   });
-  return { word, masked: maskedSide, causal: { model: causal.label, candidates, originalProb: prob, originalRank: rank } };
+  const around = contextAround(text, word);
+  return {
+    word,
+    context: around,
+    maskedTokens: alignedTokens(masked.tokenizer, text, around, word),
+    causalTokens: alignedTokens(causal.tokenizer, text, around, word),
+    masked: maskedSide,
+    causal: { model: causal.label, candidates, originalProb: prob, originalRank: rank },
+  };
 }

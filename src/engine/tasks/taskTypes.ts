@@ -92,8 +92,16 @@ export interface SurprisalOptions { topK?: number /* 5 */; window?: number /* de
 export interface SurprisalHooks { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; }
 
 // ---------- BERT vs GPT at the cursor ----------
+/** A token placed by its character offsets in the text (for showing two tokenizations aligned). */
+export interface AlignedToken { token: string; id: number; start: number; end: number; /** overlaps the word at the cursor */ inWord: boolean; }
+
 export interface CompareAtCursorResult {
   word: { start: number; end: number; text: string };
+  /** The stretch of text around the word that `maskedTokens` and `causalTokens` cover. */
+  context: { start: number; end: number; text: string };
+  /** Each model's tokens over `context`, offsets into the full text: the two tokenizations aligned by characters. */
+  maskedTokens: AlignedToken[];
+  causalTokens: AlignedToken[];
   /** BERT: the word masked (one mask per token), both sides as context. */
   masked: { model: string; candidates: FillMaskCandidate[]; originalProb: number; originalRank: number };
   /** GPT: next token after the text left of the word only. */
