@@ -6,6 +6,7 @@ import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
 import { formatBytes } from '../engine/models/hub/plan';
 import { runAttention } from '../engine/tasks/attention';
 import { runLogits, topK } from '../engine/tasks/logits';
+import { logSumExp } from '../engine/tasks/softmax';
 import { defaultGraphCacheDir, openModel, type LoadedModel } from '../engine/tasks/openModel';
 import { locateModel } from '../engine/tasks/modelSpec';
 import type { DevicePreference } from '../engine/runtime/types';
@@ -50,9 +51,8 @@ export async function logitsCommand(argv: string[], readText: (positional: strin
     const data = logits.data as Float32Array;
     const rows = tokens.map((_, t) => data.subarray(t * V, (t + 1) * V));
     const top = (row: Float32Array, n: number) => {
-      const max = row.reduce((a, b) => Math.max(a, b), -Infinity);
-      const z = row.reduce((s, v) => s + Math.exp(v - max), 0);
-      return topK(row, n).map(({ id, logit }) => ({ id, token: model.tokenizer.idToToken(id) ?? '', logit, prob: Math.exp(logit - max) / z }));
+      const lse = logSumExp(row);
+      return topK(row, n).map(({ id, logit }) => ({ id, token: model.tokenizer.idToToken(id) ?? '', logit, prob: Math.exp(logit - lse) }));
     };
     if (args.flags.has('--json')) {
       const head = { ...tokenFields(model, tokens), family: model.family, vocabSize: V };

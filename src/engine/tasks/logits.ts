@@ -4,6 +4,7 @@ import type { TokenSpan } from '../tokenizers/types';
 import { TaskError } from './errors';
 import { ownBuffer } from './attention';
 import { modelInput, type TaskModel } from './inputs';
+import { topIds } from './softmax';
 
 export interface LogitsResult {
   tokens: TokenSpan[];
@@ -34,8 +35,7 @@ export async function runLogits(model: TaskModel, text: string, positions?: read
   return { tokens, positions: at, logits: { type: 'float32', dims: [at.length, V], data } };
 }
 
-/** The k largest entries of a row, largest first. */
+/** The k largest entries of a row, largest first (ties: smaller id first). */
 export function topK(row: Float32Array, k: number): Array<{ id: number; logit: number }> {
-  const ids = [...row.keys()].sort((a, b) => row[b] - row[a]).slice(0, Math.max(0, k));
-  return ids.map((id) => ({ id, logit: row[id] }));
+  return topIds(row, k).map((id) => ({ id, logit: row[id] }));
 }
