@@ -128,6 +128,24 @@ export function installExtensionFromSource(extensionsDir) {
 }
 
 /**
+ * Adds an unpackaged extension folder (its package.json names it) to those `extensionsDir`
+ * already lists, as `installExtensionFromSource` does for ours: used for the benchmarks' baseline.
+ */
+export function addExtensionFolder(extensionsDir, folder) {
+  const { publisher, name, version } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  const registry = join(extensionsDir, 'extensions.json');
+  const entries = existsSync(registry) ? JSON.parse(readFileSync(registry, 'utf8')) : [];
+  entries.push({
+    identifier: { id: `${publisher}.${name}`.toLowerCase() },
+    version,
+    location: { $mid: 1, path: folder, scheme: 'file' },
+    relativeLocation: undefined,
+    metadata: { installedTimestamp: Date.now(), source: 'resource', isApplicationScoped: false, isMachineScoped: false, isBuiltin: false, pinned: true },
+  });
+  writeFileSync(registry, JSON.stringify(entries));
+}
+
+/**
  * Installs a packaged `.vsix` into `dirs.extensions` the way a user does
  * (`code-server --install-extension`), so the tests run the installed extension, not the
  * source tree. Returns the folder it was unpacked into.

@@ -7,28 +7,20 @@
 // the shipped offline models (models/), README/CHANGELOG/LICENSE/third-party notices, and of
 // node_modules only onnxruntime-node's JavaScript plus *that platform's* native binaries (and
 // onnxruntime-common, which it requires). Then `vsce package --target T` zips the stage: its dependency walk finds
-// exactly the two staged runtime packages. It prints each VSIX with its size against the budget and fails when one is over it.
+// exactly the two staged runtime packages. It prints each VSIX with its size against the budget and fails when one is over it,
+// then checks every VSIX it built with scripts/verify-vsix.mjs (platform, binaries, contents) and fails when one is wrong.
+// The targets and what ships are in scripts/vsixTargets.mjs, shared with the verifier.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { verifyVsixFiles } from './verify-vsix.mjs';
+import { SHIPPED, TARGETS, shipsFromDist } from './vsixTargets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** VS Code target → onnxruntime-node's binary folder. onnxruntime-node 1.30 ships no darwin/x64 build. */
-export const TARGETS = {
-  'linux-x64': 'linux/x64',
-  'linux-arm64': 'linux/arm64',
-  'darwin-arm64': 'darwin/arm64',
-  'win32-x64': 'win32/x64',
-  'win32-arm64': 'win32/arm64',
-};
-
 /** Size budget per VSIX in MB (the issue's target for linux-x64 with the offline models: under 60 MB). */
 const BUDGET_MB = 60;
-
-/** Files and folders of the repository that go into every VSIX, when present. */
-const SHIPPED = ['README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'package.nls.json', 'package.nls.fr.json', 'l10n', 'media', 'models'];
 
 function option(name) {
   const i = process.argv.indexOf(name);
@@ -84,7 +76,7 @@ function stageTarget(target, stage) {
   mkdirSync(stage, { recursive: true });
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(shippedManifest(), null, 2)}\n`);
   for (const entry of SHIPPED) if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
-  cpSync(join(root, 'dist'), join(stage, 'dist'), { recursive: true, filter: (p) => !p.endsWith('.map') && !p.endsWith('cli.js') });
+  cpSync(join(root, 'dist'), join(stage, 'dist'), { recursive: true, filter: shipsFromDist });
   copyRuntime(stage, TARGETS[target]);
   // Everything staged ships; the stage holds nothing else.
   writeFileSync(join(stage, '.vscodeignore'), '.vscodeignore\n');
@@ -121,3 +113,4 @@ console.log('\nVSIX files (budget per file: %d MB)', BUDGET_MB);
 for (const r of results) console.log(`  ${r.bytes / 1024 / 1024 <= BUDGET_MB ? 'ok  ' : 'OVER'}  ${mb(r.bytes).padStart(9)}  ${relative(root, r.file)}`);
 const over = results.filter((r) => r.bytes / 1024 / 1024 > BUDGET_MB);
 if (over.length) fail(`${over.map((r) => r.target).join(', ')} over the ${BUDGET_MB} MB budget`);
+if (!verifyVsixFiles(results.map((r) => r.file), { repo: root })) fail('a VSIX is wrong (FAIL lines above)');

@@ -7,7 +7,7 @@ import { locateModel } from '../models/modelSource';
 import { TaskModelService } from '../models/taskModels';
 import type { AttentionModel } from '../webviews/attentionCompute';
 import type { CompareModels, CompareRole } from '../webviews/attentionCompare';
-import { ATTENTION_VIEW_ID, AttentionViewProvider } from '../webviews/attentionView';
+import type { AttentionViewProvider } from '../webviews/attentionView';
 import type { PanelContext } from '../webviews/panelBase';
 import { compareAttentionCommand } from './attentionCompare';
 import { openAttentionSnapshotCommand, saveAttentionImageCommand, saveAttentionSnapshotCommand } from './attentionExport';
@@ -35,21 +35,21 @@ async function loadSpec(host: ModelHostService, spec: string): Promise<Attention
 }
 
 /**
- * The attention viewer (issue 5) wired in one place: the side view, the editor highlight and the
- * commands (returned for extension.ts to register).
+ * The attention viewer (issue 5) wired in one place: the editor highlight and the commands on the
+ * side view (returned for features.ts; the view itself is registered at activation).
  */
 export function attentionCommands(
   context: vscode.ExtensionContext,
   panels: PanelContext,
   host: ModelHostService,
   models: ModelService,
+  view: AttentionViewProvider,
 ): Record<AttentionCommandId, (...args: unknown[]) => unknown> {
-  const view = new AttentionViewProvider(panels, models, host);
   const highlighter = new AttentionHighlighter(view, context.globalState);
   // The compare panel's models: `{ causal, masked }` specs when given, else the roles' models
   // (the active model when it fits, else `transformerExplorer.defaultModels`).
   const taskModels = new TaskModelService(host, models, context.extensionPath);
-  context.subscriptions.push(view, highlighter, taskModels, vscode.window.registerWebviewViewProvider(ATTENTION_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }));
+  context.subscriptions.push(highlighter, taskModels);
   const compare = (arg?: unknown): Promise<unknown> => {
     const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
     const models: CompareModels = async (role: CompareRole) => {

@@ -3,9 +3,7 @@ import { SurprisalLens } from '../editor/surprisalLens';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelService } from '../models/modelService';
 import { TaskModelService } from '../models/taskModels';
-import { COMPLETION_PANEL_VIEW_TYPE, CompletionPanel } from '../webviews/completionPanel';
 import type { PanelContext } from '../webviews/panelBase';
-import { PREDICT_PANEL_VIEW_TYPE, PredictPanel } from '../webviews/predictPanel';
 import { CommandId } from './commandIds';
 import { compareAtCursorCommand } from './compareAtCursor';
 import { completeTextCommand, stopCompletionCommand } from './completeText';
@@ -25,7 +23,8 @@ type PredictionCommandId =
 
 /**
  * The prediction features (issue 4) wired in one place: the task models, the surprisal lens and
- * its hover, the panels' serializers, and the commands (returned for extension.ts to register).
+ * its hover, and the commands (returned for features.ts; the panels' serializers are registered at
+ * activation, see extension.ts).
  */
 export function predictionCommands(
   context: vscode.ExtensionContext,
@@ -37,16 +36,8 @@ export function predictionCommands(
   const taskModels = new TaskModelService(host, models, context.extensionPath);
   const lens = new SurprisalLens();
   const services: PredictionServices = { panels, host, taskModels };
-  const revive = (reviver: (panel: vscode.WebviewPanel, state: unknown) => void): vscode.WebviewPanelSerializer => ({
-    deserializeWebviewPanel: async (panel, state) => reviver(panel, state),
-  });
-  context.subscriptions.push(
-    taskModels,
-    lens,
-    vscode.languages.registerHoverProvider(documents, lens),
-    vscode.window.registerWebviewPanelSerializer(PREDICT_PANEL_VIEW_TYPE, revive((panel, state) => PredictPanel.revive(panels, panel, state))),
-    vscode.window.registerWebviewPanelSerializer(COMPLETION_PANEL_VIEW_TYPE, revive((panel, state) => CompletionPanel.revive(panels, panel, state))),
-  );
+  // The lens's hover is registered here, when the features load: before that there are no colours to explain.
+  context.subscriptions.push(taskModels, lens, vscode.languages.registerHoverProvider(documents, lens));
   return {
     [CommandId.FillMask]: fillMaskCommand(services),
     [CommandId.MlmDemo]: mlmDemoCommand(services),

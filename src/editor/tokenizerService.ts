@@ -1,10 +1,13 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BUNDLED_TOKENIZERS, loadTokenizer } from '../engine/tokenizers/load';
+import { BUNDLED_TOKENIZERS } from '../engine/tokenizers/bundledNames';
 import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
 import { affects, readConfig, SettingKey, writeSetting } from '../config';
 import { Disposable } from '../util/disposable';
+
+/** Loads a tokenizer from a resolved spec: the engine's `loadTokenizer`, reached lazily (see extension.ts). */
+export type TokenizerLoader = (spec: string) => Promise<TextTokenizer>;
 
 /** How a load is shown: a notification for something the user asked for, the status bar otherwise. */
 export type LoadMode = 'interactive' | 'background';
@@ -24,7 +27,10 @@ export class TokenizerService extends Disposable {
   /** Fires with the new spec when the active tokenizer setting changes. */
   readonly onDidChangeActive = this.activeChanged.event;
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly loadTokenizer: TokenizerLoader,
+  ) {
     super();
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -59,7 +65,10 @@ export class TokenizerService extends Disposable {
     if (known) {
       return known;
     }
-    const pending = withLoadProgress(displayName(spec), mode, () => loadTokenizer(key)).then(
+    // The engine's code (dist/features.js) loads with the first tokenizer, on a later turn of the
+    // event loop: never inside the caller's synchronous path, activation included (the token
+    // count starts its first load from its constructor).
+    const pending = withLoadProgress(displayName(spec), mode, () => nextTurn().then(() => this.loadTokenizer(key))).then(
       (tok) => {
         this.ready.set(key, tok);
         return tok;
@@ -140,4 +149,8 @@ function withLoadProgress<T>(name: string, mode: LoadMode, task: () => Promise<T
       task,
     ),
   );
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

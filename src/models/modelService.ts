@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { affects, readConfig, SettingKey, writeSetting, type DeviceSetting } from '../config';
 import { Disposable } from '../util/disposable';
+import { withoutPrefix } from './fallbackReason';
 import { detectNvidiaDriver } from './gpuDetect';
 import { describeModelError } from './modelErrors';
 import { loadWithProgress } from './loadWithProgress';
@@ -122,9 +123,5 @@ export class ModelService extends Disposable {
   }
 }
 
-/** The host may already start its reason with the words of the notice. */
-export function withoutPrefix(reason: string): string {
-  return reason.replace(/^CUDA unavailable, running on CPU:\s*/i, '');
-}
 
 export { describeProgress } from './loadWithProgress';

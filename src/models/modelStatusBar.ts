@@ -3,38 +3,53 @@ import * as vscode from 'vscode';
 import { affects, readConfig, SettingKey } from '../config';
 import { CommandId } from '../commands/commandIds';
 import { Disposable } from '../util/disposable';
-import { withoutPrefix, type ModelService } from './modelService';
+import { withoutPrefix } from './fallbackReason';
+import type { ModelService } from './modelService';
 import type { ActiveModel, ModelState } from './modelTypes';
 
-/** Status bar item: the active model and the device it actually runs on, a spinner while loading. */
+/** What the item reads from the model service. */
+type ModelStatusSource = Pick<ModelService, 'active' | 'loading' | 'hostPid' | 'onDidChange'>;
+
+/**
+ * Status bar item: the active model and the device it actually runs on, a spinner while loading.
+ * It is created at activation and shows the configured model; the model service, which lives in
+ * the features bundle, is {@link attach}ed when that bundle loads.
+ */
 export class ModelStatusBar extends Disposable {
   private readonly item = this.register(
     vscode.window.createStatusBarItem('transformerExplorer.model', vscode.StatusBarAlignment.Right, 99),
   );
   private visible = false;
+  private models: ModelStatusSource | undefined;
 
-  constructor(private readonly models: ModelService) {
+  constructor() {
     super();
     this.item.name = vscode.l10n.t('Transformer Explorer: model');
     this.item.command = CommandId.SelectModel;
-    this.register(models.onDidChange(() => this.update()));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => affects(e, SettingKey.model) && this.update()));
+    this.update();
+  }
+
+  /** Follows `models` from now on. */
+  attach(models: ModelStatusSource): void {
+    this.models = models;
+    this.register(models.onDidChange(() => this.update()));
     this.update();
   }
 
   /** What the item shows now (returned by the model commands, read by tests). */
   state(): ModelState {
     return {
-      active: this.models.active,
-      loading: this.models.loading,
-      hostPid: this.models.hostPid,
+      active: this.models?.active,
+      loading: this.models?.loading,
+      hostPid: this.models?.hostPid,
       statusBar: { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : '', visible: this.visible },
     };
   }
 
   private update(): void {
-    const loading = this.models.loading;
-    const active = this.models.active;
+    const loading = this.models?.loading;
+    const active = this.models?.active;
     const configured = readConfig().model;
     if (loading) {
       this.show(`$(loading~spin) ${shortName(loading)}`, vscode.l10n.t('Loading model {0}…', loading));

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { TokenizerError } from '../engine/tokenizers/load';
+import type { TokenizerError } from '../engine/tokenizers/errors';
 
 /**
  * One readable line for the user. Engine `TokenizerError`s are written for users already; other
  * errors are bugs, so the message is prefixed and the stack goes to the console.
  */
 export function describeError(error: unknown): string {
-  if (error instanceof TokenizerError) {
+  if (isTokenizerError(error)) {
     return error.message;
   }
   console.error('[transformer-explorer]', error);
@@ -33,4 +33,12 @@ export function guarded<A extends unknown[], R>(
       return undefined;
     }
   };
+}
+
+/**
+ * By name, not `instanceof`: the activation bundle and the features bundle (loaded later) each
+ * hold their own copy of the class, and an error crosses from one to the other.
+ */
+function isTokenizerError(error: unknown): error is TokenizerError {
+  return error instanceof Error && error.name === 'TokenizerError';
 }

@@ -9,8 +9,9 @@ import { computeAttention, modelView, type AttentionModel } from './attentionCom
 import type { AttentionCompareChannel, CompareColumn, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
+export { ATTENTION_COMPARE_VIEW_TYPE };
 
-export const ATTENTION_COMPARE_VIEW_TYPE = 'transformerExplorer.attentionCompare';
 
 export type CompareRole = 'causal' | 'masked';
 

@@ -18,8 +18,9 @@ import { attentionStrings } from './attentionStrings';
 import { WebviewConnection } from './connection';
 import { renderPage, webviewOptions } from './html';
 import type { PanelContext } from './panelBase';
+import { ATTENTION_VIEW_ID } from './viewTypes';
+export { ATTENTION_VIEW_ID };
 
-export const ATTENTION_VIEW_ID = 'transformerExplorer.attentionView';
 
 /** Lets other extension-host work run between the slices of a long computation. */
 function yieldToHost(): Promise<void> {

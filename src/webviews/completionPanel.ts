@@ -4,8 +4,9 @@ import type { ConnectionHandlers } from './connection';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { CompletionChannel, CompletionPanelState, CompletionPayload } from './predictionProtocol';
 import { completionStrings } from './predictionStrings';
+import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
+export { COMPLETION_PANEL_VIEW_TYPE };
 
-export const COMPLETION_PANEL_VIEW_TYPE = 'transformerExplorer.completionPanel';
 
 /** What the panel's knobs do; given by the Complete Text command. */
 export interface CompletionActions {

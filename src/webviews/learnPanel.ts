@@ -6,8 +6,9 @@ import type { ConnectionHandlers } from './connection';
 import { learnPayload } from './learnViews';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { learnStrings } from './strings';
+import { LEARN_PANEL_VIEW_TYPE } from './viewTypes';
+export { LEARN_PANEL_VIEW_TYPE };
 
-export const LEARN_PANEL_VIEW_TYPE = 'transformerExplorer.learnBpePanel';
 
 /** Most merges the panel lets one ask for. */
 export const MAX_MERGES = 5000;

@@ -4,8 +4,9 @@ import type { ConnectionHandlers } from './connection';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { PredictChannel, PredictPanelState, PredictPayload } from './predictionProtocol';
 import { predictStrings } from './predictionStrings';
+import { PREDICT_PANEL_VIEW_TYPE } from './viewTypes';
+export { PREDICT_PANEL_VIEW_TYPE };
 
-export const PREDICT_PANEL_VIEW_TYPE = 'transformerExplorer.predictPanel';
 
 /** What the panel's buttons do; given by the command that filled the panel. */
 export interface PredictActions {

@@ -6,8 +6,9 @@ import type { ConnectionHandlers } from './connection';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { tokensStrings } from './strings';
 import { choiceFor, encodeColumn, MAX_CHIPS, tokenizerChoices } from './tokenViews';
+import { TOKENS_PANEL_VIEW_TYPE } from './viewTypes';
+export { TOKENS_PANEL_VIEW_TYPE };
 
-export const TOKENS_PANEL_VIEW_TYPE = 'transformerExplorer.tokensPanel';
 
 export interface TokensShown {
   payload: TokensPayload;

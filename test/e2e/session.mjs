@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  findFreePort, installExtensionFromSource, installExtensionFromVsix, launchChromium, preparePrivateDirs, repoRoot,
+  addExtensionFolder, findFreePort, installExtensionFromSource, installExtensionFromVsix, launchChromium, preparePrivateDirs, repoRoot,
   requireCodeServer, startCodeServer,
 } from '../../scripts/code-server.mjs';
 import { Workbench } from './workbench.mjs';
@@ -23,9 +23,10 @@ export function stopwatch(label) {
 
 /**
  * Starts everything, runs `body(wb, ctx)`, always cleans up. `profile` names the private folder
- * (.vscode-test/<profile>) and the screenshot folder (test-results/<profile>).
+ * (.vscode-test/<profile>) and the screenshot folder (test-results/<profile>). `alsoInstall`:
+ * unpackaged extension folders installed beside ours (the activation benchmark's baseline).
  */
-export async function withWorkbench({ profile, vsix, verbose = false, headed = false, timeoutS = 600, say = console.log, settings = {} }, body) {
+export async function withWorkbench({ profile, vsix, verbose = false, headed = false, timeoutS = 600, say = console.log, settings = {}, alsoInstall = [] }, body) {
   requireCodeServer();
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('missing dist/extension.js: run node scripts/build.mjs');
   const shots = join(repoRoot, 'test-results', profile);
@@ -35,6 +36,7 @@ export async function withWorkbench({ profile, vsix, verbose = false, headed = f
   const dirs = preparePrivateDirs(base, { fresh: true, settings });
   if (vsix) say(`installed ${vsix} into ${await installExtensionFromVsix(dirs, vsix)}`);
   else installExtensionFromSource(dirs.extensions);
+  for (const folder of alsoInstall) addExtensionFolder(dirs.extensions, folder);
   const workspace = join(base, 'workspace');
   cpSync(join(repoRoot, 'sample-workspace'), workspace, { recursive: true });
   const port = await findFreePort();

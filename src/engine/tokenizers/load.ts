@@ -5,6 +5,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { buildTokenizer } from './buildTokenizer';
+import { BUNDLED_TOKENIZERS, type BundledTokenizer } from './bundledNames';
 import { TokenizerError } from './errors';
 import type { TextTokenizer } from './textTokenizer';
 import { missingTokenizerMessage, SENTENCEPIECE_FILES, tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
@@ -14,8 +15,7 @@ const REBUILT_FROM = ['vocab.txt', 'vocab.json', ...SENTENCEPIECE_FILES];
 
 export { TokenizerError } from './errors';
 
-export const BUNDLED_TOKENIZERS = ['gpt2', 'bert-base-uncased'] as const;
-export type BundledTokenizer = (typeof BUNDLED_TOKENIZERS)[number];
+export { BUNDLED_TOKENIZERS, type BundledTokenizer } from './bundledNames';
 
 const BUNDLED_LABELS: Record<BundledTokenizer, string> = {
   gpt2: 'GPT-2 (byte-level BPE)',
