@@ -1,5 +1,6 @@
 """Shared helpers of train_gpt.py and train_bert.py: paths, the data prepared by prepare.ts, the
-learning-rate schedule, float16 safetensors in the Hugging Face layout, JSON logs and PNG curves."""
+optimiser, the learning-rate schedule and one training step, float16 safetensors in the Hugging Face
+layout, JSON logs and PNG curves."""
 import json
 import math
 import os
@@ -16,6 +17,35 @@ GPT_DIR = os.path.join(ROOT, "models", "trex-gpt2-kjv")
 BERT_DIR = os.path.join(ROOT, "models", "trex-bert-kjv")
 # How many held-out items test/unit/trainedModels.test.ts recomputes through the engine.
 TEST_SUBSET = 120
+# TREX_TRAIN_OUT=DIR: every output (weights, logs, curves) under DIR, to compare runs before shipping one.
+OUT = os.environ.get("TREX_TRAIN_OUT")
+
+
+def out_path(default_dir, name):
+    """Where an output goes: under TREX_TRAIN_OUT when set, else in its place in the repository."""
+    return os.path.join(OUT or default_dir, name)
+
+
+def schedule(steps_per_epoch, epochs):
+    """Steps per epoch and epochs, or 3 steps of one epoch with TREX_TRAIN_SMOKE (checks the whole script)."""
+    return (3, 1) if os.environ.get("TREX_TRAIN_SMOKE") else (steps_per_epoch, epochs)
+
+
+def adamw(model, peak_lr):
+    """AdamW with weight decay on the matrices only (not on biases, LayerNorm or other vectors)."""
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=peak_lr, betas=(0.9, 0.98))
+
+
+def train_step(opt, model, loss, lr):
+    """One optimiser step on `loss` at learning rate `lr`, gradients clipped to norm 1."""
+    for group in opt.param_groups:
+        group["lr"] = lr
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
 
 
 def setup(seed):
@@ -112,3 +142,10 @@ def plot_curves(path, title, epochs, series, ylabel="loss"):
         draw.text((lx + 30, ly), label, fill="black")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     img.save(path)
+
+
+def plot_history(path, title, log):
+    """The training and validation loss per epoch of `log["history"]` (epoch 0, before training, left out)."""
+    hist = log["history"][1:]
+    plot_curves(path, title, [h["epoch"] for h in hist],
+                [("training", [h["trainLoss"] for h in hist], (31, 119, 180)), ("validation", [h["validationLoss"] for h in hist], (255, 127, 14))])

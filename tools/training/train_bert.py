@@ -34,7 +34,6 @@ EPOCHS = 16
 PEAK_LR = 1e-3
 WARMUP = 500
 # Another folder for the outputs (model, results, curve, log), to compare runs before shipping one.
-OUT = os.environ.get("TREX_TRAIN_OUT")
 MASK_SHARE, MASK_AS_MASK, MASK_AS_RANDOM = 0.15, 0.8, 0.1
 
 
@@ -242,14 +241,9 @@ def main():
     val = pack(data["validation"], specials["[CLS]"], specials["[SEP]"], limit)
     model = BertForMaskedLM(vocab, CONFIG)
     params = sum(p.numel() for p in model.parameters())
-    steps_per_epoch = len(train) // BATCH
-    epochs = EPOCHS
-    if os.environ.get("TREX_TRAIN_SMOKE"):  # a few steps, to check the whole script runs
-        steps_per_epoch, epochs = 3, 1
+    steps_per_epoch, epochs = common.schedule(len(train) // BATCH, EPOCHS)
     total = steps_per_epoch * epochs
-    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=PEAK_LR, betas=(0.9, 0.98))
+    opt = common.adamw(model, PEAK_LR)
     g = torch.Generator().manual_seed(SEED)
     log = {"model": "trex-bert-kjv", "config": CONFIG, "vocabSize": vocab, "parameters": params, "batch": BATCH, "epochs": EPOCHS,
            "peakLr": PEAK_LR, "seed": SEED, "trainSequences": len(train), "trainTokens": sum(map(len, train)),
@@ -264,13 +258,8 @@ def main():
         for s in range(steps_per_epoch):
             ids, attention = pad_batch([train[j] for j in order[s * BATCH : (s + 1) * BATCH]], pad)
             inputs, selected, targets = mask_tokens(ids, attention, specials, vocab, g)
-            for group in opt.param_groups:
-                group["lr"] = common.lr_at(step, total, PEAK_LR, WARMUP)
             loss = mlm_loss(model, inputs, attention, selected, targets)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
+            common.train_step(opt, model, loss, common.lr_at(step, total, PEAK_LR, WARMUP))
             running += loss.item()
             n += 1
             step += 1
@@ -279,7 +268,7 @@ def main():
         v = validation_loss(model, val, specials, vocab, pad)
         log["history"].append({"epoch": epoch, "trainLoss": running / n, "validationLoss": v, "validationPerplexity": math.exp(v)})
         log["seconds"] = round(time.time() - start)
-        common.write_json(os.path.join(OUT or common.WORK, "bert-log.json"), log)
+        common.write_json(common.out_path(common.WORK, "bert-log.json"), log)
         print(f"bert: epoch {epoch}: train {running / n:.4f}, validation {v:.4f} (ppl {math.exp(v):.2f})", flush=True)
 
     common.round_to_float16(model)
@@ -288,7 +277,7 @@ def main():
     items = common.read_json(os.path.join(common.WORK, "eval-items.json"))["fillMask"]
     log["heldout"] = fill_mask(model, items)
     log["heldoutSubset"] = fill_mask(model, items[: common.TEST_SUBSET])
-    model_dir = os.path.join(OUT, "trex-bert-kjv") if OUT else common.BERT_DIR
+    model_dir = common.out_path(os.path.dirname(common.BERT_DIR), "trex-bert-kjv")
     os.makedirs(model_dir, exist_ok=True)
     c = CONFIG
     config = {
@@ -301,10 +290,8 @@ def main():
     }
     common.write_json(os.path.join(model_dir, "config.json"), config)
     common.save_safetensors(os.path.join(model_dir, "model.safetensors"), dict(model.named_parameters()))
-    common.write_json(os.path.join(OUT or common.RESULTS, "bert.json"), log)
-    hist = log["history"][1:]
-    common.plot_curves(os.path.join(OUT or common.IMAGES, "training-bert-loss.png"), "trex-bert-kjv, masked LM", [h["epoch"] for h in hist],
-                       [("training", [h["trainLoss"] for h in hist], (31, 119, 180)), ("validation", [h["validationLoss"] for h in hist], (255, 127, 14))])
+    common.write_json(common.out_path(common.RESULTS, "bert.json"), log)
+    common.plot_history(common.out_path(common.IMAGES, "training-bert-loss.png"), "trex-bert-kjv, masked LM", log)
     print(json.dumps({"final": log["final"], "heldout": log["heldout"]}), flush=True)
 
 

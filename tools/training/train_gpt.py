@@ -153,14 +153,9 @@ def main():
     val_chunks = blocks(val_stream, 0, CONFIG["n_positions"])
     model = Gpt2(vocab, CONFIG)
     params = sum(p.numel() for p in model.parameters())
-    steps_per_epoch = (len(stream) - 1) // CONFIG["n_positions"] // BATCH
-    epochs = EPOCHS
-    if os.environ.get("TREX_TRAIN_SMOKE"):  # a few steps, to check the whole script runs
-        steps_per_epoch, epochs = 3, 1
+    steps_per_epoch, epochs = common.schedule((len(stream) - 1) // CONFIG["n_positions"] // BATCH, EPOCHS)
     total = steps_per_epoch * epochs
-    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=PEAK_LR, betas=(0.9, 0.98))
+    opt = common.adamw(model, PEAK_LR)
     g = torch.Generator().manual_seed(SEED)
     log = {"model": "trex-gpt2-kjv", "config": CONFIG, "vocabSize": vocab, "parameters": params, "batch": BATCH, "epochs": EPOCHS,
            "peakLr": PEAK_LR, "seed": SEED, "trainTokens": len(stream), "validationTokens": len(val_stream), "history": []}
@@ -176,14 +171,9 @@ def main():
         running, n = 0.0, 0
         for s in range(steps_per_epoch):
             batch = chunks[order[s * BATCH : (s + 1) * BATCH]]
-            for group in opt.param_groups:
-                group["lr"] = common.lr_at(step, total, PEAK_LR, WARMUP)
             logits = model(batch[:, :-1])
             loss = F.cross_entropy(logits.reshape(-1, vocab), batch[:, 1:].reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
+            common.train_step(opt, model, loss, common.lr_at(step, total, PEAK_LR, WARMUP))
             running += loss.item()
             n += 1
             step += 1
@@ -192,7 +182,7 @@ def main():
         val = mean_loss(model, val_chunks)
         log["history"].append({"epoch": epoch, "trainLoss": running / n, "validationLoss": val, "validationPerplexity": math.exp(val)})
         log["seconds"] = round(time.time() - start)
-        common.write_json(os.path.join(common.WORK, "gpt-log.json"), log)
+        common.write_json(common.out_path(common.WORK, "gpt-log.json"), log)
         print(f"gpt: epoch {epoch}: train {running / n:.4f}, validation {val:.4f} (ppl {math.exp(val):.2f})", flush=True)
 
     common.round_to_float16(model)
@@ -201,7 +191,8 @@ def main():
     items = common.read_json(os.path.join(common.WORK, "eval-items.json"))["perplexity"]
     log["heldout"] = heldout_perplexity(model, items)
     log["heldoutSubset"] = heldout_perplexity(model, items[: common.TEST_SUBSET])
-    os.makedirs(common.GPT_DIR, exist_ok=True)
+    model_dir = common.out_path(os.path.dirname(common.GPT_DIR), "trex-gpt2-kjv")
+    os.makedirs(model_dir, exist_ok=True)
     config = {
         "model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": vocab,
         "n_layer": CONFIG["n_layer"], "n_head": CONFIG["n_head"], "n_embd": CONFIG["n_embd"],
@@ -210,12 +201,10 @@ def main():
         "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0, "initializer_range": 0.02,
         "bos_token_id": eot, "eos_token_id": eot, "tie_word_embeddings": True, "torch_dtype": "float16",
     }
-    common.write_json(os.path.join(common.GPT_DIR, "config.json"), config)
-    common.save_safetensors(os.path.join(common.GPT_DIR, "model.safetensors"), hf_tensors(model))
-    common.write_json(os.path.join(common.RESULTS, "gpt.json"), log)
-    hist = log["history"][1:]
-    common.plot_curves(os.path.join(common.IMAGES, "training-gpt-loss.png"), "trex-gpt2-kjv, causal LM", [h["epoch"] for h in hist],
-                       [("training", [h["trainLoss"] for h in hist], (31, 119, 180)), ("validation", [h["validationLoss"] for h in hist], (255, 127, 14))])
+    common.write_json(os.path.join(model_dir, "config.json"), config)
+    common.save_safetensors(os.path.join(model_dir, "model.safetensors"), hf_tensors(model))
+    common.write_json(common.out_path(common.RESULTS, "gpt.json"), log)
+    common.plot_history(common.out_path(common.IMAGES, "training-gpt-loss.png"), "trex-gpt2-kjv, causal LM", log)
     print(json.dumps({"final": log["final"], "heldout": log["heldout"]}), flush=True)
 
 
