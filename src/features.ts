@@ -30,6 +30,7 @@ import { PredictPanel } from './webviews/predictPanel';
 import { TokensPanel } from './webviews/tokensPanel';
 import { TokensViewProvider } from './webviews/tokensView';
 import {
+  ATTENTION_COMPARE_VIEW_TYPE,
   ATTENTION_VIEW_ID,
   BPE_PANEL_VIEW_TYPE,
   COMPLETION_PANEL_VIEW_TYPE,
@@ -70,6 +71,7 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
   modelStatusBar.attach(models);
   const attentionView = new AttentionViewProvider(ctx, models, modelHost);
   context.subscriptions.push(tokensView, modelHost, models, attentionView);
+  const attention = attentionCommands(context, ctx, modelHost, models, attentionView);
 
   const commands: Record<CommandId, (...args: unknown[]) => unknown> = {
     [CommandId.TokenizeSelection]: tokenizeSelectionCommand(ctx),
@@ -86,7 +88,7 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
       restartModelHost: () => modelHost.restart('the CUDA provider was installed'),
     }),
     ...predictionCommands(context, ctx, modelHost, models, TEXT_DOCUMENTS),
-    ...attentionCommands(context, ctx, modelHost, models, attentionView),
+    ...attention.commands,
   };
 
   return {
@@ -98,6 +100,7 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
       [LEARN_PANEL_VIEW_TYPE]: (panel, state) => LearnBpePanel.revive(ctx, panel, state, readConfig().learnBpe.merges),
       [PREDICT_PANEL_VIEW_TYPE]: (panel, state) => PredictPanel.revive(ctx, panel, state),
       [COMPLETION_PANEL_VIEW_TYPE]: (panel, state) => CompletionPanel.revive(ctx, panel, state),
+      [ATTENTION_COMPARE_VIEW_TYPE]: attention.reviveCompare,
     },
   };
 }

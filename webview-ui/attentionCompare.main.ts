@@ -39,7 +39,8 @@ async function refresh(): Promise<void> {
   const result = await client.request('compare/matrices', options).catch(() => undefined);
   if (mine !== seq || !result) return;
   payload = result;
-  client.state = { ...options, text };
+  const specs = Object.fromEntries(result.columns.filter((c) => !c.error).map((c) => [c.role, c.spec]));
+  client.state = { ...options, text, specs };
   render();
 }
 

@@ -3,10 +3,11 @@ import { readConfig } from '../config';
 import { AttentionHighlighter } from '../editor/attentionHighlight';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelService } from '../models/modelService';
+import { resolveBuiltin } from '../models/generationOptions';
 import { locateModel } from '../models/modelSource';
 import { TaskModelService } from '../models/taskModels';
 import type { AttentionModel } from '../webviews/attentionCompute';
-import type { CompareModels, CompareRole } from '../webviews/attentionCompare';
+import { AttentionComparePanel, type CompareModels, type CompareRole } from '../webviews/attentionCompare';
 import type { AttentionViewProvider } from '../webviews/attentionView';
 import type { PanelContext } from '../webviews/panelBase';
 import { compareAttentionCommand } from './attentionCompare';
@@ -27,16 +28,23 @@ type AttentionCommandId =
 
 /** Loads a model spec (folder or Hub id) in the model host beside the active one, for the compare panel. */
 async function loadSpec(host: ModelHostService, spec: string): Promise<AttentionModel> {
-  const location = await locateModel(spec);
+  const location = await locateModel(resolveBuiltin(spec, host.extensionPath).spec);
   if (!location) throw new Error(vscode.l10n.t('No model was chosen.'));
   const { device, gpuId, modelCacheMemoryMB } = readConfig();
   const info = await host.loadModel({ spec: location.dir, device, ...(device === 'cpu' ? {} : { gpuId }), maxModels: 3, maxBytes: modelCacheMemoryMB * 1024 * 1024 });
   return { ...info, spec, dir: location.dir };
 }
 
+/** The attention commands, and the reviver of the compare panel after a window reload. */
+export interface AttentionFeatures {
+  commands: Record<AttentionCommandId, (...args: unknown[]) => unknown>;
+  reviveCompare: (panel: vscode.WebviewPanel, state: unknown) => void;
+}
+
 /**
  * The attention viewer (issue 5) wired in one place: the editor highlight and the commands on the
- * side view (returned for features.ts; the view itself is registered at activation).
+ * side view, and the compare panel's reviver (returned for features.ts; the view itself is
+ * registered at activation).
  */
 export function attentionCommands(
   context: vscode.ExtensionContext,
@@ -44,23 +52,25 @@ export function attentionCommands(
   host: ModelHostService,
   models: ModelService,
   view: AttentionViewProvider,
-): Record<AttentionCommandId, (...args: unknown[]) => unknown> {
+): AttentionFeatures {
   const highlighter = new AttentionHighlighter(view, context.globalState);
   // The compare panel's models: `{ causal, masked }` specs when given, else the roles' models
   // (the active model when it fits, else `transformerExplorer.defaultModels`).
   const taskModels = new TaskModelService(host, models, context.extensionPath);
   context.subscriptions.push(highlighter, taskModels);
+  const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => async (role: CompareRole) => {
+    const spec = given[role];
+    if (typeof spec === 'string' && spec.trim() !== '') return loadSpec(host, spec.trim());
+    const m = await taskModels.forRole(role);
+    return { ...m, ...('dir' in m && typeof m.dir === 'string' ? { dir: m.dir } : {}) };
+  };
   const compare = (arg?: unknown): Promise<unknown> => {
     const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
-    const models: CompareModels = async (role: CompareRole) => {
-      const spec = given[role];
-      if (typeof spec === 'string' && spec.trim() !== '') return loadSpec(host, spec.trim());
-      const m = await taskModels.forRole(role);
-      return { ...m, ...('dir' in m && typeof m.dir === 'string' ? { dir: m.dir } : {}) };
-    };
-    return compareAttentionCommand(panels, host, panels.tokenizers, models)(arg);
+    return compareAttentionCommand(panels, host, panels.tokenizers, compareModels(given))(arg);
   };
-  return {
+  const reviveCompare = (panel: vscode.WebviewPanel, state: unknown): void =>
+    AttentionComparePanel.revive(panels, panel, state, host, (specs) => compareModels(specs ?? {}));
+  const commands = {
     [CommandId.ShowAttention]: showAttentionCommand(view),
     [CommandId.ShowPositionalEncodings]: showAttentionCommand(view, 'positions'),
     [CommandId.CompareAttention]: compare,
@@ -70,4 +80,5 @@ export function attentionCommands(
     [CommandId.ToggleAttentionHighlight]: toggleAttentionHighlightCommand(highlighter),
     [CommandId.AttentionHighlightState]: attentionHighlightState(highlighter),
   };
+  return { commands, reviveCompare };
 }

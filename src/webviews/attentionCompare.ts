@@ -6,7 +6,7 @@ import type { ModelHostService } from '../models/modelHostService';
 import { describeModelError } from '../models/modelErrors';
 import type { ConnectionHandlers } from './connection';
 import { computeAttention, modelView, type AttentionModel } from './attentionCompute';
-import type { AttentionCompareChannel, CompareColumn, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
+import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
@@ -39,8 +39,8 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
   private readonly reports = new Map<CompareRole, DrawReport & { role: CompareRole }>();
   private generation = 0;
 
-  private constructor(ctx: PanelContext) {
-    super(ctx, createPanel(ctx, ATTENTION_COMPARE_VIEW_TYPE, vscode.l10n.t('Attention: BERT vs GPT'), false), {
+  private constructor(ctx: PanelContext, panel?: vscode.WebviewPanel) {
+    super(ctx, panel ?? createPanel(ctx, ATTENTION_COMPARE_VIEW_TYPE, vscode.l10n.t('Attention: BERT vs GPT'), false), {
       script: 'attentionCompare.main',
       styles: ['base.css', 'attention.css'],
       title: vscode.l10n.t('Attention: BERT vs GPT'),
@@ -59,6 +59,22 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
     }
     await panel.load(host, tokenizers, models, text);
     return panel;
+  }
+
+  /**
+   * Brings back a panel VS Code restored after a window reload: the saved text through the saved
+   * models again (`modelsFor` turns the saved specs into the columns' models).
+   */
+  static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown, host: ModelHostService, modelsFor: (specs: ComparePanelState['specs']) => CompareModels): void {
+    const saved = parseState(state);
+    if (!saved) {
+      panel.dispose(); // nothing was saved: no empty panel
+      return;
+    }
+    AttentionComparePanel.current?.dispose();
+    const revived = new AttentionComparePanel(ctx, panel);
+    AttentionComparePanel.current = revived;
+    void revived.load(host, ctx.tokenizers, modelsFor(saved.specs), saved.text);
   }
 
   /** The draw reports of both columns once drawn (or what there is after `timeoutMs`). */
@@ -132,4 +148,15 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
     });
     return { text: this.text, columns };
   }
+}
+
+function parseState(state: unknown): { text: string; specs: ComparePanelState['specs'] } | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { text, specs } = state as Partial<ComparePanelState>;
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  const saved: NonNullable<ComparePanelState['specs']> = {};
+  if (typeof specs === 'object' && specs !== null) {
+    for (const role of ['causal', 'masked'] as const) if (typeof specs[role] === 'string' && specs[role] !== '') saved[role] = specs[role];
+  }
+  return { text, specs: saved };
 }

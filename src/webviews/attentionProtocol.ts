@@ -194,6 +194,8 @@ export interface ComparePayload {
 
 export interface ComparePanelState extends CompareRequest {
   text: string;
+  /** The model of each column as computed (restored after a window reload with the same models). */
+  specs?: Partial<Record<'causal' | 'masked', string>>;
 }
 
 export type AttentionCompareChannel = {

@@ -285,7 +285,9 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
 
   private async updateNow(): Promise<void> {
     if (!this.connection || !this.view?.visible) return;
-    const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+    // A webview panel in front (no active text editor) and nothing followed yet, e.g. after a
+    // window reload: the text editor left visible beside it.
+    const editor = vscode.window.activeTextEditor ?? this.lastEditor ?? vscode.window.visibleTextEditors.find((e) => attentionSource(e));
     const source = editor && !editor.document.isClosed ? attentionSource(editor) : undefined;
     if (!source) {
       // Keep showing the last analysis when the cursor leaves the text (e.g. to a blank line).

@@ -11,7 +11,6 @@ export const BPE_PANEL_VIEW_TYPE = 'transformerExplorer.bpePanel';
 export const LEARN_PANEL_VIEW_TYPE = 'transformerExplorer.learnBpePanel';
 export const PREDICT_PANEL_VIEW_TYPE = 'transformerExplorer.predictPanel';
 export const COMPLETION_PANEL_VIEW_TYPE = 'transformerExplorer.completionPanel';
-/** The attention compare panel is not restored after a reload (it would recompute two models). */
 export const ATTENTION_COMPARE_VIEW_TYPE = 'transformerExplorer.attentionCompare';
 
 /** Side views, registered at activation. */
@@ -23,5 +22,6 @@ export const RESTORED_PANEL_TYPES = [
   LEARN_PANEL_VIEW_TYPE,
   PREDICT_PANEL_VIEW_TYPE,
   COMPLETION_PANEL_VIEW_TYPE,
+  ATTENTION_COMPARE_VIEW_TYPE,
 ] as const;
 export type RestoredPanelType = (typeof RESTORED_PANEL_TYPES)[number];

@@ -366,6 +366,40 @@ async function attentionChecks() {
     await wb.page.waitForTimeout(500);
     await wb.screenshot('10f-attention-compare');
   });
+
+  await check('after Reload Window the Tokens and attention compare panels come back with their content, the Attention view redraws', async () => {
+    // A Tokens panel beside the compare panel, on the line the compare panel shows.
+    await wb.focusEditor();
+    await wb.selectLineText(ATTENTION_LINE);
+    await wb.runCommand('Transformer: Tokenize Selection');
+    const gpt2Of = (list) => list.filter((c) => !c.tokenizer || c.tokenizer === 'gpt2').map((c) => c.token);
+    const before = gpt2Of(await wb.waitForChips((list) => gpt2Of(list).length > 3, 'token chips of the attention line'));
+    const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+    await wb.runCommand('Developer: Reload Window');
+    await reloaded;
+    // The side bar comes back on the Transformer Explorer container (not the file explorer).
+    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // Restored panels are filled when shown: bring each tab to the front, then read it.
+    const showTab = async (title) => {
+      const tab = wb.page.locator('.tabs-container .tab').filter({ hasText: title });
+      await wb.poll(() => tab.count(), (n) => n > 0, `the restored "${title}" tab`, 60_000);
+      await tab.first().click();
+    };
+    await showTab('Attention: BERT vs GPT');
+    const column = (role) => `.attention-compare-column[data-role="${role}"] .matrix-wrapper:not(.headview)`;
+    const masked = await wb.poll(() => heatmapPixels(column('masked'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the restored BERT heatmap', 180_000);
+    const causal = await wb.poll(() => heatmapPixels(column('causal'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the restored GPT heatmap', 60_000);
+    if (masked.upper === 0 || causal.upper !== 0) throw new Error(`restored heatmaps: BERT ${masked.upper} cells above the diagonal, GPT ${causal.upper}`);
+    // The Attention view follows the text editor left visible beside the panel in front.
+    const side = await wb.poll(() => heatmapPixels(), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the Attention view\'s heatmap after the reload', 60_000);
+    if (side.upper !== 0) throw new Error(`${side.upper} painted cells above the diagonal of the causal heatmap after the reload`);
+    await wb.screenshot('11a-restored-attention-compare');
+    await showTab('Tokens');
+    const after = gpt2Of(await wb.waitForChips((list) => gpt2Of(list).length === before.length, 'the restored Tokens panel\'s chips', { view: false }));
+    sameSequence(after, before, 'tokens of the restored Tokens panel');
+    say(`  restored: compare panel (BERT ${masked.upper} cells above the diagonal, GPT none), Tokens panel (${after.length} GPT-2 tokens), Attention view (${side.rows} rows)`);
+    await wb.screenshot('11b-restored-tokens');
+  });
 }
 
 async function main() {
