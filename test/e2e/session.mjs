@@ -46,9 +46,8 @@ export async function withWorkbench({ profile, vsix, verbose = false, headed = f
     await browser?.close().catch(() => {});
     await server?.stop();
   };
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.once(sig, () => { console.error(`\n[${profile}] ${sig}: cleaning up`); cleanup().finally(() => process.exit(130)); });
-  }
+  const onSignal = (sig) => { console.error(`\n[${profile}] ${sig}: cleaning up`); cleanup().finally(() => process.exit(130)); };
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, onSignal);
   const watchdog = setTimeout(() => {
     console.error(`[${profile}] TIMEOUT: the run took longer than ${timeoutS} s; stopping.`);
     cleanup().finally(() => process.exit(1));
@@ -65,6 +64,7 @@ export async function withWorkbench({ profile, vsix, verbose = false, headed = f
     return await body(wb, { shots, workspace, dirs });
   } finally {
     clearTimeout(watchdog);
+    for (const sig of ['SIGINT', 'SIGTERM']) process.off(sig, onSignal);
     await cleanup();
   }
 }
