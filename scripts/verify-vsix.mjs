@@ -18,7 +18,7 @@
 //              platform/arch (never run), names a binding that is in the zip.
 // Then a summary table; the exit code is 1 when any check failed. scripts/package.mjs calls
 // verifyVsixFiles() on the files it has just built.
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, crc32, inflateRawSync } from 'node:zlib';
@@ -35,67 +35,52 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
-function readAt(fd, position, length) {
-  const buffer = Buffer.alloc(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buffer, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return buffer.subarray(0, done);
-}
-
-/** An open zip: `entries` by name (method, sizes, crc, local header offset), `read`/`head` for content. */
+/** An open zip: `entries` by name (method, sizes, crc, local header offset), `read`/`head` for content. A VSIX is a few tens of MB: it is read whole. */
 export function openZip(file) {
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const tail = readAt(fd, Math.max(0, size - 22 - 0xffff), Math.min(size, 22 + 0xffff));
-    let eocd = -1;
-    for (let i = tail.length - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD) {
-        eocd = i;
-        break;
-      }
+  const data = readFileSync(file);
+  const size = data.length;
+  const tail = data.subarray(Math.max(0, size - 22 - 0xffff));
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
     }
-    if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
-    const count = tail.readUInt16LE(eocd + 10);
-    const directorySize = tail.readUInt32LE(eocd + 12);
-    const directoryOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || directoryOffset === 0xffffffff) throw new Error('zip64 archives are not supported');
-    if (directoryOffset + directorySize > size) throw new Error('the central directory lies past the end of the file');
-    const directory = readAt(fd, directoryOffset, directorySize);
-    const entries = new Map();
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL) throw new Error(`bad central directory entry ${i}`);
-      const nameLength = directory.readUInt16LE(at + 28);
-      const entry = {
-        name: directory.toString('utf8', at + 46, at + 46 + nameLength),
-        method: directory.readUInt16LE(at + 10),
-        crc32: directory.readUInt32LE(at + 16),
-        compressedSize: directory.readUInt32LE(at + 20),
-        size: directory.readUInt32LE(at + 24),
-        localHeaderOffset: directory.readUInt32LE(at + 42),
-      };
-      entries.set(entry.name, entry);
-      at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
-    }
-    return { file, fd, size, entries };
-  } catch (e) {
-    closeSync(fd);
-    throw e;
   }
+  if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
+  const count = tail.readUInt16LE(eocd + 10);
+  const directorySize = tail.readUInt32LE(eocd + 12);
+  const directoryOffset = tail.readUInt32LE(eocd + 16);
+  if (count === 0xffff || directoryOffset === 0xffffffff) throw new Error('zip64 archives are not supported');
+  if (directoryOffset + directorySize > size) throw new Error('the central directory lies past the end of the file');
+  const directory = data.subarray(directoryOffset, directoryOffset + directorySize);
+  const entries = new Map();
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL) throw new Error(`bad central directory entry ${i}`);
+    const nameLength = directory.readUInt16LE(at + 28);
+    const entry = {
+      name: directory.toString('utf8', at + 46, at + 46 + nameLength),
+      method: directory.readUInt16LE(at + 10),
+      crc32: directory.readUInt32LE(at + 16),
+      compressedSize: directory.readUInt32LE(at + 20),
+      size: directory.readUInt32LE(at + 24),
+      localHeaderOffset: directory.readUInt32LE(at + 42),
+    };
+    entries.set(entry.name, entry);
+    at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+  }
+  return { file, data, size, entries };
 }
 
-export function closeZip(zip) {
-  closeSync(zip.fd);
+/** `length` bytes of the zip from `position` (fewer at its end). */
+function readAt(zip, position, length) {
+  return zip.data.subarray(position, position + length);
 }
 
 /** Where an entry's data starts: past its local header, whose name and extra lengths may differ from the central ones. */
 function dataStart(zip, entry) {
-  const header = readAt(zip.fd, entry.localHeaderOffset, 30);
+  const header = readAt(zip, entry.localHeaderOffset, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new Error(`${entry.name}: no local header`);
   const start = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + entry.compressedSize > zip.size) throw new Error(`${entry.name} lies past the end of the file`);
@@ -106,7 +91,7 @@ function dataStart(zip, entry) {
 export function readEntry(zip, name) {
   const entry = zip.entries.get(name);
   if (!entry) throw new Error(`${name} is not in the zip`);
-  const raw = readAt(zip.fd, dataStart(zip, entry), entry.compressedSize);
+  const raw = readAt(zip, dataStart(zip, entry), entry.compressedSize);
   let data;
   if (entry.method === 0) data = raw;
   else if (entry.method === 8) data = inflateRawSync(raw);
@@ -123,11 +108,11 @@ export function readEntryHead(zip, name, length) {
   const entry = zip.entries.get(name);
   if (!entry) throw new Error(`${name} is not in the zip`);
   const start = dataStart(zip, entry);
-  if (entry.method === 0) return readAt(zip.fd, start, Math.min(length, entry.size));
+  if (entry.method === 0) return readAt(zip, start, Math.min(length, entry.size));
   if (entry.method !== 8) throw new Error(`${name} uses compression method ${entry.method}`);
   // Deflate rarely expands by more than a little; read a generous prefix, more if it falls short.
   for (let take = Math.max(4096, length * 2); ; take *= 4) {
-    const raw = readAt(zip.fd, start, Math.min(take, entry.compressedSize));
+    const raw = readAt(zip, start, Math.min(take, entry.compressedSize));
     const data = inflateRawSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
     if (data.length >= length || raw.length === entry.compressedSize) return data.subarray(0, Math.min(length, data.length));
   }
@@ -376,8 +361,6 @@ export function verifyVsix(file, { repo = defaultRepo } = {}) {
     return { file, target, size, entries: names.filter((n) => !n.endsWith('/')).length, binaries: binaries.count, checks };
   } catch (e) {
     return { file, target, size, entries: zip.entries.size, binaries: 0, checks: [check('read', [e.message], '')] };
-  } finally {
-    closeZip(zip);
   }
 }
 
