@@ -12,7 +12,6 @@ import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
 export { ATTENTION_COMPARE_VIEW_TYPE };
 
-
 export type CompareRole = 'causal' | 'masked';
 
 /** Gives the model of a role (the defaults of `transformerExplorer.defaultModels`, or the specs asked for). */

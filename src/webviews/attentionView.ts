@@ -21,7 +21,6 @@ import type { PanelContext } from './panelBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
 export { ATTENTION_VIEW_ID };
 
-
 /** Lets other extension-host work run between the slices of a long computation. */
 function yieldToHost(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -7,7 +7,6 @@ import { completionStrings } from './predictionStrings';
 import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
 export { COMPLETION_PANEL_VIEW_TYPE };
 
-
 /** What the panel's knobs do; given by the Complete Text command. */
 export interface CompletionActions {
   rerun?(options: GenerateOptions): void;

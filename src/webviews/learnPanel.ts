@@ -9,7 +9,6 @@ import { learnStrings } from './strings';
 import { LEARN_PANEL_VIEW_TYPE } from './viewTypes';
 export { LEARN_PANEL_VIEW_TYPE };
 
-
 /** Most merges the panel lets one ask for. */
 export const MAX_MERGES = 5000;
 

@@ -7,7 +7,6 @@ import { predictStrings } from './predictionStrings';
 import { PREDICT_PANEL_VIEW_TYPE } from './viewTypes';
 export { PREDICT_PANEL_VIEW_TYPE };
 
-
 /** What the panel's buttons do; given by the command that filled the panel. */
 export interface PredictActions {
   apply?(slot: number, text: string): Promise<{ applied: boolean; message?: string }>;

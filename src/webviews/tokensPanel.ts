@@ -9,7 +9,6 @@ import { choiceFor, encodeColumn, MAX_CHIPS, tokenizerChoices } from './tokenVie
 import { TOKENS_PANEL_VIEW_TYPE } from './viewTypes';
 export { TOKENS_PANEL_VIEW_TYPE };
 
-
 export interface TokensShown {
   payload: TokensPayload;
   /** Full encoding by the primary tokenizer; `undefined` when it failed to load. */

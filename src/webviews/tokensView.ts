@@ -12,7 +12,6 @@ import { encodeColumn } from './tokenViews';
 import { TOKENS_VIEW_ID } from './viewTypes';
 export { TOKENS_VIEW_ID };
 
-
 /** The side view follows at most this many characters of a selection. */
 const MAX_VIEW_CHARS = 5000;
 const MAX_VIEW_CHIPS = 1500;
