@@ -24,20 +24,13 @@ const baseline = join(repoRoot, 'bench', 'activation-baseline');
 const say = stopwatch('bench-activation');
 const label = (file) => (files.length === 1 ? 'Transformer Explorer (installed VSIX)' : `Transformer Explorer, ${relative(repoRoot, file).startsWith('..') ? file : relative(repoRoot, file)}`);
 
-/** The activation time (ms) shown in the Running Extensions row whose text includes `title`. */
-async function activationOf(wb, title) {
-  const row = wb.page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: title });
-  const text = await wb.poll(() => row.first().innerText(), (t) => /Activation:\s*\d+\s*ms/.test(t), `the Running Extensions row of ${title}`, 30_000);
-  return Number(/Activation:\s*(\d+)\s*ms/.exec(text)[1]);
-}
-
 async function oneRun(vsix, i) {
   return withWorkbench({ profile: 'bench-activation', vsix, alsoInstall: [baseline], say: () => {}, timeoutS: 180 }, async (wb) => {
     await wb.waitForWorkbench();
     await wb.openFromExplorer('genesis.txt');
     await wb.runCommand('Developer: Show Running Extensions');
-    const ours = await activationOf(wb, 'Transformer Explorer');
-    const floor = await activationOf(wb, 'Activation Baseline');
+    const ours = await wb.activationTime('Transformer Explorer');
+    const floor = await wb.activationTime('Activation Baseline');
     say(`run ${i + 1}/${runs} ${basename(vsix)}: Transformer Explorer ${ours} ms, baseline ${floor} ms (load ${loadavg()[0].toFixed(1)})`);
     return { ours, floor };
   });

@@ -116,14 +116,7 @@ export function preparePrivateDirs(base, { fresh = false, settings = {}, keepUse
  */
 export function installExtensionFromSource(extensionsDir) {
   const { id, version } = extensionIdentity();
-  const entry = {
-    identifier: { id },
-    version,
-    location: { $mid: 1, path: repoRoot, scheme: 'file' },
-    relativeLocation: undefined,
-    metadata: { installedTimestamp: Date.now(), source: 'resource', isApplicationScoped: false, isMachineScoped: false, isBuiltin: false, pinned: true },
-  };
-  writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify([entry]));
+  writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify([registryEntry(id, version, repoRoot)]));
   return id;
 }
 
@@ -135,14 +128,19 @@ export function addExtensionFolder(extensionsDir, folder) {
   const { publisher, name, version } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
   const registry = join(extensionsDir, 'extensions.json');
   const entries = existsSync(registry) ? JSON.parse(readFileSync(registry, 'utf8')) : [];
-  entries.push({
-    identifier: { id: `${publisher}.${name}`.toLowerCase() },
+  entries.push(registryEntry(`${publisher}.${name}`.toLowerCase(), version, folder));
+  writeFileSync(registry, JSON.stringify(entries));
+}
+
+/** One entry of an extensions dir's `extensions.json`: extension `id` at `version`, loaded from `folder` as it is. */
+function registryEntry(id, version, folder) {
+  return {
+    identifier: { id },
     version,
     location: { $mid: 1, path: folder, scheme: 'file' },
     relativeLocation: undefined,
     metadata: { installedTimestamp: Date.now(), source: 'resource', isApplicationScoped: false, isMachineScoped: false, isBuiltin: false, pinned: true },
-  });
-  writeFileSync(registry, JSON.stringify(entries));
+  };
 }
 
 /**

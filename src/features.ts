@@ -20,6 +20,7 @@ import { TEXT_DOCUMENTS } from './editor/textDocuments';
 import type { TokenizerService } from './editor/tokenizerService';
 import { ModelHostService } from './models/modelHostService';
 import { ModelService } from './models/modelService';
+import { TaskModelService } from './models/taskModels';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import { AttentionViewProvider } from './webviews/attentionView';
 import { BpePanel } from './webviews/bpePanel';
@@ -71,7 +72,10 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
   modelStatusBar.attach(models);
   const attentionView = new AttentionViewProvider(ctx, models, modelHost);
   context.subscriptions.push(tokensView, modelHost, models, attentionView);
-  const attention = attentionCommands(context, ctx, modelHost, models, attentionView);
+  // One service for the models of the roles (causal, masked), shared by the prediction and attention features.
+  const taskModels = new TaskModelService(modelHost, models, context.extensionPath);
+  context.subscriptions.push(taskModels);
+  const attention = attentionCommands(context, ctx, modelHost, taskModels, attentionView);
 
   const commands: Record<CommandId, (...args: unknown[]) => unknown> = {
     [CommandId.TokenizeSelection]: tokenizeSelectionCommand(ctx),
@@ -87,7 +91,7 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
       downloadDir: vscode.Uri.joinPath(context.globalStorageUri, 'downloads').fsPath,
       restartModelHost: () => modelHost.restart('the CUDA provider was installed'),
     }),
-    ...predictionCommands(context, ctx, modelHost, models, TEXT_DOCUMENTS),
+    ...predictionCommands(context, ctx, modelHost, taskModels, TEXT_DOCUMENTS),
     ...attention.commands,
   };
 

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
 import { AttentionHighlighter } from '../editor/attentionHighlight';
 import type { ModelHostService } from '../models/modelHostService';
-import type { ModelService } from '../models/modelService';
 import { resolveBuiltin } from '../models/generationOptions';
+import { loadRequest } from '../models/loadWithProgress';
 import { locateModel } from '../models/modelSource';
-import { TaskModelService } from '../models/taskModels';
+import type { TaskModelService } from '../models/taskModels';
 import type { AttentionModel } from '../webviews/attentionCompute';
 import { AttentionComparePanel, type CompareModels, type CompareRole } from '../webviews/attentionCompare';
 import type { AttentionViewProvider } from '../webviews/attentionView';
@@ -30,8 +29,7 @@ type AttentionCommandId =
 async function loadSpec(host: ModelHostService, spec: string): Promise<AttentionModel> {
   const location = await locateModel(resolveBuiltin(spec, host.extensionPath).spec);
   if (!location) throw new Error(vscode.l10n.t('No model was chosen.'));
-  const { device, gpuId, modelCacheMemoryMB } = readConfig();
-  const info = await host.loadModel({ spec: location.dir, device, ...(device === 'cpu' ? {} : { gpuId }), maxModels: 3, maxBytes: modelCacheMemoryMB * 1024 * 1024 });
+  const info = await host.loadModel(loadRequest(location.dir, { maxModels: 3 }));
   return { ...info, spec, dir: location.dir };
 }
 
@@ -50,19 +48,17 @@ export function attentionCommands(
   context: vscode.ExtensionContext,
   panels: PanelContext,
   host: ModelHostService,
-  models: ModelService,
+  taskModels: TaskModelService,
   view: AttentionViewProvider,
 ): AttentionFeatures {
   const highlighter = new AttentionHighlighter(view, context.globalState);
   // The compare panel's models: `{ causal, masked }` specs when given, else the roles' models
   // (the active model when it fits, else `transformerExplorer.defaultModels`).
-  const taskModels = new TaskModelService(host, models, context.extensionPath);
-  context.subscriptions.push(highlighter, taskModels);
+  context.subscriptions.push(highlighter);
   const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => async (role: CompareRole) => {
     const spec = given[role];
     if (typeof spec === 'string' && spec.trim() !== '') return loadSpec(host, spec.trim());
-    const m = await taskModels.forRole(role);
-    return { ...m, ...('dir' in m && typeof m.dir === 'string' ? { dir: m.dir } : {}) };
+    return taskModels.forRole(role);
   };
   const compare = (arg?: unknown): Promise<unknown> => {
     const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { SnapshotError, type AttentionSnapshot } from '../engine/attention/snapshot';
 import type { ImageFormat } from '../webviews/attentionProtocol';
 import { readSnapshot } from '../webviews/attentionExport';
-import { ATTENTION_VIEW_ID, type AttentionViewProvider } from '../webviews/attentionView';
+import type { AttentionViewProvider } from '../webviews/attentionView';
+import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';
 
 function pathArg(arg: unknown): vscode.Uri | undefined {
   const p = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>).path : undefined;

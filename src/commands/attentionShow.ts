@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, DrawReport } from '../webviews/attentionProtocol';
-import { ATTENTION_VIEW_ID, type AttentionViewProvider } from '../webviews/attentionView';
+import type { AttentionViewProvider } from '../webviews/attentionView';
+import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';
 
 /** What "Show Attention" resolves to (tests read it): the view's status, its text and model, and what it drew. */
 export interface AttentionShown {

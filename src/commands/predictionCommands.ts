@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SurprisalLens } from '../editor/surprisalLens';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelService } from '../models/modelService';
-import { TaskModelService } from '../models/taskModels';
+import type { TaskModelService } from '../models/taskModels';
 import type { PanelContext } from '../webviews/panelBase';
 import { CommandId } from './commandIds';
 import { compareAtCursorCommand } from './compareAtCursor';
@@ -30,14 +30,13 @@ export function predictionCommands(
   context: vscode.ExtensionContext,
   panels: PanelContext,
   host: ModelHostService,
-  models: ModelService,
+  taskModels: TaskModelService,
   documents: vscode.DocumentSelector,
 ): Record<PredictionCommandId, (...args: unknown[]) => unknown> {
-  const taskModels = new TaskModelService(host, models, context.extensionPath);
   const lens = new SurprisalLens();
   const services: PredictionServices = { panels, host, taskModels };
   // The lens's hover is registered here, when the features load: before that there are no colours to explain.
-  context.subscriptions.push(taskModels, lens, vscode.languages.registerHoverProvider(documents, lens));
+  context.subscriptions.push(lens, vscode.languages.registerHoverProvider(documents, lens));
   return {
     [CommandId.FillMask]: fillMaskCommand(services),
     [CommandId.MlmDemo]: mlmDemoCommand(services),

@@ -3,7 +3,6 @@ import { HostRequestError } from '../host/protocol';
 import type { ModelHostService } from '../models/modelHostService';
 import { NoModelError, type TaskModelInfo } from '../models/taskModels';
 import type { TaskModelService } from '../models/taskModels';
-import { describeProgress } from '../models/modelService';
 import type { PanelContext } from '../webviews/panelBase';
 import type { ModelBadge } from '../webviews/predictionProtocol';
 import { describeError } from '../util/errors';
@@ -47,7 +46,6 @@ export function withTaskProgress<T>(title: string, work: (signal: AbortSignal, r
   });
 }
 
-export { describeProgress };
 
 /** The active text editor, or a message saying one is needed. */
 export function requireEditor(): vscode.TextEditor | undefined {

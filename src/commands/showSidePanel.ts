@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TokensViewPayload } from '../protocol';
-import { TOKENS_VIEW_ID, type TokensViewProvider } from '../webviews/tokensView';
+import type { TokensViewProvider } from '../webviews/tokensView';
+import { TOKENS_VIEW_ID } from '../webviews/viewTypes';
 
 /** "Show Tokens Side Panel": focuses the Tokens view; resolves to what it shows once drawn. */
 export function showSidePanelCommand(view: TokensViewProvider) {

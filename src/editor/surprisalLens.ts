@@ -83,11 +83,6 @@ export class SurprisalLens extends Disposable implements vscode.HoverProvider {
     return this.states.get(uri.toString());
   }
 
-  /** How many ranges each level paints in `editor` (tests). */
-  paintedRanges(uri: vscode.Uri): number {
-    return this.states.get(uri.toString())?.tokens.length ?? 0;
-  }
-
   clear(uri?: vscode.Uri): void {
     if (uri) this.states.delete(uri.toString());
     else this.states.clear();

@@ -9,7 +9,6 @@ import type { LoadedModelInfo } from './modelTypes';
  * notification titled with `spec`. Resolves to `undefined` when the user cancelled.
  */
 export async function loadWithProgress(host: ModelHostService, spec: string, dir: string, limits: { maxModels?: number } = {}): Promise<LoadedModelInfo | undefined> {
-  const { device, gpuId, modelCacheMemoryMB } = readConfig();
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading model {0}', spec), cancellable: true },
     async (progress, token) => {
@@ -17,7 +16,7 @@ export async function loadWithProgress(host: ModelHostService, spec: string, dir
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
         return await host.loadModel(
-          { spec: dir, device, ...(device === 'cpu' ? {} : { gpuId }), ...limits, maxBytes: modelCacheMemoryMB * 1024 * 1024 },
+          loadRequest(dir, limits),
           { signal: abort.signal, onProgress: (p) => progress.report({ message: describeProgress(p) }) },
         );
       } catch (error) {
@@ -28,6 +27,12 @@ export async function loadWithProgress(host: ModelHostService, spec: string, dir
       }
     },
   );
+}
+
+/** The host's load request for the model folder `dir`: the configured device, GPU and memory bound. */
+export function loadRequest(dir: string, limits: { maxModels?: number } = {}): Parameters<ModelHostService['loadModel']>[0] {
+  const { device, gpuId, modelCacheMemoryMB } = readConfig();
+  return { spec: dir, device, ...(device === 'cpu' ? {} : { gpuId }), ...limits, maxBytes: modelCacheMemoryMB * 1024 * 1024 };
 }
 
 /** A host progress stage in the user's language. */

@@ -124,4 +124,3 @@ export class ModelService extends Disposable {
 }
 
 
-export { describeProgress } from './loadWithProgress';

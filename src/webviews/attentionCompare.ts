@@ -10,7 +10,6 @@ import type { AttentionCompareChannel, CompareColumn, ComparePanelState, Compare
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
-export { ATTENTION_COMPARE_VIEW_TYPE };
 
 export type CompareRole = 'causal' | 'masked';
 

@@ -19,7 +19,6 @@ import { WebviewConnection } from './connection';
 import { renderPage, webviewOptions } from './html';
 import type { PanelContext } from './panelBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
-export { ATTENTION_VIEW_ID };
 
 /** Lets other extension-host work run between the slices of a long computation. */
 function yieldToHost(): Promise<void> {

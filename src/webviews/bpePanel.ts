@@ -9,7 +9,6 @@ import { bpeStrings } from './strings';
 import { choiceFor, summarize, tokenizerChoices } from './tokenViews';
 import { toWordViews, type WordTrace } from './traceViews';
 import { BPE_PANEL_VIEW_TYPE } from './viewTypes';
-export { BPE_PANEL_VIEW_TYPE };
 
 export interface BpeShown {
   /** The engine's traces, one per pre-token of the text. */

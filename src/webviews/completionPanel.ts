@@ -5,7 +5,6 @@ import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { CompletionChannel, CompletionPanelState, CompletionPayload } from './predictionProtocol';
 import { completionStrings } from './predictionStrings';
 import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
-export { COMPLETION_PANEL_VIEW_TYPE };
 
 /** What the panel's knobs do; given by the Complete Text command. */
 export interface CompletionActions {

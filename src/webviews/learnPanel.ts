@@ -7,7 +7,6 @@ import { learnPayload } from './learnViews';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { learnStrings } from './strings';
 import { LEARN_PANEL_VIEW_TYPE } from './viewTypes';
-export { LEARN_PANEL_VIEW_TYPE };
 
 /** Most merges the panel lets one ask for. */
 export const MAX_MERGES = 5000;

@@ -5,7 +5,6 @@ import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { PredictChannel, PredictPanelState, PredictPayload } from './predictionProtocol';
 import { predictStrings } from './predictionStrings';
 import { PREDICT_PANEL_VIEW_TYPE } from './viewTypes';
-export { PREDICT_PANEL_VIEW_TYPE };
 
 /** What the panel's buttons do; given by the command that filled the panel. */
 export interface PredictActions {

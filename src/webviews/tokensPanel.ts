@@ -7,7 +7,6 @@ import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { tokensStrings } from './strings';
 import { choiceFor, encodeColumn, MAX_CHIPS, tokenizerChoices } from './tokenViews';
 import { TOKENS_PANEL_VIEW_TYPE } from './viewTypes';
-export { TOKENS_PANEL_VIEW_TYPE };
 
 export interface TokensShown {
   payload: TokensPayload;

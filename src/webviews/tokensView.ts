@@ -10,7 +10,6 @@ import type { PanelContext } from './panelBase';
 import { tokensViewStrings } from './strings';
 import { encodeColumn } from './tokenViews';
 import { TOKENS_VIEW_ID } from './viewTypes';
-export { TOKENS_VIEW_ID };
 
 /** The side view follows at most this many characters of a selection. */
 const MAX_VIEW_CHARS = 5000;

@@ -267,6 +267,12 @@ function useTinyGpt2() {
   return dir;
 }
 
+/** The painted cells of one column's heatmap in the attention compare panel, once it has some. */
+function compareHeatmap(role, what, timeoutMs) {
+  const selector = `.attention-compare-column[data-role="${role}"] .matrix-wrapper:not(.headview)`;
+  return wb.poll(() => heatmapPixels(selector, false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, what, timeoutMs);
+}
+
 /**
  * The heatmap canvas read back in the webview: painted cells above / on-and-below the diagonal.
  * By default the Attention side view's; `selector` and `view: false` read one in an editor panel.
@@ -357,9 +363,8 @@ async function attentionChecks() {
     const failed = cols.filter((c) => !c.canvas);
     if (failed.length) throw new Error(`columns without a heatmap: ${JSON.stringify(failed)}`);
     // BERT sees both sides: its heatmap is painted above the diagonal too; GPT's is not.
-    const column = (role) => `.attention-compare-column[data-role="${role}"] .matrix-wrapper:not(.headview)`;
-    const masked = await wb.poll(() => heatmapPixels(column('masked'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the BERT heatmap pixels', 60_000);
-    const causal = await wb.poll(() => heatmapPixels(column('causal'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the GPT heatmap pixels', 60_000);
+    const masked = await compareHeatmap('masked', 'the BERT heatmap pixels', 60_000);
+    const causal = await compareHeatmap('causal', 'the GPT heatmap pixels', 60_000);
     if (masked.upper === 0) throw new Error('the BERT heatmap has nothing above the diagonal');
     if (causal.upper !== 0) throw new Error(`${causal.upper} painted cells above the diagonal of the GPT heatmap`);
     say(`  BERT: ${masked.upper} painted cells above the diagonal; GPT: none above, ${causal.lower} on and below`);
@@ -386,9 +391,8 @@ async function attentionChecks() {
       await tab.first().click();
     };
     await showTab('Attention: BERT vs GPT');
-    const column = (role) => `.attention-compare-column[data-role="${role}"] .matrix-wrapper:not(.headview)`;
-    const masked = await wb.poll(() => heatmapPixels(column('masked'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the restored BERT heatmap', 180_000);
-    const causal = await wb.poll(() => heatmapPixels(column('causal'), false), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the restored GPT heatmap', 60_000);
+    const masked = await compareHeatmap('masked', 'the restored BERT heatmap', 180_000);
+    const causal = await compareHeatmap('causal', 'the restored GPT heatmap', 60_000);
     if (masked.upper === 0 || causal.upper !== 0) throw new Error(`restored heatmaps: BERT ${masked.upper} cells above the diagonal, GPT ${causal.upper}`);
     // The Attention view follows the text editor left visible beside the panel in front.
     const side = await wb.poll(() => heatmapPixels(), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the Attention view\'s heatmap after the reload', 60_000);

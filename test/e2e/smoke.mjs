@@ -59,12 +59,7 @@ async function main() {
     await checks.check('VS Code reports the activation time of the extension', async () => {
       // Opening a text file activates it (onLanguage:plaintext); VS Code measures the activation itself.
       await wb.runCommand('Developer: Show Running Extensions');
-      const activation = async (label) => {
-        const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: label });
-        const text = await wb.poll(() => row.first().innerText(), (t) => /Activation:\s*\d+\s*ms/.test(t), `the Running Extensions row of ${label}`, 20_000);
-        return /Activation:\s*(\d+)\s*ms/.exec(text)[1];
-      };
-      say(`  activation: Transformer Explorer ${await activation('Transformer Explorer')} ms, empty baseline extension ${await activation('Activation Baseline')} ms`);
+      say(`  activation: Transformer Explorer ${await wb.activationTime('Transformer Explorer', 20_000)} ms, empty baseline extension ${await wb.activationTime('Activation Baseline', 20_000)} ms`);
       await wb.screenshot('00-running-extensions');
       await page.keyboard.press('Control+W');
     });

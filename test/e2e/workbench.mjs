@@ -32,6 +32,13 @@ export class Workbench {
     }
   }
 
+  /** The activation time (ms) Developer: Show Running Extensions shows on the row whose text includes `title`. */
+  async activationTime(title, timeoutMs = 30_000) {
+    const row = this.page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: title });
+    const text = await this.poll(() => row.first().innerText(), (t) => /Activation:\s*\d+\s*ms/.test(t), `the Running Extensions row of ${title}`, timeoutMs);
+    return Number(/Activation:\s*(\d+)\s*ms/.exec(text)[1]);
+  }
+
   screenshot(name) {
     return this.page.screenshot({ path: join(this.shots, `${name}.png`) });
   }

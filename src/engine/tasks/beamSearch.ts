@@ -12,7 +12,7 @@
  */
 import type { TextTokenizer } from '../tokenizers/textTokenizer';
 import { logSoftmax, topIds } from './softmax';
-import { decodeIds, tokenText } from './tokenText';
+import { decodeIds, tokenChoice, tokenText } from './tokenText';
 import type { BeamNode, FinishReason, GenerationStep, StepCandidate } from './taskTypes';
 
 export interface BeamSearchSettings {
@@ -139,7 +139,12 @@ export async function beamSearch(settings: BeamSearchSettings, firstRow: Float32
       }
     }
     beams = next;
-    if (next.length > 0 && settings.onStep) settings.onStep(stepsOf(nodes, stepOf, next[0].node, tokenizer, skip).at(-1) as GenerationStep);
+    if (next.length > 0 && settings.onStep) {
+      // The best beam's newest step only (its path is as long as its ids): no walk back to the root.
+      const best = next[0];
+      const s = stepOf.get(best.node) as { chosen: StepCandidate; candidates: StepCandidate[] };
+      settings.onStep({ index: best.ids.length - 1, chosen: s.chosen, candidates: s.candidates, text: decodeIds(tokenizer, best.ids, skip) });
+    }
     if (finished.length >= numBeams || next.length === 0) {
       early = true;
       break;
@@ -163,8 +168,7 @@ export async function beamSearch(settings: BeamSearchSettings, firstRow: Float32
 }
 
 function candidate(tokenizer: TextTokenizer, id: number, prob: number): StepCandidate {
-  const token = tokenizer.idToToken(id) ?? `<${id}>`;
-  return { id, token, text: tokenText(tokenizer, token), prob, adjustedProb: prob, kept: false };
+  return { ...tokenChoice(tokenizer, id, prob), adjustedProb: prob, kept: false };
 }
 
 /** The steps of the path ending at `last`, first to last. */

@@ -4,16 +4,12 @@
  * same on-disk graph cache as the inspect graph (key: weights identity + graph options) and opened
  * once per LoadedModel. decodeStep feeds only the new tokens and carries the cache along.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { cachedGraph, checkpointIdentity, graphCacheKey, GRAPH_FILE } from '../graph/graphCache';
-import { defineModelGraph, graphFamilyConfig, readGraphWeights, type ModelGraphOptions } from '../graph/modelGraph';
+import { graphFamilyConfig, type ModelGraphOptions } from '../graph/modelGraph';
 import type { ModelDir } from '../models/modelDir';
-import { Checkpoint } from '../models/weights';
 import type { DevicePreference, InferenceBackend, InferenceSession, TensorData } from '../runtime/types';
 import { TaskError } from './errors';
 import type { TaskModel } from './inputs';
-import type { LoadedModel } from './openModel';
+import { modelGraphPath, type LoadedModel } from './openModel';
 
 export interface DecodeSession {
   /** The decode graph's .onnx file. */
@@ -39,16 +35,7 @@ export const DECODE_GRAPH: ModelGraphOptions = { variant: 'decode', lastLogitsOn
 export async function decodeGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void): Promise<string> {
   const family = graphFamilyConfig(model.config);
   if (family.family !== 'gpt2') throw new TaskError('generation needs a GPT-2-family (causal) model');
-  const checkpoint = await Checkpoint.open(model.weightFiles);
-  try {
-    const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...DECODE_GRAPH, family });
-    if (existsSync(join(graphCacheDir, key, GRAPH_FILE))) return join(graphCacheDir, key, GRAPH_FILE);
-    onBuild?.();
-    const weights = await readGraphWeights(family, checkpoint);
-    return cachedGraph(graphCacheDir, key, () => defineModelGraph(family, weights, DECODE_GRAPH)).path;
-  } finally {
-    await checkpoint.close();
-  }
+  return modelGraphPath(model, graphCacheDir, DECODE_GRAPH, onBuild);
 }
 
 const opening = new WeakMap<LoadedModel, Promise<DecodeSession>>();

@@ -56,10 +56,15 @@ function toOriginal(n: Normalized, pos: number): number {
   return pos + shift;
 }
 
+/** The id of the model's mask token, if it has one. */
+export function maskIdOf(model: TaskModel): number | undefined {
+  return model.maskToken === undefined ? undefined : model.tokenizer.encode(model.maskToken).tokens[0]?.id;
+}
+
 /** The model's mask token and its id; a TaskError for models without one. */
 export function requireMaskToken(model: TaskModel): { maskToken: string; maskId: number } {
   const maskToken = model.maskToken;
-  const maskId = maskToken === undefined ? undefined : model.tokenizer.encode(maskToken).tokens[0]?.id;
+  const maskId = maskIdOf(model);
   if (maskToken === undefined || maskId === undefined) {
     if (model.family === 'gpt2') throw new TaskError(`${model.label} is a causal model: fill-mask needs a BERT-like (masked language) model such as bert-base-uncased or roberta-base`);
     throw new TaskError(`${model.label} has no mask token ([MASK] or <mask>) in its tokenizer: fill-mask needs one`);

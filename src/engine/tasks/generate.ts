@@ -18,7 +18,7 @@ import { decodeStep, selectSequences, type GenerationModel, type KvCache } from 
 import { TaskError } from './errors';
 import { checkKnobs, filterLogits, sampleIndex, type FilteredDistribution } from './sampling';
 import { argmax, logSumExp, topIds } from './softmax';
-import { decodeIds, endOfTextId, tokenText } from './tokenText';
+import { decodeIds, endOfTextId, tokenChoice } from './tokenText';
 import type { GenerateHooks, GenerateOptions, GenerateResult, GenerationStep, StepCandidate } from './taskTypes';
 
 export type { GenerationModel } from './decodeSession';
@@ -103,14 +103,11 @@ export async function generate(model: GenerationModel, prompt: string, options: 
       });
       id = sampleIndex(filtered.probs, random);
     }
-    const candidate = (c: number): StepCandidate => {
-      const token = model.tokenizer.idToToken(c) ?? `<${c}>`;
-      const prob = Math.exp(logits[c] - lse);
-      return {
-        id: c, token, text: tokenText(model.tokenizer, token), prob,
-        adjustedProb: filtered ? filtered.probs[c] : c === id ? 1 : 0, kept: filtered ? filtered.kept[c] === 1 : c === id,
-      };
-    };
+    const candidate = (c: number): StepCandidate => ({
+      ...tokenChoice(model.tokenizer, c, Math.exp(logits[c] - lse)),
+      adjustedProb: filtered ? filtered.probs[c] : c === id ? 1 : 0,
+      kept: filtered ? filtered.kept[c] === 1 : c === id,
+    });
     generated.push(id);
     logProb += logits[id] - lse;
     text = decodeIds(model.tokenizer, generated, skip);

@@ -16,6 +16,7 @@ import type { DevicePreference, InferenceBackend, InferenceSession } from '../ru
 import { loadTokenizer } from '../tokenizers/load';
 import type { TextTokenizer } from '../tokenizers/textTokenizer';
 import { locateModel } from './modelSpec';
+import { specialTokenId } from './tokenText';
 
 export type OpenStage = 'buildingGraph' | 'creatingSession';
 
@@ -69,18 +70,19 @@ function fileSize(path: string): number {
 
 /** The single special token the tokenizer makes of `[MASK]` or `<mask>`, if any. */
 export function findMaskToken(tokenizer: TextTokenizer): string | undefined {
-  for (const candidate of ['[MASK]', '<mask>']) {
-    const tokens = tokenizer.encode(candidate).tokens;
-    if (tokens.length === 1 && tokens[0].special && tokens[0].token === candidate) return candidate;
-  }
-  return undefined;
+  return ['[MASK]', '<mask>'].find((candidate) => specialTokenId(tokenizer, candidate) !== undefined);
 }
 
 /** The inspect graph of a model folder, built (reading only the weights it needs) when not cached. */
 export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32'): Promise<string> {
-  const family = graphFamilyConfig(model.config);
   // float32 leaves `precision` out, so its cache key is the one it had before precision existed.
   const options: ModelGraphOptions = precision === 'float16' ? { variant: 'inspect', precision } : { variant: 'inspect' };
+  return modelGraphPath(model, graphCacheDir, options, onBuild);
+}
+
+/** The graph of `options` for a model folder: from the graph cache, or built into it (reading only the weights it needs). */
+export async function modelGraphPath(model: ModelDir, graphCacheDir: string, options: ModelGraphOptions, onBuild?: () => void): Promise<string> {
+  const family = graphFamilyConfig(model.config);
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
     const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...options, family });

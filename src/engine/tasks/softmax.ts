@@ -81,8 +81,3 @@ export function topIds(values: ArrayLike<number>, k: number): number[] {
   }
   return Array.from(ids.subarray(0, size));
 }
-
-/** One row of a [rows, V] float32 buffer, as a view. */
-export function row(data: Float32Array, index: number, V: number): Float32Array {
-  return data.subarray(index * V, (index + 1) * V);
-}

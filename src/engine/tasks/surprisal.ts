@@ -17,6 +17,7 @@
  */
 import type { TokenSpan } from '../tokenizers/types';
 import { TaskError } from './errors';
+import { maskIdOf } from './fillMask';
 import { logitsOfIds, logitsRow } from './idsLogits';
 import { logSumExp, rankOf, topIds } from './softmax';
 import { endOfTextId, tokenChoice } from './tokenText';
@@ -100,7 +101,7 @@ async function causalSurprisal(model: TaskModel, text: string, o: { window: numb
 }
 
 async function pseudoSurprisal(model: TaskModel, text: string, o: { window: number; topK: number }, hooks: SurprisalHooks): Promise<SurprisalResult> {
-  const maskId = model.maskToken === undefined ? undefined : model.tokenizer.encode(model.maskToken).tokens[0]?.id;
+  const maskId = maskIdOf(model);
   if (maskId === undefined) throw new TaskError(`${model.label} has no mask token: pseudo-perplexity needs a masked (BERT-like) model`);
   const all = model.tokenizer.encode(text, { special: true }).tokens;
   const lead = all.slice(0, all.findIndex((t) => !t.special));
