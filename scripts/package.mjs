@@ -10,7 +10,7 @@
 // exactly the two staged runtime packages. It prints each VSIX with its size against the budget and fails when one is over it,
 // then checks every VSIX it built with scripts/verify-vsix.mjs (platform, binaries, contents) and fails when one is wrong.
 // The targets and what ships are in scripts/vsixTargets.mjs, shared with the verifier.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,10 +102,20 @@ for (const target of targets) {
   const file = join(outDir, `${name}-${target}-${version}.vsix`);
   rmSync(file, { force: true });
   console.log(`package: ${target} (staged ${mb(sizeOf(stage))})`);
-  execFileSync(process.execPath, [vsce, 'package', '--target', target, '--dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file], {
+  // vsce lists every file it zips; the checks below say what the VSIX holds, so print its
+  // "Packaged" line only, and all it said when it fails.
+  const packed = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file], {
     cwd: stage,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
   });
+  const said = `${packed.stdout ?? ''}${packed.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
+  if (packed.status !== 0) {
+    process.stderr.write(said);
+    fail(`vsce package --target ${target} failed (exit ${packed.status ?? packed.signal})`);
+  }
+  const warnings = said.split('\n').filter((l) => /^\s*WARNING\b/.test(l));
+  for (const line of [...warnings, ...said.split('\n').filter((l) => /Packaged:/.test(l))]) console.log(`  ${line.trim()}`);
   results.push({ target, file, bytes: statSync(file).size });
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { reloadUntilReady } from './reloadUntilReady';
+import { noticeWebviewStalled } from './stalledNotice';
 import { affects, readConfig, SettingKey } from '../config';
 import { sinusoidalEncoding, cosineSimilarityMatrix } from '../engine/attention/positional';
 import type { AttentionSnapshot } from '../engine/attention/snapshot';
@@ -161,7 +162,11 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
     connection.notify('status/didChange', this.status);
     const page = (): string => renderPage(view.webview, this.ctx.extensionUri, { script: 'attention.main', styles: ['base.css', 'attention.css'], title: vscode.l10n.t('Attention') });
     view.webview.html = page();
-    const watchdog = reloadUntilReady(view.webview, connection, page, { visible: () => view.visible, stillCurrent: () => this.connection === connection });
+    const watchdog = reloadUntilReady(view.webview, connection, page, {
+      visible: () => view.visible,
+      stillCurrent: () => this.connection === connection,
+      onGiveUp: () => noticeWebviewStalled(vscode.l10n.t('Attention')),
+    });
     const listeners = [
       watchdog,
       view.onDidChangeVisibility(() => this.schedule()),

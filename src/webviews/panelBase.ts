@@ -4,6 +4,8 @@ import type { TokenizerService } from '../editor/tokenizerService';
 import { Disposable } from '../util/disposable';
 import { WebviewConnection, type ConnectionHandlers } from './connection';
 import { localResourceRoots, renderPage, webviewOptions, type PageSpec } from './html';
+import { reloadUntilReady } from './reloadUntilReady';
+import { noticeWebviewStalled } from './stalledNotice';
 
 /** What every panel needs from the extension. */
 export interface PanelContext {
@@ -46,7 +48,15 @@ export abstract class PanelBase<C extends Channel> extends Disposable {
       dark: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icons', 'tokens-dark.svg'),
     };
     this.connection = this.register(new WebviewConnection<C>(panel.webview, this.handlers()));
-    panel.webview.html = renderPage(panel.webview, ctx.extensionUri, page);
+    const html = (): string => renderPage(panel.webview, ctx.extensionUri, page);
+    panel.webview.html = html();
+    this.register(
+      reloadUntilReady(panel.webview, this.connection, html, {
+        visible: () => panel.visible,
+        stillCurrent: () => !this.isDisposed,
+        onGiveUp: () => noticeWebviewStalled(panel.title),
+      }),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
   }
 

@@ -8,22 +8,30 @@ interface ReadyState {
 }
 
 /**
- * A webview page that never says `ready` is reloaded, a few times, rather than left blank. Seen in
- * VS Code for the web (code-server) when two webviews start together: one of them can wait forever
- * for its resource service worker ("Found unexpected service worker controller"), so its script
- * never loads; setting its HTML again loads it. Also covers a bundle being rebuilt while loading.
+ * A webview page that never says `ready` is reloaded, a few times, rather than left blank; a
+ * rebuilt bundle or a slow first load is covered that way. In VS Code for the web (code-server)
+ * the frame around the page can also wait for good for its resource service worker when several
+ * webviews start together (webview/browser/pre/index.html: "Found unexpected service worker
+ * controller … Waiting for controllerchange"); new HTML goes to that same frame and does not help,
+ * and only a new frame does. When the reloads are used up, `onGiveUp` runs once (stalledNotice.ts
+ * offers Reload Window).
  */
 export function reloadUntilReady(
   webview: vscode.Webview,
   connection: ReadyState,
   page: () => string,
-  options: { visible: () => boolean; stillCurrent: () => boolean; intervalMs?: number; maxReloads?: number },
+  options: { visible: () => boolean; stillCurrent: () => boolean; onGiveUp?: () => void; intervalMs?: number; maxReloads?: number },
 ): vscode.Disposable {
-  const { intervalMs = 4000, maxReloads = 8 } = options;
+  const { intervalMs = 4000, maxReloads = 4 } = options;
   let reloads = 0;
   const timer = setInterval(() => {
-    if (connection.ready || reloads >= maxReloads || !options.stillCurrent()) return clearInterval(timer);
+    if (connection.ready || !options.stillCurrent()) return clearInterval(timer);
     if (!options.visible()) return;
+    if (reloads >= maxReloads) {
+      clearInterval(timer);
+      options.onGiveUp?.();
+      return;
+    }
     reloads++;
     connection.reset();
     webview.html = `${page()}<!-- reload ${reloads} -->`;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { reloadUntilReady } from './reloadUntilReady';
+import { noticeWebviewStalled } from './stalledNotice';
 import type { TokensViewChannel, TokensViewPayload } from '../protocol';
 import { selectionOrLine, type TextSource } from '../editor/textSource';
 import { Debouncer } from '../util/debounce';
@@ -78,7 +79,11 @@ export class TokensViewProvider extends Disposable implements vscode.WebviewView
       });
     view.webview.html = page();
     const listeners = [
-      reloadUntilReady(view.webview, connection, page, { visible: () => view.visible, stillCurrent: () => this.connection === connection }),
+      reloadUntilReady(view.webview, connection, page, {
+        visible: () => view.visible,
+        stillCurrent: () => this.connection === connection,
+        onGiveUp: () => noticeWebviewStalled(vscode.l10n.t('Tokens')),
+      }),
       connection.onDidBecomeReady(() => this.lastPayload && this.rendered.fire(this.lastPayload)),
       view.onDidChangeVisibility(() => this.schedule()),
       view.onDidDispose(() => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
-import { activateExtension, config, openWithSelection } from './helpers';
+import { activateExtension, config, openWithSelection, waitFor } from './helpers';
 
 /** The shapes the attention commands return (checked here without importing the extension's code). */
 interface DrawReport {
@@ -115,8 +115,12 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     await vscode.commands.executeCommand('transformerExplorer.toggleAttentionHighlight', true);
     const mat = TEXT.indexOf('mat') + 1;
     editor.selection = new vscode.Selection(editor.document.positionAt(mat), editor.document.positionAt(mat));
-    await new Promise((r) => setTimeout(r, 300));
-    const state = await vscode.commands.executeCommand<HighlightState>('transformerExplorer.attentionHighlightState');
+    // The highlight follows selection events: wait for it to reach the cursor's token.
+    const state = await waitFor(
+      () => Promise.resolve(vscode.commands.executeCommand<HighlightState>('transformerExplorer.attentionHighlightState')),
+      (s) => s.enabled && s.token !== undefined && shown.payload!.tokens[s.token.index]?.token === 'Ġmat',
+      'the highlight to follow the cursor to "mat"',
+    );
     assert.ok(state.enabled && state.token, `no token under the cursor: ${JSON.stringify(state)}`);
     assert.equal(shown.payload!.tokens[state.token.index].token, 'Ġmat');
     assert.ok(state.targets.length > 1, 'several tokens lit');

@@ -7,11 +7,38 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
+import * as vscode from 'vscode';
 
 // Mocha 12 is published as ES modules; lib/mocha.cjs is its CommonJS build, which every
 // extension host can require (including Electron builds whose Node cannot require ESM).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
+
+type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+type Severity = 'error' | 'warning' | 'information';
+
+/**
+ * Logs every notification the extension shows while the suite runs, with the test it came in.
+ * Nobody clicks here: a notification with buttons is shown, then answered as if the user closed
+ * it, so a command that asks a question it should not have asked ends at once (and its test fails
+ * with this line in the log) instead of waiting for the test's timeout. Modal dialogs pass through
+ * unanswered (the tests that expect one answer it themselves). Tests that record messages wrap
+ * these functions again and restore them after.
+ */
+function logNotifications(currentTest: () => string): void {
+  const win = vscode.window as unknown as Record<`show${Capitalize<Severity>}Message`, ShowMessage>;
+  for (const severity of ['error', 'warning', 'information'] as const) {
+    const key = `show${severity[0].toUpperCase()}${severity.slice(1)}Message` as `show${Capitalize<Severity>}Message`;
+    const original = win[key];
+    win[key] = (message: string, ...rest: unknown[]) => {
+      const buttons = rest.flatMap((r) => (typeof r === 'string' ? [r] : typeof r === 'object' && r !== null && 'title' in r ? [String((r as { title: unknown }).title)] : []));
+      const modal = rest.some((r) => typeof r === 'object' && r !== null && (r as { modal?: boolean }).modal === true);
+      console.log(`      [${severity}${modal ? ', modal' : ''} shown in "${currentTest()}"] ${message}${buttons.length ? ` [${buttons.join('] [')}]` : ''}`);
+      const shown = original.call(vscode.window, message, ...rest);
+      return buttons.length && !modal ? Promise.resolve(undefined) : shown;
+    };
+  }
+}
 
 export function run(): Promise<void> {
   // Reporters log printf-style (`%d passing`); an extension host forwards console arguments
@@ -29,6 +56,8 @@ export function run(): Promise<void> {
   for (const f of files) {
     mocha.addFile(path.join(__dirname, f));
   }
+  let current = 'before the first test';
+  logNotifications(() => current);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0 } = runner.stats ?? {};
@@ -42,5 +71,7 @@ export function run(): Promise<void> {
         resolve();
       }
     });
+    runner.on('test', (test) => { current = test.fullTitle(); });
+    runner.on('hook', (hook) => { current = hook.fullTitle(); });
   });
 }

@@ -141,8 +141,11 @@ suite('Predictions: fill-mask, completion, surprisal lens, BERT vs GPT', () => {
     const { editor } = await openWithSelection('complete-stop.txt', text);
     editor.selection = new vscode.Selection(editor.document.positionAt(text.length), editor.document.positionAt(text.length));
     let stopped: Thenable<unknown> | undefined;
+    // Stop once the first streamed token is in the text. A change event can also come with no
+    // content change (the document's dirty state, a reload from disk): stopping on one of those,
+    // before the completion starts, stops nothing and lets all 2000 tokens run.
     const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === editor.document && !stopped) stopped = vscode.commands.executeCommand('transformerExplorer.stopCompletion');
+      if (e.document === editor.document && e.contentChanges.length > 0 && !stopped) stopped = vscode.commands.executeCommand('transformerExplorer.stopCompletion');
     });
     const outcome = await vscode.commands.executeCommand<CompletionOutcome>('transformerExplorer.completeText', {
       options: { strategy: 'sample', maxNewTokens: 2000, seed: 1 },
