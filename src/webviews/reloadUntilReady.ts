@@ -8,8 +8,10 @@ interface ReadyState {
 }
 
 /**
- * A webview page that never says `ready` is reloaded, a few times, rather than left blank; a
- * rebuilt bundle or a slow first load is covered that way. In VS Code for the web (code-server)
+ * A webview page that has not said `ready` is loaded again every `intervalMs` while visible, up
+ * to `maxReloads` times, rather than left blank: a bundle rebuilt while it loaded is covered
+ * that way. The interval is long because a reload starts the page over: on a busy machine a page
+ * that needs more than the interval to start would never start. In VS Code for the web (code-server)
  * the frame around the page can also wait for good for its resource service worker when several
  * webviews start together (webview/browser/pre/index.html: "Found unexpected service worker
  * controller … Waiting for controllerchange"); new HTML goes to that same frame and does not help,
@@ -22,7 +24,7 @@ export function reloadUntilReady(
   page: () => string,
   options: { visible: () => boolean; stillCurrent: () => boolean; onGiveUp?: () => void; intervalMs?: number; maxReloads?: number },
 ): vscode.Disposable {
-  const { intervalMs = 4000, maxReloads = 4 } = options;
+  const { intervalMs = 10_000, maxReloads = 2 } = options;
   let reloads = 0;
   const timer = setInterval(() => {
     if (connection.ready || !options.stillCurrent()) return clearInterval(timer);
