@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const TAIL_LINES = 80;
 const failures = [];
-/** Tiers that passed only on a second run (test/integration/run-code-server.mjs says when and why). */
+/** Tiers that passed only on a later run (test/integration/run-code-server.mjs says when and why). */
 const notes = [];
 
 /** Runs one tier, its output passed through as it comes; keeps its last lines for the summary. */
@@ -43,7 +43,7 @@ function run(name, args) {
       const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${code ?? signal})`} in ${seconds} s ===`);
       if (!ok) failures.push({ name, tail });
-      const rerun = tail.find((l) => /second run passed/.test(l));
+      const rerun = tail.find((l) => /run \d+ passed; the runs? before failed/.test(l));
       if (ok && rerun) notes.push(`${name}: ${rerun.replace(/^\[[^\]]*\]\s*/, '')}`);
       resolve(ok);
     });

@@ -193,3 +193,13 @@ export async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean,
   }
   return last;
 }
+
+/**
+ * Undo in `editor`'s document. The `undo` command goes to whatever has the keyboard focus (a
+ * webview, the panel), so the editor is focused first: the test checks the undo steps of the
+ * document, not where the focus happened to be.
+ */
+export async function undoIn(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false, preview: false });
+  await vscode.commands.executeCommand('undo');
+}

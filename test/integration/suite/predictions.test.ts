@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
-import { activateExtension, config, hoverText, openWithSelection, waitFor } from './helpers';
+import { activateExtension, config, hoverText, openWithSelection, undoIn, waitFor } from './helpers';
 
 /** The shapes the prediction commands return (checked without importing the extension's code). */
 interface FillMaskShown {
@@ -92,7 +92,7 @@ suite('Predictions: fill-mask, completion, surprisal lens, BERT vs GPT', () => {
     assert.deepEqual(shown.applied, [best.text.replace(/^##/, '').trimStart()]);
     const expected = text.replace('[MASK]', shown.applied[0]);
     assert.equal(editor.document.getText(), expected, 'the mask is replaced by the best candidate');
-    await vscode.commands.executeCommand('undo');
+    await undoIn(editor);
     assert.equal(editor.document.getText(), text, 'one Undo brings the mask back');
   });
 
@@ -132,7 +132,7 @@ suite('Predictions: fill-mask, completion, surprisal lens, BERT vs GPT', () => {
     assert.equal(editor.document.getText(), text + outcome.inserted);
     assert.ok(outcome.streamedSteps >= 1);
     if (outcome.streamedSteps > 1) assert.ok(versions.length > 1, 'the text arrived in several edits (streamed)');
-    await vscode.commands.executeCommand('undo');
+    await undoIn(editor);
     assert.equal(editor.document.getText(), text, 'one Undo removes the whole completion');
   });
 
@@ -158,7 +158,7 @@ suite('Predictions: fill-mask, completion, surprisal lens, BERT vs GPT', () => {
     assert.ok(outcome.streamedSteps >= 1 && outcome.streamedSteps < 2000, `${outcome.streamedSteps} steps`);
     assert.equal(editor.document.getText(), text + outcome.inserted);
     assert.ok(outcome.inserted.length > 0);
-    await vscode.commands.executeCommand('undo');
+    await undoIn(editor);
     assert.equal(editor.document.getText(), text, 'one Undo removes what was streamed');
     assert.equal(await vscode.commands.executeCommand('transformerExplorer.stopCompletion'), false, 'nothing runs any more');
   });
