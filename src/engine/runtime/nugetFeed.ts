@@ -4,16 +4,15 @@
  * `<id>/<version>/<id>.<version>.nupkg`. In addition we read the package's registration leaf and
  * its catalog entry for `packageHash` (SHA-512, base64) and `packageSize`, and download the .nupkg
  * to `<file>.part` (resumed with `Range`, hashed while it streams) that is renamed to `<file>` only
- * once size and hash match. Plain Node (http/https), no vscode.
+ * once size and hash match. Plain Node (net/httpGet.ts), no vscode.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
+import { httpGet, type HttpErrors, type HttpResponse } from '../net/httpGet';
 import { CudaProviderError, diskError } from './cudaProviderErrors';
 
 export const NUGET_ORG_INDEX = 'https://api.nuget.org/v3/index.json';
@@ -41,15 +40,7 @@ export interface NugetPackage {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_REDIRECTS = 10;
 const MAX_JSON_BYTES = 32 << 20;
-
-interface Response {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly url: URL;
-  readonly body: http.IncomingMessage;
-}
 
 function cancelled(): CudaProviderError {
   return new CudaProviderError('cancelled', 'Enabling GPU acceleration was cancelled.');
@@ -63,49 +54,17 @@ function networkError(e: unknown, url: URL): CudaProviderError {
   return new CudaProviderError('network', `Cannot reach ${url.host} (${why}): enabling GPU acceleration needs a connection to the NuGet feed ${url.origin}.`);
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, options: FeedOptions): Promise<Response> {
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(cancelled());
-  const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!client) return Promise.reject(new CudaProviderError('protocol', `Unsupported URL ${url.href}.`));
-  return new Promise<Response>((resolve, reject) => {
-    const req = client.request(url, { headers: { 'user-agent': 'transformer-explorer', ...headers } });
-    let res: http.IncomingMessage | undefined;
-    const fail = (error: CudaProviderError): void => {
-      res?.destroy(error);
-      req.destroy(error);
-    };
-    const onAbort = (): void => fail(cancelled());
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    req.setTimeout(timeoutMs, () => fail(new CudaProviderError('timeout', `No data from ${url.host} for ${Math.round(timeoutMs / 1000)} s.`)));
-    req.on('error', (e) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(networkError(e, url));
-    });
-    req.on('response', (response) => {
-      res = response;
-      response.on('close', () => signal?.removeEventListener('abort', onAbort));
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, url, body: response });
-    });
-    req.end();
-  });
-}
+const FEED_ERRORS: HttpErrors = {
+  cancelled,
+  timeout: (url, ms) => new CudaProviderError('timeout', `No data from ${url.host} for ${Math.round(ms / 1000)} s.`),
+  network: networkError,
+  unsupported: (url) => new CudaProviderError('protocol', `Unsupported URL ${url.href}.`),
+  tooManyRedirects: (url) => new CudaProviderError('protocol', `Too many redirects from ${url}.`),
+};
 
 /** GET with redirects; resolves once the final response's headers arrived (any status). */
-async function get(url: string, headers: Record<string, string>, options: FeedOptions): Promise<Response> {
-  let current = new URL(url);
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const response = await requestOnce(current, headers, options);
-    const location = response.headers.location;
-    if ([301, 302, 303, 307, 308].includes(response.status) && location) {
-      response.body.resume();
-      current = new URL(location, current);
-      continue;
-    }
-    return response;
-  }
-  throw new CudaProviderError('protocol', `Too many redirects from ${url}.`);
+function get(url: string, headers: Record<string, string>, options: FeedOptions): Promise<HttpResponse> {
+  return httpGet(url, { headers, signal: options.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, errors: FEED_ERRORS });
 }
 
 function statusError(status: number, what: string, url: URL): CudaProviderError {

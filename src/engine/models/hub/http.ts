@@ -1,9 +1,9 @@
 /**
- * A small HTTP(S) client for the Hub on node:http/https: redirects (the Hub sends LFS files to a
- * CDN), an idle timeout, an AbortSignal, and every failure turned into a one-line HubError.
+ * The Hub's side of the engine's HTTP client (net/httpGet.ts: redirects, as when the Hub sends LFS
+ * files to a CDN, an idle timeout, an AbortSignal): every failure turned into a one-line HubError.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import { httpGet } from '../../net/httpGet';
 import { HubError } from './errors';
 
 export interface HubRequest {
@@ -27,61 +27,29 @@ export interface HubResponse {
   readonly body: http.IncomingMessage;
 }
 
-const MAX_REDIRECTS = 10;
-
 export function cancelledError(subject: string): HubError {
   return new HubError('cancelled', `Download of ${subject} was cancelled.`);
 }
 
 /** One request; resolves with the final response once its headers arrived (any status). */
 export async function hubFetch(url: string, options: HubRequest): Promise<HubResponse> {
-  let current = new URL(url);
-  const firstOrigin = current.origin;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const sendToken = options.token !== undefined && current.origin === firstOrigin;
-    const response = await requestOnce(current, options, sendToken);
-    const location = response.headers.location;
-    if (options.followRedirects !== false && [301, 302, 303, 307, 308].includes(response.status) && location) {
-      response.body.resume();
-      current = new URL(location, current);
-      continue;
-    }
-    return response;
-  }
-  throw new HubError('protocol', `Too many redirects while fetching ${options.subject} from ${url}.`);
-}
-
-function requestOnce(url: URL, options: HubRequest, sendToken: boolean): Promise<HubResponse> {
-  const signal = options.signal;
-  if (signal?.aborted) return Promise.reject(cancelledError(options.subject));
-  const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!client) return Promise.reject(new HubError('protocol', `Unsupported URL protocol in ${url.href}.`));
-  const headers: Record<string, string> = { 'user-agent': 'transformer-explorer', ...options.headers };
-  if (sendToken && options.token) headers.authorization = `Bearer ${options.token}`;
-  return new Promise<HubResponse>((resolve, reject) => {
-    const req = client.request(url, { method: options.method ?? 'GET', headers });
-    let res: http.IncomingMessage | undefined;
-    // Destroy the response too (not only the request) so a reader sees our error, not a bare "aborted".
-    const fail = (error: HubError): void => {
-      if (res) res.destroy(error);
-      req.destroy(error);
-    };
-    const onAbort = (): void => fail(cancelledError(options.subject));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.setTimeout(options.timeoutMs, () => {
-      fail(new HubError('timeout', `No data from ${url.host} for ${seconds(options.timeoutMs)} s while fetching ${options.subject}.`));
-    });
-    req.on('error', (e) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(toHubError(e, url, options.subject));
-    });
-    req.on('response', (response) => {
-      res = response;
-      response.on('close', () => signal?.removeEventListener('abort', onAbort));
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, url: url.href, body: response });
-    });
-    req.end();
+  const { subject } = options;
+  const response = await httpGet(url, {
+    method: options.method,
+    headers: options.headers,
+    firstOriginHeaders: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    followRedirects: options.followRedirects,
+    errors: {
+      cancelled: () => cancelledError(subject),
+      timeout: (at, ms) => new HubError('timeout', `No data from ${at.host} for ${seconds(ms)} s while fetching ${subject}.`),
+      network: (e, at) => toHubError(e, at, subject),
+      unsupported: (at) => new HubError('protocol', `Unsupported URL protocol in ${at.href}.`),
+      tooManyRedirects: (from) => new HubError('protocol', `Too many redirects while fetching ${subject} from ${from}.`),
+    },
   });
+  return { ...response, url: response.url.href };
 }
 
 const seconds = (ms: number): string => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
