@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
 
 type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<unknown>;
-type Severity = 'error' | 'warning' | 'information';
+const NOTIFICATIONS = { error: 'showErrorMessage', warning: 'showWarningMessage', information: 'showInformationMessage' } as const;
 
 /**
  * Logs every notification the extension shows while the suite runs, with the test it came in.
@@ -26,9 +26,8 @@ type Severity = 'error' | 'warning' | 'information';
  * these functions again and restore them after.
  */
 function logNotifications(currentTest: () => string): void {
-  const win = vscode.window as unknown as Record<`show${Capitalize<Severity>}Message`, ShowMessage>;
-  for (const severity of ['error', 'warning', 'information'] as const) {
-    const key = `show${severity[0].toUpperCase()}${severity.slice(1)}Message` as `show${Capitalize<Severity>}Message`;
+  const win = vscode.window as unknown as Record<string, ShowMessage>;
+  for (const [severity, key] of Object.entries(NOTIFICATIONS)) {
     const original = win[key];
     win[key] = (message: string, ...rest: unknown[]) => {
       const buttons = rest.flatMap((r) => (typeof r === 'string' ? [r] : typeof r === 'object' && r !== null && 'title' in r ? [String((r as { title: unknown }).title)] : []));

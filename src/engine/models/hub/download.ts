@@ -143,9 +143,9 @@ async function fetchBlob(cache: RepoCache, plan: DownloadPlan, file: PlannedFile
     } catch (e) {
       if (e instanceof HubError && e.kind === 'integrity') rmSync(partial, { force: true });
       if (signal?.aborted) throw cancelledError(`model '${plan.repoId}'`);
-      const error = toHubError(e, new URL(res.url), subject);
+      const error = toHubError(e, res.url, subject);
       if (error.kind === 'network') {
-        throw new HubError('network', `The connection to ${new URL(res.url).host} was lost after ${received} of ${file.size} bytes of ${subject}; run again to resume.`);
+        throw new HubError('network', `The connection to ${res.url.host} was lost after ${received} of ${file.size} bytes of ${subject}; run again to resume.`);
       }
       throw error;
     }

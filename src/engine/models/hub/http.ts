@@ -3,7 +3,7 @@
  * files to a CDN, an idle timeout, an AbortSignal): every failure turned into a one-line HubError.
  */
 import type * as http from 'node:http';
-import { httpGet } from '../../net/httpGet';
+import { httpGet, type HttpResponse } from '../../net/httpGet';
 import { HubError } from './errors';
 
 export interface HubRequest {
@@ -19,22 +19,17 @@ export interface HubRequest {
   readonly subject: string;
 }
 
-export interface HubResponse {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly url: string;
-  /** The body stream (already consumed for HEAD). */
-  readonly body: http.IncomingMessage;
-}
+/** The final response (after redirects), as net/httpGet.ts gives it. */
+export type HubResponse = HttpResponse;
 
 export function cancelledError(subject: string): HubError {
   return new HubError('cancelled', `Download of ${subject} was cancelled.`);
 }
 
 /** One request; resolves with the final response once its headers arrived (any status). */
-export async function hubFetch(url: string, options: HubRequest): Promise<HubResponse> {
+export function hubFetch(url: string, options: HubRequest): Promise<HubResponse> {
   const { subject } = options;
-  const response = await httpGet(url, {
+  return httpGet(url, {
     method: options.method,
     headers: options.headers,
     firstOriginHeaders: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
@@ -49,7 +44,6 @@ export async function hubFetch(url: string, options: HubRequest): Promise<HubRes
       tooManyRedirects: (from) => new HubError('protocol', `Too many redirects while fetching ${subject} from ${from}.`),
     },
   });
-  return { ...response, url: response.url.href };
 }
 
 const seconds = (ms: number): string => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
