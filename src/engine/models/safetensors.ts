@@ -10,7 +10,9 @@
  * numel × dtype-size bytes. Tensor bytes are read on demand with positional reads of just their
  * range, so a 500 MB checkpoint is never copied whole.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
+import { oneLine, quoteValue } from '../errorText';
 
 export const SAFETENSORS_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL'] as const;
 export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
@@ -26,7 +28,7 @@ export const MAX_HEADER_BYTES = 100_000_000;
 /** A one-line problem with a safetensors file or a checkpoint; the message names the file. */
 export class SafetensorsError extends Error {
   constructor(message: string) {
-    super(message);
+    super(oneLine(message));
     this.name = 'SafetensorsError';
   }
 }
@@ -103,7 +105,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, where: st
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new SafetensorsError(`${where}: the header is not valid JSON (${(e as Error).message})`);
+    throw new SafetensorsError(`${where}: the header is not valid JSON (${oneLine((e as Error).message, 120)})`);
   }
   if (!isObject(json)) throw new SafetensorsError(`${where}: the header is not a JSON object`);
   const dataStart = 8 + headerBytes.length;
@@ -115,28 +117,28 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, where: st
     if (name === '__metadata__') {
       if (!isObject(entry)) throw new SafetensorsError(`${where}: __metadata__ is not an object`);
       for (const [k, v] of Object.entries(entry)) {
-        if (typeof v !== 'string') throw new SafetensorsError(`${where}: __metadata__.${k} is not a string`);
+        if (typeof v !== 'string') throw new SafetensorsError(`${where}: __metadata__.${quoteKey(k)} is not a string`);
         metadata[k] = v;
       }
       continue;
     }
-    const bad = (what: string): SafetensorsError => new SafetensorsError(`${where}: tensor "${name}": ${what}`);
+    const bad = (what: string): SafetensorsError => new SafetensorsError(`${where}: tensor ${quoteValue(name)}: ${what}`);
     if (!isObject(entry)) throw bad('entry is not an object');
-    if (!isDtype(entry.dtype)) throw bad(`unsupported dtype ${JSON.stringify(entry.dtype)} (supported: ${SAFETENSORS_DTYPES.join(', ')})`);
+    if (!isDtype(entry.dtype)) throw bad(`unsupported dtype ${quoteValue(entry.dtype)} (supported: ${SAFETENSORS_DTYPES.join(', ')})`);
     const shape = entry.shape;
-    if (!Array.isArray(shape) || !shape.every(isIndex)) throw bad(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every(isIndex)) throw bad(`shape ${quoteValue(shape)} is not a list of non-negative integers`);
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (!Number.isSafeInteger(numel)) throw bad(`shape ${JSON.stringify(shape)} is too large`);
+    if (!Number.isSafeInteger(numel)) throw bad(`shape ${quoteValue(shape)} is too large`);
     const offsets = entry.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
-      throw bad(`data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
+      throw bad(`data_offsets ${quoteValue(offsets)} is not a pair of non-negative integers`);
     }
     const [begin, end] = offsets as [number, number];
     if (end < begin) throw bad(`data_offsets [${begin}, ${end}] end before they begin`);
     if (end > dataSize) throw bad(`data_offsets [${begin}, ${end}] point past the end of the file (data section: ${dataSize} bytes; truncated?)`);
     const expected = numel * DTYPE_BYTES[entry.dtype];
     if (end - begin !== expected) {
-      throw bad(`holds ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${entry.dtype} needs ${expected}`);
+      throw bad(`holds ${end - begin} bytes but shape ${quoteValue(shape)} of ${entry.dtype} needs ${expected}`);
     }
     ranges.push({ name, begin, end });
     tensors.push({ name, dtype: entry.dtype, shape: [...(shape as number[])], numel, fileOffset: dataStart + begin, byteLength: expected });
@@ -144,8 +146,8 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, where: st
   ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const r of ranges) {
-    if (r.begin < cursor) throw new SafetensorsError(`${where}: tensor "${r.name}" overlaps the tensor before it (offset ${r.begin} < ${cursor})`);
-    if (r.begin > cursor) throw new SafetensorsError(`${where}: gap in the data section before tensor "${r.name}" (offset ${r.begin}, expected ${cursor})`);
+    if (r.begin < cursor) throw new SafetensorsError(`${where}: tensor ${quoteValue(r.name)} overlaps the tensor before it (offset ${r.begin} < ${cursor})`);
+    if (r.begin > cursor) throw new SafetensorsError(`${where}: gap in the data section before tensor ${quoteValue(r.name)} (offset ${r.begin}, expected ${cursor})`);
     cursor = r.end;
   }
   if (cursor !== dataSize) {
@@ -159,6 +161,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, where: st
 const READ_CHUNK = 1 << 30;
 
 async function readExactly(handle: fs.FileHandle, position: number, length: number, where: string): Promise<Uint8Array> {
+  if (length > bufferConstants.MAX_LENGTH) throw new SafetensorsError(`${where}: a ${length}-byte read is larger than this Node.js can hold in one buffer`);
   // Its own ArrayBuffer (offset 0, so typed-array views are aligned), not zero-filled: every byte is read over.
   const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
   let done = 0;
@@ -168,6 +171,21 @@ async function readExactly(handle: fs.FileHandle, position: number, length: numb
     done += bytesRead;
   }
   return bytes;
+}
+
+/** A key of __metadata__ as a path segment: bare when it is a plain name, else quoted. */
+function quoteKey(key: string): string {
+  return /^[\w.-]{1,80}$/.test(key) ? key : quoteValue(key);
+}
+
+/** A read that failed with a system error (EISDIR, EIO…) as a one-line SafetensorsError naming the file. */
+async function orSafetensorsError<T>(where: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
+    throw new SafetensorsError(`cannot read ${where}: ${(e as NodeJS.ErrnoException).code ?? oneLine((e as Error).message, 120)}`);
+  }
 }
 
 /** An open safetensors file: the validated header in memory, tensor bytes read on demand. */
@@ -192,10 +210,12 @@ export class SafetensorsFile {
       throw new SafetensorsError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
-      const { size } = await handle.stat();
-      const prefix = await readExactly(handle, 0, Math.min(8, size), path);
+      const stats = await orSafetensorsError(path, () => handle.stat());
+      if (!stats.isFile()) throw new SafetensorsError(`${path} is not a file (a ${stats.isDirectory() ? 'folder' : 'special file'})`);
+      const { size } = stats;
+      const prefix = await orSafetensorsError(path, () => readExactly(handle, 0, Math.min(8, size), path));
       const n = headerLength(prefix, size, path);
-      const header = parseHeader(await readExactly(handle, 8, n, path), size, path);
+      const header = parseHeader(await orSafetensorsError(path, () => readExactly(handle, 8, n, path)), size, path);
       return new SafetensorsFile(path, size, header, handle);
     } catch (e) {
       await handle.close();
@@ -218,15 +238,16 @@ export class SafetensorsFile {
 
   info(name: string): TensorInfo {
     const info = this.byName.get(name);
-    if (!info) throw new SafetensorsError(`${this.path}: no tensor named "${name}"`);
+    if (!info) throw new SafetensorsError(`${this.path}: no tensor named ${quoteValue(name)}`);
     return info;
   }
 
   /** Reads one tensor's bytes (a fresh, 8-byte-aligned buffer). */
   async read(name: string): Promise<RawTensor> {
     const info = this.info(name);
-    if (!this.handle) throw new SafetensorsError(`${this.path}: read "${name}" after close()`);
-    const bytes = await readExactly(this.handle, info.fileOffset, info.byteLength, this.path);
+    const handle = this.handle;
+    if (!handle) throw new SafetensorsError(`${this.path}: read ${quoteValue(name)} after close()`);
+    const bytes = await orSafetensorsError(this.path, () => readExactly(handle, info.fileOffset, info.byteLength, this.path));
     return { name, dtype: info.dtype, shape: info.shape, bytes };
   }
 

@@ -8,6 +8,13 @@ import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import { SafetensorsError, SafetensorsFile, type RawTensor, type SafetensorsDtype, type TensorInfo } from './safetensors';
 import { float32ToFloat16Bits } from './safetensorsWriter';
+import { oneLine, quoteValue } from '../errorText';
+
+/** A shard index is a few kB to a few MB (one line per tensor); anything far larger is not one. */
+export const MAX_SHARD_INDEX_BYTES = 64 << 20;
+
+/** Far more shards than any checkpoint of these families has, and under the usual open-file limit. */
+export const MAX_SHARDS = 512;
 
 /** What a model folder holds: one safetensors file, or an index and its shards. */
 export type WeightFiles =
@@ -75,26 +82,32 @@ export function toFloat32(tensor: Pick<RawTensor, 'dtype' | 'bytes'>): Float32Ar
       return out;
     }
     default:
-      return Float32Array.from(readNumbers(view, dtype));
+      return otherToFloat32(view, dtype);
   }
 }
 
-function readNumbers(view: DataView, dtype: Exclude<SafetensorsDtype, 'F32' | 'F16' | 'BF16'>): number[] {
-  const values: number[] = [];
+/** F64 and the integer dtypes, element by element straight into the result (no array of numbers in between). */
+function otherToFloat32(view: DataView, dtype: Exclude<SafetensorsDtype, 'F32' | 'F16' | 'BF16'>): Float32Array {
+  const n = view.byteLength;
   switch (dtype) {
-    case 'F64': for (let i = 0; i < view.byteLength; i += 8) values.push(view.getFloat64(i, true)); break;
-    case 'I64': for (let i = 0; i < view.byteLength; i += 8) values.push(Number(view.getBigInt64(i, true))); break;
-    case 'I32': for (let i = 0; i < view.byteLength; i += 4) values.push(view.getInt32(i, true)); break;
-    case 'I16': for (let i = 0; i < view.byteLength; i += 2) values.push(view.getInt16(i, true)); break;
-    case 'I8': for (let i = 0; i < view.byteLength; i++) values.push(view.getInt8(i)); break;
-    case 'U8': for (let i = 0; i < view.byteLength; i++) values.push(view.getUint8(i)); break;
-    case 'BOOL': for (let i = 0; i < view.byteLength; i++) values.push(view.getUint8(i) ? 1 : 0); break;
+    case 'F64': return fill(n / 8, (i) => view.getFloat64(i * 8, true));
+    case 'I64': return fill(n / 8, (i) => Number(view.getBigInt64(i * 8, true)));
+    case 'I32': return fill(n / 4, (i) => view.getInt32(i * 4, true));
+    case 'I16': return fill(n / 2, (i) => view.getInt16(i * 2, true));
+    case 'I8': return fill(n, (i) => view.getInt8(i));
+    case 'U8': return fill(n, (i) => view.getUint8(i));
+    case 'BOOL': return fill(n, (i) => (view.getUint8(i) ? 1 : 0));
     default: {
       const never: never = dtype;
-      throw new SafetensorsError(`cannot convert dtype ${String(never)} to float32`);
+      throw new SafetensorsError(`cannot convert dtype ${quoteValue(never)} to float32`);
     }
   }
-  return values;
+}
+
+function fill(length: number, value: (i: number) => number): Float32Array {
+  const out = new Float32Array(Math.floor(length));
+  for (let i = 0; i < out.length; i++) out[i] = value(i);
+  return out;
 }
 
 /**
@@ -133,23 +146,38 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Reads `model.safetensors.index.json`: tensor name → shard file name (validated, no paths). */
 export async function readShardIndex(index: string): Promise<Map<string, string>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await fs.readFile(index, 'utf8'));
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new SafetensorsError(`cannot read the shard index ${index}: ${why}`);
-  }
+  const json = await readIndexJson(index);
   if (!isObject(json) || !isObject(json.weight_map)) throw new SafetensorsError(`${index}: no "weight_map" object`);
   const map = new Map<string, string>();
+  const shards = new Set<string>();
   for (const [name, file] of Object.entries(json.weight_map)) {
-    if (typeof file !== 'string' || file === '' || basename(file) !== file || file === '..') {
-      throw new SafetensorsError(`${index}: weight_map["${name}"] is not a file name in the folder: ${JSON.stringify(file)}`);
+    if (!isShardName(file)) {
+      throw new SafetensorsError(`${index}: weight_map[${quoteValue(name)}] is not a file name in the folder: ${quoteValue(file)}`);
     }
+    shards.add(file);
+    if (shards.size > MAX_SHARDS) throw new SafetensorsError(`${index}: the weight_map names more than ${MAX_SHARDS} shard files`);
     map.set(name, file);
   }
   if (map.size === 0) throw new SafetensorsError(`${index}: the weight_map is empty`);
   return map;
+}
+
+/** A plain file name in the index's folder: no folder part, not `.`/`..`, no control characters, at most 255 characters. */
+function isShardName(file: unknown): file is string {
+  // eslint-disable-next-line no-control-regex
+  return typeof file === 'string' && /^[^\\/\u0000-\u001f]{1,255}$/.test(file) && file !== '.' && file !== '..' && basename(file) === file;
+}
+
+async function readIndexJson(index: string): Promise<unknown> {
+  try {
+    const { size } = await fs.stat(index);
+    if (size > MAX_SHARD_INDEX_BYTES) throw new SafetensorsError(`${index}: ${size} bytes is too large for a shard index (at most ${MAX_SHARD_INDEX_BYTES})`);
+    return JSON.parse(await fs.readFile(index, 'utf8'));
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
+    const why = (e as NodeJS.ErrnoException).code ?? oneLine((e as Error).message, 120);
+    throw new SafetensorsError(`cannot read the shard index ${index}: ${why}`);
+  }
 }
 
 /** An open checkpoint: every tensor's location, reads on demand. Call close() when done. */
@@ -177,7 +205,10 @@ export class Checkpoint {
           missing.push(shard);
         }
       }
-      if (missing.length > 0) throw new SafetensorsError(`${weights.index} lists shards that are missing from ${folder}: ${missing.join(', ')}`);
+      if (missing.length > 0) {
+        const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+        throw new SafetensorsError(`${weights.index} lists shards that are missing from ${folder}: ${missing.slice(0, 3).join(', ')}${more}`);
+      }
       const byShard = new Map<string, SafetensorsFile>();
       for (const shard of shardNames) {
         const file = await SafetensorsFile.open(join(folder, shard));
@@ -187,7 +218,7 @@ export class Checkpoint {
       const locations = new Map<string, SafetensorsFile>();
       for (const [name, shard] of map) {
         const file = byShard.get(shard) as SafetensorsFile;
-        if (!file.has(name)) throw new SafetensorsError(`${weights.index} maps "${name}" to ${shard}, which has no such tensor`);
+        if (!file.has(name)) throw new SafetensorsError(`${weights.index} maps ${quoteValue(name)} to ${shard}, which has no such tensor`);
         locations.set(name, file);
       }
       return new Checkpoint(opened, locations);
@@ -213,7 +244,7 @@ export class Checkpoint {
 
   info(name: string): CheckpointTensor {
     const file = this.locations.get(name);
-    if (!file) throw new SafetensorsError(`the checkpoint has no tensor named "${name}"`);
+    if (!file) throw new SafetensorsError(`the checkpoint has no tensor named ${quoteValue(name)}`);
     return { ...file.info(name), file: file.path };
   }
 
@@ -225,7 +256,7 @@ export class Checkpoint {
   async readFloat32(name: string): Promise<{ shape: readonly number[]; data: Float32Array }> {
     const info = this.info(name);
     if (!FLOAT_DTYPES.includes(info.dtype)) {
-      throw new SafetensorsError(`${info.file}: tensor "${name}" is ${info.dtype}, not a float weight (${FLOAT_DTYPES.join(', ')})`);
+      throw new SafetensorsError(`${info.file}: tensor ${quoteValue(name)} is ${info.dtype}, not a float weight (${FLOAT_DTYPES.join(', ')})`);
     }
     const raw = await this.read(name);
     return { shape: raw.shape, data: toFloat32(raw) };
@@ -256,7 +287,7 @@ export class Checkpoint {
 
   private async fileOf(name: string): Promise<SafetensorsFile> {
     const file = this.locations.get(name);
-    if (!file) throw new SafetensorsError(`the checkpoint has no tensor named "${name}"`);
+    if (!file) throw new SafetensorsError(`the checkpoint has no tensor named ${quoteValue(name)}`);
     return file;
   }
 }
