@@ -69,8 +69,8 @@ test('unknown model_type names the supported ones; missing or wrong fields are n
   configError({ n_embd: 768 }, /has no "model_type" \(supported: gpt2, bert/);
   configError([1], /is not a JSON object/);
   configError({ ...gpt2, n_embd: undefined }, /missing "n_embd" or "hidden_size"/);
-  configError({ ...gpt2, n_head: 0 }, /"n_head" should be an integer ≥ 1, got 0/);
-  configError({ ...gpt2, n_head: 10 }, /hidden size 768 is not divisible by the 10 heads/);
+  configError({ ...gpt2, n_head: 0 }, /"n_head" should be an integer from 1 to 1024, got 0/);
+  configError({ ...gpt2, n_head: 10 }, /hidden size 768 \("n_embd"\) is not divisible by the 10 heads \("n_head"\)/);
   configError({ ...bertBaseUncased, layer_norm_eps: 'small' }, /"layer_norm_eps" should be a positive number/);
   configError({ ...bertBaseUncased, position_embedding_type: 'relative_key' }, /position_embedding_type "relative_key" is not supported/);
   configError({ ...gpt2, scale_attn_by_inverse_layer_idx: true }, /scale_attn_by_inverse_layer_idx.*not supported/);

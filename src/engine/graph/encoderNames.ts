@@ -31,6 +31,8 @@ export interface EncoderNames {
   positionEmbeddings: string;
   tokenTypeEmbeddings?: string;
   embeddingNorm: string;
+  /** The layers' common root (`encoder.layer`): layer i's tensors are `<layers>.<i>.…`. */
+  layers: string;
   layer(i: number): EncoderLayerNames;
   /** MLM head, outside the prefix: dense → GELU → LayerNorm → decoder tied to the word embeddings. */
   headDense: string;
@@ -58,6 +60,7 @@ export function encoderNames(modelType: EncoderModelType): EncoderNames {
         prefix: `${modelType}.`,
         wordEmbeddings: 'embeddings.word_embeddings', positionEmbeddings: 'embeddings.position_embeddings',
         tokenTypeEmbeddings: 'embeddings.token_type_embeddings', embeddingNorm: 'embeddings.LayerNorm',
+        layers: 'encoder.layer',
         layer: BERT_LAYER('encoder.layer'),
         headDense: bert ? 'cls.predictions.transform.dense' : 'lm_head.dense',
         headNorm: bert ? 'cls.predictions.transform.LayerNorm' : 'lm_head.layer_norm',
@@ -70,6 +73,7 @@ export function encoderNames(modelType: EncoderModelType): EncoderNames {
         prefix: 'distilbert.',
         wordEmbeddings: 'embeddings.word_embeddings', positionEmbeddings: 'embeddings.position_embeddings',
         embeddingNorm: 'embeddings.LayerNorm',
+        layers: 'transformer.layer',
         layer: (i) => {
           const p = `transformer.layer.${i}`;
           return {

@@ -12,6 +12,9 @@ import { defineGpt2Graph, Gpt2Config } from './gpt2Graph';
 import type { GraphBuilder } from './onnxBuilder';
 import { encoderTensorSpecs, gpt2TensorSpecs, TensorSpec } from './randomWeights';
 import type { WeightTensor } from './weights';
+import { GraphBuildError } from './graphBuildError';
+import { requireStoredName } from './checkpointCheck';
+import { quoteValue } from '../errorText';
 
 /** Bumped whenever a builder's output changes, so cached graphs are rebuilt. */
 export const GRAPH_BUILDER_VERSION = 1;
@@ -45,20 +48,17 @@ export interface ModelGraphOptions {
   precision?: GraphPrecision;
 }
 
-export class GraphBuildError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GraphBuildError';
-  }
-}
+export { GraphBuildError };
 
 export function graphFamilyConfig(c: ModelConfig): GraphFamilyConfig {
   if (c.family === 'gpt2') {
-    if (c.activation !== 'gelu_new') throw new GraphBuildError(`${c.modelType}: activation "${c.activation}" is not supported (GPT-2 graphs use gelu_new)`);
+    if (c.activation !== 'gelu_new') throw new GraphBuildError(`${c.modelType}: activation ${quoteValue(c.activation)} is not supported (GPT-2 graphs use gelu_new)`);
     if (c.intermediateSize !== 4 * c.hiddenSize) throw new GraphBuildError(`${c.modelType}: n_inner ${c.intermediateSize} ≠ 4·n_embd is not supported`);
+    // The graph's head is wte; an untied lm_head would give other logits than transformers.
+    if (!c.tieWordEmbeddings) throw new GraphBuildError(`${c.modelType}: "tie_word_embeddings": false (a separate lm_head) is not supported`);
     return { family: 'gpt2', gpt2: { nLayer: c.numLayers, nHead: c.numHeads, nEmbd: c.hiddenSize, vocabSize: c.vocabSize, nPositions: c.positionTableSize, layerNormEpsilon: c.layerNormEps } };
   }
-  if (c.activation !== 'gelu') throw new GraphBuildError(`${c.modelType}: activation "${c.activation}" is not supported (encoder graphs use the erf GELU)`);
+  if (c.activation !== 'gelu') throw new GraphBuildError(`${c.modelType}: activation ${quoteValue(c.activation)} is not supported (encoder graphs use the erf GELU)`);
   return {
     family: 'encoder',
     encoder: {
@@ -75,12 +75,10 @@ function neededTensors(f: GraphFamilyConfig): { specs: TensorSpec[]; prefixes: s
   return { specs: encoderTensorSpecs(f.encoder), prefixes: ['', names.prefix], optional: [`${names.headDecoder}.weight`] };
 }
 
-/** Checkpoints converted from old TensorFlow BERTs (bert-base-uncased among them) call LayerNorm's weight/bias gamma/beta. */
-function legacyNormName(name: string): string {
-  return name.replace(/\.weight$/, '.gamma').replace(/\.bias$/, '.beta');
-}
-
-/** Reads the tensors the family's builder uses, under the names it looks them up by. */
+/**
+ * Reads the tensors the family's builder uses, under the names it looks them up by. Callers that
+ * have the model's config.json check the checkpoint against it first (checkCheckpointAgainstConfig).
+ */
 export async function readGraphWeights(f: GraphFamilyConfig, checkpoint: Checkpoint): Promise<Map<string, WeightTensor>> {
   const { specs, prefixes, optional } = neededTensors(f);
   const weights = new Map<string, WeightTensor>();
@@ -88,12 +86,7 @@ export async function readGraphWeights(f: GraphFamilyConfig, checkpoint: Checkpo
     const { shape, data } = await checkpoint.readFloat32(stored);
     weights.set(name, { dims: [...shape], data });
   };
-  for (const [name] of specs) {
-    const bare = prefixes.reduce((n, p) => (p && n.startsWith(p) ? n.slice(p.length) : n), name);
-    const stored = checkpoint.resolve(bare, prefixes) ?? checkpoint.resolve(name) ?? checkpoint.resolve(legacyNormName(bare), prefixes);
-    if (!stored) throw new GraphBuildError(`the checkpoint has no tensor "${name}" (looked for ${prefixes.map((p) => `"${p}${bare}"`).join(', ')})`);
-    await read(name, stored);
-  }
+  for (const [name] of specs) await read(name, requireStoredName(checkpoint, name, prefixes));
   for (const name of optional) {
     if (checkpoint.has(name)) await read(name, name);
   }

@@ -10,7 +10,8 @@ import { seededRandom, WeightTensor } from './weights';
 
 export type TensorSpec = [name: string, dims: number[], kind: 'matrix' | 'gain' | 'bias'];
 
-export function gpt2TensorSpecs(c: Gpt2Config): TensorSpec[] {
+/** GPT-2's tensors; `inner` is the MLP width (config.json's n_inner, 4·d unless set). */
+export function gpt2TensorSpecs(c: Gpt2Config, inner = 4 * c.nEmbd): TensorSpec[] {
   const d = c.nEmbd;
   const specs: TensorSpec[] = [['wte.weight', [c.vocabSize, d], 'matrix'], ['wpe.weight', [c.nPositions, d], 'matrix']];
   for (let i = 0; i < c.nLayer; i++) {
@@ -20,8 +21,8 @@ export function gpt2TensorSpecs(c: Gpt2Config): TensorSpec[] {
       [`${p}.attn.c_attn.weight`, [d, 3 * d], 'matrix'], [`${p}.attn.c_attn.bias`, [3 * d], 'bias'],
       [`${p}.attn.c_proj.weight`, [d, d], 'matrix'], [`${p}.attn.c_proj.bias`, [d], 'bias'],
       [`${p}.ln_2.weight`, [d], 'gain'], [`${p}.ln_2.bias`, [d], 'bias'],
-      [`${p}.mlp.c_fc.weight`, [d, 4 * d], 'matrix'], [`${p}.mlp.c_fc.bias`, [4 * d], 'bias'],
-      [`${p}.mlp.c_proj.weight`, [4 * d, d], 'matrix'], [`${p}.mlp.c_proj.bias`, [d], 'bias'],
+      [`${p}.mlp.c_fc.weight`, [d, inner], 'matrix'], [`${p}.mlp.c_fc.bias`, [inner], 'bias'],
+      [`${p}.mlp.c_proj.weight`, [inner, d], 'matrix'], [`${p}.mlp.c_proj.bias`, [d], 'bias'],
     );
   }
   specs.push(['ln_f.weight', [d], 'gain'], ['ln_f.bias', [d], 'bias']);

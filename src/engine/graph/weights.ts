@@ -3,6 +3,9 @@
  * (`h.0.attn.c_attn.weight`, `encoder.layer.0.attention.self.query.weight`…). A safetensors
  * reader (src/engine/models) can fill this map; tests fill it with seeded random values.
  */
+import { quoteValue } from '../errorText';
+import { GraphBuildError } from './graphBuildError';
+
 export interface WeightTensor {
   dims: number[];
   data: Float32Array;
@@ -15,10 +18,11 @@ export function requireWeight(weights: WeightMap, name: string, dims: readonly n
     const tensor = weights.get(prefix + name);
     if (!tensor) continue;
     const ok = tensor.dims.length === dims.length && tensor.dims.every((d, i) => d === dims[i]) && tensor.data.length === dims.reduce((a, b) => a * b, 1);
-    if (!ok) throw new Error(`weight ${prefix + name} has shape [${tensor.dims.join(', ')}], expected [${dims.join(', ')}]`);
+    // The name is the builder's own; the shape came from a file.
+    if (!ok) throw new GraphBuildError(`weight ${prefix + name} has shape ${quoteValue(tensor.dims)}, expected [${dims.join(', ')}]`);
     return tensor;
   }
-  throw new Error(`weight ${name} is missing from the checkpoint`);
+  throw new GraphBuildError(`weight ${name} is missing from the checkpoint`);
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so TypeScript tests and the Python golden script share weights. */

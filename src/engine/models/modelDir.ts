@@ -14,6 +14,7 @@ import { readModelConfig, type ModelConfig } from './config';
 import { Checkpoint, type WeightFiles } from './weights';
 import { countParameters, type ParamCount } from './paramCount';
 import { vocabFilesIn } from '../tokenizers/fromVocabFiles';
+import { checkConfigSizes } from '../graph/checkpointCheck';
 
 /** A one-line problem with a model folder (missing folder, weights or tokenizer). */
 export class ModelDirError extends Error {
@@ -100,6 +101,7 @@ export async function readModelCard(folder: string): Promise<ModelCardFacts> {
   const model = await readModelDir(folder);
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
+    checkConfigSizes(model.config, checkpoint);
     const parameters = countParameters(checkpoint.names().map((n) => checkpoint.info(n)), model.config);
     const weightFiles = await Promise.all(checkpoint.filePaths().map(async (path) => ({ path, bytes: (await fs.stat(path)).size })));
     const dtypes = Object.entries(parameters.byDtype).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0)).map(([dtype]) => dtype);

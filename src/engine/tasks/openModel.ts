@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { checkCheckpointAgainstConfig } from '../graph/checkpointCheck';
 import { cachedGraph, checkpointIdentity, graphCacheKey, GRAPH_FILE } from '../graph/graphCache';
 import { defineModelGraph, graphFamilyConfig, graphPrecisionFor, readGraphWeights, type GraphPrecision, type ModelGraphOptions } from '../graph/modelGraph';
 import type { ModelFamily } from '../models/config';
@@ -85,6 +86,7 @@ export async function modelGraphPath(model: ModelDir, graphCacheDir: string, opt
   const family = graphFamilyConfig(model.config);
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
+    checkCheckpointAgainstConfig(model.config, checkpoint);
     const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...options, family });
     if (existsSync(join(graphCacheDir, key, GRAPH_FILE))) return join(graphCacheDir, key, GRAPH_FILE);
     onBuild?.();
