@@ -81,8 +81,8 @@ test('the checkpoint identity is the sha256 of the content: the same weights els
   const c = join(root, 'c.safetensors');
   writeFileSync(c, 'other weights');
   const cHash = checkpointIdentity([c], memo);
-  const remembered = JSON.parse(readFileSync(join(memo, 'weights-sha256.json'), 'utf8')) as Record<string, string>;
-  assert.deepEqual(Object.values(remembered), [cHash]);
+  const remembered = JSON.parse(readFileSync(join(memo, 'weights-sha256.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
+  assert.deepEqual(Object.values(remembered.files).map((r) => r.sha256), [cHash]);
 
   // In the Hugging Face cache the blob's name is its sha256: taken as it is.
   const blobs = join(root, 'blobs');

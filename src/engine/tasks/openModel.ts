@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { checkCheckpointAgainstConfig } from '../graph/checkpointCheck';
-import { cachedGraph, checkpointIdentity, graphCacheKey, GRAPH_FILE } from '../graph/graphCache';
+import { cachedGraph, checkpointIdentity, findCachedGraph, graphCacheKey, type GraphCacheLog } from '../graph/graphCache';
 import { defineModelGraph, graphFamilyConfig, graphPrecisionFor, readGraphWeights, type GraphPrecision, type ModelGraphOptions } from '../graph/modelGraph';
 import type { ModelFamily } from '../models/config';
 import { readModelDir, type ModelDir } from '../models/modelDir';
@@ -29,6 +29,8 @@ export interface OpenModelOptions {
   /** Where Hub ids are looked up (the HF cache); from the environment when absent. */
   hub?: HubSettings;
   onStage?: (stage: OpenStage) => void;
+  /** One-line notes worth a log (a damaged cached graph removed and built again). */
+  onLog?: GraphCacheLog;
   signal?: AbortSignal;
 }
 
@@ -75,23 +77,27 @@ export function findMaskToken(tokenizer: TextTokenizer): string | undefined {
 }
 
 /** The inspect graph of a model folder, built (reading only the weights it needs) when not cached. */
-export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32'): Promise<string> {
+export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32', onLog?: GraphCacheLog): Promise<string> {
   // float32 leaves `precision` out, so its cache key is the one it had before precision existed.
   const options: ModelGraphOptions = precision === 'float16' ? { variant: 'inspect', precision } : { variant: 'inspect' };
-  return modelGraphPath(model, graphCacheDir, options, onBuild);
+  return modelGraphPath(model, graphCacheDir, options, onBuild, onLog);
 }
 
-/** The graph of `options` for a model folder: from the graph cache, or built into it (reading only the weights it needs). */
-export async function modelGraphPath(model: ModelDir, graphCacheDir: string, options: ModelGraphOptions, onBuild?: () => void): Promise<string> {
+/**
+ * The graph of `options` for a model folder: from the graph cache (verified), or built into it
+ * (reading only the weights it needs) once the checkpoint is checked against config.json.
+ */
+export async function modelGraphPath(model: ModelDir, graphCacheDir: string, options: ModelGraphOptions, onBuild?: () => void, onLog?: GraphCacheLog): Promise<string> {
   const family = graphFamilyConfig(model.config);
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
     checkCheckpointAgainstConfig(model.config, checkpoint);
     const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...options, family });
-    if (existsSync(join(graphCacheDir, key, GRAPH_FILE))) return join(graphCacheDir, key, GRAPH_FILE);
+    const cached = findCachedGraph(graphCacheDir, key, onLog);
+    if (cached !== undefined) return cached;
     onBuild?.();
     const weights = await readGraphWeights(family, checkpoint);
-    return cachedGraph(graphCacheDir, key, () => defineModelGraph(family, weights, options)).path;
+    return cachedGraph(graphCacheDir, key, () => defineModelGraph(family, weights, options), onLog).path;
   } finally {
     await checkpoint.close();
   }
@@ -109,7 +115,7 @@ async function onDevicePrecision(
 ): Promise<{ graphPath: string; session: InferenceSession }> {
   const precision = graphPrecisionFor(first.session.device);
   if (precision === 'float32' || options.signal?.aborted) return first;
-  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), precision);
+  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), precision, options.onLog);
   const session = await backend
     .createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId })
     .catch(() => undefined);
@@ -126,7 +132,7 @@ export async function openModel(spec: string, backend: InferenceBackend, options
   const model = await readModelDir(where.dir);
   const tokenizer = await loadTokenizer(model.tokenizerSpec);
   aborted(options.signal);
-  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'));
+  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), 'float32', options.onLog);
   aborted(options.signal);
   options.onStage?.('creatingSession');
   const opened = await onDevicePrecision(model, options, backend, {
