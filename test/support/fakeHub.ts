@@ -35,6 +35,8 @@ export interface FakeHubSwitches {
   omitBlobInfo?: boolean;
   /** The CDN sends headers then stays silent (to trigger client timeouts). */
   stallCdn?: boolean;
+  /** Every file is announced with this ETag (listing blobId / lfs.sha256, HEAD ETag / X-Linked-Etag), to test the client's checks. */
+  etag?: string;
 }
 
 export interface LoggedRequest {
@@ -169,7 +171,7 @@ export async function startFakeHub(repos: readonly FakeRepo[], options: FakeHubO
       const repo = findRevision(api[1], api[2], res);
       if (!repo) return;
       const siblings = repo.files.map((f) =>
-        hub.switches.omitBlobInfo ? { rfilename: f.path } : { rfilename: f.path, size: f.content.length, blobId: gitBlobSha1(f.content), ...(f.lfs ? { lfs: { sha256: sha256(f.content), size: f.content.length, pointerSize: 134 } } : {}) },
+        hub.switches.omitBlobInfo ? { rfilename: f.path } : { rfilename: f.path, size: f.content.length, blobId: hub.switches.etag ?? gitBlobSha1(f.content), ...(f.lfs ? { lfs: { sha256: hub.switches.etag ?? sha256(f.content), size: f.content.length, pointerSize: 134 } } : {}) },
       );
       return sendJson(res, { id: repo.id, sha: repo.commit, siblings });
     }
@@ -178,9 +180,9 @@ export async function startFakeHub(repos: readonly FakeRepo[], options: FakeHubO
       if (!repo) return;
       const file = repo.files.find((f) => f.path === resolve[3]);
       if (!file) return answer(res, 404, 'Entry not found', { 'x-error-code': 'EntryNotFound' });
-      const common = { 'x-repo-commit': repo.commit, etag: `"${etagOf(file)}"` };
+      const common = { 'x-repo-commit': repo.commit, etag: `"${hub.switches.etag ?? etagOf(file)}"` };
       if (file.lfs) {
-        res.writeHead(302, { ...common, 'x-linked-etag': `"${sha256(file.content)}"`, 'x-linked-size': String(file.content.length), location: `/cdn/${sha256(file.content)}?X-Amz-Signature=fake`, 'content-length': '0' });
+        res.writeHead(302, { ...common, 'x-linked-etag': `"${hub.switches.etag ?? sha256(file.content)}"`, 'x-linked-size': String(file.content.length), location: `/cdn/${sha256(file.content)}?X-Amz-Signature=fake`, 'content-length': '0' });
         return void res.end();
       }
       res.writeHead(200, { ...common, 'content-length': String(file.content.length), 'content-type': 'application/octet-stream' });

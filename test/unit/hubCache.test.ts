@@ -119,15 +119,17 @@ test('snapshot entries fall back to copies where symlinks are refused', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'trex-hubl-'));
   const cache = new RepoCache(cacheDir, 'org/name');
   mkdirSync(join(cache.root, 'blobs'), { recursive: true });
-  writeFileSync(cache.blobPath('abc'), 'weights');
+  const blob = 'c'.repeat(64);
+  writeFileSync(cache.blobPath(blob), 'weights');
   const commit = 'a'.repeat(40);
-  cache.linkIntoSnapshot(commit, 'sub/model.safetensors', 'abc', () => {
+  cache.linkIntoSnapshot(commit, 'sub/model.safetensors', blob, () => {
     throw Object.assign(new Error('EPERM: operation not permitted, symlink'), { code: 'EPERM' });
   });
   const copied = cache.snapshotFile(commit, 'sub/model.safetensors');
   assert.ok(!lstatSync(copied).isSymbolicLink());
   assert.equal(readFileSync(copied, 'utf8'), 'weights');
-  cache.linkIntoSnapshot(commit, 'sub/model.safetensors', 'abc');
-  assert.equal(readlinkSync(copied), '../../../blobs/abc');
+  cache.linkIntoSnapshot(commit, 'sub/model.safetensors', blob);
+  assert.equal(readlinkSync(copied), `../../../blobs/${blob}`);
+  assert.throws(() => cache.blobPath('..'), /Refusing the blob name "\.\.": not a 40- or 64-digit hex blob id/);
   assert.throws(() => cache.snapshotFile(commit, '../../escape'), /outside the snapshot/);
 });

@@ -126,3 +126,23 @@ test('an unreachable endpoint gives a network error suggesting HF_HUB_OFFLINE', 
   await hub.stop();
   await assert.rejects(resolveModel(repo.id, settings), isHubError('network', /Cannot reach 127\.0\.0\.1.*ECONNREFUSED.*HF_HUB_OFFLINE=1/));
 });
+
+test('an ETag that is not a 40- or 64-hex blob id is refused before it names a file: ".", "..", "x.lock", paths, suffixes', async () => {
+  const { hub, settings, root } = await setup();
+  const hex40 = 'a'.repeat(40);
+  const invalid = ['.', '..', 'x.lock', `${hex40}.lock`, `${hex40}.incomplete`, `${'b'.repeat(64)}.tmp`, '../../config', 'a/b', 'A'.repeat(40), 'd41d8cd98f00b204e9800998ecf8427e', `${hex40}-2`, 'x'.repeat(5000)];
+  for (const omitBlobInfo of [false, true]) {
+    hub.switches.omitBlobInfo = omitBlobInfo; // the listing's blob ids, then the HEAD requests' ETags
+    for (const etag of invalid) {
+      hub.switches.etag = etag;
+      const pattern = /^The Hub gave an invalid ETag ".*? for 'config\.json' of 'trex-test\/tiny-gpt2' \(expected a 40- or 64-digit hex blob id\)\.$/;
+      await assert.rejects(planModelDownload(repo.id, settings), isHubError('protocol', pattern), etag);
+      await assert.rejects(resolveModel(repo.id, settings, { confirm: () => true }), isHubError('protocol', pattern), etag);
+    }
+  }
+  assert.ok(!existsSync(root), 'nothing written to the cache');
+  hub.switches.etag = undefined;
+  hub.switches.omitBlobInfo = false;
+  const resolved = await resolveModel(repo.id, settings, { confirm: () => true });
+  assert.ok(statSync(join(resolved.snapshotDir, 'config.json')).isFile(), 'valid ETags still download');
+});

@@ -9,8 +9,18 @@
  */
 import { copyFileSync, lstatSync, statSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { quoteValue } from '../../errorText';
+import { HubError } from './errors';
 
 export const COMMIT_HASH = /^[0-9a-f]{40}$/;
+
+/**
+ * A blob's name: the git blob sha1 (40 hex digits) of a small file or the sha256 (64) of an LFS
+ * file, as the Hub gives them. Nothing else is accepted, so a name can never be a path (`.`, `..`,
+ * `a/b`), never collide with the cache's own `.lock` / `.incomplete` / `.tmp` files, and every
+ * blob is checked against its content hash (no size-only downloads).
+ */
+export const BLOB_NAME = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** `gpt2` → `models--gpt2`, `FacebookAI/roberta-base` → `models--FacebookAI--roberta-base`. */
 export function repoFolderName(repoId: string): string {
@@ -28,7 +38,9 @@ export class RepoCache {
     this.root = join(cacheDir, repoFolderName(repoId));
   }
 
+  /** Where the blob named `etag` goes; refuses anything but a BLOB_NAME. */
   blobPath(etag: string): string {
+    if (!BLOB_NAME.test(etag)) throw new HubError('protocol', `Refusing the blob name ${quoteValue(etag)}: not a 40- or 64-digit hex blob id.`);
     return join(this.root, 'blobs', etag);
   }
   incompletePath(etag: string): string {

@@ -73,13 +73,12 @@ function fetchBlobOnce(...args: Parameters<typeof fetchBlob>): Promise<void> {
   return started;
 }
 
-type Verifier = { readonly algorithm: 'sha256' | 'git-sha1' | 'size'; hash?: Hash };
+type Verifier = { readonly algorithm: 'sha256' | 'git-sha1'; hash: Hash };
 
-/** sha256 for a 64-hex etag, git's `blob <size>\0…` sha1 for a 40-hex one, size only otherwise. */
+/** sha256 for a 64-hex etag, git's `blob <size>\0…` sha1 for a 40-hex one (the plan accepts no other blob name). */
 function newVerifier(etag: string, size: number): Verifier {
-  if (/^[0-9a-f]{64}$/.test(etag)) return { algorithm: 'sha256', hash: createHash('sha256') };
-  if (/^[0-9a-f]{40}$/.test(etag)) return { algorithm: 'git-sha1', hash: createHash('sha1').update(`blob ${size}\0`) };
-  return { algorithm: 'size' };
+  if (etag.length === 64) return { algorithm: 'sha256', hash: createHash('sha256') };
+  return { algorithm: 'git-sha1', hash: createHash('sha1').update(`blob ${size}\0`) };
 }
 
 function partialSize(path: string): number {
@@ -91,7 +90,6 @@ function partialSize(path: string): number {
 }
 
 async function hashExisting(path: string, verifier: Verifier): Promise<void> {
-  if (!verifier.hash) return;
   for await (const chunk of createReadStream(path)) verifier.hash.update(chunk as Buffer);
 }
 
@@ -133,7 +131,7 @@ async function fetchBlob(cache: RepoCache, plan: DownloadPlan, file: PlannedFile
       transform(chunk: Buffer, _enc, callback): void {
         received += chunk.length;
         if (received > file.size) return callback(new HubError('integrity', `${subject} is larger than the ${file.size} bytes the Hub announced.`));
-        hash?.update(chunk);
+        hash.update(chunk);
         progress(received);
         callback(null, chunk);
       },
@@ -162,7 +160,6 @@ function verify(partial: string, file: PlannedFile, verifier: Verifier, subject:
     throw new HubError('integrity', `${subject} failed verification (${what}); the partial file was deleted, the cache is unchanged — try again.`);
   };
   if (size !== file.size) fail(`${size} bytes instead of ${file.size}`);
-  if (!verifier.hash) return;
   const digest = verifier.hash.digest('hex');
   if (digest !== file.etag) fail(`${verifier.algorithm} ${digest.slice(0, 12)}… instead of ${file.etag.slice(0, 12)}…`);
 }

@@ -1,4 +1,5 @@
 /** One error type for everything the Hub layer can report, with a one-line, user-readable message. */
+import { oneLine } from '../../errorText';
 
 export type HubErrorKind =
   | 'offline-not-cached' // HF_HUB_OFFLINE=1 and the model is not (fully) in the cache
@@ -18,7 +19,7 @@ export class HubError extends Error {
     message: string,
     readonly status?: number,
   ) {
-    super(message.replace(/\s*\n\s*/g, ' '));
+    super(oneLine(message));
     this.name = 'HubError';
   }
 }

@@ -6,7 +6,8 @@
 import { statSync } from 'node:fs';
 import { fetchFileMetadata, fetchRevisionInfo } from './hubApi';
 import { HubError } from './errors';
-import { isFile, RepoCache } from './cacheLayout';
+import { BLOB_NAME, isFile, RepoCache } from './cacheLayout';
+import { quoteValue } from '../../errorText';
 import { selectModelFiles } from './modelFiles';
 import type { HubSettings } from './settings';
 
@@ -50,12 +51,22 @@ export async function planModelDownload(repoId: string, settings: HubSettings, o
   for (const path of wanted) {
     const listed = byPath.get(path);
     const meta = listed?.etag && listed.size !== undefined ? { etag: listed.etag, size: listed.size } : await fetchFileMetadata(repoId, info.commit, path, settings, options.signal);
-    if (!/^[\w.-]+$/.test(meta.etag)) throw new HubError('protocol', `The Hub gave an unusable ETag for '${path}' of '${repoId}'.`);
+    checkBlobInfo(meta, path, repoId);
     files.push({ path, ...meta, ...presence(cache, meta.etag, meta.size) });
   }
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const present = files.reduce((sum, f) => sum + f.presentBytes, 0);
   return { repoId, revision, commit: info.commit, snapshotDir: cache.snapshotDir(info.commit), files, totalBytes, bytesToDownload: totalBytes - present };
+}
+
+/** The blob name must be one (see BLOB_NAME) and the size a byte count, before either names a file or sizes a download. */
+function checkBlobInfo(meta: { etag: string; size: number }, path: string, repoId: string): void {
+  if (!BLOB_NAME.test(meta.etag)) {
+    throw new HubError('protocol', `The Hub gave an invalid ETag ${quoteValue(meta.etag)} for '${path}' of '${repoId}' (expected a 40- or 64-digit hex blob id).`);
+  }
+  if (!Number.isSafeInteger(meta.size) || meta.size < 0) {
+    throw new HubError('protocol', `The Hub gave an invalid size ${quoteValue(meta.size)} for '${path}' of '${repoId}'.`);
+  }
 }
 
 function presence(cache: RepoCache, etag: string, size: number): Pick<PlannedFile, 'state' | 'presentBytes'> {
