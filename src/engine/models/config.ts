@@ -261,7 +261,8 @@ export async function readModelConfig(file: string): Promise<ModelConfig> {
   let text: string;
   try {
     const stats = await fs.stat(file);
-    if (stats.isDirectory()) throw new ModelConfigError(`${file} is a folder, not a file`);
+    // A folder, device or named pipe would fail later with a system error, or block the read for ever.
+    if (!stats.isFile()) throw new ModelConfigError(`${file} is ${stats.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}, not a config.json`);
     if (stats.size > MAX_CONFIG_BYTES) throw new ModelConfigError(`${file} is ${stats.size} bytes, too large for a config.json (at most ${MAX_CONFIG_BYTES})`);
     text = await fs.readFile(file, 'utf8');
   } catch (e) {

@@ -8,7 +8,7 @@
  *
  * `readModelDir` checks that each part is there and says which one is missing.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, lstatSync, promises as fs, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readModelConfig, type ModelConfig } from './config';
 import { Checkpoint, type WeightFiles } from './weights';
@@ -38,10 +38,38 @@ export interface ModelDir {
 const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model', 'sentencepiece.model'];
 const OTHER_WEIGHT_FILES = ['pytorch_model.bin', 'pytorch_model.bin.index.json', 'tf_model.h5', 'flax_model.msgpack', 'model.onnx'];
 
+/** True when `path` names something, even a broken link (which is then reported when opened, not taken for absent). */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws a ModelDirError unless each of `files` is a regular file (through links): a folder, a
+ * device or a named pipe there would fail later with a system error, or block a read for ever.
+ */
+function requireRegularFiles(files: readonly string[]): void {
+  for (const file of files) {
+    let what: string;
+    try {
+      const stats = statSync(file);
+      if (stats.isFile()) continue;
+      what = stats.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)';
+    } catch (e) {
+      what = `unreadable (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
+    throw new ModelDirError(`${file} is ${what}; a model folder holds plain files`);
+  }
+}
+
 /** Where a folder's weights are; throws a ModelDirError when there are no safetensors. */
 export function findWeightFiles(dir: string): WeightFiles {
-  if (existsSync(join(dir, 'model.safetensors'))) return { kind: 'single', file: join(dir, 'model.safetensors') };
-  if (existsSync(join(dir, 'model.safetensors.index.json'))) return { kind: 'sharded', index: join(dir, 'model.safetensors.index.json') };
+  if (present(join(dir, 'model.safetensors'))) return { kind: 'single', file: join(dir, 'model.safetensors') };
+  if (present(join(dir, 'model.safetensors.index.json'))) return { kind: 'sharded', index: join(dir, 'model.safetensors.index.json') };
   const other = OTHER_WEIGHT_FILES.filter((f) => existsSync(join(dir, f)));
   if (other.length > 0) {
     throw new ModelDirError(`${dir} has ${other.join(', ')} but no model.safetensors — only safetensors weights are read (convert them, or download the model's safetensors files)`);
@@ -52,9 +80,15 @@ export function findWeightFiles(dir: string): WeightFiles {
 /** The tokenizer of a folder: its tokenizer.json, else the vocabulary files it is rebuilt from. */
 export function findTokenizer(dir: string): { spec: string; files: string[] } {
   const file = join(dir, 'tokenizer.json');
-  if (existsSync(file)) return { spec: file, files: [file] };
+  if (present(file)) {
+    requireRegularFiles([file]);
+    return { spec: file, files: [file] };
+  }
   const vocab = vocabFilesIn(dir);
-  if (vocab) return { spec: dir, files: vocab };
+  if (vocab) {
+    requireRegularFiles(vocab);
+    return { spec: dir, files: vocab };
+  }
   const sp = SENTENCEPIECE_FILES.find((f) => existsSync(join(dir, f)));
   if (sp) {
     throw new ModelDirError(`${dir} has only the SentencePiece model ${sp}; rebuilding a tokenizer from it is not supported yet — add the model's tokenizer.json`);
@@ -68,8 +102,9 @@ export async function readModelDir(folder: string): Promise<ModelDir> {
   let isDir = false;
   try {
     isDir = (await fs.stat(dir)).isDirectory();
-  } catch {
-    throw new ModelDirError(`model folder ${dir} does not exist`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelDirError(code === 'ENOENT' ? `model folder ${dir} does not exist` : `model folder ${dir} cannot be read (${code ?? 'error'})`);
   }
   if (!isDir) throw new ModelDirError(`${dir} is not a folder (a model is a folder with config.json, a tokenizer and safetensors weights)`);
   const config = await readModelConfig(join(dir, 'config.json'));

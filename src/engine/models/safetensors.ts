@@ -173,6 +173,10 @@ async function readExactly(handle: fs.FileHandle, position: number, length: numb
   return bytes;
 }
 
+function notAFile(path: string, stats: { isDirectory(): boolean }): string {
+  return `${path} is not a file (a ${stats.isDirectory() ? 'folder' : 'device, pipe or socket'})`;
+}
+
 /** A key of __metadata__ as a path segment: bare when it is a plain name, else quoted. */
 function quoteKey(key: string): string {
   return /^[\w.-]{1,80}$/.test(key) ? key : quoteValue(key);
@@ -205,13 +209,17 @@ export class SafetensorsFile {
   static async open(path: string): Promise<SafetensorsFile> {
     let handle: fs.FileHandle;
     try {
+      // Checked before opening: opening a named pipe blocks until a writer comes, possibly for ever.
+      const stats = await fs.stat(path);
+      if (!stats.isFile()) throw new SafetensorsError(notAFile(path, stats));
       handle = await fs.open(path, 'r');
     } catch (e) {
+      if (e instanceof SafetensorsError) throw e;
       throw new SafetensorsError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     try {
       const stats = await orSafetensorsError(path, () => handle.stat());
-      if (!stats.isFile()) throw new SafetensorsError(`${path} is not a file (a ${stats.isDirectory() ? 'folder' : 'special file'})`);
+      if (!stats.isFile()) throw new SafetensorsError(notAFile(path, stats)); // replaced since the check above
       const { size } = stats;
       const prefix = await orSafetensorsError(path, () => readExactly(handle, 0, Math.min(8, size), path));
       const n = headerLength(prefix, size, path);

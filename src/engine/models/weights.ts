@@ -170,7 +170,9 @@ function isShardName(file: unknown): file is string {
 
 async function readIndexJson(index: string): Promise<unknown> {
   try {
-    const { size } = await fs.stat(index);
+    const stats = await fs.stat(index);
+    if (!stats.isFile()) throw new SafetensorsError(`${index} is ${stats.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}, not a shard index`);
+    const { size } = stats;
     if (size > MAX_SHARD_INDEX_BYTES) throw new SafetensorsError(`${index}: ${size} bytes is too large for a shard index (at most ${MAX_SHARD_INDEX_BYTES})`);
     return JSON.parse(await fs.readFile(index, 'utf8'));
   } catch (e) {

@@ -10,7 +10,7 @@ import { checkCheckpointAgainstConfig } from '../graph/checkpointCheck';
 import { cachedGraph, checkpointIdentity, findCachedGraph, graphCacheKey, type GraphCacheLog } from '../graph/graphCache';
 import { defineModelGraph, graphFamilyConfig, graphPrecisionFor, readGraphWeights, type GraphPrecision, type ModelGraphOptions } from '../graph/modelGraph';
 import type { ModelFamily } from '../models/config';
-import { readModelDir, type ModelDir } from '../models/modelDir';
+import { ModelDirError, readModelDir, type ModelDir } from '../models/modelDir';
 import type { HubSettings } from '../models/hub/settings';
 import { Checkpoint } from '../models/weights';
 import type { DevicePreference, InferenceBackend, InferenceSession } from '../runtime/types';
@@ -69,6 +69,17 @@ function aborted(signal: AbortSignal | undefined): void {
 
 function fileSize(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
+}
+
+/**
+ * More tokens than embedding rows means some token id is past the table (ids are distinct), which
+ * the runtime reports mid-run as an out-of-bounds Gather: say it now, naming both files.
+ */
+function checkTokenizerFits(model: ModelDir, tokenizer: TextTokenizer): void {
+  const { vocabSize } = model.config;
+  if (tokenizer.info.vocabSize <= vocabSize) return;
+  const key = model.config.keys?.vocabSize?.key ?? 'vocab_size';
+  throw new ModelDirError(`${model.tokenizerFiles[0] ?? model.tokenizerSpec} has ${tokenizer.info.vocabSize} tokens but ${model.config.file ?? 'config.json'} has "${key}" ${vocabSize}: the tokenizer does not belong to this model`);
 }
 
 /** The single special token the tokenizer makes of `[MASK]` or `<mask>`, if any. */
@@ -131,6 +142,7 @@ export async function openModel(spec: string, backend: InferenceBackend, options
   const where = locateModel(spec, options.hub);
   const model = await readModelDir(where.dir);
   const tokenizer = await loadTokenizer(model.tokenizerSpec);
+  checkTokenizerFits(model, tokenizer);
   aborted(options.signal);
   const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), 'float32', options.onLog);
   aborted(options.signal);
