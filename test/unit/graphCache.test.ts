@@ -8,25 +8,14 @@ import { join } from 'node:path';
 import { defineGpt2Graph, Gpt2Config } from '../../src/engine/graph/gpt2Graph';
 import { cachedGraph, checkpointIdentity, graphCacheKey } from '../../src/engine/graph/graphCache';
 import { gpt2TensorSpecs, randomWeights } from '../../src/engine/graph/randomWeights';
-import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
-import type { TensorData } from '../../src/engine/runtime/types';
-import { flatten, floats, int64, maxAbsDiff, readFixture } from './graphTestSupport';
+import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from './graphTestSupport';
 
 const golden = readFixture<{ seed: number; config: Gpt2Config; cases: Array<{ inputIds: number[]; logits: number[][] }> }>('gpt2-golden.json');
 const { config } = golden;
 const weights = randomWeights(gpt2TensorSpecs(config), golden.seed);
 const define = () => defineGpt2Graph(config, weights, { variant: 'decode' });
 
-async function logitsFrom(model: string | Uint8Array): Promise<Float32Array> {
-  const s = await new OnnxRuntimeBackend().createSession(model, { device: 'cpu' });
-  const ids = golden.cases[1].inputIds;
-  const T = ids.length;
-  const feeds: Record<string, TensorData> = { input_ids: int64(ids, [1, T]), attention_mask: int64(ids.map(() => 1), [1, T]), position_ids: int64([...ids.keys()], [1, T]) };
-  for (let i = 0; i < config.nLayer; i++) for (const k of ['key', 'value']) feeds[`past_key_values.${i}.${k}`] = { type: 'float32', dims: [1, config.nHead, 0, config.nEmbd / config.nHead], data: new Float32Array(0) };
-  const out = await s.run(feeds, ['logits']);
-  await s.release();
-  return floats(out.logits);
-}
+const logitsFrom = (model: string | Uint8Array): Promise<Float32Array> => gpt2DecodeLogits(model, config, golden.cases[1].inputIds);
 
 test('a graph written with external data runs from its path and gives the golden logits', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trex-graph-files-'));

@@ -21,10 +21,8 @@ import type { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
 import { gpt2TensorSpecs, randomWeights } from '../../src/engine/graph/randomWeights';
 import { writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
 import { readModelConfig } from '../../src/engine/models/config';
-import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
-import type { TensorData } from '../../src/engine/runtime/types';
 import { modelGraphPath } from '../../src/engine/tasks/openModel';
-import { flatten, floats, int64, maxAbsDiff, readFixture } from './graphTestSupport';
+import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from './graphTestSupport';
 
 const golden = readFixture<{ seed: number; config: Gpt2Config; cases: Array<{ inputIds: number[]; logits: number[][] }> }>('gpt2-golden.json');
 const { config } = golden;
@@ -35,14 +33,7 @@ let count = 0;
 const KEY = '0123456789abcdef0123456789abcdef';
 
 async function goldenLogitsDiff(path: string): Promise<number> {
-  const s = await new OnnxRuntimeBackend().createSession(path, { device: 'cpu' });
-  const ids = golden.cases[1].inputIds;
-  const T = ids.length;
-  const feeds: Record<string, TensorData> = { input_ids: int64(ids, [1, T]), attention_mask: int64(ids.map(() => 1), [1, T]), position_ids: int64([...ids.keys()], [1, T]) };
-  for (let i = 0; i < config.nLayer; i++) for (const k of ['key', 'value']) feeds[`past_key_values.${i}.${k}`] = { type: 'float32', dims: [1, config.nHead, 0, config.nEmbd / config.nHead], data: new Float32Array(0) };
-  const out = await s.run(feeds, ['logits']);
-  await s.release();
-  return maxAbsDiff(floats(out.logits), flatten(golden.cases[1].logits));
+  return maxAbsDiff(await gpt2DecodeLogits(path, config, golden.cases[1].inputIds), flatten(golden.cases[1].logits));
 }
 
 function freshCache(): string {

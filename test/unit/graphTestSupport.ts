@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { TensorData } from '../../src/engine/runtime/types';
 
 export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tiny-models');
@@ -44,4 +45,15 @@ export function rowsOf(t: TensorData): Float32Array[] {
   const cols = t.dims[t.dims.length - 1];
   const data = floats(t);
   return Array.from({ length: data.length / cols }, (_, r) => data.subarray(r * cols, (r + 1) * cols));
+}
+
+/** The logits of a GPT-2 decode graph (a path or bytes) for `ids`, from an empty KV cache, on the CPU. */
+export async function gpt2DecodeLogits(model: string | Uint8Array, config: { nLayer: number; nHead: number; nEmbd: number }, ids: readonly number[]): Promise<Float32Array> {
+  const s = await new OnnxRuntimeBackend().createSession(model, { device: 'cpu' });
+  const T = ids.length;
+  const feeds: Record<string, TensorData> = { input_ids: int64(ids, [1, T]), attention_mask: int64(ids.map(() => 1), [1, T]), position_ids: int64([...ids.keys()], [1, T]) };
+  for (let i = 0; i < config.nLayer; i++) for (const k of ['key', 'value']) feeds[`past_key_values.${i}.${k}`] = { type: 'float32', dims: [1, config.nHead, 0, config.nEmbd / config.nHead], data: new Float32Array(0) };
+  const out = await s.run(feeds, ['logits']);
+  await s.release();
+  return floats(out.logits);
 }

@@ -8,9 +8,10 @@
  *
  * `readModelDir` checks that each part is there and says which one is missing.
  */
-import { existsSync, lstatSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readModelConfig, type ModelConfig } from './config';
+import { existsOrLink } from './existsOrLink';
 import { Checkpoint, type WeightFiles } from './weights';
 import { countParameters, type ParamCount } from './paramCount';
 import { vocabFilesIn } from '../tokenizers/fromVocabFiles';
@@ -38,16 +39,6 @@ export interface ModelDir {
 const SENTENCEPIECE_FILES = ['sentencepiece.bpe.model', 'spiece.model', 'tokenizer.model', 'sentencepiece.model'];
 const OTHER_WEIGHT_FILES = ['pytorch_model.bin', 'pytorch_model.bin.index.json', 'tf_model.h5', 'flax_model.msgpack', 'model.onnx'];
 
-/** True when `path` names something, even a broken link (which is then reported when opened, not taken for absent). */
-function present(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Throws a ModelDirError unless each of `files` is a regular file (through links): a folder, a
  * device or a named pipe there would fail later with a system error, or block a read for ever.
@@ -68,8 +59,8 @@ function requireRegularFiles(files: readonly string[]): void {
 
 /** Where a folder's weights are; throws a ModelDirError when there are no safetensors. */
 export function findWeightFiles(dir: string): WeightFiles {
-  if (present(join(dir, 'model.safetensors'))) return { kind: 'single', file: join(dir, 'model.safetensors') };
-  if (present(join(dir, 'model.safetensors.index.json'))) return { kind: 'sharded', index: join(dir, 'model.safetensors.index.json') };
+  if (existsOrLink(join(dir, 'model.safetensors'))) return { kind: 'single', file: join(dir, 'model.safetensors') };
+  if (existsOrLink(join(dir, 'model.safetensors.index.json'))) return { kind: 'sharded', index: join(dir, 'model.safetensors.index.json') };
   const other = OTHER_WEIGHT_FILES.filter((f) => existsSync(join(dir, f)));
   if (other.length > 0) {
     throw new ModelDirError(`${dir} has ${other.join(', ')} but no model.safetensors — only safetensors weights are read (convert them, or download the model's safetensors files)`);
@@ -80,7 +71,7 @@ export function findWeightFiles(dir: string): WeightFiles {
 /** The tokenizer of a folder: its tokenizer.json, else the vocabulary files it is rebuilt from. */
 export function findTokenizer(dir: string): { spec: string; files: string[] } {
   const file = join(dir, 'tokenizer.json');
-  if (present(file)) {
+  if (existsOrLink(file)) {
     requireRegularFiles([file]);
     return { spec: file, files: [file] };
   }

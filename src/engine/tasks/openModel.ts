@@ -99,10 +99,10 @@ export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBui
  * (reading only the weights it needs) once the checkpoint is checked against config.json.
  */
 export async function modelGraphPath(model: ModelDir, graphCacheDir: string, options: ModelGraphOptions, onBuild?: () => void, onLog?: GraphCacheLog): Promise<string> {
-  const family = graphFamilyConfig(model.config);
   const checkpoint = await Checkpoint.open(model.weightFiles);
   try {
-    checkCheckpointAgainstConfig(model.config, checkpoint);
+    checkCheckpointAgainstConfig(model.config, checkpoint); // first: a disagreement says more than an unsupported option
+    const family = graphFamilyConfig(model.config);
     const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...options, family });
     const cached = findCachedGraph(graphCacheDir, key, onLog);
     if (cached !== undefined) return cached;

@@ -7,10 +7,11 @@
  *     refs/<revision>              the commit hash a branch/tag pointed to (no newline)
  *     snapshots/<commit>/<path>    relative symlink to ../../blobs/<etag> (a copy where symlinks fail)
  */
-import { copyFileSync, lstatSync, statSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, statSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { quoteValue } from '../../errorText';
 import { HubError } from './errors';
+import { existsOrLink } from '../existsOrLink';
 
 export const COMMIT_HASH = /^[0-9a-f]{40}$/;
 
@@ -96,15 +97,6 @@ export class RepoCache {
       copyFileSync(blob, tmp);
       renameSync(tmp, pointer);
     }
-  }
-}
-
-function existsOrLink(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
