@@ -13,7 +13,7 @@ import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
 import { seededRandom } from '../../src/engine/graph/weights';
 import { SafetensorsError, SafetensorsFile } from '../../src/engine/models/safetensors';
 import { encodeSafetensors, encodeValues } from '../../src/engine/models/safetensorsWriter';
-import { Checkpoint, MAX_SHARD_INDEX_BYTES, MAX_SHARDS } from '../../src/engine/models/weights';
+import { Checkpoint, MAX_SHARD_INDEX_BYTES, MAX_SHARDS, toFloat16Bits, toFloat32 } from '../../src/engine/models/weights';
 
 const dir = mkdtempSync(join(tmpdir(), 'trex-safetensors-hostile-'));
 let count = 0;
@@ -161,4 +161,12 @@ test('3,000 seeded mutations of a valid file: each a SafetensorsError or a valid
     assert.ok(Date.now() - started < 2000, `mutation ${i} took ${Date.now() - started} ms`);
   }
   assert.ok(valid > 0 && valid < 3000, `${valid} valid`);
+});
+
+test('conversions refuse bytes that are not whole elements instead of a RangeError', () => {
+  for (const dtype of ['F32', 'F16', 'BF16', 'F64', 'I64'] as const) {
+    assert.throws(() => toFloat32({ dtype, bytes: new Uint8Array(9) }), oneBoundedLine(new RegExp(`9 bytes are not a whole number of "${dtype}" elements`)), dtype);
+  }
+  assert.throws(() => toFloat16Bits({ dtype: 'F16', bytes: new Uint8Array(3) }), oneBoundedLine(/3 bytes are not a whole number of "F16" elements/));
+  assert.throws(() => toFloat32({ dtype: 'F8' as never, bytes: new Uint8Array(3) }), oneBoundedLine(/not a whole number of "F8" elements/));
 });

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
-import { SafetensorsError, SafetensorsFile, type RawTensor, type SafetensorsDtype, type TensorInfo } from './safetensors';
+import { DTYPE_BYTES, SafetensorsError, SafetensorsFile, type RawTensor, type SafetensorsDtype, type TensorInfo } from './safetensors';
 import { float32ToFloat16Bits } from './safetensorsWriter';
 import { oneLine, quoteValue } from '../errorText';
 
@@ -48,12 +48,21 @@ function float16Table(): Float32Array {
 
 const littleEndianHost = endianness() === 'LE';
 
+/** The tensor itself, once its bytes are a whole number of elements (the reader guarantees it; other callers may not). */
+function wholeElements<T extends Pick<RawTensor, 'dtype' | 'bytes'>>(tensor: T): T {
+  const size = DTYPE_BYTES[tensor.dtype];
+  if (size === undefined || tensor.bytes.byteLength % size !== 0) {
+    throw new SafetensorsError(`${tensor.bytes.byteLength} bytes are not a whole number of ${quoteValue(tensor.dtype)} elements`);
+  }
+  return tensor;
+}
+
 /**
  * A tensor's values as float32: F32 as is (no copy on little-endian hosts), F16/BF16 widened
  * exactly, F64 rounded, integers and booleans converted.
  */
 export function toFloat32(tensor: Pick<RawTensor, 'dtype' | 'bytes'>): Float32Array {
-  const { dtype, bytes } = tensor;
+  const { dtype, bytes } = wholeElements(tensor);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const aligned = (size: number): boolean => littleEndianHost && bytes.byteOffset % size === 0;
   switch (dtype) {
@@ -121,6 +130,7 @@ export function isStoredBuffer(t: Pick<TensorInfo, 'name' | 'dtype' | 'shape'>):
 
 /** float32 → float16 bits for every element (F16 tensors are copied as is), for float16 weights on GPU. */
 export function toFloat16Bits(tensor: Pick<RawTensor, 'dtype' | 'bytes'>): Uint16Array {
+  wholeElements(tensor);
   if (tensor.dtype === 'F16') {
     const { bytes } = tensor;
     const out = new Uint16Array(bytes.byteLength / 2);
