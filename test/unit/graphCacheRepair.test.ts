@@ -52,7 +52,7 @@ const damages: Array<[string, (entry: string) => void, RegExp]> = [
   ['no manifest (an entry from before manifests)', (e) => rmSync(join(e, MANIFEST_FILE)), /it has no manifest/],
   ['manifest garbage', (e) => writeFileSync(join(e, MANIFEST_FILE), '{"files": 3'), /its manifest is not JSON/],
   ['manifest of something else', (e) => writeFileSync(join(e, MANIFEST_FILE), '{"format": "x", "files": []}'), /not a graph-cache manifest/],
-  ['a file the manifest does not list', (e) => writeFileSync(join(e, 'extra.onnx'), 'x'), /a file its manifest does not list \(extra\.onnx\)/],
+  ['a file the manifest does not list', (e) => writeFileSync(join(e, 'extra.onnx'), 'x'), /a file its manifest does not list \("extra\.onnx"\)/],
   ['the entry is a file', (e) => { rmSync(e, { recursive: true }); writeFileSync(e, 'not a folder'); }, /it has no manifest|cannot be read/],
 ];
 

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { oneLine, quoteValue } from '../errorText';
 import { hashFile } from './fileHash';
 import { GraphBuildError } from './graphBuildError';
 import type { GraphBuilder } from './onnxBuilder';
@@ -92,7 +93,7 @@ function entryProblem(dir: string): string | undefined {
   }
   const listed = new Set(manifest.map((m) => m.name));
   const extra = present.find((name) => !listed.has(name));
-  if (extra !== undefined || present.length !== listed.size) return extra !== undefined ? `it holds a file its manifest does not list (${extra})` : 'a file of its manifest is missing';
+  if (extra !== undefined || present.length !== listed.size) return extra !== undefined ? `it holds a file its manifest does not list (${quoteValue(extra)})` : 'a file of its manifest is missing';
   for (const m of manifest) {
     let actual: { size: number; sha256: string };
     try {
@@ -169,7 +170,7 @@ export function findCachedGraph(cacheDir: string, key: string, log?: GraphCacheL
   if (!existsSync(dir)) return undefined;
   const problem = entryProblem(dir);
   if (problem === undefined) return join(dir, GRAPH_FILE);
-  log?.(`The cached graph ${dir} was damaged (${problem}); it is removed and built again.`);
+  log?.(oneLine(`The cached graph ${dir} was damaged (${problem}); it is removed and built again.`));
   removeEntry(cacheDir, dir);
   return undefined;
 }
@@ -239,7 +240,7 @@ function publish(cacheDir: string, tmpDir: string, finalDir: string, log?: Graph
     } catch (e) {
       if (!existsSync(finalDir) || attempt > 0) throw cacheError(e, cacheDir, finalDir);
       if (entryProblem(finalDir) === undefined) return; // another process finished first: use its copy
-      log?.(`The cached graph ${finalDir} was damaged; it is replaced by the one just built.`);
+      log?.(oneLine(`The cached graph ${finalDir} was damaged; it is replaced by the one just built.`));
       removeEntry(cacheDir, finalDir);
     }
   }
