@@ -17,7 +17,8 @@ import type { InferenceBackend } from '../engine/runtime/types';
 import type { LoadedModels } from './loadedModels';
 import { asHostError } from './modelHandlers';
 import { HostRequestError, type HostHandlers, type RequestContext } from './protocol';
-import { checkGenerateOptions, checkSurprisalParams, MAX_TOP_K, optionalInt, optionalStrings, requireInt, requireString } from './taskParams';
+import { TASK_LIMITS } from '../engine/tasks/limits';
+import { checkGenerateOptions, checkSurprisalParams, optionalInt, optionalStrings, requireInt, requireString } from './taskParams';
 
 type TaskMethods = 'model/fillMask' | 'model/mlmDemo' | 'model/generate' | 'model/surprisal' | 'model/compare';
 
@@ -49,8 +50,8 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
     'model/fillMask': async (params, ctx) => {
       const model = loaded(params);
       const text = requireString(params, 'text');
-      const topK = optionalInt(params.topK, 'topK', 1, MAX_TOP_K);
-      const targets = optionalStrings(params.targets, 'targets');
+      const topK = optionalInt(params.topK, 'topK', TASK_LIMITS.candidates);
+      const targets = optionalStrings(params.targets, 'targets', TASK_LIMITS.targets, TASK_LIMITS.targetChars);
       ctx.progress({ stage: 'running' });
       return run(ctx, () => fillMask(model, text, { ...(topK === undefined ? {} : { topK }), ...(targets === undefined ? {} : { targets }) }));
     },
@@ -58,10 +59,10 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
     'model/mlmDemo': async (params, ctx) => {
       const model = loaded(params);
       const text = requireString(params, 'text');
-      const seed = requireInt(params.seed, 'seed', 0, 2 ** 32 - 1);
+      const seed = requireInt(params.seed, 'seed', TASK_LIMITS.seed);
       const rate = params.rate;
       if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1)) throw new HostRequestError('invalidParams', 'rate must be a number in (0, 1]');
-      const topK = optionalInt(params.topK, 'topK', 1, MAX_TOP_K);
+      const topK = optionalInt(params.topK, 'topK', TASK_LIMITS.candidates);
       ctx.progress({ stage: 'running' });
       return run(ctx, () => mlmDemo(model, text, { seed, ...(rate === undefined ? {} : { rate }), ...(topK === undefined ? {} : { topK }) }));
     },
@@ -101,8 +102,8 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
       const masked = loaded(params, 'maskedModelId');
       const causal = loaded(params, 'causalModelId');
       const text = requireString(params, 'text');
-      const offset = requireInt(params.offset, 'offset', 0, text.length);
-      const topK = optionalInt(params.topK, 'topK', 1, MAX_TOP_K);
+      const offset = requireInt(params.offset, 'offset', { min: 0, max: text.length });
+      const topK = optionalInt(params.topK, 'topK', TASK_LIMITS.candidates);
       ctx.progress({ stage: 'running' });
       return run(ctx, () => compareAtCursor(masked, causal, text, offset, topK));
     },

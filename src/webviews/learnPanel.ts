@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { TASK_LIMITS } from '../engine/tasks/limits';
 import { learnBpe } from '../engine/tokenizers/learnBpe';
 import type { LearnBpeResult } from '../engine/tokenizers/types';
 import type { LearnChannel, LearnPanelState } from '../protocol';
@@ -9,7 +10,7 @@ import { learnStrings } from './strings';
 import { LEARN_PANEL_VIEW_TYPE } from './viewTypes';
 
 /** Most merges the panel lets one ask for. */
-export const MAX_MERGES = 5000;
+export const MAX_MERGES = TASK_LIMITS.merges.max;
 
 /** The "Learn BPE" panel: merges learned from a text, their frequencies, and the segmentations. */
 export class LearnBpePanel extends PanelBase<LearnChannel> {
