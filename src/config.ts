@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { inRange, TASK_LIMITS } from './engine/tasks/limits';
 
 /** Section of every setting: `transformerExplorer.*`. */
 export const CONFIG_SECTION = 'transformerExplorer';
@@ -91,7 +90,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     tokenBoundaries: {
       enabled: c.get<boolean>(SettingKey.tokenBoundariesEnabled, DEFAULT_CONFIG.tokenBoundaries.enabled),
     },
-    learnBpe: { merges: inRange(merges, { min: 1, max: TASK_LIMITS.merges.max }) ? merges : DEFAULT_CONFIG.learnBpe.merges },
+    learnBpe: { merges: Number.isFinite(merges) && merges > 0 ? merges : DEFAULT_CONFIG.learnBpe.merges },
     device: (DEVICE_SETTINGS as readonly string[]).includes(device) ? (device as DeviceSetting) : DEFAULT_CONFIG.device,
     gpuId: Number.isFinite(gpuId) && gpuId >= 0 ? gpuId : DEFAULT_CONFIG.gpuId,
     model: c.get<string>(SettingKey.model, DEFAULT_CONFIG.model).trim(),
