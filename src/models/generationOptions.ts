@@ -32,12 +32,21 @@ export function resolveBuiltin(spec: string, extensionPath: string): { spec: str
 
 /** Options given by a command argument or the panel, over the settings; invalid fields are ignored. */
 export function mergeGenerateOptions(base: GenerateOptions, override: unknown): GenerateOptions {
-  if (typeof override !== 'object' || override === null) return base;
-  const o = override as Record<string, unknown>;
-  const out: GenerateOptions = { ...base };
+  return { ...base, ...validGenerateFields(override) };
+}
+
+/**
+ * The fields of `value` (settings, a command argument, a webview message) that are valid generation
+ * options: known strategy, finite numbers, whole-number knobs within TASK_LIMITS, stop sequences
+ * bounded in count and length. Everything else is left out.
+ */
+export function validGenerateFields(value: unknown): Partial<GenerateOptions> {
+  if (typeof value !== 'object' || value === null) return {};
+  const o = value as Record<string, unknown>;
+  const out: Partial<GenerateOptions> = {};
   if (typeof o['strategy'] === 'string' && (STRATEGIES as readonly string[]).includes(o['strategy'])) out.strategy = o['strategy'] as DecodingStrategy;
   const set = (key: keyof GenerateOptions, v: number): void => {
-    (out as unknown as Record<string, number>)[key] = v;
+    (out as Record<string, number>)[key] = v;
   };
   const num = (key: keyof GenerateOptions, ok: (v: number) => boolean): void => {
     const v = o[key];

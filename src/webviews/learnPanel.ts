@@ -4,6 +4,7 @@ import { learnBpe } from '../engine/tokenizers/learnBpe';
 import type { LearnBpeResult } from '../engine/tokenizers/types';
 import type { LearnChannel, LearnPanelState } from '../protocol';
 import type { ConnectionHandlers } from './connection';
+import { checkMerges } from './messageChecks';
 import { learnPayload } from './learnViews';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { learnStrings } from './strings';
@@ -47,7 +48,7 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
       return;
     }
     LearnBpePanel.current?.dispose();
-    const merges = typeof saved.merges === 'number' ? clampMerges(saved.merges) : defaultMerges;
+    const merges = clampMerges(checkMerges(saved)?.merges ?? defaultMerges);
     const revived = new LearnBpePanel(ctx, panel, merges);
     LearnBpePanel.current = revived;
     revived.text = saved.text;
@@ -59,12 +60,11 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
       requests: {},
       notifications: {
         'options/didChange': ({ merges }) => {
-          if (typeof merges === 'number' && Number.isFinite(merges)) {
-            this.merges = clampMerges(merges);
-            this.refresh();
-          }
+          this.merges = clampMerges(merges);
+          this.refresh();
         },
       },
+      checks: { requests: {}, notifications: { 'options/didChange': checkMerges } },
     };
   }
 
