@@ -32,6 +32,7 @@ export function resolveBuiltin(spec: string, extensionPath: string): { spec: str
 
 /** Options given by a command argument or the panel, over the settings; invalid fields are ignored. */
 export function mergeGenerateOptions(base: GenerateOptions, override: unknown): GenerateOptions {
+  if (typeof override !== 'object' || override === null) return base;
   return { ...base, ...validGenerateFields(override) };
 }
 
