@@ -73,15 +73,19 @@ export const checkPositionsRequest: Check<{ count: number }> = (p) => {
   return count === undefined ? undefined : { count };
 };
 
-export const checkAttentionOptions: Check<AttentionOptions> = (p) => {
-  if (!isRecord(p)) return undefined;
+/** What the view shows, shared by its options and its draw reports: tab, layer, head, group options. */
+function shownView(p: Record<string, unknown>): (GroupOptionsView & { tab: AttentionTab; layer: number; head: HeadChoice }) | undefined {
   const groups = groupOptions(p);
   const tab = oneOf(p['tab'], ATTENTION_TABS);
   const layer = layerIndex(p['layer']);
   const head = headChoice(p['head']);
-  const heads = listOf(p['heads'], MAX_HEADS, (h) => intIn(h, 0, MAX_HEADS - 1));
-  if (!groups || !tab || layer === undefined || head === undefined || !heads) return undefined;
-  return { ...groups, tab, layer, head, heads };
+  return groups && tab && layer !== undefined && head !== undefined ? { ...groups, tab, layer, head } : undefined;
+}
+
+export const checkAttentionOptions: Check<AttentionOptions> = (p) => {
+  const view = isRecord(p) ? shownView(p) : undefined;
+  const heads = isRecord(p) ? listOf(p['heads'], MAX_HEADS, (h) => intIn(h, 0, MAX_HEADS - 1)) : undefined;
+  return view && heads ? { ...view, heads } : undefined;
 };
 
 export const checkSnapshotSave: Check<AttentionOptions & { analysis: number }> = (p) => {
@@ -107,18 +111,15 @@ export const checkImageRendered: Check<{ id: number; format: ImageFormat; data: 
 
 export const checkDrawReport: Check<DrawReport> = (p) => {
   if (!isRecord(p)) return undefined;
-  const groups = groupOptions(p);
-  const tab = oneOf(p['tab'], ATTENTION_TABS);
+  const view = shownView(p);
   const analysis = analysisId(p['analysis']);
-  const layer = layerIndex(p['layer']);
-  const head = headChoice(p['head']);
   const n = intIn(p['n'], 0, MAX_LABELS);
   const labels = listOf(p['labels'], MAX_LABELS, (l) => boundedString(l, MAX_LABEL_CHARS));
   const [upperSum, lowerSum] = [finite(p['upperSum']), finite(p['lowerSum'])];
   const [upperPainted, lowerPainted] = [intIn(p['upperPainted'], 0, MAX_LABELS ** 2), intIn(p['lowerPainted'], 0, MAX_LABELS ** 2)];
-  if (!groups || !tab || analysis === undefined || layer === undefined || head === undefined || n === undefined || !labels) return undefined;
+  if (!view || analysis === undefined || n === undefined || !labels) return undefined;
   if (upperSum === undefined || lowerSum === undefined || upperPainted === undefined || lowerPainted === undefined) return undefined;
-  return { ...groups, tab, analysis, layer, head, n, labels, upperSum, lowerSum, upperPainted, lowerPainted };
+  return { ...view, analysis, n, labels, upperSum, lowerSum, upperPainted, lowerPainted };
 };
 
 export const checkCompareDraw: Check<DrawReport & { role: 'causal' | 'masked' }> = (p) => {

@@ -5,20 +5,32 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HostRequestError, ModelHostClient } from '../../src/host/client';
+import type { ModelHostClient } from '../../src/host/client';
+import type { HostProgress } from '../../src/host/protocol';
 import { writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
 import { LoadedModels } from '../../src/host/loadedModels';
-import { HOST_SCRIPT, sleep } from './hostSupport';
+import { codeOf, onnxHostClient, sleep } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
-function onnxClient(): ModelHostClient {
-  const env = { ...process.env };
-  delete env['TREX_MODEL_BACKEND'];
-  return new ModelHostClient({ hostScript: HOST_SCRIPT, env, cacheDir: tempDir('trex-host-reload-') });
+const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-reload-'));
+
+/**
+ * Runs `request` (given the progress callback) and sends model/release of `modelId` at the first
+ * progress `at` accepts; the request's outcome (result or error) and the release's answer.
+ */
+async function releaseDuring(client: ModelHostClient, modelId: string, at: (p: HostProgress) => boolean, request: (onProgress: (p: HostProgress) => void) => Promise<unknown>): Promise<{ outcome: unknown; released: unknown }> {
+  let release: Promise<unknown> | undefined;
+  const outcome = await request((p) => void (at(p) && (release ??= client.request('model/release', { modelId })))).catch((e: unknown) => e);
+  assert.ok(release, 'the release was sent while the request ran');
+  return { outcome, released: await release };
 }
 
-const codeOf = (e: unknown): string | undefined => (e instanceof HostRequestError ? e.code : undefined);
+function assertCancelledByRelease(outcome: unknown): void {
+  assert.equal(codeOf(outcome), 'cancelled', `a clean answer, not ${String(outcome)}`);
+  assert.match((outcome as Error).message, /released/);
+  assert.doesNotMatch((outcome as Error).message, /disposed/i);
+}
 
 test('host: re-loading a folder whose weights were replaced opens the new weights (new model id, new logits)', async () => {
   const client = onnxClient();
@@ -46,49 +58,35 @@ test('host: re-loading a folder whose weights were replaced opens the new weight
   }
 });
 
-test('host: model/release while a generation runs on it: the generation answers cancelled (model released), the release completes, the host goes on', async () => {
-  const client = onnxClient();
-  try {
-    const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
-    let release: Promise<unknown> | undefined;
-    const generation = client
-      .request(
-        'model/generate',
-        { modelId: gpt2.modelId, prompt: 'The cat', options: { strategy: 'beam', numBeams: 4, maxNewTokens: 60 } },
-        { onProgress: (p) => void (p.stage === 'generating' && p.done === 1 && (release ??= client.request('model/release', { modelId: gpt2.modelId }))) },
-      )
-      .catch((e: unknown) => e);
-    const outcome = await generation;
-    assert.ok(release, 'the release was sent while the generation ran');
-    assert.deepEqual(await release, { released: true });
-    assert.equal(codeOf(outcome), 'cancelled', `a clean answer, not ${String(outcome)}`);
-    assert.match((outcome as Error).message, /released/);
-    assert.doesNotMatch((outcome as Error).message, /disposed/i);
-    assert.equal((await client.request('host/ping', {})).sessions, 0);
-    const again = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
-    assert.equal((await client.request('model/generate', { modelId: again.modelId, prompt: 'The cat', options: { strategy: 'greedy', maxNewTokens: 2 } })).steps.length, 2);
-  } finally {
-    client.dispose();
-  }
-});
+const RELEASE_CASES: Array<{ name: string; at: (p: HostProgress) => boolean; run: (client: ModelHostClient, modelId: string, onProgress: (p: HostProgress) => void) => Promise<unknown> }> = [
+  {
+    name: 'a beam-search generation (released after its first step)',
+    at: (p) => p.stage === 'generating' && p.done === 1,
+    run: (client, modelId, onProgress) => client.request('model/generate', { modelId, prompt: 'The cat', options: { strategy: 'beam', numBeams: 4, maxNewTokens: 60 } }, { onProgress }),
+  },
+  {
+    name: 'surprisal over many windows (released after the first)',
+    at: (p) => p.done === 1,
+    run: (client, modelId, onProgress) => client.request('model/surprisal', { modelId, text: 'the cat eats the food and the dog sleeps on the mat '.repeat(20), window: 16, stride: 4 }, { onProgress }),
+  },
+];
 
-test('host: model/release while surprisal runs on it: cancelled with the reason, never "Session already disposed."', async () => {
-  const client = onnxClient();
-  try {
-    const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
-    let release: Promise<unknown> | undefined;
-    const text = 'the cat eats the food and the dog sleeps on the mat '.repeat(20);
-    const outcome = await client
-      .request('model/surprisal', { modelId: gpt2.modelId, text, window: 16, stride: 4 }, { onProgress: (p) => void (p.done === 1 && (release ??= client.request('model/release', { modelId: gpt2.modelId }))) })
-      .catch((e: unknown) => e);
-    assert.ok(release, 'the release was sent while surprisal ran');
-    assert.deepEqual(await release, { released: true });
-    assert.equal(codeOf(outcome), 'cancelled', `a clean answer, not ${String(outcome)}`);
-    assert.match((outcome as Error).message, /released/);
-  } finally {
-    client.dispose();
-  }
-});
+for (const c of RELEASE_CASES) {
+  test(`host: model/release while ${c.name} runs: it answers cancelled (model released), never "Session already disposed."; the host goes on`, async () => {
+    const client = onnxClient();
+    try {
+      const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
+      const { outcome, released } = await releaseDuring(client, gpt2.modelId, c.at, (onProgress) => c.run(client, gpt2.modelId, onProgress));
+      assert.deepEqual(released, { released: true });
+      assertCancelledByRelease(outcome);
+      assert.equal((await client.request('host/ping', {})).sessions, 0);
+      const again = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
+      assert.equal((await client.request('model/generate', { modelId: again.modelId, prompt: 'The cat', options: { strategy: 'greedy', maxNewTokens: 2 } })).steps.length, 2);
+    } finally {
+      client.dispose();
+    }
+  });
+}
 
 test('LoadedModels: eviction takes idle models before busy ones; a busy one evicted is waited for, its request told why', async () => {
   const released: string[] = [];
