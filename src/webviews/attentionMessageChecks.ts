@@ -21,7 +21,7 @@ export const MAX_LAYERS = 256;
 export const MAX_HEADS = 256;
 /** Labels a draw report may carry (one per token; the viewer draws at most 512 tokens). */
 const MAX_LABELS = 4096;
-const MAX_LABEL_CHARS = 256;
+const MAX_LABEL_CHARS = 2048;
 /** An image as a data URL or SVG text: 64 MiB at most. */
 export const MAX_IMAGE_CHARS = 64 * 1024 * 1024;
 
