@@ -3,6 +3,7 @@
  * a stream (a pipe can be non-blocking: a synchronous read of fd 0 fails with EAGAIN while the
  * writer is still writing), whole, and at most MAX_INPUT_BYTES — more is refused with one line.
  */
+import { fstatSync } from 'node:fs';
 import { UsageError } from './args';
 import { InputError } from './userErrors';
 
@@ -29,5 +30,14 @@ export async function readAll(stream: NodeJS.ReadableStream, maxBytes = MAX_INPU
 export async function readText(positional: readonly string[], what: string): Promise<string> {
   if (positional.length > 0) return positional.join(' ');
   if (process.stdin.isTTY) throw new UsageError(`no ${what}: give it as an argument or on stdin`);
+  if (isFolder(0)) throw new InputError(`stdin is a folder, not a text: give the ${what} as an argument or redirect a file`);
   return readAll(process.stdin);
+}
+
+function isFolder(fd: number): boolean {
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false; // no stdin at all: read as empty
+  }
 }

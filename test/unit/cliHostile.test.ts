@@ -173,6 +173,14 @@ for (const row of [...rows, ...contentRows]) {
   });
 }
 
+test('trex with a folder as stdin says so in one line (exit 1)', () => {
+  const fd = openSync(emptyDir, 'r');
+  const r = spawnSync(process.execPath, [BIN, 'tokenize'], { cwd: REPO, env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+  closeSync(fd);
+  assert.equal(r.status, 1, r.stderr);
+  assertOneLine({ code: r.status, stdout: r.stdout, stderr: r.stderr }, { name: 'a folder as stdin', args: [], exit: 1, says: /stdin is a folder/ });
+});
+
 test('trex reads a pipe whole: 200 kB written slowly give the tokens of the same text redirected from a file', async () => {
   const file = join(dir, 'text200k.txt');
   writeFileSync(file, text200k);
