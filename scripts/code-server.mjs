@@ -171,8 +171,10 @@ export async function installExtensionFromVsix(dirs, vsixPath, { log = () => {} 
 /**
  * Starts code-server on 127.0.0.1:`port` with the private `dirs` and opens `folder`.
  * Resolves once /healthz answers. `stop()` ends it (and its children) by the PID we started.
+ * Workspace trust is off (every folder trusted) unless `workspaceTrust`: then the user settings
+ * of `dirs` decide (see the Restricted Mode run of test/integration/run-code-server.mjs).
  */
-export async function startCodeServer({ dirs, port, folder, log = () => {}, timeoutMs = 60_000 }) {
+export async function startCodeServer({ dirs, port, folder, log = () => {}, timeoutMs = 60_000, workspaceTrust = false }) {
   requireCodeServer();
   const args = [
     codeServerEntry,
@@ -181,7 +183,7 @@ export async function startCodeServer({ dirs, port, folder, log = () => {}, time
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,

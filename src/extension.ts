@@ -25,14 +25,15 @@ function featuresModule(): typeof FeaturesModule {
 export function activate(context: vscode.ExtensionContext): void {
   const tokenizers = new TokenizerService(context.globalState, (spec) => featuresModule().loadTokenizer(spec));
   const modelStatusBar = new ModelStatusBar();
+  const tokenCount = new TokenCountStatusBar(tokenizers);
   let loaded: FeaturesModule.Features | undefined;
   const features = (): FeaturesModule.Features =>
-    (loaded ??= featuresModule().activateFeatures(context, { tokenizers, modelStatusBar }));
+    (loaded ??= featuresModule().activateFeatures(context, { tokenizers, modelStatusBar, tokenCount }));
 
   context.subscriptions.push(
     tokenizers,
     modelStatusBar,
-    new TokenCountStatusBar(tokenizers),
+    tokenCount,
     new TokenBoundaryDecorator(tokenizers),
     vscode.languages.registerHoverProvider(TEXT_DOCUMENTS, new TokenHoverProvider(tokenizers)),
   );

@@ -17,6 +17,7 @@ import { showSidePanelCommand } from './commands/showSidePanel';
 import { toggleTokenBoundariesCommand } from './commands/toggleTokenBoundaries';
 import { tokenizeSelectionCommand } from './commands/tokenizeSelection';
 import { TEXT_DOCUMENTS } from './editor/textDocuments';
+import type { TokenCountStatusBar } from './editor/tokenCountStatusBar';
 import type { TokenizerService } from './editor/tokenizerService';
 import { ModelHostService } from './models/modelHostService';
 import { ModelService } from './models/modelService';
@@ -49,6 +50,7 @@ export { loadTokenizer } from './engine/tokenizers/load';
 export interface ActivationServices {
   tokenizers: TokenizerService;
   modelStatusBar: ModelStatusBar;
+  tokenCount: TokenCountStatusBar;
 }
 
 /** What extension.ts forwards to once the features are loaded. */
@@ -61,7 +63,7 @@ export interface Features {
 
 /** Creates every feature; called once, when the bundle is first needed. */
 export function activateFeatures(context: vscode.ExtensionContext, services: ActivationServices): Features {
-  const { tokenizers, modelStatusBar } = services;
+  const { tokenizers, modelStatusBar, tokenCount } = services;
   const ctx: PanelContext = { extensionUri: context.extensionUri, tokenizers };
   const tokensView = new TokensViewProvider(ctx);
   // Models run in a separate model-host process, started on the first request.
@@ -93,6 +95,7 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
     }),
     ...predictionCommands(context, ctx, modelHost, taskModels, TEXT_DOCUMENTS),
     ...attention.commands,
+    [CommandId.TokenCountState]: () => tokenCount.state,
   };
 
   return {

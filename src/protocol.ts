@@ -41,6 +41,18 @@ export type NotificationHandlers<M extends NotificationMap> = {
   [K in keyof M]: (params: M[K]) => void;
 };
 
+/** A check of what a webview sent: the params as their handler may take them, or undefined to refuse them. */
+export type Check<T> = (params: unknown) => T | undefined;
+
+/**
+ * Host-side checks of every message a webview may send (a missing one is a compile error): the
+ * webview is a web page, so nothing it posts is trusted — see `src/webviews/messageChecks.ts`.
+ */
+export type MessageChecks<C extends Channel> = {
+  requests: { [K in keyof C['requests']]: Check<C['requests'][K]['params']> };
+  notifications: { [K in Exclude<keyof C['toHost'], 'webview/ready'>]: Check<C['toHost'][K]> };
+};
+
 // ───────────────────────────── shared payloads ─────────────────────────────
 
 /** One token as a chip: the engine's span plus its readable form (`display()`). */

@@ -9,24 +9,16 @@ import { runLogits, topK } from '../engine/tasks/logits';
 import { logSumExp } from '../engine/tasks/softmax';
 import { defaultGraphCacheDir, openModel, type LoadedModel } from '../engine/tasks/openModel';
 import { locateModel } from '../engine/tasks/modelSpec';
-import type { DevicePreference } from '../engine/runtime/types';
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { modelFolder } from './modelSource';
+import { deviceOption, intOption } from './options';
 
-const DEVICES: readonly DevicePreference[] = ['auto', 'cuda', 'cpu'];
+/** Layers and heads are numbered from 0; the model says how many it has. */
+const INDEX = { min: 0, max: 1 << 16 };
 
-function intOption(args: ParsedArgs, name: string): number | undefined {
-  const raw = args.options.get(name);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${raw}"`);
-  return n;
-}
-
-async function load(args: ParsedArgs): Promise<LoadedModel> {
-  const device = (args.options.get('--device') ?? 'cpu') as DevicePreference;
-  if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got "${device}"`);
+export async function load(args: ParsedArgs): Promise<LoadedModel> {
+  const device = deviceOption(args);
   const dir = await modelFolder(args.options.get('--model'), args.flags.has('--yes'));
   const model = await openModel(dir, createBackend('onnx'), { device, graphCacheDir: defaultGraphCacheDir(process.env) });
   if (model.session.fallbackReason && device !== 'cpu') process.stderr.write(`trex: running on CPU: ${model.session.fallbackReason}\n`);
@@ -40,10 +32,10 @@ function tokenFields(model: LoadedModel, tokens: Array<{ id: number; token: stri
   return { model: model.label, tokens: tokens.map((t) => t.token), ids: tokens.map((t) => t.id), offsets: tokens.map((t) => [t.start, t.end]) };
 }
 
-export async function logitsCommand(argv: string[], readText: (positional: string[]) => string): Promise<string> {
+export async function logitsCommand(argv: string[], readText: (positional: string[]) => Promise<string>): Promise<string> {
   const args = parseArgs(argv, [...COMMON, '--top-k'], COMMON_FLAGS);
-  const k = intOption(args, '--top-k');
-  const text = readText(args.positional);
+  const k = intOption(args, '--top-k', 'candidates');
+  const text = await readText(args.positional);
   const model = await load(args);
   try {
     const { tokens, logits } = await runLogits(model, text);
@@ -71,11 +63,11 @@ export async function logitsCommand(argv: string[], readText: (positional: strin
   }
 }
 
-export async function attentionCommand(argv: string[], readText: (positional: string[]) => string): Promise<string> {
+export async function attentionCommand(argv: string[], readText: (positional: string[]) => Promise<string>): Promise<string> {
   const args = parseArgs(argv, [...COMMON, '--layer', '--head'], COMMON_FLAGS);
-  const layer = intOption(args, '--layer');
-  const head = intOption(args, '--head');
-  const text = readText(args.positional);
+  const layer = intOption(args, '--layer', INDEX);
+  const head = intOption(args, '--head', INDEX);
+  const text = await readText(args.positional);
   const model = await load(args);
   try {
     if (head !== undefined && head >= model.numHeads) throw new UsageError(`--head ${head} does not exist: ${model.label} has heads 0 to ${model.numHeads - 1}`);

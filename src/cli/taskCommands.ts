@@ -5,30 +5,21 @@
 import { openDecodeSession, releaseDecodeSession } from '../engine/tasks/decodeSession';
 import { fillMask } from '../engine/tasks/fillMask';
 import { generate } from '../engine/tasks/generate';
-import { defaultGraphCacheDir, openModel, type LoadedModel } from '../engine/tasks/openModel';
+import { defaultGraphCacheDir, type LoadedModel } from '../engine/tasks/openModel';
 import { surprisal } from '../engine/tasks/surprisal';
 import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
-import type { DevicePreference } from '../engine/runtime/types';
+import { TASK_LIMITS } from '../engine/tasks/limits';
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { modelFolder } from './modelSource';
+import { load } from './modelCommands';
+import { choiceOption, deviceOption, intOption, numberOption, textOption } from './options';
 
-const DEVICES: readonly DevicePreference[] = ['auto', 'cuda', 'cpu'];
 const COMMON = ['--model', '--device'];
 const COMMON_FLAGS = ['--json', '--yes'];
 const STRATEGIES: readonly DecodingStrategy[] = ['greedy', 'beam', 'sample'];
 
-function device(args: ParsedArgs): DevicePreference {
-  const d = (args.options.get('--device') ?? 'cpu') as DevicePreference;
-  if (!DEVICES.includes(d)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got "${d}"`);
-  return d;
-}
-
 async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promise<T>): Promise<T> {
-  const dev = device(args);
-  const dir = await modelFolder(args.options.get('--model'), args.flags.has('--yes'));
-  const model = await openModel(dir, createBackend('onnx'), { device: dev, graphCacheDir: defaultGraphCacheDir(process.env) });
-  if (model.session.fallbackReason && dev !== 'cpu') process.stderr.write(`trex: running on CPU: ${model.session.fallbackReason}\n`);
+  const model = await load(args);
   try {
     return await run(model);
   } finally {
@@ -37,23 +28,25 @@ async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promi
   }
 }
 
-function numberOption(args: ParsedArgs, name: string, check: (n: number) => boolean, what: string): number | undefined {
-  const raw = args.options.get(name);
+/** `--targets w1,w2`: at most TASK_LIMITS.targets words of at most TASK_LIMITS.targetChars characters. */
+function targetsOption(args: ParsedArgs): string[] | undefined {
+  const raw = args.options.get('--targets');
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`${name} must be ${what}, got "${raw}"`);
-  return n;
+  const targets = raw.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const { targets: count, targetChars } = TASK_LIMITS;
+  if (targets.length > count.max || targets.some((t) => t.length > targetChars.max)) {
+    throw new UsageError(`--targets takes at most ${count.max} words of at most ${targetChars.max} characters each`);
+  }
+  return targets;
 }
-
-const whole = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
 
 const pct = (p: number): string => `${(100 * p).toFixed(1)}%`;
 
-export async function fillMaskCommand(argv: string[], readText: (positional: string[]) => string): Promise<string> {
+export async function fillMaskCommand(argv: string[], readText: (positional: string[]) => Promise<string>): Promise<string> {
   const args = parseArgs(argv, [...COMMON, '--top-k', '--targets'], COMMON_FLAGS);
-  const topK = numberOption(args, '--top-k', whole(1), 'a whole number ≥ 1');
-  const targets = args.options.get('--targets')?.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-  const text = readText(args.positional);
+  const topK = intOption(args, '--top-k', 'candidates');
+  const targets = targetsOption(args);
+  const text = await readText(args.positional);
   return withModel(args, async (model) => {
     const r = await fillMask(model, text, { ...(topK === undefined ? {} : { topK }), ...(targets ? { targets } : {}) });
     if (args.flags.has('--json')) {
@@ -81,28 +74,27 @@ function unescape(s: string): string {
   return s.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
 }
 
-export async function generateCommand(argv: string[], readText: (positional: string[]) => string): Promise<string> {
+export async function generateCommand(argv: string[], readText: (positional: string[]) => Promise<string>): Promise<string> {
   const args = parseArgs(argv, [...COMMON, '--strategy', '--num-beams', '--length-penalty', '--temperature', '--top-k', '--top-p', '--seed', '--max-new-tokens', '--stop', '--show-top-k'], COMMON_FLAGS);
-  const strategy = (args.options.get('--strategy') ?? 'greedy') as DecodingStrategy;
-  if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got "${strategy}"`);
-  const maxNewTokens = numberOption(args, '--max-new-tokens', whole(1), 'a whole number ≥ 1') ?? 20;
-  const numBeams = numberOption(args, '--num-beams', whole(1), 'a whole number ≥ 1');
+  const strategy = choiceOption(args, '--strategy', STRATEGIES);
+  const maxNewTokens = intOption(args, '--max-new-tokens', 'maxNewTokens') ?? 20;
+  const numBeams = intOption(args, '--num-beams', 'numBeams');
   const lengthPenalty = numberOption(args, '--length-penalty', () => true, 'a number');
   const temperature = numberOption(args, '--temperature', (n) => n > 0, 'a number > 0');
-  const topK = numberOption(args, '--top-k', whole(0), 'a whole number ≥ 0');
+  const topK = intOption(args, '--top-k', 'topK');
   const topP = numberOption(args, '--top-p', (n) => n > 0 && n <= 1, 'a number in (0, 1]');
-  const seed = numberOption(args, '--seed', Number.isInteger, 'a whole number');
-  const showTopK = numberOption(args, '--show-top-k', whole(0), 'a whole number ≥ 0');
-  const stop = args.options.get('--stop');
+  const seed = intOption(args, '--seed', 'seed');
+  const showTopK = intOption(args, '--show-top-k', 'showTopK');
+  const stop = textOption(args, '--stop', TASK_LIMITS.stopChars.max);
   const options: GenerateOptions = {
     strategy, maxNewTokens,
     ...(numBeams === undefined ? {} : { numBeams }), ...(lengthPenalty === undefined ? {} : { lengthPenalty }),
     ...(temperature === undefined ? {} : { temperature }), ...(topK === undefined ? {} : { topK }), ...(topP === undefined ? {} : { topP }),
     ...(seed === undefined ? {} : { seed }), ...(showTopK === undefined ? {} : { showTopK }), ...(stop ? { stop: [unescape(stop)] } : {}),
   };
-  const prompt = readText(args.positional);
+  const prompt = await readText(args.positional);
   return withModel(args, async (loaded) => {
-    const model = await openDecodeSession(loaded, createBackend('onnx'), { device: device(args), graphCacheDir: defaultGraphCacheDir(process.env) });
+    const model = await openDecodeSession(loaded, createBackend('onnx'), { device: deviceOption(args), graphCacheDir: defaultGraphCacheDir(process.env) });
     const r = await generate(model, prompt, options);
     if (args.flags.has('--json')) {
       return JSON.stringify({
@@ -123,12 +115,12 @@ export async function generateCommand(argv: string[], readText: (positional: str
   });
 }
 
-export async function perplexityCommand(argv: string[], readText: (positional: string[]) => string): Promise<string> {
+export async function perplexityCommand(argv: string[], readText: (positional: string[]) => Promise<string>): Promise<string> {
   const args = parseArgs(argv, [...COMMON, '--window', '--stride', '--top-k'], COMMON_FLAGS);
-  const window = numberOption(args, '--window', whole(2), 'a whole number ≥ 2');
-  const stride = numberOption(args, '--stride', whole(1), 'a whole number ≥ 1');
-  const topK = numberOption(args, '--top-k', whole(0), 'a whole number ≥ 0');
-  const text = readText(args.positional);
+  const window = intOption(args, '--window', 'window');
+  const stride = intOption(args, '--stride', 'stride');
+  const topK = intOption(args, '--top-k', TASK_LIMITS.surprisalTopK);
+  const text = await readText(args.positional);
   return withModel(args, async (model) => {
     const r = await surprisal(model, text, { ...(window === undefined ? {} : { window }), ...(stride === undefined ? {} : { stride }), ...(topK === undefined ? {} : { topK }) });
     if (args.flags.has('--json')) {

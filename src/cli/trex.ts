@@ -3,15 +3,21 @@
  * User mistakes get one line on stderr and a non-zero exit: 1 for a bad tokenizer or input,
  * 2 for a bad command line. Only an internal bug prints a stack trace (with TREX_DEBUG=1).
  */
-import { readFileSync } from 'node:fs';
-import { loadTokenizer, TokenizerError } from '../engine/tokenizers/load';
+import { quoteValue } from '../engine/errorText';
+import { TASK_LIMITS, type IntRange } from '../engine/tasks/limits';
+import { loadTokenizer } from '../engine/tokenizers/load';
 import { learnBpe, DEFAULT_MERGES } from '../engine/tokenizers/learnBpe';
 import { parseArgs, UsageError } from './args';
+import { MAX_INPUT_BYTES, readText } from './input';
+import { intOption } from './options';
 import { formatEncoding, formatLearned, formatTrace } from './format';
 import { attentionCommand, logitsCommand, modelCardCommand } from './modelCommands';
 import { fillMaskCommand, generateCommand, perplexityCommand } from './taskCommands';
-import { userErrorMessage } from './userErrors';
+import { errorReport } from './userErrors';
 import type { BpeStep, WordPieceStep } from '../engine/tokenizers/types';
+
+const L = TASK_LIMITS;
+const span = (r: IntRange): string => `${r.min}–${r.max}`;
 
 const HELP = `trex — see how transformers cut text into tokens
 
@@ -46,6 +52,10 @@ Usage:
       "offsets","surprisal"}]}.
   trex --help
 
+Text: the words after the options, else all of stdin (at most ${MAX_INPUT_BYTES / (1024 * 1024)} MiB).
+Bounds: --num-beams ${span(L.numBeams)}, --max-new-tokens ${span(L.maxNewTokens)}, --top-k of generate ${span(L.topK)}, of the other
+commands ${span(L.candidates)}; a value beyond them is refused (exit 2).
+
 Models: a folder (config.json, tokenizer, safetensors) or a Hugging Face id, taken from the HF cache
 (HF_HOME, HF_HUB_CACHE) or downloaded (asks first; --yes to skip, required without a terminal).
 The default device is cpu. Built graphs are cached in $TREX_CACHE_DIR/graphs (default ~/.cache/transformer-explorer/graphs).
@@ -53,17 +63,11 @@ The default device is cpu. Built graphs are cached in $TREX_CACHE_DIR/graphs (de
 Tokenizers: gpt2 (default), bert-base-uncased, a tokenizer.json file, or a model folder holding one.
 `;
 
-function readText(positional: string[], what: string): string {
-  if (positional.length > 0) return positional.join(' ');
-  if (process.stdin.isTTY) throw new UsageError(`no ${what}: give it as an argument or on stdin`);
-  return readFileSync(0, 'utf8');
-}
-
 async function tokenize(argv: string[]): Promise<string> {
   const args = parseArgs(argv, ['--tokenizer'], ['--special', '--json']);
   const spec = args.options.get('--tokenizer') ?? 'gpt2';
   const tok = await loadTokenizer(spec);
-  const text = readText(args.positional, 'text');
+  const text = await readText(args.positional, 'text');
   const encoding = tok.encode(text, { special: args.flags.has('--special') });
   if (!args.flags.has('--json')) return formatEncoding(tok, text, encoding);
   return JSON.stringify({
@@ -91,12 +95,10 @@ async function bpe(argv: string[]): Promise<string> {
   });
 }
 
-function learn(argv: string[]): string {
+async function learn(argv: string[]): Promise<string> {
   const args = parseArgs(argv, ['--merges'], ['--json']);
-  const raw = args.options.get('--merges');
-  const merges = raw === undefined ? DEFAULT_MERGES : Number(raw);
-  if (!Number.isInteger(merges) || merges < 0) throw new UsageError(`--merges must be a whole number ≥ 0, got "${raw}"`);
-  const result = learnBpe(readText(args.positional, 'text'), { merges });
+  const merges = intOption(args, '--merges', 'merges') ?? DEFAULT_MERGES;
+  const result = learnBpe(await readText(args.positional, 'text'), { merges });
   return args.flags.has('--json') ? JSON.stringify(result) : formatLearned(result);
 }
 
@@ -115,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
       output = await bpe(rest);
       break;
     case 'learn-bpe':
-      output = learn(rest);
+      output = await learn(rest);
       break;
     case 'logits':
       output = await logitsCommand(rest, (p) => readText(p, 'text'));
@@ -136,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
       output = await perplexityCommand(rest, (p) => readText(p, 'text'));
       break;
     default:
-      throw new UsageError(`unknown command "${command}" (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity)`);
+      throw new UsageError(`unknown command ${quoteValue(command)} (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity)`);
   }
   process.stdout.write(`${output}\n`);
   return 0;
@@ -151,16 +153,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) {
-      process.stderr.write(`trex: ${e.message} (see trex --help)\n`);
-      process.exitCode = 2;
-    } else if (e instanceof TokenizerError || userErrorMessage(e) !== undefined) {
-      process.stderr.write(`trex: ${e instanceof TokenizerError ? e.message : userErrorMessage(e)}\n`);
-      process.exitCode = 1;
-    } else {
-      const err = e as Error;
-      process.stderr.write(`trex: internal error: ${err.message ?? String(e)}${process.env.TREX_DEBUG ? `\n${err.stack}` : ' (TREX_DEBUG=1 shows the stack)'}\n`);
-      process.exitCode = 70;
-    }
+    const report = errorReport(e, Boolean(process.env.TREX_DEBUG));
+    process.stderr.write(report.text);
+    process.exitCode = report.exitCode;
   },
 );

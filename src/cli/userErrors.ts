@@ -1,15 +1,53 @@
-/** Errors that are the user's to fix (a wrong folder, a text too long): one line, exit code 1. */
+/**
+ * How trex reports an error: one line of at most MAX_MESSAGE_CHARS on stderr and an exit code —
+ * 2 for a bad command line, 1 for a user error (a wrong folder, a bad file, a text too long), 70
+ * only for a bug in trex (its stack with TREX_DEBUG=1).
+ */
+import { MAX_MESSAGE_CHARS, oneLine } from '../engine/errorText';
 import { GraphBuildError } from '../engine/graph/modelGraph';
 import { ModelConfigError } from '../engine/models/config';
 import { HubError } from '../engine/models/hub/errors';
 import { ModelDirError } from '../engine/models/modelDir';
 import { SafetensorsError } from '../engine/models/safetensors';
 import { TaskError } from '../engine/tasks/errors';
+import { TokenizerError } from '../engine/tokenizers/load';
+import { UsageError } from './args';
 
-const USER_ERRORS = [TaskError, ModelDirError, ModelConfigError, SafetensorsError, HubError, GraphBuildError];
+/** A text trex cannot take (stdin too large): exit code 1. */
+export class InputError extends Error {}
 
-/** The one-line message of a user error, undefined for anything else (a bug). */
+const USER_ERRORS = [TaskError, ModelDirError, ModelConfigError, SafetensorsError, HubError, GraphBuildError, TokenizerError, InputError];
+
+/** File-system failures on a path the user gave (a missing, unreadable or wrong kind of file). */
+const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ENXIO', 'ENODEV']);
+
+function isFileError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && FILE_ERROR_CODES.has((e as NodeJS.ErrnoException).code!) && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** The message of a user error, undefined for anything else (a bug). */
 export function userErrorMessage(e: unknown): string | undefined {
-  if (!USER_ERRORS.some((k) => e instanceof k)) return undefined;
-  return (e as Error).message.split('\n')[0];
+  if (USER_ERRORS.some((k) => e instanceof k) || isFileError(e)) return (e as Error).message;
+  return undefined;
+}
+
+export interface ErrorReport {
+  exitCode: 1 | 2 | 70;
+  /** What stderr gets, ending with a newline. */
+  text: string;
+}
+
+/** `trex: <message><suffix>` on one line of at most MAX_MESSAGE_CHARS (the message is cut, the suffix kept). */
+function line(message: string, suffix = ''): string {
+  const room = MAX_MESSAGE_CHARS - 'trex: '.length - suffix.length;
+  return `trex: ${oneLine(message, room)}${suffix}\n`;
+}
+
+export function errorReport(e: unknown, debug: boolean): ErrorReport {
+  if (e instanceof UsageError) return { exitCode: 2, text: line(e.message, ' (see trex --help)') };
+  const user = userErrorMessage(e);
+  if (user !== undefined) return { exitCode: 1, text: line(user) };
+  const err = e instanceof Error ? e : new Error(String(e));
+  const text = line(`internal error: ${err.message}`, debug ? '' : ' (TREX_DEBUG=1 shows the stack)');
+  return { exitCode: 70, text: debug ? `${text}${err.stack ?? ''}\n` : text };
 }

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { readConfig } from '../config';
 import { AttentionHighlighter } from '../editor/attentionHighlight';
 import type { ModelHostService } from '../models/modelHostService';
 import { resolveBuiltin } from '../models/generationOptions';
 import { loadRequest } from '../models/loadWithProgress';
 import { locateModel } from '../models/modelSource';
 import type { TaskModelService } from '../models/taskModels';
+import { defaultModelSpec } from '../models/taskSettings';
 import type { AttentionModel } from '../webviews/attentionCompute';
 import { AttentionComparePanel, type CompareModels, type CompareRole } from '../webviews/attentionCompare';
 import type { AttentionViewProvider } from '../webviews/attentionView';
@@ -64,8 +66,14 @@ export function attentionCommands(
     const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
     return compareAttentionCommand(panels, host, panels.tokenizers, compareModels(given))(arg);
   };
+  // The saved state comes from the webview: a saved spec is used again only when the settings
+  // name it (the `model` setting or the role's default, read as Restricted Mode allows), or it is a
+  // built-in model — never a path the webview alone names. Others fall back on the role's model.
+  const settingsName = (role: CompareRole, spec: string): boolean => spec.startsWith('builtin:') || spec === readConfig().model || spec === defaultModelSpec(role);
   const reviveCompare = (panel: vscode.WebviewPanel, state: unknown): void =>
-    AttentionComparePanel.revive(panels, panel, state, host, (specs) => compareModels(specs ?? {}));
+    AttentionComparePanel.revive(panels, panel, state, host, (specs) =>
+      compareModels(Object.fromEntries(Object.entries(specs ?? {}).filter(([role, spec]) => typeof spec === 'string' && settingsName(role as CompareRole, spec)))),
+    );
   const commands = {
     [CommandId.ShowAttention]: showAttentionCommand(view),
     [CommandId.ShowPositionalEncodings]: showAttentionCommand(view, 'positions'),

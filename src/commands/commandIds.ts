@@ -58,4 +58,6 @@ export enum CommandId {
   ToggleAttentionHighlight = 'transformerExplorer.toggleAttentionHighlight',
   /** attentionHighlightState (attentionHighlight.ts), not in the palette → the AttentionHighlightState. */
   AttentionHighlightState = 'transformerExplorer.attentionHighlightState',
+  /** The token count's TokenCountState (tokenCountStatusBar.ts), not in the palette: what the status bar item shows. */
+  TokenCountState = 'transformerExplorer.tokenCountState',
 }

@@ -131,7 +131,7 @@ export function completeTextCommand(services: PredictionServices) {
     const stream = new CompletionStream(editor, insertAt, () => abort.abort());
     let streamedSteps = 0;
     const payload: CompletionPayload = { model: badge(model), prompt, options, steps: [], running: true };
-    const rerun = (next: GenerateOptions): void => void rerunInPanel(services, model, prompt, optionsForStrategy(mergeGenerateOptions(options, next)));
+    const rerun = (next: Partial<GenerateOptions>): void => void rerunInPanel(services, model, prompt, optionsForStrategy(mergeGenerateOptions(options, next)));
     panel?.setActions({ rerun, stop: () => abort.abort() });
     panel?.update(payload);
     const throttledPanel = panelThrottle(() => panel?.update({ ...payload }));
@@ -188,7 +188,7 @@ async function rerunInPanel(services: PredictionServices, model: TaskModelInfo, 
   if (!panel) return;
   const abort = Running.begin();
   const payload: CompletionPayload = { model: badge(model), prompt, options, steps: [], running: true };
-  const rerun = (next: GenerateOptions): void => void rerunInPanel(services, model, prompt, optionsForStrategy(mergeGenerateOptions(options, next)));
+  const rerun = (next: Partial<GenerateOptions>): void => void rerunInPanel(services, model, prompt, optionsForStrategy(mergeGenerateOptions(options, next)));
   panel.setActions({ rerun, stop: () => abort.abort() });
   panel.update(payload);
   const throttled = panelThrottle(() => panel.update({ ...payload }));

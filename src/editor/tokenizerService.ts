@@ -61,6 +61,13 @@ export class TokenizerService extends Disposable {
   /** Loads `spec` (cached). Rejects with the engine's `TokenizerError` for a bad spec or file. */
   load(spec: string, mode: LoadMode): Promise<TextTokenizer> {
     const key = resolveSpec(spec);
+    if (!vscode.workspace.isTrusted && !path.isAbsolute(key) && !isBundled(key)) {
+      // Restricted Mode: a relative path is not looked up in the workspace (see resolveSpec).
+      // Named as the engine's errors are, so it is shown as a user error (util/errors.ts).
+      const refused = new Error(vscode.l10n.t('The tokenizer path {0} is relative: in Restricted Mode it is not looked up in the workspace. Give an absolute path, or trust the workspace.', spec));
+      refused.name = 'TokenizerError';
+      return Promise.reject(refused);
+    }
     const known = this.loads.get(key);
     if (known) {
       return known;
@@ -111,7 +118,9 @@ export function isBundled(spec: string): boolean {
 
 /**
  * What to hand the engine: bundled names as they are; `~` expanded; relative paths resolved
- * against the first workspace folder (so a workspace setting can say `models/camembert`).
+ * against the first workspace folder (so a workspace setting can say `models/camembert`) — but
+ * not in Restricted Mode, where the workspace's files are not used: a relative path stays
+ * relative there, and `load` refuses it.
  */
 export function resolveSpec(spec: string): string {
   if (isBundled(spec)) {
@@ -121,7 +130,7 @@ export function resolveSpec(spec: string): string {
   if (p === '~' || p.startsWith('~/')) {
     p = path.join(os.homedir(), p.slice(1));
   }
-  if (!path.isAbsolute(p)) {
+  if (!path.isAbsolute(p) && vscode.workspace.isTrusted) {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder && folder.uri.scheme === 'file') {
       p = path.join(folder.uri.fsPath, p);

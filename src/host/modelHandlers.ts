@@ -11,6 +11,7 @@ import { runLogits } from '../engine/tasks/logits';
 import { locateModel } from '../engine/tasks/modelSpec';
 import { openModel, type LoadedModel } from '../engine/tasks/openModel';
 import { TokenizerError } from '../engine/tokenizers/load';
+import { folderStamp } from './folderStamp';
 import { LoadedModels } from './loadedModels';
 import { HostRequestError, isObject, type HostHandlers, type RequestContext } from './protocol';
 
@@ -55,15 +56,13 @@ function cancelled(ctx: RequestContext): void {
 }
 
 export function createModelHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Pick<HostHandlers, ModelMethods> {
-  const loaded = (params: unknown): LoadedModel => {
-    const id = checkString(params, 'modelId');
-    const model = models.get(id);
-    if (!model) throw new HostRequestError('unknownModel', `no model "${id}" (released, evicted to make room, or loaded by an earlier host)`);
-    return model;
-  };
+  /** Runs `work` on the model `params.modelId` names (see LoadedModels.use). */
+  const withModel = <T>(params: unknown, ctx: RequestContext, work: (model: LoadedModel, signal: AbortSignal) => Promise<T>): Promise<T> =>
+    models.use(checkString(params, 'modelId'), ctx.signal, work);
 
+  /** Opens in progress, by key and stamp: a second load of the same files waits for the first. */
   const opening = new Map<string, Promise<string>>();
-  const open = async (key: string, dir: string, device: DevicePreference, gpuId: number | undefined, ctx: RequestContext): Promise<string> => {
+  const open = async (key: string, stamp: string, dir: string, device: DevicePreference, gpuId: number | undefined, ctx: RequestContext): Promise<string> => {
     ctx.progress({ stage: 'loadingModel' });
     const opened = await guarded(() =>
       openModel(dir, backend(), { device, ...(gpuId === undefined ? {} : { gpuId }), graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }) }),
@@ -75,7 +74,7 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
       await opened.session.release();
       cancelled(ctx);
     }
-    return models.add(key, opened);
+    return models.add(key, opened, stamp);
   };
 
   return {
@@ -91,15 +90,20 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
       backend();
       const dir = await guarded(async () => locateModel(spec).dir);
       const key = `${dir}\n${device}\n${gpuId ?? ''}`;
-      let modelId = models.findByKey(key);
+      const stamp = await guarded(() => folderStamp(dir));
+      const known = models.findByKey(key);
+      let modelId = known?.stamp === stamp ? known.id : undefined;
       if (modelId === undefined) {
-        // A second load of the same model while the first is opening waits for it.
-        const pending = opening.get(key) ?? open(key, dir, device, gpuId, ctx);
-        opening.set(key, pending);
+        // Reload means reload: the model open on files that changed since goes first.
+        if (known) await models.release(known.id, 'changed');
+        // A second load of the same files while the first is opening waits for it.
+        const opens = `${key}\n${stamp}`;
+        const pending = opening.get(opens) ?? open(key, stamp, dir, device, gpuId, ctx);
+        opening.set(opens, pending);
         try {
           modelId = await pending;
         } finally {
-          if (opening.get(key) === pending) opening.delete(key);
+          if (opening.get(opens) === pending) opening.delete(opens);
         }
       }
       const m = models.get(modelId);
@@ -120,23 +124,25 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
     },
 
     'model/attention': async (params, ctx) => {
-      const model = loaded(params);
       const text = checkString(params, 'text');
       const layers = checkIntList(params.layers, 'layers');
-      ctx.progress({ stage: 'running' });
-      const { tokens, attentions } = await guarded(() => runAttention(model, text, layers));
-      cancelled(ctx);
-      return { tokens, attentions };
+      return withModel(params, ctx, async (model) => {
+        ctx.progress({ stage: 'running' });
+        const { tokens, attentions } = await guarded(() => runAttention(model, text, layers));
+        cancelled(ctx);
+        return { tokens, attentions };
+      });
     },
 
     'model/logits': async (params, ctx) => {
-      const model = loaded(params);
       const text = checkString(params, 'text');
       const positions = checkIntList(params.positions, 'positions');
-      ctx.progress({ stage: 'running' });
-      const { tokens, logits } = await guarded(() => runLogits(model, text, positions));
-      cancelled(ctx);
-      return { tokens, logits };
+      return withModel(params, ctx, async (model) => {
+        ctx.progress({ stage: 'running' });
+        const { tokens, logits } = await guarded(() => runLogits(model, text, positions));
+        cancelled(ctx);
+        return { tokens, logits };
+      });
     },
 
     'model/release': async (params) => {

@@ -3,13 +3,10 @@
  * another process, so every field is checked before the engine sees it. Plain Node, pure.
  * A bad field throws `HostRequestError('invalidParams', …)` naming the field and what it must be.
  */
+import { TASK_LIMITS, type IntRange } from '../engine/tasks/limits';
 import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
 import { HostRequestError, isObject } from './protocol';
 
-/** Generation is bounded so a typo (1e9 tokens) cannot hang the host. */
-export const MAX_NEW_TOKENS = 2048;
-export const MAX_BEAMS = 16;
-export const MAX_TOP_K = 1000;
 const STRATEGIES: readonly DecodingStrategy[] = ['greedy', 'beam', 'sample'];
 
 function invalid(message: string): never {
@@ -22,16 +19,16 @@ export function requireString(params: unknown, key: string): string {
   return v;
 }
 
-/** An optional integer in [min, max]. */
-export function optionalInt(value: unknown, key: string, min: number, max: number): number | undefined {
+/** An optional integer in `range` (the engine's TASK_LIMITS, or a range of its own). */
+export function optionalInt(value: unknown, key: string, range: IntRange): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) invalid(`${key} must be an integer from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) invalid(`${key} must be an integer from ${range.min} to ${range.max}`);
   return value;
 }
 
-export function requireInt(value: unknown, key: string, min: number, max: number): number {
-  const v = optionalInt(value, key, min, max);
-  if (v === undefined) invalid(`${key} must be an integer from ${min} to ${max}`);
+export function requireInt(value: unknown, key: string, range: IntRange): number {
+  const v = optionalInt(value, key, range);
+  if (v === undefined) invalid(`${key} must be an integer from ${range.min} to ${range.max}`);
   return v;
 }
 
@@ -42,9 +39,11 @@ function optionalNumber(value: unknown, key: string, ok: (v: number) => boolean,
   return value;
 }
 
-export function optionalStrings(value: unknown, key: string): string[] | undefined {
+/** An optional list of at most `count.max` strings of at most `chars.max` characters. */
+export function optionalStrings(value: unknown, key: string, count: IntRange, chars: IntRange): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) invalid(`${key} must be a list of strings`);
+  if (value.length > count.max || value.some((v: string) => v.length > chars.max)) invalid(`${key} must hold at most ${count.max} strings of at most ${chars.max} characters`);
   return value as string[];
 }
 
@@ -55,16 +54,16 @@ export function checkGenerateOptions(value: unknown): GenerateOptions {
   if (typeof strategy !== 'string' || !(STRATEGIES as readonly string[]).includes(strategy)) invalid(`options.strategy must be one of ${STRATEGIES.join(', ')}`);
   const options: GenerateOptions = {
     strategy: strategy as DecodingStrategy,
-    maxNewTokens: requireInt(value['maxNewTokens'], 'options.maxNewTokens', 1, MAX_NEW_TOKENS),
+    maxNewTokens: requireInt(value['maxNewTokens'], 'options.maxNewTokens', TASK_LIMITS.maxNewTokens),
   };
   const temperature = optionalNumber(value['temperature'], 'options.temperature', (v) => v > 0, 'a number > 0');
-  const topK = optionalInt(value['topK'], 'options.topK', 0, Number.MAX_SAFE_INTEGER);
+  const topK = optionalInt(value['topK'], 'options.topK', TASK_LIMITS.topK);
   const topP = optionalNumber(value['topP'], 'options.topP', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-  const seed = optionalInt(value['seed'], 'options.seed', 0, 2 ** 32 - 1);
-  const numBeams = optionalInt(value['numBeams'], 'options.numBeams', 1, MAX_BEAMS);
+  const seed = optionalInt(value['seed'], 'options.seed', TASK_LIMITS.seed);
+  const numBeams = optionalInt(value['numBeams'], 'options.numBeams', TASK_LIMITS.numBeams);
   const lengthPenalty = optionalNumber(value['lengthPenalty'], 'options.lengthPenalty', () => true, 'a finite number');
-  const stop = optionalStrings(value['stop'], 'options.stop');
-  const showTopK = optionalInt(value['showTopK'], 'options.showTopK', 0, MAX_TOP_K);
+  const stop = optionalStrings(value['stop'], 'options.stop', TASK_LIMITS.stopSequences, TASK_LIMITS.stopChars);
+  const showTopK = optionalInt(value['showTopK'], 'options.showTopK', TASK_LIMITS.showTopK);
   if (temperature !== undefined) options.temperature = temperature;
   if (topK !== undefined) options.topK = topK;
   if (topP !== undefined) options.topP = topP;
@@ -88,9 +87,9 @@ export interface SurprisalParams {
 export function checkSurprisalParams(params: unknown): SurprisalParams {
   const p = isObject(params) ? params : {};
   const out: SurprisalParams = {};
-  const topK = optionalInt(p['topK'], 'topK', 0, MAX_TOP_K);
-  const window = optionalInt(p['window'], 'window', 2, 1 << 20);
-  const stride = optionalInt(p['stride'], 'stride', 1, 1 << 20);
+  const topK = optionalInt(p['topK'], 'topK', TASK_LIMITS.surprisalTopK);
+  const window = optionalInt(p['window'], 'window', TASK_LIMITS.window);
+  const stride = optionalInt(p['stride'], 'stride', TASK_LIMITS.stride);
   if (topK !== undefined) out.topK = topK;
   if (window !== undefined) out.window = window;
   if (stride !== undefined) {

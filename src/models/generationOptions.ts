@@ -4,6 +4,7 @@
  * chosen strategy uses.
  */
 import * as path from 'node:path';
+import { inRange, TASK_LIMITS } from '../engine/tasks/limits';
 import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
 
 const STRATEGIES: readonly DecodingStrategy[] = ['greedy', 'beam', 'sample'];
@@ -32,22 +33,43 @@ export function resolveBuiltin(spec: string, extensionPath: string): { spec: str
 /** Options given by a command argument or the panel, over the settings; invalid fields are ignored. */
 export function mergeGenerateOptions(base: GenerateOptions, override: unknown): GenerateOptions {
   if (typeof override !== 'object' || override === null) return base;
-  const o = override as Record<string, unknown>;
-  const out: GenerateOptions = { ...base };
+  return { ...base, ...validGenerateFields(override) };
+}
+
+/**
+ * The fields of `value` (settings, a command argument, a webview message) that are valid generation
+ * options: known strategy, finite numbers, whole-number knobs within TASK_LIMITS, stop sequences
+ * bounded in count and length. Everything else is left out.
+ */
+export function validGenerateFields(value: unknown): Partial<GenerateOptions> {
+  if (typeof value !== 'object' || value === null) return {};
+  const o = value as Record<string, unknown>;
+  const out: Partial<GenerateOptions> = {};
   if (typeof o['strategy'] === 'string' && (STRATEGIES as readonly string[]).includes(o['strategy'])) out.strategy = o['strategy'] as DecodingStrategy;
-  const num = (key: keyof GenerateOptions, ok: (v: number) => boolean, round = false): void => {
-    const v = o[key];
-    if (typeof v === 'number' && Number.isFinite(v) && ok(v)) (out as unknown as Record<string, number>)[key] = round ? Math.round(v) : v;
+  const set = (key: keyof GenerateOptions, v: number): void => {
+    (out as Record<string, number>)[key] = v;
   };
-  num('maxNewTokens', (v) => v >= 1 && v <= 2048, true);
+  const num = (key: keyof GenerateOptions, ok: (v: number) => boolean): void => {
+    const v = o[key];
+    if (typeof v === 'number' && Number.isFinite(v) && ok(v)) set(key, v);
+  };
+  /** A whole-number knob: rounded, then kept only within its TASK_LIMITS range. */
+  const whole = (key: keyof GenerateOptions & keyof typeof TASK_LIMITS): void => {
+    const v = o[key];
+    if (typeof v === 'number' && inRange(Math.round(v), TASK_LIMITS[key])) set(key, Math.round(v));
+  };
+  whole('maxNewTokens');
   num('temperature', (v) => v > 0);
-  num('topK', (v) => v >= 0, true);
+  whole('topK');
   num('topP', (v) => v > 0 && v <= 1);
-  num('numBeams', (v) => v >= 1 && v <= 16, true);
+  whole('numBeams');
   num('lengthPenalty', () => true);
-  num('seed', (v) => v >= 0 && v < 2 ** 32, true);
-  num('showTopK', (v) => v >= 0 && v <= 100, true);
-  if (Array.isArray(o['stop'])) out.stop = o['stop'].filter((s): s is string => typeof s === 'string' && s !== '');
+  whole('seed');
+  whole('showTopK');
+  if (Array.isArray(o['stop'])) {
+    const { stopSequences, stopChars } = TASK_LIMITS;
+    out.stop = o['stop'].filter((s): s is string => typeof s === 'string' && s !== '' && s.length <= stopChars.max).slice(0, stopSequences.max);
+  }
   return out;
 }
 

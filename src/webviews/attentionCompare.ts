@@ -4,7 +4,9 @@ import type { TokenizerService } from '../editor/tokenizerService';
 import { HostRequestError } from '../host/protocol';
 import type { ModelHostService } from '../models/modelHostService';
 import { describeModelError } from '../models/modelErrors';
+import { checkCompareDraw, checkCompareRequest } from './attentionMessageChecks';
 import type { ConnectionHandlers } from './connection';
+import { checkEmpty } from './messageChecks';
 import { computeAttention, modelView, type AttentionModel } from './attentionCompute';
 import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
 import { attentionStrings } from './attentionStrings';
@@ -104,6 +106,10 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
           this.reports.set(r.role, r);
           this.drawn.fire(r);
         },
+      },
+      checks: {
+        requests: { 'compare/matrices': checkCompareRequest },
+        notifications: { 'model/choose': checkEmpty, 'view/didDraw': checkCompareDraw },
       },
     };
   }

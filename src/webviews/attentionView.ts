@@ -16,7 +16,19 @@ import { buildSnapshot, viewFileName, writeImage, writeSnapshot } from './attent
 import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, AttentionViewChannel, DrawReport, ImageFormat, PositionsResult } from './attentionProtocol';
 import { attentionSource, type AttentionSource } from './attentionSource';
 import { attentionStrings } from './attentionStrings';
+import {
+  checkAttentionOptions,
+  checkDrawReport,
+  checkGridRequest,
+  checkImage,
+  checkImageRendered,
+  checkMatricesRequest,
+  checkPositionsRequest,
+  checkSnapshotSave,
+  fitsAnalysis,
+} from './attentionMessageChecks';
 import { WebviewConnection } from './connection';
+import { checkEmpty } from './messageChecks';
 import { renderPage, webviewOptions } from './html';
 import type { PanelContext } from './panelBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
@@ -109,6 +121,7 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
       requests: {
         'attention/matrices': async (p) => {
           const a = this.analysisFor(p.analysis);
+          if (!fitsAnalysis(p, a.numLayers, a.numHeads)) throw new Error(vscode.l10n.t('No such layer or head in this model.'));
           // The rollout multiplies T × T matrices layer after layer: let the extension host breathe between layers.
           if (p.heads.includes('rollout')) {
             for (let l = 0; l <= Math.min(p.layer, a.numLayers - 1); l++) {
@@ -122,7 +135,7 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
         },
         'attention/grid': async (p) => {
           const a = this.analysisFor(p.analysis);
-          const max = Math.max(8, Math.min(96, Math.round(p.max)));
+          const max = p.max; // clamped to [8, 96] by its check
           const parts: Float32Array[] = [];
           let side = 0;
           for (let l = 0; l < a.numLayers; l++) {
@@ -153,6 +166,21 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
         'image/didRender': (r) => {
           this.images.get(r.id)?.({ data: r.data, name: r.name });
           this.images.delete(r.id);
+        },
+      },
+      checks: {
+        requests: {
+          'attention/matrices': checkMatricesRequest,
+          'attention/grid': checkGridRequest,
+          'positions/get': checkPositionsRequest,
+          'snapshot/save': checkSnapshotSave,
+          'image/save': checkImage,
+        },
+        notifications: {
+          'options/didChange': checkAttentionOptions,
+          'model/choose': checkEmpty,
+          'view/didDraw': checkDrawReport,
+          'image/didRender': checkImageRendered,
         },
       },
     });
@@ -225,6 +253,7 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
     if (!shown) throw new Error(vscode.l10n.t('There is no attention to save: select some text first.'));
     const model = { ...shown.payload.model, spec: shown.model.spec };
     const layer = Math.min(options.layer, shown.analysis.numLayers - 1);
+    if (typeof options.head === 'number' && options.head >= shown.analysis.numHeads) throw new Error(vscode.l10n.t('No such layer or head in this model.'));
     const snapshot = buildSnapshot(shown.analysis, model, { ...options, layer });
     return writeSnapshot(snapshot, viewFileName(model.label, { ...options, layer }), target);
   }
@@ -234,8 +263,8 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
     return this.shownValue.analysis;
   }
 
-  private async positions(count: number): Promise<PositionsResult> {
-    const n = Math.max(2, Math.min(512, Math.round(count)));
+  /** `count` in [2, 512] (its check clamps it). */
+  private async positions(n: number): Promise<PositionsResult> {
     const model = this.models.active;
     let learned: PositionsResult['learned'];
     let learnedError: string | undefined;

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { BpeChannel, BpePanelState, BpePayload } from '../protocol';
-import { browseForTokenizer } from '../editor/browseTokenizer';
 import type { LoadMode } from '../editor/tokenizerService';
 import { describeError } from '../util/errors';
 import type { ConnectionHandlers } from './connection';
+import { checkEmpty, checkSpecChange, offeredSpec } from './messageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { bpeStrings } from './strings';
-import { choiceFor, summarize, tokenizerChoices } from './tokenViews';
+import { OfferedTokenizers, summarize } from './tokenViews';
 import { toWordViews, type WordTrace } from './traceViews';
 import { BPE_PANEL_VIEW_TYPE } from './viewTypes';
 
@@ -22,6 +22,7 @@ export class BpePanel extends PanelBase<BpeChannel> {
   private text = '';
   private spec: string;
   private generation = 0;
+  private readonly offered = new OfferedTokenizers(this.ctx.tokenizers);
 
   private constructor(ctx: PanelContext, panel: vscode.WebviewPanel, spec: string) {
     super(ctx, panel, { script: 'bpe.main', styles: ['base.css', 'chips.css', 'bpe.css'], title: vscode.l10n.t('BPE Merges') });
@@ -52,7 +53,8 @@ export class BpePanel extends PanelBase<BpeChannel> {
       return;
     }
     BpePanel.current?.dispose();
-    const spec = typeof saved.spec === 'string' ? saved.spec : ctx.tokenizers.activeSpec;
+    const choices = new OfferedTokenizers(ctx.tokenizers).choices();
+    const spec = offeredSpec(saved.spec, new Set(choices.map((c) => c.spec))) ?? ctx.tokenizers.activeSpec;
     const revived = new BpePanel(ctx, panel, spec);
     BpePanel.current = revived;
     revived.text = saved.text;
@@ -61,19 +63,16 @@ export class BpePanel extends PanelBase<BpeChannel> {
 
   protected handlers(): ConnectionHandlers<BpeChannel> {
     return {
-      requests: {
-        'tokenizer/browse': async () => {
-          const spec = await browseForTokenizer(this.ctx.tokenizers, 'file');
-          return spec === undefined ? null : choiceFor(spec);
-        },
-      },
+      requests: { 'tokenizer/browse': () => this.offered.browse() },
       notifications: {
         'tokenizer/didChange': ({ spec }) => {
-          if (typeof spec === 'string') {
-            this.spec = spec;
-            this.refresh('interactive').catch(() => undefined);
-          }
+          this.spec = spec;
+          this.refresh('interactive').catch(() => undefined);
         },
+      },
+      checks: {
+        requests: { 'tokenizer/browse': checkEmpty },
+        notifications: { 'tokenizer/didChange': (p) => checkSpecChange(p, this.offered.offered) },
       },
     };
   }
@@ -81,7 +80,7 @@ export class BpePanel extends PanelBase<BpeChannel> {
   private sendInit(): void {
     this.connection.notify('panel/didInit', {
       strings: bpeStrings(),
-      choices: tokenizerChoices(this.ctx.tokenizers, this.spec),
+      choices: this.offered.choices(this.spec),
     });
   }
 

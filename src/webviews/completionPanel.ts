@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { GenerateOptions } from '../engine/tasks/taskTypes';
 import type { ConnectionHandlers } from './connection';
+import { checkEmpty } from './messageChecks';
+import { checkRerun } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { CompletionChannel, CompletionPanelState, CompletionPayload } from './predictionProtocol';
 import { completionStrings } from './predictionStrings';
@@ -8,7 +10,8 @@ import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
 
 /** What the panel's knobs do; given by the Complete Text command. */
 export interface CompletionActions {
-  rerun?(options: GenerateOptions): void;
+  /** Generate again with `options` over the current ones. */
+  rerun?(options: Partial<GenerateOptions>): void;
   stop?(): void;
 }
 
@@ -73,11 +76,10 @@ export class CompletionPanel extends PanelBase<CompletionChannel> {
     return {
       requests: {},
       notifications: {
-        'completion/rerun': ({ options }) => {
-          if (typeof options === 'object' && options !== null) this.actions.rerun?.(options);
-        },
+        'completion/rerun': ({ options }) => this.actions.rerun?.(options),
         'completion/stop': () => this.actions.stop?.(),
       },
+      checks: { requests: {}, notifications: { 'completion/rerun': checkRerun, 'completion/stop': checkEmpty } },
     };
   }
 }

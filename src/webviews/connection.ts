@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import type {
   Channel,
   HostBoundMessage,
+  MessageChecks,
   NotificationHandlers,
   RequestHandlers,
   WebviewBoundMessage,
 } from '../protocol';
 import { Disposable } from '../util/disposable';
+import { quoteValue } from '../engine/errorText';
 import { describeError } from '../util/errors';
 
 type HostNotifications<C extends Channel> = Omit<C['toHost'], 'webview/ready'>;
@@ -14,10 +16,16 @@ type HostNotifications<C extends Channel> = Omit<C['toHost'], 'webview/ready'>;
 export interface ConnectionHandlers<C extends Channel> {
   requests: RequestHandlers<C>;
   notifications: NotificationHandlers<HostNotifications<C>>;
+  /** What each message must be; a handler only ever sees params its check accepted. */
+  checks: MessageChecks<C>;
 }
 
 /**
  * The host's end of a webview's message channel (see `src/protocol.ts`).
+ *
+ * Nothing the webview posts is trusted: every message goes through its check first (see
+ * messageChecks.ts); one that fails it, or of a kind the channel does not have, is ignored (a
+ * request gets an error answer).
  *
  * Ready handshake: nothing is posted until the webview says `webview/ready`. Until then the
  * latest value of each notification is kept, and it is posted again after every `ready` — a
@@ -75,9 +83,11 @@ export class WebviewConnection<C extends Channel> extends Disposable {
         return;
       }
       const handler = ownProperty(this.handlers.notifications, message.method);
-      if (typeof handler === 'function') {
+      const check = ownProperty(this.handlers.checks.notifications, message.method);
+      const params = typeof check === 'function' ? (check as (p: unknown) => unknown)(message.params) : undefined;
+      if (typeof handler === 'function' && params !== undefined) {
         try {
-          (handler as (p: unknown) => void)(message.params);
+          (handler as (p: unknown) => void)(params);
         } catch (error) {
           void vscode.window.showErrorMessage(describeError(error));
         }
@@ -89,12 +99,18 @@ export class WebviewConnection<C extends Channel> extends Disposable {
 
   private async answer(id: number, method: string, params: unknown): Promise<void> {
     const handler = ownProperty(this.handlers.requests, method);
-    if (typeof handler !== 'function') {
-      this.post({ kind: 'response', id, ok: false, error: `Unknown request '${method}'` });
+    const check = ownProperty(this.handlers.checks.requests, method);
+    if (typeof handler !== 'function' || typeof check !== 'function') {
+      this.post({ kind: 'response', id, ok: false, error: `Unknown request ${quoteValue(method)}` });
+      return;
+    }
+    const checked: unknown = (check as (p: unknown) => unknown)(params);
+    if (checked === undefined) {
+      this.post({ kind: 'response', id, ok: false, error: `Invalid params for ${method}` });
       return;
     }
     try {
-      const result: unknown = await (handler as (p: unknown) => Promise<unknown>)(params);
+      const result: unknown = await (handler as (p: unknown) => Promise<unknown>)(checked);
       this.post({ kind: 'response', id, ok: true, result });
     } catch (error) {
       this.post({ kind: 'response', id, ok: false, error: describeError(error) });

@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
+import { TASK_LIMITS } from '../engine/tasks/limits';
 import { learnBpe } from '../engine/tokenizers/learnBpe';
 import type { LearnBpeResult } from '../engine/tokenizers/types';
 import type { LearnChannel, LearnPanelState } from '../protocol';
 import type { ConnectionHandlers } from './connection';
+import { checkMerges } from './messageChecks';
 import { learnPayload } from './learnViews';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { learnStrings } from './strings';
 import { LEARN_PANEL_VIEW_TYPE } from './viewTypes';
 
 /** Most merges the panel lets one ask for. */
-export const MAX_MERGES = 5000;
+export const MAX_MERGES = TASK_LIMITS.merges.max;
 
 /** The "Learn BPE" panel: merges learned from a text, their frequencies, and the segmentations. */
 export class LearnBpePanel extends PanelBase<LearnChannel> {
@@ -46,7 +48,7 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
       return;
     }
     LearnBpePanel.current?.dispose();
-    const merges = typeof saved.merges === 'number' ? clampMerges(saved.merges) : defaultMerges;
+    const merges = clampMerges(checkMerges(saved)?.merges ?? defaultMerges);
     const revived = new LearnBpePanel(ctx, panel, merges);
     LearnBpePanel.current = revived;
     revived.text = saved.text;
@@ -58,12 +60,11 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
       requests: {},
       notifications: {
         'options/didChange': ({ merges }) => {
-          if (typeof merges === 'number' && Number.isFinite(merges)) {
-            this.merges = clampMerges(merges);
-            this.refresh();
-          }
+          this.merges = clampMerges(merges);
+          this.refresh();
         },
       },
+      checks: { requests: {}, notifications: { 'options/didChange': checkMerges } },
     };
   }
 

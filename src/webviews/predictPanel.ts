@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FillMaskTarget } from '../engine/tasks/taskTypes';
 import type { ConnectionHandlers } from './connection';
+import { checkApply, checkSeed, checkTarget } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { PredictChannel, PredictPanelState, PredictPayload } from './predictionProtocol';
 import { predictStrings } from './predictionStrings';
@@ -87,17 +88,18 @@ export class PredictPanel extends PanelBase<PredictChannel> {
     return {
       requests: {
         'fillMask/apply': async ({ slot, text }) => {
-          if (!this.actions.apply || typeof slot !== 'number' || typeof text !== 'string') return { applied: false, message: predictStrings().notApplicable };
+          if (!this.actions.apply) return { applied: false, message: predictStrings().notApplicable };
           return this.actions.apply(slot, text);
         },
-        'fillMask/target': async ({ text }) => (this.actions.target && typeof text === 'string' && text.trim() ? this.actions.target(text.trim()) : null),
+        'fillMask/target': async ({ text }) => (this.actions.target ? this.actions.target(text) : null),
         'mlm/rerun': async ({ seed }) => {
-          if (!this.actions.rerunMlm || !Number.isInteger(seed) || seed < 0) return { ok: false };
+          if (!this.actions.rerunMlm) return { ok: false };
           await this.actions.rerunMlm(seed);
           return { ok: true };
         },
       },
       notifications: {},
+      checks: { requests: { 'fillMask/apply': checkApply, 'fillMask/target': checkTarget, 'mlm/rerun': checkSeed }, notifications: {} },
     };
   }
 }

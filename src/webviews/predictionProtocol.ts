@@ -165,8 +165,8 @@ export type CompletionChannel = {
   };
   toHost: {
     'webview/ready': Record<string, never>;
-    /** Generate again from the same prompt with these options (shown in the panel only). */
-    'completion/rerun': { options: GenerateOptions };
+    /** Generate again from the same prompt with these options over the current ones (shown in the panel only). */
+    'completion/rerun': { options: Partial<GenerateOptions> };
     'completion/stop': Record<string, never>;
   };
 };

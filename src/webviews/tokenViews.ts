@@ -3,6 +3,7 @@ import type { Encoding, TokenSpan } from '../engine/tokenizers/types';
 import type { ChipView, TokenColumnView, TokenizerChoice, TokenizerSummary } from '../protocol';
 import { describeError } from '../util/errors';
 import { displayName, isBundled, type LoadMode, type TokenizerService } from '../editor/tokenizerService';
+import { browseForTokenizer } from '../editor/browseTokenizer';
 import * as vscode from 'vscode';
 
 /** Most chips a panel draws; the counts always cover the whole text. */
@@ -64,6 +65,36 @@ export async function encodeColumn(
 export function tokenizerChoices(service: TokenizerService, ...include: string[]): TokenizerChoice[] {
   const specs = ['gpt2', 'bert-base-uncased', ...include, service.activeSpec, service.compareSpec, ...service.recent];
   return [...new Set(specs)].map(choiceFor);
+}
+
+/**
+ * The tokenizers a panel offered its webview: the only ones a message from it may name (a message
+ * naming any other path is refused — see messageChecks.ts). Every list posted adds to it, and so
+ * does a file the user picks with the panel's Browse button.
+ */
+export class OfferedTokenizers {
+  private readonly specs = new Set<string>();
+
+  constructor(private readonly service: TokenizerService) {}
+
+  get offered(): ReadonlySet<string> {
+    return this.specs;
+  }
+
+  /** The choices to post (see tokenizerChoices), remembered as offered. */
+  choices(...include: string[]): TokenizerChoice[] {
+    const choices = tokenizerChoices(this.service, ...include);
+    for (const c of choices) this.specs.add(c.spec);
+    return choices;
+  }
+
+  /** The panel's `tokenizer/browse` request: a file the user picks (and that loads) is offered from then on. */
+  async browse(): Promise<TokenizerChoice | null> {
+    const spec = await browseForTokenizer(this.service, 'file');
+    if (spec === undefined) return null;
+    this.specs.add(spec);
+    return choiceFor(spec);
+  }
 }
 
 export function choiceFor(spec: string): TokenizerChoice {

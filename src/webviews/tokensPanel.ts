@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { Encoding } from '../engine/tokenizers/types';
-import type { TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol';
-import { browseForTokenizer } from '../editor/browseTokenizer';
+import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol';
 import type { ConnectionHandlers } from './connection';
+import { checkEmpty, checkTokensOptions } from './messageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { tokensStrings } from './strings';
-import { choiceFor, encodeColumn, MAX_CHIPS, tokenizerChoices } from './tokenViews';
+import { encodeColumn, MAX_CHIPS, OfferedTokenizers } from './tokenViews';
 import { TOKENS_PANEL_VIEW_TYPE } from './viewTypes';
 
 export interface TokensShown {
@@ -25,14 +25,12 @@ export class TokensPanel extends PanelBase<TokensChannel> {
   private text = '';
   private options: TokensOptions;
   private generation = 0;
+  private readonly offered = new OfferedTokenizers(this.ctx.tokenizers);
 
   private constructor(ctx: PanelContext, panel: vscode.WebviewPanel, options: TokensOptions) {
     super(ctx, panel, { script: 'tokens.main', styles: ['base.css', 'chips.css', 'tokens.css'], title: vscode.l10n.t('Tokens') });
     this.options = options;
-    this.connection.notify('panel/didInit', {
-      strings: tokensStrings(),
-      choices: tokenizerChoices(ctx.tokenizers, options.primary, options.secondary),
-    });
+    this.sendInit();
     this.register({ dispose: () => TokensPanel.current === this && (TokensPanel.current = undefined) });
   }
 
@@ -62,7 +60,7 @@ export class TokensPanel extends PanelBase<TokensChannel> {
 
   /** Brings back a panel VS Code restored after a reload, from the state its webview saved. */
   static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
-    const saved = parseState(state);
+    const saved = parseState(state, new OfferedTokenizers(ctx.tokenizers).choices(), ctx);
     if (!saved?.text) {
       panel.dispose(); // nothing was saved (e.g. the window closed mid-write): no empty panel
       return;
@@ -76,21 +74,23 @@ export class TokensPanel extends PanelBase<TokensChannel> {
 
   protected handlers(): ConnectionHandlers<TokensChannel> {
     return {
-      requests: {
-        'tokenizer/browse': async () => {
-          const spec = await browseForTokenizer(this.ctx.tokenizers, 'file');
-          return spec === undefined ? null : choiceFor(spec);
-        },
-      },
+      requests: { 'tokenizer/browse': () => this.offered.browse() },
       notifications: {
         'options/didChange': (options) => {
-          if (isOptions(options)) {
-            this.options = options;
-            void this.refresh('interactive');
-          }
+          this.options = options;
+          void this.refresh('interactive');
         },
       },
+      checks: {
+        requests: { 'tokenizer/browse': checkEmpty },
+        notifications: { 'options/didChange': (p) => checkTokensOptions(p, this.offered.offered) },
+      },
     };
+  }
+
+  private sendInit(): void {
+    const { primary, secondary } = this.options;
+    this.connection.notify('panel/didInit', { strings: tokensStrings(), choices: this.offered.choices(primary, secondary) });
   }
 
   private async refresh(mode: 'interactive' | 'background'): Promise<TokensShown> {
@@ -111,31 +111,17 @@ export class TokensPanel extends PanelBase<TokensChannel> {
       columns,
     };
     if (generation === this.generation && !this.isDisposed) {
-      this.connection.notify('panel/didInit', {
-        strings: tokensStrings(),
-        choices: tokenizerChoices(this.ctx.tokenizers, primary, secondary),
-      });
+      this.sendInit();
       this.connection.notify('tokens/didChange', payload);
     }
     return { payload, primary: results[0]?.encoding, error: columns[0]?.error };
   }
 }
 
-function isOptions(v: unknown): v is TokensOptions {
-  const o = v as Partial<TokensOptions> | null;
-  return (
-    typeof o === 'object' &&
-    o !== null &&
-    typeof o.primary === 'string' &&
-    typeof o.secondary === 'string' &&
-    typeof o.compare === 'boolean'
-  );
-}
-
-function parseState(state: unknown): TokensPanelState | undefined {
-  if (!isOptions(state)) {
-    return undefined;
-  }
+/** The saved state of a panel, its tokenizers among `choices` (else those of the settings). */
+function parseState(state: unknown, choices: readonly TokenizerChoice[], ctx: PanelContext): TokensPanelState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
   const { text, showIds } = state as Partial<TokensPanelState>;
-  return { ...state, text: typeof text === 'string' ? text : '', showIds: showIds === true };
+  const options = checkTokensOptions(state, new Set(choices.map((c) => c.spec))) ?? { primary: ctx.tokenizers.activeSpec, secondary: ctx.tokenizers.compareSpec, compare: false };
+  return { ...options, text: typeof text === 'string' ? text : '', showIds: showIds === true };
 }

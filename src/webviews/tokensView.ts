@@ -6,6 +6,7 @@ import { selectionOrLine, type TextSource } from '../editor/textSource';
 import { Debouncer } from '../util/debounce';
 import { Disposable } from '../util/disposable';
 import { WebviewConnection } from './connection';
+import { checkTokenRange } from './messageChecks';
 import { renderPage, webviewOptions } from './html';
 import type { PanelContext } from './panelBase';
 import { tokensViewStrings } from './strings';
@@ -68,6 +69,7 @@ export class TokensViewProvider extends Disposable implements vscode.WebviewView
     const connection = new WebviewConnection<TokensViewChannel>(view.webview, {
       requests: {},
       notifications: { 'token/didActivate': (range) => this.selectToken(range.start, range.end) },
+      checks: { requests: {}, notifications: { 'token/didActivate': (p) => checkTokenRange(p, this.lastPayload?.text.length ?? 0) } },
     });
     this.connection = connection;
     connection.notify('view/didInit', { strings: tokensViewStrings() });
@@ -165,9 +167,7 @@ export class TokensViewProvider extends Disposable implements vscode.WebviewView
       !source ||
       !editor ||
       editor.document !== source.document ||
-      source.document.version !== source.version ||
-      typeof start !== 'number' ||
-      typeof end !== 'number'
+      source.document.version !== source.version
     ) {
       return;
     }

@@ -5,10 +5,13 @@
 // through `codeAutomationLog`, its result through `codeAutomationExit`. When the suite fails while
 // a webview of the extension never started (a code-server quirk, see
 // src/webviews/reloadUntilReady.ts), it runs again in a fresh code-server (3 runs at most), and says so.
+// Then a second, small run (test/integration/untrusted/) in a fresh code-server with workspace
+// trust on and a workspace that is NOT trusted (no prompt): Restricted Mode, with hostile
+// settings in the workspace (see restrictedRun below). `--tests` runs only the suite it names.
 // Usage: node test/integration/run-code-server.mjs [--tests <index.js>] [--extension <dir>]
 //        [--workspace <dir>] [--timeout <seconds>] [--headed]
 // Needs: node scripts/build.mjs (dist/ and out/) and node scripts/setup-code-server.mjs.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   findFreePort, launchChromium, preparePrivateDirs, repoRoot, requireCodeServer,
@@ -19,7 +22,8 @@ function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
-const testsPath = resolve(option('tests', join(repoRoot, 'out', 'test', 'integration', 'suite', 'index.js')));
+const testsGiven = option('tests', undefined);
+const testsPath = resolve(testsGiven ?? join(repoRoot, 'out', 'test', 'integration', 'suite', 'index.js'));
 const extensionPath = resolve(option('extension', repoRoot));
 const sourceWorkspace = resolve(option('workspace', join(repoRoot, 'sample-workspace')));
 const timeoutS = Number(option('timeout', process.env.TREX_INTEGRATION_TIMEOUT_S ?? '600'));
@@ -43,8 +47,8 @@ function preflight() {
   requireCodeServer();
   const missing = [
     [join(extensionPath, 'package.json'), 'the extension manifest'],
-    [testsPath, 'the compiled test suite (node scripts/build.mjs)'],
-    [sourceWorkspace, 'the workspace to open'],
+    ...RUNS.map((r) => [r.testsPath, 'the compiled test suite (node scripts/build.mjs)']),
+    ...RUNS.map((r) => [r.sourceWorkspace, 'the workspace to open']),
   ].filter(([p]) => !existsSync(p));
   if (extensionPath === repoRoot && !existsSync(join(repoRoot, 'dist', 'extension.js'))) {
     missing.push([join(repoRoot, 'dist', 'extension.js'), 'the bundled extension (node scripts/build.mjs)']);
@@ -68,14 +72,15 @@ const WEBVIEW_STALLED = /did not start\. Reloading the window starts it again\./
  * the extension never started during it: code-server's webviews share one service-worker scope,
  * and a frame can wait for good for its worker (see reloadUntilReady.ts), which no test can undo.
  */
-async function runOnce() {
-  const base = join(repoRoot, '.vscode-test', 'code-server-integration');
-  const dirs = preparePrivateDirs(base, { fresh: true });
+async function runOnce(run) {
+  const base = join(repoRoot, '.vscode-test', run.dir);
+  const dirs = preparePrivateDirs(base, { fresh: true, settings: run.userSettings ?? {} });
   // Tests change settings; work on a copy so the repository's sample workspace stays as it is.
   const workspace = join(base, 'workspace');
   rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
-  cpSync(sourceWorkspace, workspace, { recursive: true });
+  cpSync(run.sourceWorkspace, workspace, { recursive: true });
+  run.prepare?.(workspace);
 
   const port = await findFreePort();
   let server;
@@ -92,10 +97,12 @@ async function runOnce() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let stalled = false;
+  /** Tests passed, from the suite's closing line; undefined while it has not printed it. */
+  let passed;
 
   try {
-    say(`starting code-server on 127.0.0.1:${port}`);
-    server = await startCodeServer({ dirs, port, folder: workspace, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
+    say(`${run.name}: starting code-server on 127.0.0.1:${port}${run.workspaceTrust ? ' (workspace trust on)' : ''}`);
+    server = await startCodeServer({ dirs, port, folder: workspace, workspaceTrust: run.workspaceTrust, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
     browser = await launchChromium({ headless: !headed });
     const page = await browser.context.newPage();
 
@@ -104,6 +111,8 @@ async function runOnce() {
     await page.exposeFunction('codeAutomationLog', (level, message) => {
       const text = String(message);
       if (WEBVIEW_STALLED.test(text)) stalled = true;
+      const closing = /^integration: (\d+) passed/.exec(text);
+      if (closing) passed = Number(closing[1]);
       if (!verbose && WORKBENCH_NOISE.some((re) => re.test(text))) return;
       if (level === 'error') console.error(text); else console.log(text);
     });
@@ -123,13 +132,13 @@ async function runOnce() {
     });
     page.on('crash', () => resolveExit(-2));
 
-    const url = workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
-    say(`opening the workbench (extension ${extensionPath}, tests ${testsPath})`);
+    const url = workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: run.testsPath });
+    say(`opening the workbench (extension ${extensionPath}, tests ${run.testsPath})`);
     await page.goto(url);
-    const timer = new Promise((r) => setTimeout(() => r(-1), timeoutS * 1000).unref());
+    const timer = new Promise((r) => setTimeout(() => r(-1), run.timeoutS * 1000).unref());
     const code = await Promise.race([exited, timer]);
     if (code === -1) {
-      console.error(`\n[integration] TIMEOUT: the suite did not report an exit code within ${timeoutS} s.\n` +
+      console.error(`\n[integration] TIMEOUT: the suite did not report an exit code within ${run.timeoutS} s.\n` +
         'The extension host may have failed to start, or a test hangs. Re-run with --verbose (code-server log)\n' +
         'or --headed; check that dist/extension.js and out/test/integration/suite/index.js are built.');
       if (!verbose) console.error(`--- code-server log (tail) ---\n${server.output().slice(-4000)}`);
@@ -137,15 +146,20 @@ async function runOnce() {
       const shot = join(repoRoot, 'test-results', 'integration', 'timeout.png');
       mkdirSync(dirname(shot), { recursive: true });
       await page.screenshot({ path: shot }).then(() => console.error(`screenshot of the workbench: ${shot}`), () => {});
-      return { code: 1, stalled };
+      return { code: 1, stalled, passed: passed ?? 0 };
     }
     if (code === -2) {
       console.error('[integration] the browser page crashed');
-      return { code: 1, stalled };
+      return { code: 1, stalled, passed: passed ?? 0 };
     }
-    say(`suite finished with exit code ${code}`);
+    say(`${run.name}: suite finished with exit code ${code}`);
+    if (code === 0 && passed === undefined) {
+      // The workbench reports 0 when the extension host dies under the tests (seen when it hung).
+      console.error(`[integration] ${run.name}: the suite ended without its closing line: the extension host stopped or crashed`);
+      return { code: 1, stalled, passed: 0 };
+    }
     if (code !== 0) printWorkerLines();
-    return { code, stalled };
+    return { code, stalled, passed: passed ?? 0 };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -158,27 +172,82 @@ async function runOnce() {
 const MAX_RUNS = 3;
 
 /**
- * The suite, and again in a fresh VS Code (up to MAX_RUNS in all) while it fails after one of the
+ * The Restricted Mode run: workspace trust on, no prompt, so the opened folder is simply not
+ * trusted. Its workspace (test/integration/untrusted-workspace/: a hostile tokenizer.json, a model
+ * folder, an `aaaa…a🐱` document) gets a .vscode/settings.json naming them by absolute path.
+ */
+const restrictedRun = {
+  name: 'Restricted Mode',
+  dir: 'code-server-untrusted',
+  testsPath: join(repoRoot, 'out', 'test', 'integration', 'untrusted', 'index.js'),
+  sourceWorkspace: join(repoRoot, 'test', 'integration', 'untrusted-workspace'),
+  workspaceTrust: true,
+  userSettings: {
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'never',
+    'security.workspace.trust.untrustedFiles': 'open',
+    'security.workspace.trust.emptyWindow': false,
+  },
+  prepare(workspace) {
+    const hostile = join(workspace, 'hostile', 'tokenizer.json');
+    const model = join(workspace, 'evil-model');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+      'transformerExplorer.tokenizer': hostile,
+      'transformerExplorer.compareTokenizer': hostile,
+      'transformerExplorer.model': model,
+      'transformerExplorer.defaultModels': { causal: model, masked: model },
+    }, null, 2) + '\n');
+  },
+  // Hung on the hostile tokenizer, the extension host never reports: fail in minutes, not ten.
+  timeoutS: Math.min(timeoutS, 180),
+};
+
+/** The main suite in a trusted workspace, then the Restricted Mode run (unless --tests names one suite). */
+const RUNS = [
+  { name: 'suite', dir: 'code-server-integration', testsPath, sourceWorkspace, workspaceTrust: false, timeoutS },
+  ...(testsGiven ? [] : [restrictedRun]),
+];
+
+/**
+ * A run, and again in a fresh VS Code (up to MAX_RUNS in all) while it fails after one of the
  * extension's webviews never started (code-server's doing, not the extension's; said loudly).
  * Any other failure stands.
  */
-async function main() {
-  preflight();
-  for (let run = 1; ; run++) {
-    const { code, stalled } = await runOnce();
-    if (code === 0) {
-      if (run > 1) say(`run ${run} passed; the run${run > 2 ? 's' : ''} before failed with a stalled webview (above)`);
-      return code;
+async function runWithRetries(run) {
+  for (let attempt = 1; ; attempt++) {
+    const result = await runOnce(run);
+    if (result.code === 0) {
+      if (attempt > 1) say(`${run.name}: run ${attempt} passed; the run${attempt > 2 ? 's' : ''} before failed with a stalled webview (above)`);
+      return result;
     }
-    if (!stalled || run === MAX_RUNS) {
-      if (run > 1) say(`run ${run} failed too`);
-      return code;
+    if (!result.stalled || attempt === MAX_RUNS) {
+      if (attempt > 1) say(`${run.name}: run ${attempt} failed too`);
+      return result;
     }
-    console.log(`\n[integration] run ${run} FAILED while a webview never started (code-server: its frame waited for good\n` +
+    console.log(`\n[integration] ${run.name}: run ${attempt} FAILED while a webview never started (code-server: its frame waited for good\n` +
       'for its service worker; see src/webviews/reloadUntilReady.ts). The failures above are from that run.\n' +
-      'Running the whole suite again in a fresh code-server and browser.\n');
+      'Running it again in a fresh code-server and browser.\n');
     workerLines.length = 0;
   }
+}
+
+/** Every run (each runs even when one before failed); fails when one failed, or when TREX_TEST_GREP matched nothing anywhere. */
+async function main() {
+  preflight();
+  let code = 0;
+  let passed = 0;
+  for (const run of RUNS) {
+    const result = await runWithRetries(run);
+    passed += result.passed;
+    if (result.code !== 0) code = result.code;
+  }
+  if (code === 0 && passed === 0) {
+    console.error(`[integration] no test ran${process.env.TREX_TEST_GREP ? ` (TREX_TEST_GREP=${process.env.TREX_TEST_GREP} matches none)` : ''}`);
+    return 1;
+  }
+  return code;
 }
 
 main().then(

@@ -6,18 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ModelHostClient } from '../../src/host/client';
 import { AttentionAnalysis } from '../../src/engine/attention/analysis';
 import { isLowerTriangular } from '../../src/engine/attention/matrix';
 import { tinyModelWeights } from '../../src/engine/graph/tinyModelFolder';
-import { HOST_SCRIPT } from './hostSupport';
+import { onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
-function onnxClient(cacheDir: string): ModelHostClient {
-  const env = { ...process.env };
-  delete env['TREX_MODEL_BACKEND'];
-  return new ModelHostClient({ hostScript: HOST_SCRIPT, env, cacheDir });
-}
+const onnxClient = onnxHostClient;
 
 test('host: model/positions gives the learned position table; attention is causal for GPT-2 only', async () => {
   const client = onnxClient(tempDir('trex-attn-cache-'));

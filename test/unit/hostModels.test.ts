@@ -3,20 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostRequestError, ModelHostClient } from '../../src/host/client';
 import type { HostProgress } from '../../src/host/protocol';
 import { LoadedModels } from '../../src/host/loadedModels';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
-import { HOST_SCRIPT } from './hostSupport';
+import { codeOf, onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
-function onnxClient(cacheDir: string): ModelHostClient {
-  const env = { ...process.env };
-  delete env['TREX_MODEL_BACKEND'];
-  return new ModelHostClient({ hostScript: HOST_SCRIPT, env, cacheDir });
-}
+const onnxClient = onnxHostClient;
 
-const codeOf = (e: unknown): string | undefined => (e instanceof HostRequestError ? e.code : undefined);
 
 test('host: model/load → model/attention → model/logits → model/release round trip, graph cached under --cache-dir', async () => {
   const cacheDir = tempDir('trex-host-cache-');

@@ -1,6 +1,6 @@
 /** Shared by the model-host tests: a client on the built host bundle running the fake backend. */
 import { join } from 'node:path';
-import { ModelHostClient, type ModelHostClientOptions } from '../../src/host/client';
+import { HostRequestError, ModelHostClient, type ModelHostClientOptions } from '../../src/host/client';
 import type { TensorData } from '../../src/engine/runtime/types';
 
 /** out/test/unit → repository root. */
@@ -11,6 +11,16 @@ export const HOST_SCRIPT = join(REPO_ROOT, 'dist', 'modelHost.js');
 export function fakeHostClient(options: Partial<ModelHostClientOptions> = {}): ModelHostClient {
   return new ModelHostClient({ hostScript: HOST_SCRIPT, backend: 'fake', ...options });
 }
+
+/** A client on the built host bundle running onnxruntime-node (the default backend), its graphs cached under `cacheDir`. */
+export function onnxHostClient(cacheDir: string): ModelHostClient {
+  const env = { ...process.env };
+  delete env['TREX_MODEL_BACKEND'];
+  return new ModelHostClient({ hostScript: HOST_SCRIPT, env, cacheDir });
+}
+
+/** The protocol code of a host error, undefined for anything else. */
+export const codeOf = (e: unknown): string | undefined => (e instanceof HostRequestError ? e.code : undefined);
 
 export const f32 = (dims: number[], values: number[]): TensorData => ({ type: 'float32', dims, data: Float32Array.from(values) });
 export const i32 = (value: number): TensorData => ({ type: 'int32', dims: [], data: Int32Array.of(value) });

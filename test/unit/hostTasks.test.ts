@@ -5,19 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HostRequestError, ModelHostClient } from '../../src/host/client';
+import type { ModelHostClient } from '../../src/host/client';
 import type { GenerationStep } from '../../src/engine/tasks/taskTypes';
 import type { HostProgress } from '../../src/host/protocol';
-import { HOST_SCRIPT } from './hostSupport';
+import { codeOf, onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir } from './tasksSupport';
 
-function onnxClient(): ModelHostClient {
-  const env = { ...process.env };
-  delete env['TREX_MODEL_BACKEND'];
-  return new ModelHostClient({ hostScript: HOST_SCRIPT, env, cacheDir: tempDir('trex-host-tasks-') });
-}
+const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-tasks-'));
 
-const codeOf = (e: unknown): string | undefined => (e instanceof HostRequestError ? e.code : undefined);
 
 test('host: model/fillMask and model/mlmDemo on a tiny BERT; a causal model is refused clearly', async () => {
   const client = onnxClient();

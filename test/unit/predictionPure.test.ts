@@ -104,8 +104,8 @@ test('task params: generation options are checked field by field, unknown fields
   assert.deepEqual(checkSurprisalParams({ topK: 5, window: 32, stride: 16 }), { topK: 5, window: 32, stride: 16 });
   invalidParams(() => checkSurprisalParams({ window: 8, stride: 9 }), /stride/);
   invalidParams(() => checkSurprisalParams({ window: 1 }), /window/);
-  assert.equal(optionalInt(undefined, 'k', 1, 3), undefined);
-  invalidParams(() => optionalInt('2', 'k', 1, 3), /k must be an integer from 1 to 3/);
+  assert.equal(optionalInt(undefined, 'k', { min: 1, max: 3 }), undefined);
+  invalidParams(() => optionalInt('2', 'k', { min: 1, max: 3 }), /k must be an integer from 1 to 3/);
 });
 
 test('text helpers: masks in any spelling, the word at an offset, the paragraph around it', () => {
