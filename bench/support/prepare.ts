@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedGraph, checkpointIdentity, graphCacheKey } from '../../src/engine/graph/graphCache';
+import { cachedGraph, checkpointIdentity, findCachedGraph, graphCacheKey } from '../../src/engine/graph/graphCache';
 import { defineModelGraph, graphFamilyConfig, readGraphWeights, type ModelGraphOptions } from '../../src/engine/graph/modelGraph';
 import { writeTinyModelFolder, type TinyModelSpec } from '../../src/engine/graph/tinyModelFolder';
 import { exportForTransformersJs } from '../../src/engine/graph/transformersJsExport';
@@ -68,9 +68,13 @@ export async function prepareModel(name: BenchModelName, log: (line: string) => 
   try {
     const key = graphCacheKey(checkpointIdentity(checkpoint.filePaths()), { ...options, family });
     const graphs = join(root, 'graphs');
-    const weights = existsSync(join(graphs, key)) ? undefined : await readGraphWeights(family, checkpoint);
-    if (weights) log(`building our decode graph for ${name}`);
-    oursGraph = cachedGraph(graphs, key, () => defineModelGraph(family, weights ?? new Map(), options)).path;
+    const cached = findCachedGraph(graphs, key, log);
+    if (cached !== undefined) oursGraph = cached;
+    else {
+      log(`building our decode graph for ${name}`);
+      const weights = await readGraphWeights(family, checkpoint);
+      oursGraph = cachedGraph(graphs, key, () => defineModelGraph(family, weights, options)).path;
+    }
   } finally {
     await checkpoint.close();
   }

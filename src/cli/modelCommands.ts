@@ -20,7 +20,11 @@ const INDEX = { min: 0, max: 1 << 16 };
 export async function load(args: ParsedArgs): Promise<LoadedModel> {
   const device = deviceOption(args);
   const dir = await modelFolder(args.options.get('--model'), args.flags.has('--yes'));
-  const model = await openModel(dir, createBackend('onnx'), { device, graphCacheDir: defaultGraphCacheDir(process.env) });
+  const model = await openModel(dir, createBackend('onnx'), {
+    device,
+    graphCacheDir: defaultGraphCacheDir(process.env),
+    onLog: (message) => process.stderr.write(`trex: ${message}\n`),
+  });
   if (model.session.fallbackReason && device !== 'cpu') process.stderr.write(`trex: running on CPU: ${model.session.fallbackReason}\n`);
   return model;
 }

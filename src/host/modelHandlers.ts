@@ -65,7 +65,7 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
   const open = async (key: string, stamp: string, dir: string, device: DevicePreference, gpuId: number | undefined, ctx: RequestContext): Promise<string> => {
     ctx.progress({ stage: 'loadingModel' });
     const opened = await guarded(() =>
-      openModel(dir, backend(), { device, ...(gpuId === undefined ? {} : { gpuId }), graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }) }),
+      openModel(dir, backend(), { device, ...(gpuId === undefined ? {} : { gpuId }), graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }), onLog: (message) => process.stderr.write(`${message}\n`) }),
     ).catch((e: unknown) => {
       cancelled(ctx);
       throw e;
