@@ -6,9 +6,10 @@
 import type { HfBpeModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
 import type { ModelConfig, WordModel } from './models';
+import { quoteValue } from '../errorText';
 import { rankTable, traceBpe } from './bpeTrace';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
-import { TokenizerError } from './errors';
+import { missingUnk, TokenizerError } from './errors';
 
 /** Byte-fallback tokens of a symbol (`<0xE4>`…), or undefined if one is missing. */
 function byteFallback(symbol: string, vocab: Map<string, number>): Array<[string, number]> | undefined {
@@ -32,14 +33,15 @@ export class BpeModel extends CachedWordModel implements WordModel {
   constructor(
     private readonly hf: HfBpeModel,
     private readonly config: ModelConfig,
+    private readonly where: string,
   ) {
     super();
     this.suffix = config.end_of_word_suffix ?? '';
-    this.unk = config.unk_token ?? undefined;
+    this.unk = config.unk_token;
     this.unkId = this.unk !== undefined ? hf.tokens_to_ids.get(this.unk) : undefined;
     if (config.continuing_subword_prefix) {
       throw new TokenizerError(
-        `unsupported BPE option continuing_subword_prefix ${JSON.stringify(config.continuing_subword_prefix)} (only "" is supported)`,
+        `unsupported BPE option model.continuing_subword_prefix ${quoteValue(config.continuing_subword_prefix)} (only "" is supported)`,
       );
     }
   }
@@ -84,11 +86,12 @@ export class BpeModel extends CachedWordModel implements WordModel {
       for (const [t, tid] of bytes) addToPlan(plan, tid, t, start, end);
       return;
     }
-    if (this.unkId === undefined) return; // No unknown token: the symbol is dropped, as in Rust.
+    if (this.unk === undefined) return; // No unknown token: the symbol is dropped, as in Rust.
+    if (this.unkId === undefined) throw missingUnk(this.where, this.unk, symbol);
     const last = plan.tokens.length - 1;
     const previousIsUnk = last >= 0 && plan.ids[last] === this.unkId && plan.ends[last] === start && plan.tokens[last] === this.unk;
     if (previousIsUnk && this.config.fuse_unk === true) plan.ends[last] = end;
-    else addToPlan(plan, this.unkId, this.unk as string, start, end);
+    else addToPlan(plan, this.unkId, this.unk, start, end);
   }
 
   protected replay(word: string): MergeTrace {
