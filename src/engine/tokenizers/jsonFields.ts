@@ -104,6 +104,15 @@ export function typeOf(config: Json, path: string): string {
   return type;
 }
 
+/**
+ * The path of a Sequence's child. Deep inside nested Sequences the middle is elided, so that an
+ * error stays short: `pre_tokenizer.pretokenizers[0].….pretokenizers[0].pretokenizers[1]`.
+ */
+export function childPath(path: string, list: string, index: number): string {
+  const segments = `${path}.${list}[${index}]`.split('.');
+  return (segments.length > 5 ? [segments[0], segments[1], '…', ...segments.slice(-2)] : segments).join('.');
+}
+
 /** The depth check of a Sequence's children: one level deeper than `depth`. */
 export function deeper(depth: number, path: string): number {
   if (depth >= MAX_SEQUENCE_DEPTH) throw new TokenizerError(`${path}: Sequences nested deeper than ${MAX_SEQUENCE_DEPTH}`);

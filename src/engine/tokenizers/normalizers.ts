@@ -8,7 +8,7 @@ import { normalizeUnicode } from './unicodeNormalize';
 import { isBertRemovedControl, isChineseChar, isCombiningMark, isNonspacingMark, isWhitespace } from './unicodeClasses';
 import { compilePattern } from './patterns';
 import { unsupported } from './errors';
-import { arrayField, boolField, deeper, fieldError, objectAt, optionalBoolField, stringField, typeOf, type Json } from './jsonFields';
+import { arrayField, childPath, boolField, deeper, fieldError, objectAt, optionalBoolField, stringField, typeOf, type Json } from './jsonFields';
 import { forEachMatch, type Matcher } from './matcher';
 import { PrecompiledCharsmap, precompiledNormalizer } from './precompiledCharsmap';
 
@@ -66,7 +66,7 @@ export function createNormalizer(config: unknown, path = 'normalizer', depth = 0
     case 'Sequence': {
       const inner = deeper(depth, path);
       const steps = arrayField(c, 'normalizers', path).map((child, i) => {
-        const at = `${path}.normalizers[${i}]`;
+        const at = childPath(path, 'normalizers', i);
         return createNormalizer(objectAt(child, at), at, inner);
       });
       return (ns) => steps.reduce((acc, step) => (step ? step(acc) : acc), ns);

@@ -8,7 +8,7 @@ import { isWhitespace } from './unicodeClasses';
 import { nextCodePointIndex } from './normalizedString';
 import { quoteValue } from '../errorText';
 import { TokenizerError, unsupported } from './errors';
-import { arrayField, boolField, deeper, fieldError, idAt, isObject, objectAt, typeOf, type Json } from './jsonFields';
+import { arrayField, childPath, boolField, deeper, fieldError, idAt, isObject, objectAt, typeOf, type Json } from './jsonFields';
 
 /** `text` is the original input: offsets are trimmed by whole characters, as Rust does. */
 export type PostProcessor = (tokens: TokenSpan[], addSpecialTokens: boolean, text: string) => TokenSpan[];
@@ -168,7 +168,7 @@ export function createPostProcessor(config: unknown, path = 'post_processor', de
     case 'Sequence': {
       const inner = deeper(depth, path);
       const steps = arrayField(c, 'processors', path).map((child, i) => {
-        const at = `${path}.processors[${i}]`;
+        const at = childPath(path, 'processors', i);
         return createPostProcessor(objectAt(child, at), at, inner);
       });
       return (tokens, add, text) => steps.reduce((acc, step) => step(acc, add, text), tokens);

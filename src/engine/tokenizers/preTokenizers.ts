@@ -9,7 +9,7 @@ import { isBertPunctuation, isNumeric, isWhitespace, WORD_CLASS } from './unicod
 import { prepend, replaceMatches } from './normalizers';
 import { compilePattern } from './patterns';
 import { unsupported } from './errors';
-import { arrayField, boolField, charField, choiceField, deeper, objectAt, typeOf, type Json } from './jsonFields';
+import { arrayField, childPath, boolField, charField, choiceField, deeper, objectAt, typeOf, type Json } from './jsonFields';
 import { forEachMatch, literalMatcher, nativeMatcher, type Matcher } from './matcher';
 
 export type PreTokenizer = (pieces: NormalizedString[]) => NormalizedString[];
@@ -226,7 +226,7 @@ export function createPreTokenizer(config: unknown, path = 'pre_tokenizer', dept
     case 'Sequence': {
       const inner = deeper(depth, path);
       const steps = arrayField(c, 'pretokenizers', path).map((child, i) => {
-        const at = `${path}.pretokenizers[${i}]`;
+        const at = childPath(path, 'pretokenizers', i);
         return createPreTokenizer(objectAt(child, at), at, inner);
       });
       return (pieces) => steps.reduce((acc, step) => (step ? step(acc) : acc), pieces);
