@@ -33,7 +33,6 @@ export class BpeModel extends CachedWordModel implements WordModel {
   constructor(
     private readonly hf: HfBpeModel,
     private readonly config: ModelConfig,
-    private readonly where: string,
   ) {
     super();
     this.suffix = config.end_of_word_suffix ?? '';
@@ -87,7 +86,7 @@ export class BpeModel extends CachedWordModel implements WordModel {
       return;
     }
     if (this.unk === undefined) return; // No unknown token: the symbol is dropped, as in Rust.
-    if (this.unkId === undefined) throw missingUnk(this.where, this.unk, symbol);
+    if (this.unkId === undefined) throw missingUnk(this.unk, symbol);
     const last = plan.tokens.length - 1;
     const previousIsUnk = last >= 0 && plan.ids[last] === this.unkId && plan.ends[last] === start && plan.tokens[last] === this.unk;
     if (previousIsUnk && this.config.fuse_unk === true) plan.ends[last] = end;

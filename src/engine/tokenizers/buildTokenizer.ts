@@ -92,7 +92,7 @@ function assemble(json: Json, model: Json, meta: TokenizerMeta): TextTokenizer {
       throw new TokenizerError(`cannot load the tokenizer: ${oneLine((e as Error).message, 200)}`);
     }
   }
-  const wordModel = createWordModel(type, hf, model, options, meta.where);
+  const wordModel = createWordModel(type, hf, model, options);
   const unigram = wordModel instanceof UnigramModel ? wordModel : undefined;
   const addedById = new Map(addedTokens.map((t) => [t.id, t.content]));
   const hfModel = hf;
@@ -113,5 +113,6 @@ function assemble(json: Json, model: Json, meta: TokenizerMeta): TextTokenizer {
     model: wordModel,
     postProcessor,
     idToToken,
+    where: meta.where,
   });
 }

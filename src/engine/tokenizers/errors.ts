@@ -20,6 +20,6 @@ export function unsupported(component: string, type: unknown, supported: readonl
  * What Rust does when a piece is unknown and the unk_token is not in the vocabulary: the file
  * loads, and encoding text that needs the unknown token fails (never a token without an id).
  */
-export function missingUnk(where: string, unk: string, piece: string): TokenizerError {
-  return new TokenizerError(`${where}: model.unk_token ${quoteValue(unk)} is not in the vocabulary (needed for ${quoteValue(piece)})`);
+export function missingUnk(unk: string, piece: string): TokenizerError {
+  return new TokenizerError(`model.unk_token ${quoteValue(unk)} is not in the vocabulary (needed for ${quoteValue(piece)})`);
 }

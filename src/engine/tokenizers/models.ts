@@ -46,14 +46,13 @@ class WordLevelModel implements WordModel {
   constructor(
     private readonly vocab: Map<string, number>,
     private readonly unk: string,
-    private readonly where: string,
   ) {}
 
   private lookup(word: string): [string, number] {
     const id = this.vocab.get(word);
     if (id !== undefined) return [word, id];
     const unkId = this.vocab.get(this.unk);
-    if (unkId === undefined) throw missingUnk(this.where, this.unk, word);
+    if (unkId === undefined) throw missingUnk(this.unk, word);
     return [this.unk, unkId];
   }
 
@@ -71,20 +70,20 @@ class WordLevelModel implements WordModel {
 
 /**
  * `hf` is tokenizers.js's tokenizer for BPE, WordPiece and WordLevel; Unigram is all ours.
- * `config` is the raw model object (for Unigram), `options` its checked fields; `where` names
+ * `config` is the raw model object (for Unigram), `options` its checked fields.
  * the file in errors raised while encoding.
  */
-export function createWordModel(type: string, hf: HfTokenizer | null, config: Record<string, unknown>, options: ModelConfig, where: string): WordModel {
-  if (type === 'Unigram') return new UnigramModel(unigramConfig(config), where);
+export function createWordModel(type: string, hf: HfTokenizer | null, config: Record<string, unknown>, options: ModelConfig): WordModel {
+  if (type === 'Unigram') return new UnigramModel(unigramConfig(config));
   const model = hf?.model;
   if (!model) throw new TokenizerError('the tokenizer has no model');
   switch (type) {
     case 'BPE':
-      return new BpeModel(model as unknown as HfBpeModel, options, where);
+      return new BpeModel(model as unknown as HfBpeModel, options);
     case 'WordPiece':
-      return new WordPieceModel(model as unknown as HfWordPieceModel, where);
+      return new WordPieceModel(model as unknown as HfWordPieceModel);
     case 'WordLevel':
-      return new WordLevelModel(model.tokens_to_ids, options.unk_token ?? '[UNK]', where);
+      return new WordLevelModel(model.tokens_to_ids, options.unk_token ?? '[UNK]');
     default:
       throw new TokenizerError(`unsupported model type ${quoteValue(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
   }

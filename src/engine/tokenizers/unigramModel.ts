@@ -62,11 +62,7 @@ export class UnigramModel extends CachedWordModel implements WordModel {
   private readonly unkScore: number;
   private readonly byteFallback: boolean;
 
-  /** `where` names the file in errors raised while encoding. */
-  constructor(
-    config: UnigramConfig,
-    private readonly where = 'Unigram',
-  ) {
+  constructor(config: UnigramConfig) {
     super();
     this.pieces = config.vocab.map(([piece]) => piece);
     this.scores = Float64Array.from(config.vocab, ([, score]) => score);
@@ -147,7 +143,7 @@ export class UnigramModel extends CachedWordModel implements WordModel {
         const end = s + width;
         const score = this.unkScore + base;
         if (from[end] < 0 || score > best[end]) {
-          if (this.unkId === undefined) throw new TokenizerError(`${this.where}: Unigram: a character is not in the vocabulary and the model has no unknown piece (unk_id)`);
+          if (this.unkId === undefined) throw new TokenizerError(`Unigram: a character is not in the vocabulary and the model has no unknown piece (unk_id)`);
           best[end] = score;
           from[end] = s;
           chosen[end] = this.unkId;
@@ -203,7 +199,7 @@ export class UnigramModel extends CachedWordModel implements WordModel {
         for (const [token, byteId] of bytes) addToPlan(plan, byteId, token, starts[k], ends[k]);
         continue;
       }
-      if (this.unkId === undefined) throw new TokenizerError(`${this.where}: Unigram: ${quoteValue(piece)} is not in the vocabulary and the model has no unknown piece (unk_id)`);
+      if (this.unkId === undefined) throw new TokenizerError(`Unigram: ${quoteValue(piece)} is not in the vocabulary and the model has no unknown piece (unk_id)`);
       addToPlan(plan, this.unkId, piece, starts[k], ends[k]);
     }
     return plan;

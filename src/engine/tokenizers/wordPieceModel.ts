@@ -11,10 +11,7 @@ export class WordPieceModel extends CachedWordModel implements WordModel {
   private readonly prefix: string;
   private readonly unk: string;
 
-  constructor(
-    private readonly hf: HfWordPieceModel,
-    private readonly where: string,
-  ) {
+  constructor(private readonly hf: HfWordPieceModel) {
     super();
     this.prefix = hf.config.continuing_subword_prefix ?? '##';
     this.unk = hf.unk_token ?? '[UNK]';
@@ -35,7 +32,7 @@ export class WordPieceModel extends CachedWordModel implements WordModel {
     const tokens = this.hf.encode([text]);
     const idOf = (token: string): number => {
       const id = vocab.get(token);
-      if (id === undefined) throw missingUnk(this.where, this.unk, text);
+      if (id === undefined) throw missingUnk(this.unk, text);
       return id;
     };
     if (tokens.length === 1 && tokens[0] === this.unk && text !== this.unk) {
