@@ -50,26 +50,31 @@ function addedToken(id: number, content: string, options: { normalized: boolean;
 
 const byId = (a: AddedToken, b: AddedToken): number => a.id - b.id;
 
-/** vocab.txt lines → token → id (the line number; a repeated token keeps its last line, as in Python). */
+/**
+ * vocab.txt lines → token → id (the line number; a repeated token keeps its last line, as in
+ * Python). Built with own properties only (Object.fromEntries), so a `__proto__` line is a token.
+ */
 export function parseVocabTxt(text: string): Record<string, number> {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const vocab: Record<string, number> = Object.create(null);
-  lines.forEach((line, id) => {
-    vocab[line.endsWith('\r') ? line.slice(0, -1) : line] = id;
-  });
-  return vocab;
+  const vocab = new Map<string, number>();
+  lines.forEach((line, id) => vocab.set(line.endsWith('\r') ? line.slice(0, -1) : line, id));
+  return Object.fromEntries(vocab);
 }
 
 /** vocab.json: token → id, every id an integer from 0 to 2³²−1. */
 function vocabJson(json: unknown, where: string): Record<string, number> {
   if (!isObject(json)) throw new TokenizerError(`${where} is not a map of tokens to ids`);
-  const vocab: Record<string, number> = Object.create(null);
-  for (const [token, id] of Object.entries(json)) {
+  const entries = Object.entries(json).map(([token, id]): [string, number] => {
     if (!isId(id)) throw new TokenizerError(`${where}: the id of ${quoteValue(token)} is ${quoteValue(id)}, not an integer from 0 to 4294967295`);
-    vocab[token] = id;
-  }
-  return vocab;
+    return [token, id];
+  });
+  return Object.fromEntries(entries);
+}
+
+/** The id of `token`: an own entry only (never `constructor` or `toString` from Object's prototype). */
+function idIn(vocab: Record<string, number>, token: string): number | undefined {
+  return Object.hasOwn(vocab, token) ? vocab[token] : undefined;
 }
 
 /** merges.txt → `"a b"` merges in rank order (the `#version` line and blank lines skipped). */
@@ -98,15 +103,17 @@ export const BERT_SPECIAL_TOKENS: WordPieceOptions['special'] = { unk: '[UNK]', 
 export function wordPieceTokenizerJson(vocab: Record<string, number>, options: WordPieceOptions, where = 'vocab.txt'): Json {
   const { unk, cls, sep, pad, mask } = options.special;
   const idOf = (token: string): number => {
-    const id = vocab[token];
+    const id = idIn(vocab, token);
     if (id === undefined) throw new TokenizerError(`${where} has no ${token} token`);
     return id;
   };
   const [clsId, sepId] = [idOf(cls), idOf(sep)];
   idOf(unk);
   const added = [pad, unk, cls, sep, mask]
-    .filter((t) => vocab[t] !== undefined)
-    .map((t) => addedToken(vocab[t], t, { normalized: false }))
+    .flatMap((t) => {
+      const id = idIn(vocab, t);
+      return id === undefined ? [] : [addedToken(id, t, { normalized: false })];
+    })
     .sort(byId);
   const special = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
   const sequence = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } });
@@ -136,13 +143,13 @@ export type ByteLevelStyle = 'gpt2' | 'roberta';
 /** GPT-2's or RoBERTa's tokenizer.json for vocab.json + merges.txt. */
 export function byteLevelBpeTokenizerJson(vocab: Record<string, number>, merges: string[], style: ByteLevelStyle, addPrefixSpace = false, where = 'vocab.json'): Json {
   for (const m of merges) {
-    if (!(m.replace(' ', '') in vocab)) throw new TokenizerError(`${where}: the merge ${quoteValue(m)} makes a token missing from the vocabulary`);
+    if (!Object.hasOwn(vocab, m.replace(' ', ''))) throw new TokenizerError(`${where}: the merge ${quoteValue(m)} makes a token missing from the vocabulary`);
   }
   const byteLevel = { add_prefix_space: addPrefixSpace, trim_offsets: true, use_regex: true };
   const model = { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges };
   const common = { version: '1.0', truncation: null, padding: null, normalizer: null, pre_tokenizer: { type: 'ByteLevel', ...byteLevel }, decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true }, model };
   if (style === 'gpt2') {
-    const eos = vocab['<|endoftext|>'];
+    const eos = idIn(vocab, '<|endoftext|>');
     return {
       ...common,
       added_tokens: eos === undefined ? [] : [addedToken(eos, '<|endoftext|>', { normalized: true })],
@@ -150,14 +157,16 @@ export function byteLevelBpeTokenizerJson(vocab: Record<string, number>, merges:
     };
   }
   const idOf = (token: string): number => {
-    const id = vocab[token];
+    const id = idIn(vocab, token);
     if (id === undefined) throw new TokenizerError(`${where} has no ${token} token (needed by a RoBERTa tokenizer)`);
     return id;
   };
   const [bos, eos] = [idOf('<s>'), idOf('</s>')];
   const added = (['<s>', '<pad>', '</s>', '<unk>', '<mask>'] as const)
-    .filter((t) => vocab[t] !== undefined)
-    .map((t) => addedToken(vocab[t], t, { normalized: t !== '<mask>', lstrip: t === '<mask>' }))
+    .flatMap((t) => {
+      const id = idIn(vocab, t);
+      return id === undefined ? [] : [addedToken(id, t, { normalized: t !== '<mask>', lstrip: t === '<mask>' })];
+    })
     .sort(byId);
   return {
     ...common,
@@ -232,7 +241,7 @@ export async function tokenizerJsonFromVocabFiles(dir: string): Promise<{ json: 
   const modelType = (await readJson(join(dir, 'config.json')))?.model_type;
   const tokenizerClass = typeof tokConfig.tokenizer_class === 'string' ? tokConfig.tokenizer_class : '';
   const roberta = /roberta|camembert/i.test(tokenizerClass) || (typeof modelType === 'string' && /roberta|camembert/.test(modelType))
-    || (!/gpt2/i.test(tokenizerClass) && modelType !== 'gpt2' && '<s>' in vocab && '</s>' in vocab);
+    || (!/gpt2/i.test(tokenizerClass) && modelType !== 'gpt2' && Object.hasOwn(vocab, '<s>') && Object.hasOwn(vocab, '</s>'));
   const json = byteLevelBpeTokenizerJson(vocab, merges, roberta ? 'roberta' : 'gpt2', flag('add_prefix_space', false), sources[0]);
   return { json, sources };
 }
