@@ -1,5 +1,6 @@
 /**
- * BPE through tokenizers.js's model (its merge ranks and `bpe()`), with Rust's handling of
+ * BPE through tokenizers.js's model (its merge ranks and `bpe()`; words longer than LONG_WORD
+ * through bpeMerge.ts, the same merges in O(n log n)), with Rust's handling of
  * symbols missing from the vocabulary: byte fallback (`<0xE4>`…), else the unknown token (fused
  * when `fuse_unk`), else dropped. Each distinct word is planned once (CachedWordModel).
  */
@@ -7,7 +8,8 @@ import type { HfBpeModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
 import type { ModelConfig, WordModel } from './models';
 import { quoteValue } from '../errorText';
-import { rankTable, traceBpe } from './bpeTrace';
+import { bpeInitialSymbols, rankTable, traceBpe } from './bpeTrace';
+import { mergeSymbols } from './bpeMerge';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
 import { missingUnk, TokenizerError } from './errors';
 
@@ -22,6 +24,9 @@ function byteFallback(symbol: string, vocab: Map<string, number>): Array<[string
   }
   return out;
 }
+
+/** Words longer than this (UTF-16 units) are merged by mergeSymbols, not tokenizers.js. */
+const LONG_WORD = 256;
 
 export class BpeModel extends CachedWordModel implements WordModel {
   readonly kind = 'BPE' as const;
@@ -65,7 +70,9 @@ export class BpeModel extends CachedWordModel implements WordModel {
         return plan;
       }
     }
-    const symbols = this.hf.bpe(text);
+    // tokenizers.js's bpe() is kept for the short words it caches; long ones are merged with
+    // typed arrays (same merges, same order: see bpeMerge.ts and its test).
+    const symbols = text.length > LONG_WORD ? mergeSymbols(bpeInitialSymbols(text, this.suffix), this.rankTable()) : this.hf.bpe(text);
     let pos = 0;
     symbols.forEach((symbol, k) => {
       const len = k === symbols.length - 1 ? symbol.length - this.suffix.length : symbol.length;
@@ -73,6 +80,11 @@ export class BpeModel extends CachedWordModel implements WordModel {
       pos += len;
     });
     return plan;
+  }
+
+  private rankTable(): Map<string, number> {
+    this.ranks ??= rankTable(this.hf.merges);
+    return this.ranks;
   }
 
   /** Adds one merged symbol to the plan, resolving symbols missing from the vocabulary as Rust does. */
@@ -98,8 +110,7 @@ export class BpeModel extends CachedWordModel implements WordModel {
       // ignore_merges: a word that is itself in the vocabulary is one token, without merging.
       return { kind: 'bpe', word, initial: [word], steps: [], tokens: [word] };
     }
-    this.ranks ??= rankTable(this.hf.merges);
-    return traceBpe(word, { ranks: this.ranks, endOfWordSuffix: this.suffix }, (symbols) => {
+    return traceBpe(word, { ranks: this.rankTable(), endOfWordSuffix: this.suffix }, (symbols) => {
       const plan = emptyPlan();
       let pos = 0;
       for (const s of symbols) {

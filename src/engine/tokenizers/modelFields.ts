@@ -34,9 +34,11 @@ function checkVocab(model: Json, type: string): Json {
 
 function checkMerges(model: Json, vocab: Json): void {
   if (!Array.isArray(model.merges)) throw new TokenizerError('the BPE model has no "merges" list');
+  // One form for the whole list, as Rust reads it (tokenizers.js guesses it from the first merge).
+  const pairs = model.merges.length > 0 && Array.isArray(model.merges[0]);
   model.merges.forEach((merge, i) => {
-    const parts = mergeParts(merge);
-    if (!parts) throw fieldError(`model.merges[${i}]`, '"a b" or ["a", "b"]', merge);
+    const parts = Array.isArray(merge) === pairs ? mergeParts(merge) : undefined;
+    if (!parts) throw fieldError(`model.merges[${i}]`, pairs ? '["a", "b"] like model.merges[0]' : '"a b" like model.merges[0]', merge);
     for (const token of [parts[0], parts[1], parts[0] + parts[1]]) {
       if (!Object.hasOwn(vocab, token)) throw new TokenizerError(`model.merges[${i}] ${quoteValue(merge)} needs ${quoteValue(token)}, which is not in the vocabulary`);
     }
