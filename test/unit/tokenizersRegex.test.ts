@@ -57,6 +57,8 @@ function randomPattern(random: () => number, depth: number): string {
   if (r < 0.86) return `${pick(['(?=', '(?!'])}${randomPattern(random, depth - 1)})`;
   if (r < 0.9) return `${pick(['(?<=', '(?<!'])}${pick(ATOMS)})`;
   if (r < 0.95) return pick(['^', '$', '\\b', '\\B']);
+  // Eight options or more: matched by dispatching on the next character.
+  if (r < 0.975) return `(?:${Array.from({ length: 8 + Math.floor(random() * 5) }, () => randomPattern(random, depth - 2)).join('|')})${pick(['', ...QUANTIFIERS])}`;
   return `(${randomPattern(random, depth - 1)}|${randomPattern(random, depth - 1)})`;
 }
 
@@ -104,6 +106,7 @@ const REAL_PATTERNS: Record<string, string> = {
   digits: '\\p{N}{1,3}',
   wordBoundaries: '\\b\\w+\\b|^\\s+|\\s+$',
   intersection: '[[a-z]&&[^aeiou]]+|[\\w&&[^\\d]]+',
+  words: '\\b(?:the|and|of|to|in|is|that|for|it|with|as|was|on|be|by|this|are|or|from|at|an|but|not|all|le|la|les|de|des|et|où|café)\\b|\\s+',
 };
 
 test('real pre-tokenizer patterns, converted by tokenizers.js: the engine matches V8 on stress text and corpus', () => {

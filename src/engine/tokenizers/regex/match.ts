@@ -15,7 +15,7 @@
  *   search.steps     → how many states were expanded (the linear-time evidence)
  */
 import {
-  ANCHORS, OP_AHEAD, OP_ASSERT, OP_BEHIND, OP_CHAR, OP_CHECK, OP_CODE, OP_ENTER, OP_MATCH, OP_SPLIT, type Program,
+  ANCHORS, OP_AHEAD, OP_ASSERT, OP_BEHIND, OP_CHAR, OP_CHECK, OP_CODE, OP_DISPATCH, OP_ENTER, OP_MATCH, OP_SPLIT, type Program,
 } from './program';
 
 export interface Span {
@@ -112,7 +112,7 @@ export class RegexSearch {
    * (`inLook`), every memoized state on the successful path is remembered as a success.
    */
   private run(entry: number, start: number, inLook: boolean): number {
-    const { op, next, arg, slot, sets } = this.program;
+    const { op, next, arg, slot, sets, dispatches } = this.program;
     const text = this.text;
     const n = text.length;
     let stack: Int32Array = this.stack;
@@ -187,6 +187,18 @@ export class RegexSearch {
           }
           case OP_MATCH:
             return inLook ? this.succeed(base, sp, pos) : this.finish(base, pos);
+          case OP_DISPATCH: {
+            const viable = dispatches[arg[node]].viable(pos < n ? codePointAt(text, pos) : -1);
+            if (viable.length === 0) break chain;
+            while (sp + 3 * viable.length + 3 > stack.length) stack = this.grow();
+            for (let k = viable.length - 1; k > 0; k--) {
+              stack[sp++] = viable[k];
+              stack[sp++] = pos;
+              stack[sp++] = fresh;
+            }
+            node = viable[0];
+            continue chain;
+          }
         }
         node = next[node];
       }

@@ -24,6 +24,10 @@ export const OP_ASSERT = 5;
 export const OP_AHEAD = 6;
 export const OP_BEHIND = 7;
 export const OP_MATCH = 8;
+export const OP_DISPATCH = 9;
+
+/** Alternations with this many options or more pick their options by the next character. */
+export const DISPATCH_MIN = 8;
 
 export const ANCHORS: readonly AnchorKind[] = ['start', 'end', 'wordBoundary', 'notWordBoundary'];
 
@@ -45,12 +49,41 @@ export interface Lookahead {
   entry: number;
 }
 
+/**
+ * A long alternation (`the|and|of|…`): instead of trying each option in turn, only those whose
+ * first character can be the one at hand are tried, still in their order, so the match is the
+ * same — only the options that would fail at once are skipped.
+ */
+export class Dispatch {
+  private readonly cache = new Map<number, Int32Array>();
+
+  constructor(
+    readonly entries: Int32Array,
+    /** Each option's possible first code points; undefined when it may start without one. */
+    private readonly firsts: ReadonlyArray<CodePointSet | undefined>,
+  ) {}
+
+  /** The options that may match at a position holding `cp` (-1: the end of the text), in order. */
+  viable(cp: number): Int32Array {
+    let found = this.cache.get(cp);
+    if (found === undefined) {
+      found = this.entries.filter((_, k) => {
+        const first = this.firsts[k];
+        return first === undefined || (cp >= 0 && first.has(cp));
+      });
+      if (this.cache.size >= 4096) this.cache.clear();
+      this.cache.set(cp, found);
+    }
+    return found;
+  }
+}
+
 export interface Program {
   /** Instruction of each node (OP_*). */
   op: Uint8Array;
   /** The node that follows; for SPLIT, the preferred branch. */
   next: Int32Array;
-  /** CHAR: set index; CODE: code point; SPLIT: the other branch; ASSERT: index in ANCHORS; AHEAD/BEHIND: index. */
+  /** CHAR: set index; CODE: code point; SPLIT: the other branch; ASSERT: index in ANCHORS; AHEAD/BEHIND/DISPATCH: index. */
   arg: Int32Array;
   /** First memo slot of the node (it holds depth + 1 of them), or -1 when it is not memoized. */
   slot: Int32Array;
@@ -58,6 +91,7 @@ export interface Program {
   sets: CodePointSet[];
   aheads: Lookahead[];
   behinds: Lookbehind[];
+  dispatches: Dispatch[];
   entry: number;
   /** Code points a match can begin with; undefined when the pattern can match empty. */
   first: CodePointSet | undefined;
@@ -78,6 +112,8 @@ class Builder {
   private readonly setIndex = new Map<string, number>();
   readonly aheads: Lookahead[] = [];
   readonly behinds: Lookbehind[] = [];
+  /** The options' entries of each long alternation. */
+  readonly dispatches: number[][] = [];
   readonly match: number;
   private readonly atomFlags: string;
   private readonly caseless: boolean;
@@ -123,6 +159,10 @@ class Builder {
       }
       case 'alternation': {
         const entries = node.options.map((option) => this.compile(option, next, depth));
+        if (entries.length >= DISPATCH_MIN) {
+          this.dispatches.push(entries);
+          return this.add(OP_DISPATCH, -1, this.dispatches.length - 1, depth);
+        }
         let entry = entries[entries.length - 1];
         for (let i = entries.length - 2; i >= 0; i--) entry = this.add(OP_SPLIT, entries[i], entry, depth);
         return entry;
@@ -210,8 +250,19 @@ class Builder {
   }
 }
 
-/** Nodes reachable from `entry` without consuming, and whether MATCH is one of them. */
-function firstCharacters(b: Builder, entry: number): { sets: number[]; codes: number[] } | undefined {
+/** The nodes that can follow `node`. */
+function successors(b: Builder, node: number): number[] {
+  const op = b.op[node];
+  if (op === OP_MATCH) return [];
+  if (op === OP_DISPATCH) return b.dispatches[b.arg[node]];
+  return op === OP_SPLIT ? [b.next[node], b.arg[node]] : [b.next[node]];
+}
+
+/**
+ * The characters a path from `entry` can consume first (sets and code points); undefined when it
+ * can reach MATCH without consuming, or when more than `budget` nodes would have to be walked.
+ */
+function firstCharacters(b: Builder, entry: number, budget = Infinity): { sets: number[]; codes: number[] } | undefined {
   const sets: number[] = [];
   const codes: number[] = [];
   const seen = new Set<number>();
@@ -219,17 +270,22 @@ function firstCharacters(b: Builder, entry: number): { sets: number[]; codes: nu
   while (todo.length > 0) {
     const node = todo.pop() as number;
     if (seen.has(node)) continue;
+    if (seen.size >= budget) return undefined;
     seen.add(node);
     const op = b.op[node];
     if (op === OP_MATCH) return undefined;
     if (op === OP_CHAR) sets.push(b.arg[node]);
     else if (op === OP_CODE) codes.push(b.arg[node]);
-    else {
-      todo.push(b.next[node]);
-      if (op === OP_SPLIT) todo.push(b.arg[node]);
-    }
+    else todo.push(...successors(b, node));
   }
   return { sets, codes };
+}
+
+/** The code points of a firstCharacters result, as one set. */
+function firstSet(b: Builder, first: { sets: number[]; codes: number[] }): CodePointSet {
+  const codes = new Set(first.codes);
+  const sets = [...new Set(first.sets)].map((i) => b.sets[i]);
+  return new CodePointSet((cp) => codes.has(cp) || sets.some((s) => s.has(cp)));
 }
 
 /**
@@ -241,11 +297,7 @@ function memoSlots(b: Builder, entry: number): { slot: Int32Array; slots: number
   const n = b.op.length;
   const incoming = new Int32Array(n);
   incoming[entry]++;
-  for (let node = 0; node < n; node++) {
-    if (b.op[node] === OP_MATCH) continue;
-    incoming[b.next[node]]++;
-    if (b.op[node] === OP_SPLIT) incoming[b.arg[node]]++;
-  }
+  for (let node = 0; node < n; node++) for (const to of successors(b, node)) incoming[to]++;
   const slot = new Int32Array(n).fill(-1);
   let slots = 0;
   for (let node = 0; node < n; node++) {
@@ -263,8 +315,11 @@ export function compileProgram(tree: RegexNode, flags: string): Program {
   const entry = b.compile(tree, b.match, 0);
   const { slot, slots } = memoSlots(b, entry);
   const first = firstCharacters(b, entry);
-  const codes = new Set(first?.codes);
-  const firstSets = (first?.sets ?? []).map((i) => b.sets[i]);
+  // An option's first characters are looked for within a few nodes; further, it is always tried.
+  const dispatches = b.dispatches.map((entries) => new Dispatch(Int32Array.from(entries), entries.map((e) => {
+    const f = firstCharacters(b, e, 64);
+    return f && firstSet(b, f);
+  })));
   return {
     op: Uint8Array.from(b.op),
     next: Int32Array.from(b.next),
@@ -274,9 +329,10 @@ export function compileProgram(tree: RegexNode, flags: string): Program {
     sets: b.sets,
     aheads: b.aheads,
     behinds: b.behinds,
+    dispatches,
     entry,
-    first: first && new CodePointSet((cp) => codes.has(cp) || firstSets.some((s) => s.has(cp))),
-    firstLiteral: first && firstSets.length === 0 && codes.size === 1 ? String.fromCodePoint(first.codes[0]) : undefined,
+    first: first && firstSet(b, first),
+    firstLiteral: first && first.sets.length === 0 && new Set(first.codes).size === 1 ? String.fromCodePoint(first.codes[0]) : undefined,
     word: CodePointSet.fromAtom('\\w', flags.replace(/[gm]/g, '')),
     multiline: flags.includes('m'),
   };
