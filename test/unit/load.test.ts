@@ -71,7 +71,7 @@ test('mistakes give a one-line TokenizerError that says what is wrong', async ()
   );
   await rejectsWith(
     file('precompiled.json', JSON.stringify({ normalizer: { type: 'Precompiled', precompiled_charsmap: '' }, model: { type: 'WordLevel', vocab: { a: 0 } } })),
-    /precompiled\.json: Precompiled: the charsmap is too short/,
+    /precompiled\.json: normalizer\.precompiled_charsmap: the charsmap is too short/,
   );
   await rejectsWith(
     file('nfkc-cf.json', JSON.stringify({ normalizer: { type: 'NFKC_CF' }, model: { type: 'WordLevel', vocab: { a: 0 } } })),

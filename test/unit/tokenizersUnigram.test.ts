@@ -245,8 +245,8 @@ test('Unigram and Precompiled mistakes are one-line errors', async () => {
   bad((j) => (j.model.unk_id = 99), /^TokenizerError: bad\.json: the Unigram "unk_id" 99 is not in the vocabulary of 50$/);
   bad((j) => (j.model.vocab = { a: 0 }), /bad\.json: the Unigram model has no "vocab" list/);
   bad((j) => ((j.model.vocab as unknown[])[7] = ['x']), /the Unigram vocab entry 7 is not \["piece", score\]/);
-  bad((j) => (stepsOf(j)[0].precompiled_charsmap = ''), /bad\.json: Precompiled: the charsmap is too short/);
-  bad((j) => (stepsOf(j)[0].precompiled_charsmap = Buffer.from([255, 0, 0, 0, 1, 2]).toString('base64')), /Precompiled: invalid charsmap/);
+  bad((j) => (stepsOf(j)[0].precompiled_charsmap = ''), /bad\.json: normalizer\.normalizers\[0\]\.precompiled_charsmap: the charsmap is too short/);
+  bad((j) => (stepsOf(j)[0].precompiled_charsmap = Buffer.from([255, 0, 0, 0, 1, 2]).toString('base64')), /normalizer\.normalizers\[0\]\.precompiled_charsmap: invalid charsmap/);
   const json = toyJson();
   json.model.unk_id = null;
   const noUnk = buildTokenizer(json, { id: 'x', source: 'x', where: 'x' });

@@ -1,14 +1,17 @@
 /**
- * BPE through tokenizers.js's model (its merge ranks and `bpe()`), with Rust's handling of
+ * BPE through tokenizers.js's model (its merge ranks and `bpe()`; words longer than LONG_WORD
+ * through bpeMerge.ts, the same merges in O(n log n)), with Rust's handling of
  * symbols missing from the vocabulary: byte fallback (`<0xE4>`…), else the unknown token (fused
  * when `fuse_unk`), else dropped. Each distinct word is planned once (CachedWordModel).
  */
 import type { HfBpeModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
 import type { ModelConfig, WordModel } from './models';
-import { rankTable, traceBpe } from './bpeTrace';
+import { quoteValue } from '../errorText';
+import { bpeInitialSymbols, rankTable, traceBpe } from './bpeTrace';
+import { mergeSymbols } from './bpeMerge';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
-import { TokenizerError } from './errors';
+import { missingUnk, TokenizerError } from './errors';
 
 /** Byte-fallback tokens of a symbol (`<0xE4>`…), or undefined if one is missing. */
 function byteFallback(symbol: string, vocab: Map<string, number>): Array<[string, number]> | undefined {
@@ -21,6 +24,9 @@ function byteFallback(symbol: string, vocab: Map<string, number>): Array<[string
   }
   return out;
 }
+
+/** Words longer than this (UTF-16 units) are merged by mergeSymbols, not tokenizers.js. */
+const LONG_WORD = 256;
 
 export class BpeModel extends CachedWordModel implements WordModel {
   readonly kind = 'BPE' as const;
@@ -35,11 +41,11 @@ export class BpeModel extends CachedWordModel implements WordModel {
   ) {
     super();
     this.suffix = config.end_of_word_suffix ?? '';
-    this.unk = config.unk_token ?? undefined;
+    this.unk = config.unk_token;
     this.unkId = this.unk !== undefined ? hf.tokens_to_ids.get(this.unk) : undefined;
     if (config.continuing_subword_prefix) {
       throw new TokenizerError(
-        `unsupported BPE option continuing_subword_prefix ${JSON.stringify(config.continuing_subword_prefix)} (only "" is supported)`,
+        `unsupported BPE option model.continuing_subword_prefix ${quoteValue(config.continuing_subword_prefix)} (only "" is supported)`,
       );
     }
   }
@@ -64,7 +70,9 @@ export class BpeModel extends CachedWordModel implements WordModel {
         return plan;
       }
     }
-    const symbols = this.hf.bpe(text);
+    // tokenizers.js's bpe() is kept for the short words it caches; long ones are merged with
+    // typed arrays (same merges, same order: see bpeMerge.ts and its test).
+    const symbols = text.length > LONG_WORD ? mergeSymbols(bpeInitialSymbols(text, this.suffix), this.rankTable()) : this.hf.bpe(text);
     let pos = 0;
     symbols.forEach((symbol, k) => {
       const len = k === symbols.length - 1 ? symbol.length - this.suffix.length : symbol.length;
@@ -72,6 +80,11 @@ export class BpeModel extends CachedWordModel implements WordModel {
       pos += len;
     });
     return plan;
+  }
+
+  private rankTable(): Map<string, number> {
+    this.ranks ??= rankTable(this.hf.merges);
+    return this.ranks;
   }
 
   /** Adds one merged symbol to the plan, resolving symbols missing from the vocabulary as Rust does. */
@@ -84,11 +97,12 @@ export class BpeModel extends CachedWordModel implements WordModel {
       for (const [t, tid] of bytes) addToPlan(plan, tid, t, start, end);
       return;
     }
-    if (this.unkId === undefined) return; // No unknown token: the symbol is dropped, as in Rust.
+    if (this.unk === undefined) return; // No unknown token: the symbol is dropped, as in Rust.
+    if (this.unkId === undefined) throw missingUnk(this.unk, symbol);
     const last = plan.tokens.length - 1;
     const previousIsUnk = last >= 0 && plan.ids[last] === this.unkId && plan.ends[last] === start && plan.tokens[last] === this.unk;
     if (previousIsUnk && this.config.fuse_unk === true) plan.ends[last] = end;
-    else addToPlan(plan, this.unkId, this.unk as string, start, end);
+    else addToPlan(plan, this.unkId, this.unk, start, end);
   }
 
   protected replay(word: string): MergeTrace {
@@ -96,8 +110,7 @@ export class BpeModel extends CachedWordModel implements WordModel {
       // ignore_merges: a word that is itself in the vocabulary is one token, without merging.
       return { kind: 'bpe', word, initial: [word], steps: [], tokens: [word] };
     }
-    this.ranks ??= rankTable(this.hf.merges);
-    return traceBpe(word, { ranks: this.ranks, endOfWordSuffix: this.suffix }, (symbols) => {
+    return traceBpe(word, { ranks: this.rankTable(), endOfWordSuffix: this.suffix }, (symbols) => {
       const plan = emptyPlan();
       let pos = 0;
       for (const s of symbols) {

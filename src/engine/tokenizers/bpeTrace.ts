@@ -19,13 +19,13 @@ export function pairKey(a: string, b: string): string {
   return `${a.length}:${a}${b}`;
 }
 
-/** The rank table of a merge list (rank = position, 0 = first merge learned). */
+/**
+ * The rank table of a merge list (rank = position, 0 = first merge learned). A pair listed twice
+ * takes its last rank, as in Rust's map (and tokenizers.js's): `a b, b c, a b` merges `b c` first.
+ */
 export function rankTable(merges: ReadonlyArray<readonly [string, string]>): Map<string, number> {
   const ranks = new Map<string, number>();
-  merges.forEach(([a, b], rank) => {
-    const key = pairKey(a, b);
-    if (!ranks.has(key)) ranks.set(key, rank);
-  });
+  merges.forEach(([a, b], rank) => ranks.set(pairKey(a, b), rank));
   return ranks;
 }
 

@@ -2,14 +2,17 @@
  * tokenizer.json → TextTokenizer: validates the file, lets tokenizers.js build the model, and
  * assembles the offset-exact pipeline around it. Every problem is a one-line TokenizerError.
  */
-import { AddedVocabulary, type AddedTokenConfig } from './addedTokens';
+import { oneLine, quoteValue } from '../errorText';
+import { AddedVocabulary } from './addedTokens';
 import { createHfTokenizer, type HfTokenizer } from './hfTokenizers';
-import { createWordModel, SUPPORTED_MODELS, type ModelConfig } from './models';
-import { createNormalizer, type NormalizerConfig } from './normalizers';
+import { createWordModel, SUPPORTED_MODELS } from './models';
+import { createNormalizer } from './normalizers';
 import { createPostProcessor } from './postProcessors';
 import { createPreTokenizer } from './preTokenizers';
 import { PipelineTokenizer, type TextTokenizer } from './textTokenizer';
 import { TokenizerError } from './errors';
+import { fieldError, isObject, MAX_SEQUENCE_DEPTH, type Json } from './jsonFields';
+import { checkAddedTokens, checkModel } from './modelFields';
 import { UnigramModel } from './unigramModel';
 import type { TokenizerInfo, TokenizerModelKind } from './types';
 
@@ -26,45 +29,45 @@ export interface TokenizerMeta {
   where: string;
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** tokenizer.json's `model.type`, or what Rust/tokenizers.js infer when it is missing. */
 function modelType(model: Json): string {
-  if (typeof model.type === 'string') return model.type;
+  if (model.type !== undefined && model.type !== null) {
+    if (typeof model.type !== 'string') throw fieldError('model.type', 'a string', model.type);
+    return model.type;
+  }
   if (Array.isArray(model.vocab)) return 'Unigram';
   if ('merges' in model) return 'BPE';
   if ('continuing_subword_prefix' in model || 'max_input_chars_per_word' in model) return 'WordPiece';
   return 'WordLevel';
 }
 
-function usesByteLevel(config: unknown): boolean {
-  if (!isObject(config)) return false;
+/** Whether a component (or one inside its Sequence, at most MAX_SEQUENCE_DEPTH deep) is ByteLevel. */
+function usesByteLevel(config: unknown, depth = 0): boolean {
+  if (!isObject(config) || depth > MAX_SEQUENCE_DEPTH) return false;
   if (config.type === 'ByteLevel') return true;
   const children = config.pretokenizers ?? config.decoders ?? config.processors;
-  return Array.isArray(children) && children.some(usesByteLevel);
+  return Array.isArray(children) && children.some((child) => usesByteLevel(child, depth + 1));
 }
 
 export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenizer {
   if (!isObject(json) || !isObject(json.model)) {
     throw new TokenizerError(`${meta.where} is not a tokenizer.json (no "model" object)`);
   }
-  const model = json.model;
+  try {
+    return assemble(json, json.model, meta);
+  } catch (e) {
+    if (e instanceof TokenizerError) throw new TokenizerError(oneLine(`${meta.where}: ${e.message}`));
+    throw e;
+  }
+}
+
+function assemble(json: Json, model: Json, meta: TokenizerMeta): TextTokenizer {
   const type = modelType(model);
   if (!(SUPPORTED_MODELS as readonly string[]).includes(type)) {
-    throw new TokenizerError(`${meta.where}: unsupported model type ${JSON.stringify(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
+    throw new TokenizerError(`unsupported model type ${quoteValue(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
   }
-  if (type !== 'Unigram' && !isObject(model.vocab)) throw new TokenizerError(`${meta.where}: the ${type} model has no "vocab" object`);
-  if (type === 'BPE' && !Array.isArray(model.merges)) throw new TokenizerError(`${meta.where}: the BPE model has no "merges" list`);
-  const addedTokens = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as AddedTokenConfig[];
-  for (const t of addedTokens) {
-    if (!isObject(t) || typeof t.content !== 'string' || typeof t.id !== 'number') {
-      throw new TokenizerError(`${meta.where}: invalid added token ${JSON.stringify(t)}`);
-    }
-  }
+  const options = checkModel(type, model);
+  const addedTokens = checkAddedTokens(json);
   const withPrefix = { continuing_subword_prefix: '##', max_input_chars_per_word: 100, unk_token: '[UNK]', ...model };
   // tokenizers.js builds the model and the added tokens; the rest is replayed here with offsets,
   // so its own (approximate or missing) normalizers and pre-tokenizers are not asked for.
@@ -77,43 +80,39 @@ export function buildTokenizer(json: unknown, meta: TokenizerMeta): TextTokenize
     decoder: null,
     model: { ...(type === 'WordPiece' ? withPrefix : model), type: type === 'WordLevel' ? undefined : type },
   };
-  try {
-    const normalizer = createNormalizer(json.normalizer as NormalizerConfig | null);
-    const preTokenizer = createPreTokenizer(json.pre_tokenizer as NormalizerConfig | null);
-    const postProcessor = createPostProcessor(json.post_processor as NormalizerConfig | null);
-    // Unigram is run entirely by the engine (unigramModel.ts); tokenizers.js holds the others.
-    let hf: HfTokenizer | null = null;
-    if (type !== 'Unigram') {
-      try {
-        hf = createHfTokenizer(forModel);
-      } catch (e) {
-        throw new TokenizerError(`cannot load the tokenizer: ${(e as Error).message}`);
-      }
+  const normalizer = createNormalizer(json.normalizer);
+  const preTokenizer = createPreTokenizer(json.pre_tokenizer);
+  const postProcessor = createPostProcessor(json.post_processor);
+  // Unigram is run entirely by the engine (unigramModel.ts); tokenizers.js holds the others.
+  let hf: HfTokenizer | null = null;
+  if (type !== 'Unigram') {
+    try {
+      hf = createHfTokenizer(forModel);
+    } catch (e) {
+      throw new TokenizerError(`cannot load the tokenizer: ${oneLine((e as Error).message, 200)}`);
     }
-    const wordModel = createWordModel(type, hf, model as ModelConfig);
-    const unigram = wordModel instanceof UnigramModel ? wordModel : undefined;
-    const addedById = new Map(addedTokens.map((t) => [t.id, t.content]));
-    const hfModel = hf;
-    const idToToken = unigram ? (id: number) => addedById.get(id) ?? unigram.idToToken(id) : (id: number) => hfModel?.id_to_token(id);
-    const byteLevel = usesByteLevel(json.pre_tokenizer) || usesByteLevel(json.decoder);
-    const info: TokenizerInfo = {
-      id: meta.id,
-      label: meta.label ?? `${meta.name ?? meta.id} (${byteLevel ? 'byte-level BPE' : type})`,
-      kind: type as TokenizerModelKind,
-      byteLevel,
-      vocabSize: unigram ? unigram.size : (hf?.model?.tokens_to_ids.size ?? 0),
-      source: meta.source,
-    };
-    return new PipelineTokenizer({
-      info,
-      added: new AddedVocabulary(addedTokens, normalizer),
-      preTokenizer,
-      model: wordModel,
-      postProcessor,
-      idToToken,
-    });
-  } catch (e) {
-    if (e instanceof TokenizerError) throw new TokenizerError(`${meta.where}: ${e.message}`);
-    throw e;
   }
+  const wordModel = createWordModel(type, hf, model, options);
+  const unigram = wordModel instanceof UnigramModel ? wordModel : undefined;
+  const addedById = new Map(addedTokens.map((t) => [t.id, t.content]));
+  const hfModel = hf;
+  const idToToken = unigram ? (id: number) => addedById.get(id) ?? unigram.idToToken(id) : (id: number) => hfModel?.id_to_token(id);
+  const byteLevel = usesByteLevel(json.pre_tokenizer) || usesByteLevel(json.decoder);
+  const info: TokenizerInfo = {
+    id: meta.id,
+    label: meta.label ?? `${meta.name ?? meta.id} (${byteLevel ? 'byte-level BPE' : type})`,
+    kind: type as TokenizerModelKind,
+    byteLevel,
+    vocabSize: unigram ? unigram.size : (hf?.model?.tokens_to_ids.size ?? 0),
+    source: meta.source,
+  };
+  return new PipelineTokenizer({
+    info,
+    added: new AddedVocabulary(addedTokens, normalizer),
+    preTokenizer,
+    model: wordModel,
+    postProcessor,
+    idToToken,
+    where: meta.where,
+  });
 }

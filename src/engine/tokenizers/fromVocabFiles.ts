@@ -13,9 +13,12 @@
  * The result is what the Hugging Face converters (`BertConverter`, `GPT2Converter`,
  * `RobertaConverter`, `CamembertConverter`, `XLMRobertaConverter`) write for those files.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { quoteValue } from '../errorText';
 import { TokenizerError } from './errors';
+import { isId } from './jsonFields';
+import { readBoundedFile, readJsonFile, readTextFile } from './tokenizerFiles';
 import { SENTENCEPIECE_STYLES, sentencePieceStyle, tokenizerJsonFromSentencePiece } from './fromSentencePiece';
 
 type Json = Record<string, unknown>;
@@ -31,19 +34,47 @@ function tokenContent(v: unknown): string | undefined {
   return undefined;
 }
 
-function addedToken(id: number, content: string, options: { normalized: boolean; lstrip?: boolean }): Json {
+interface AddedToken {
+  id: number;
+  content: string;
+  single_word: boolean;
+  lstrip: boolean;
+  rstrip: boolean;
+  normalized: boolean;
+  special: boolean;
+}
+
+function addedToken(id: number, content: string, options: { normalized: boolean; lstrip?: boolean }): AddedToken {
   return { id, content, single_word: false, lstrip: options.lstrip ?? false, rstrip: false, normalized: options.normalized, special: true };
 }
 
-/** vocab.txt lines → token → id (the line number; a repeated token keeps its last line, as in Python). */
+const byId = (a: AddedToken, b: AddedToken): number => a.id - b.id;
+
+/**
+ * vocab.txt lines → token → id (the line number; a repeated token keeps its last line, as in
+ * Python). Built with own properties only (Object.fromEntries), so a `__proto__` line is a token.
+ */
 export function parseVocabTxt(text: string): Record<string, number> {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const vocab: Record<string, number> = {};
-  lines.forEach((line, id) => {
-    vocab[line.endsWith('\r') ? line.slice(0, -1) : line] = id;
+  const vocab = new Map<string, number>();
+  lines.forEach((line, id) => vocab.set(line.endsWith('\r') ? line.slice(0, -1) : line, id));
+  return Object.fromEntries(vocab);
+}
+
+/** vocab.json: token → id, every id an integer from 0 to 2³²−1. */
+function vocabJson(json: unknown, where: string): Record<string, number> {
+  if (!isObject(json)) throw new TokenizerError(`${where} is not a map of tokens to ids`);
+  const entries = Object.entries(json).map(([token, id]): [string, number] => {
+    if (!isId(id)) throw new TokenizerError(`${where}: the id of ${quoteValue(token)} is ${quoteValue(id)}, not an integer from 0 to 4294967295`);
+    return [token, id];
   });
-  return vocab;
+  return Object.fromEntries(entries);
+}
+
+/** The id of `token`: an own entry only (never `constructor` or `toString` from Object's prototype). */
+function idIn(vocab: Record<string, number>, token: string): number | undefined {
+  return Object.hasOwn(vocab, token) ? vocab[token] : undefined;
 }
 
 /** merges.txt → `"a b"` merges in rank order (the `#version` line and blank lines skipped). */
@@ -52,7 +83,7 @@ export function parseMergesTxt(text: string, where = 'merges.txt'): string[] {
   text.split('\n').forEach((raw, i) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line === '' || (i === 0 && line.startsWith('#version'))) return;
-    if (line.split(' ').length !== 2) throw new TokenizerError(`${where}: line ${i + 1} is not a merge "a b": ${JSON.stringify(line)}`);
+    if (line.split(' ').length !== 2) throw new TokenizerError(`${where}: line ${i + 1} is not a merge "a b": ${quoteValue(line)}`);
     merges.push(line);
   });
   return merges;
@@ -72,16 +103,18 @@ export const BERT_SPECIAL_TOKENS: WordPieceOptions['special'] = { unk: '[UNK]', 
 export function wordPieceTokenizerJson(vocab: Record<string, number>, options: WordPieceOptions, where = 'vocab.txt'): Json {
   const { unk, cls, sep, pad, mask } = options.special;
   const idOf = (token: string): number => {
-    const id = vocab[token];
+    const id = idIn(vocab, token);
     if (id === undefined) throw new TokenizerError(`${where} has no ${token} token`);
     return id;
   };
   const [clsId, sepId] = [idOf(cls), idOf(sep)];
   idOf(unk);
   const added = [pad, unk, cls, sep, mask]
-    .filter((t) => vocab[t] !== undefined)
-    .map((t) => addedToken(vocab[t], t, { normalized: false }))
-    .sort((a, b) => (a.id as number) - (b.id as number));
+    .flatMap((t) => {
+      const id = idIn(vocab, t);
+      return id === undefined ? [] : [addedToken(id, t, { normalized: false })];
+    })
+    .sort(byId);
   const special = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
   const sequence = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } });
   return {
@@ -110,13 +143,13 @@ export type ByteLevelStyle = 'gpt2' | 'roberta';
 /** GPT-2's or RoBERTa's tokenizer.json for vocab.json + merges.txt. */
 export function byteLevelBpeTokenizerJson(vocab: Record<string, number>, merges: string[], style: ByteLevelStyle, addPrefixSpace = false, where = 'vocab.json'): Json {
   for (const m of merges) {
-    if (!(m.replace(' ', '') in vocab)) throw new TokenizerError(`${where}: the merge "${m}" makes a token missing from the vocabulary`);
+    if (!Object.hasOwn(vocab, m.replace(' ', ''))) throw new TokenizerError(`${where}: the merge ${quoteValue(m)} makes a token missing from the vocabulary`);
   }
   const byteLevel = { add_prefix_space: addPrefixSpace, trim_offsets: true, use_regex: true };
   const model = { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges };
   const common = { version: '1.0', truncation: null, padding: null, normalizer: null, pre_tokenizer: { type: 'ByteLevel', ...byteLevel }, decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true }, model };
   if (style === 'gpt2') {
-    const eos = vocab['<|endoftext|>'];
+    const eos = idIn(vocab, '<|endoftext|>');
     return {
       ...common,
       added_tokens: eos === undefined ? [] : [addedToken(eos, '<|endoftext|>', { normalized: true })],
@@ -124,15 +157,17 @@ export function byteLevelBpeTokenizerJson(vocab: Record<string, number>, merges:
     };
   }
   const idOf = (token: string): number => {
-    const id = vocab[token];
+    const id = idIn(vocab, token);
     if (id === undefined) throw new TokenizerError(`${where} has no ${token} token (needed by a RoBERTa tokenizer)`);
     return id;
   };
   const [bos, eos] = [idOf('<s>'), idOf('</s>')];
   const added = (['<s>', '<pad>', '</s>', '<unk>', '<mask>'] as const)
-    .filter((t) => vocab[t] !== undefined)
-    .map((t) => addedToken(vocab[t], t, { normalized: t !== '<mask>', lstrip: t === '<mask>' }))
-    .sort((a, b) => (a.id as number) - (b.id as number));
+    .flatMap((t) => {
+      const id = idIn(vocab, t);
+      return id === undefined ? [] : [addedToken(id, t, { normalized: t !== '<mask>', lstrip: t === '<mask>' })];
+    })
+    .sort(byId);
   return {
     ...common,
     added_tokens: added,
@@ -142,12 +177,7 @@ export function byteLevelBpeTokenizerJson(vocab: Record<string, number>, merges:
 
 async function readJson(path: string): Promise<Json | undefined> {
   if (!existsSync(path)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await fs.readFile(path, 'utf8'));
-  } catch (e) {
-    throw new TokenizerError(`${path} is not valid JSON (${(e as Error).message})`);
-  }
+  const json = await readJsonFile(path);
   if (!isObject(json)) throw new TokenizerError(`${path} is not a JSON object`);
   return json;
 }
@@ -175,13 +205,7 @@ async function fromSentencePieceFile(dir: string, file: string, tokenizerClass: 
     const family = typeof modelType === 'string' ? `model_type "${modelType}"` : 'a folder without config.json model_type';
     throw new TokenizerError(`${file}: a tokenizer is rebuilt from a SentencePiece model only for ${SENTENCEPIECE_STYLES.join(' and ')}, not ${family} — add the model's tokenizer.json`);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    throw new TokenizerError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return tokenizerJsonFromSentencePiece(bytes, style, file);
+  return tokenizerJsonFromSentencePiece(await readBoundedFile(file), style, file);
 }
 
 /**
@@ -195,9 +219,12 @@ export async function tokenizerJsonFromVocabFiles(dir: string): Promise<{ json: 
   if (SENTENCEPIECE_FILES.some((f) => sources[0] === join(dir, f))) return { json: await fromSentencePieceFile(dir, sources[0], tokConfig.tokenizer_class), sources };
   const specialMap = (await readJson(join(dir, 'special_tokens_map.json'))) ?? {};
   const special = (key: string, fallback: string): string => tokenContent(specialMap[key]) ?? tokenContent(tokConfig[key]) ?? fallback;
-  const flag = (key: string, fallback: boolean): boolean => (typeof tokConfig[key] === 'boolean' ? (tokConfig[key] as boolean) : fallback);
+  const flag = (key: string, fallback: boolean): boolean => {
+    const value = tokConfig[key];
+    return typeof value === 'boolean' ? value : fallback;
+  };
   if (sources.length === 1) {
-    const vocab = parseVocabTxt(await fs.readFile(sources[0], 'utf8'));
+    const vocab = parseVocabTxt(await readTextFile(sources[0]));
     const stripAccents = typeof tokConfig.strip_accents === 'boolean' ? tokConfig.strip_accents : null;
     return {
       json: wordPieceTokenizerJson(vocab, {
@@ -209,20 +236,12 @@ export async function tokenizerJsonFromVocabFiles(dir: string): Promise<{ json: 
       sources,
     };
   }
-  let vocab: unknown;
-  try {
-    vocab = JSON.parse(await fs.readFile(sources[0], 'utf8'));
-  } catch (e) {
-    throw new TokenizerError(`${sources[0]} is not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(vocab) || !Object.values(vocab).every((id) => Number.isSafeInteger(id) && (id as number) >= 0)) {
-    throw new TokenizerError(`${sources[0]} is not a map of tokens to ids`);
-  }
-  const merges = parseMergesTxt(await fs.readFile(sources[1], 'utf8'), sources[1]);
+  const vocab = vocabJson(await readJsonFile(sources[0]), sources[0]);
+  const merges = parseMergesTxt(await readTextFile(sources[1]), sources[1]);
   const modelType = (await readJson(join(dir, 'config.json')))?.model_type;
   const tokenizerClass = typeof tokConfig.tokenizer_class === 'string' ? tokConfig.tokenizer_class : '';
   const roberta = /roberta|camembert/i.test(tokenizerClass) || (typeof modelType === 'string' && /roberta|camembert/.test(modelType))
-    || (!/gpt2/i.test(tokenizerClass) && modelType !== 'gpt2' && '<s>' in vocab && '</s>' in vocab);
-  const json = byteLevelBpeTokenizerJson(vocab as Record<string, number>, merges, roberta ? 'roberta' : 'gpt2', flag('add_prefix_space', false), sources[0]);
+    || (!/gpt2/i.test(tokenizerClass) && modelType !== 'gpt2' && Object.hasOwn(vocab, '<s>') && Object.hasOwn(vocab, '</s>'));
+  const json = byteLevelBpeTokenizerJson(vocab, merges, roberta ? 'roberta' : 'gpt2', flag('add_prefix_space', false), sources[0]);
   return { json, sources };
 }

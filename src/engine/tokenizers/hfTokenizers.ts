@@ -58,6 +58,6 @@ export function createHfTokenizer(tokenizerJson: object): HfTokenizer {
 /** tokenizers.js's own conversion of a tokenizer.json (Oniguruma) regex to a JS RegExp. */
 export function hfRegex(pattern: string): RegExp {
   const split = new hf.SplitPreTokenizer({ type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: true });
-  if (!split.pattern) throw new Error(`cannot compile regex ${JSON.stringify(pattern)}`);
+  if (!split.pattern) throw new Error('tokenizers.js made no pattern of it');
   return split.pattern;
 }

@@ -9,6 +9,7 @@ import { BUNDLED_TOKENIZERS, type BundledTokenizer } from './bundledNames';
 import { TokenizerError } from './errors';
 import type { TextTokenizer } from './textTokenizer';
 import { missingTokenizerMessage, SENTENCEPIECE_FILES, tokenizerJsonFromVocabFiles, vocabFilesIn } from './fromVocabFiles';
+import { readJsonFile } from './tokenizerFiles';
 
 /** Files a folder's tokenizer is rebuilt from when it has no tokenizer.json. */
 const REBUILT_FROM = ['vocab.txt', 'vocab.json', ...SENTENCEPIECE_FILES];
@@ -70,18 +71,7 @@ async function load(spec: string, file: string): Promise<TextTokenizer> {
     const { json } = await tokenizerJsonFromVocabFiles(dirname(file));
     return buildTokenizer(json, { id: spec, source: dirname(file), name: basename(dirname(file)), where: file });
   }
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new TokenizerError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new TokenizerError(`${file} is not valid JSON (${(e as Error).message})`);
-  }
+  const json = await readJsonFile(file);
   const bundled = isBundled(spec);
   const folder = basename(file) === 'tokenizer.json' ? basename(dirname(file)) : basename(file, '.json');
   return buildTokenizer(json, {

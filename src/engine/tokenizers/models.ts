@@ -9,7 +9,8 @@ import { WordPieceModel } from './wordPieceModel';
 import { UnigramModel, unigramConfig } from './unigramModel';
 import type { NormalizedString } from './normalizedString';
 import type { MergeTrace, TokenizerModelKind } from './types';
-import { TokenizerError } from './errors';
+import { quoteValue } from '../errorText';
+import { missingUnk, TokenizerError } from './errors';
 
 export interface TokenSink {
   push(id: number, token: string, start: number, end: number): void;
@@ -26,15 +27,14 @@ export interface WordModel {
   cutPoints?(word: string): number[] | undefined;
 }
 
+/** The model options the engine reads, checked (modelFields.ts). */
 export interface ModelConfig {
-  type?: string;
-  unk_token?: string | null;
+  unk_token?: string;
   fuse_unk?: boolean;
   byte_fallback?: boolean;
-  end_of_word_suffix?: string | null;
-  continuing_subword_prefix?: string | null;
-  max_input_chars_per_word?: number;
-  [key: string]: unknown;
+  end_of_word_suffix?: string;
+  continuing_subword_prefix?: string;
+  ignore_merges?: boolean;
 }
 
 export const SUPPORTED_MODELS = ['BPE', 'WordPiece', 'WordLevel', 'Unigram'] as const;
@@ -45,15 +45,15 @@ class WordLevelModel implements WordModel {
 
   constructor(
     private readonly vocab: Map<string, number>,
-    private readonly unk: string | undefined,
+    private readonly unk: string,
   ) {}
 
   private lookup(word: string): [string, number] {
     const id = this.vocab.get(word);
     if (id !== undefined) return [word, id];
-    const unkId = this.unk !== undefined ? this.vocab.get(this.unk) : undefined;
-    if (unkId === undefined) throw new TokenizerError(`WordLevel: "${word}" is not in the vocabulary and there is no unknown token`);
-    return [this.unk as string, unkId];
+    const unkId = this.vocab.get(this.unk);
+    if (unkId === undefined) throw missingUnk(this.unk, word);
+    return [this.unk, unkId];
   }
 
   tokenize(word: NormalizedString, sink: TokenSink): void {
@@ -68,19 +68,23 @@ class WordLevelModel implements WordModel {
   }
 }
 
-/** `hf` is tokenizers.js's tokenizer for BPE, WordPiece and WordLevel; Unigram is all ours. */
-export function createWordModel(type: string, hf: HfTokenizer | null, config: ModelConfig): WordModel {
+/**
+ * `hf` is tokenizers.js's tokenizer for BPE, WordPiece and WordLevel; Unigram is all ours.
+ * `config` is the raw model object (for Unigram), `options` its checked fields.
+ * the file in errors raised while encoding.
+ */
+export function createWordModel(type: string, hf: HfTokenizer | null, config: Record<string, unknown>, options: ModelConfig): WordModel {
   if (type === 'Unigram') return new UnigramModel(unigramConfig(config));
   const model = hf?.model;
   if (!model) throw new TokenizerError('the tokenizer has no model');
   switch (type) {
     case 'BPE':
-      return new BpeModel(model as unknown as HfBpeModel, config);
+      return new BpeModel(model as unknown as HfBpeModel, options);
     case 'WordPiece':
       return new WordPieceModel(model as unknown as HfWordPieceModel);
     case 'WordLevel':
-      return new WordLevelModel(model.tokens_to_ids, config.unk_token ?? undefined);
+      return new WordLevelModel(model.tokens_to_ids, options.unk_token ?? '[UNK]');
     default:
-      throw new TokenizerError(`unsupported model type ${JSON.stringify(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
+      throw new TokenizerError(`unsupported model type ${quoteValue(type)} (supported: ${SUPPORTED_MODELS.join(', ')})`);
   }
 }

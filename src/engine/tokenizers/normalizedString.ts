@@ -1,3 +1,5 @@
+import { TokenizerError } from './errors';
+
 /**
  * A string being normalized, that remembers where every piece of it came from — the JS twin of
  * Rust tokenizers' `NormalizedString`, in UTF-16 units instead of UTF-8 bytes.
@@ -122,6 +124,12 @@ export class NormalizedString {
   }
 }
 
+/**
+ * Longest normalized text (UTF-16 units): a tokenizer.json can make a text grow (a Replace of
+ * every empty match by a long content), and the alignments take 8 bytes per unit.
+ */
+export const MAX_NORMALIZED_UNITS = 1 << 25;
+
 /** Accumulates text and alignments without per-character objects. */
 export class AlignedBuilder {
   private parts: string[] = [];
@@ -168,6 +176,9 @@ export class AlignedBuilder {
 
   private reserve(extra: number): void {
     if (this.n + extra <= this.starts.length) return;
+    if (this.n + extra > MAX_NORMALIZED_UNITS) {
+      throw new TokenizerError(`normalizing makes the text longer than ${MAX_NORMALIZED_UNITS} characters`);
+    }
     const size = Math.max(this.starts.length * 2, this.n + extra);
     const starts = new Int32Array(size);
     const ends = new Int32Array(size);

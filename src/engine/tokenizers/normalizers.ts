@@ -6,12 +6,15 @@
 import { AlignedBuilder, NormalizedString, forEachCodePoint } from './normalizedString';
 import { normalizeUnicode } from './unicodeNormalize';
 import { isBertRemovedControl, isChineseChar, isCombiningMark, isNonspacingMark, isWhitespace } from './unicodeClasses';
-import { compilePattern, type PatternConfig } from './patterns';
-import { TokenizerError, unsupported } from './errors';
+import { compilePattern } from './patterns';
+import { unsupported } from './errors';
+import { arrayField, childPath, boolField, deeper, fieldError, objectAt, optionalBoolField, stringField, typeOf, type Json } from './jsonFields';
+import { forEachMatch, type Matcher } from './matcher';
 import { PrecompiledCharsmap, precompiledNormalizer } from './precompiledCharsmap';
 
 export type Normalizer = (ns: NormalizedString) => NormalizedString;
 
+/** A component's tokenizer.json object (its fields are checked where they are read). */
 export interface NormalizerConfig {
   type: string;
   [key: string]: unknown;
@@ -21,46 +24,63 @@ export const SUPPORTED_NORMALIZERS = [
   'BertNormalizer', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Lowercase', 'StripAccents', 'Strip', 'Replace', 'Prepend', 'Precompiled', 'Sequence',
 ] as const;
 
-export function createNormalizer(config: NormalizerConfig | null | undefined): Normalizer | null {
-  if (!config) return null;
-  switch (config.type) {
+/**
+ * The normalizer of a tokenizer.json `normalizer` object (null: none). `path` names it in the
+ * file for errors (`normalizer.normalizers[2]`); `depth` counts the Sequences around it.
+ */
+export function createNormalizer(config: unknown, path = 'normalizer', depth = 0): Normalizer | null {
+  if (config === null || config === undefined) return null;
+  const c = objectAt(config, path);
+  const type = typeOf(c, path);
+  switch (type) {
     case 'BertNormalizer':
-      return bertNormalizer(config);
+      return bertNormalizer(c, path);
     case 'NFC':
     case 'NFD':
     case 'NFKC':
-    case 'NFKD': {
-      const form = config.type;
-      return (ns) => normalizeUnicode(ns, form);
-    }
+    case 'NFKD':
+      return (ns) => normalizeUnicode(ns, type);
     case 'Lowercase':
       return lowercase;
     case 'StripAccents':
       return (ns) => ns.filter((cp) => !isCombiningMark(cp));
-    case 'Strip':
-      return (ns) => strip(ns, config.strip_left !== false, config.strip_right !== false);
-    case 'Replace':
-      return replaceNormalizer(config.pattern as PatternConfig, String(config.content ?? ''));
-    case 'Prepend':
-      return (ns) => (ns.length === 0 ? ns : prepend(ns, String(config.prepend ?? '')));
+    case 'Strip': {
+      const left = boolField(c, 'strip_left', path, true);
+      const right = boolField(c, 'strip_right', path, true);
+      return (ns) => strip(ns, left, right);
+    }
+    case 'Replace': {
+      const matcher = compilePattern(c.pattern, `${path}.pattern`);
+      const content = stringField(c, 'content', path, '');
+      return (ns) => replaceMatches(ns, matcher, content);
+    }
+    case 'Prepend': {
+      const prefix = stringField(c, 'prepend', path, '');
+      return (ns) => (ns.length === 0 ? ns : prepend(ns, prefix));
+    }
     case 'Precompiled': {
-      if (typeof config.precompiled_charsmap !== 'string') throw new TokenizerError('Precompiled: no "precompiled_charsmap" (base64)');
-      return precompiledNormalizer(PrecompiledCharsmap.fromBase64(config.precompiled_charsmap));
+      const charsmap = c.precompiled_charsmap;
+      if (typeof charsmap !== 'string') throw fieldError(`${path}.precompiled_charsmap`, 'a base64 string', charsmap);
+      return precompiledNormalizer(PrecompiledCharsmap.fromBase64(charsmap, `${path}.precompiled_charsmap`));
     }
     case 'Sequence': {
-      const steps = ((config.normalizers as NormalizerConfig[] | undefined) ?? []).map(createNormalizer);
+      const inner = deeper(depth, path);
+      const steps = arrayField(c, 'normalizers', path).map((child, i) => {
+        const at = childPath(path, 'normalizers', i);
+        return createNormalizer(objectAt(child, at), at, inner);
+      });
       return (ns) => steps.reduce((acc, step) => (step ? step(acc) : acc), ns);
     }
     default:
-      throw unsupported('normalizer', config.type, SUPPORTED_NORMALIZERS);
+      throw unsupported('normalizer', type, SUPPORTED_NORMALIZERS, path);
   }
 }
 
-function bertNormalizer(config: NormalizerConfig): Normalizer {
-  const cleanText = config.clean_text !== false;
-  const chinese = config.handle_chinese_chars !== false;
-  const lower = config.lowercase !== false;
-  const stripAccents = config.strip_accents === null || config.strip_accents === undefined ? lower : config.strip_accents === true;
+function bertNormalizer(config: Json, path: string): Normalizer {
+  const cleanText = boolField(config, 'clean_text', path, true);
+  const chinese = boolField(config, 'handle_chinese_chars', path, true);
+  const lower = boolField(config, 'lowercase', path, true);
+  const stripAccents = optionalBoolField(config, 'strip_accents', path) ?? lower;
   return (ns) => {
     let out = ns;
     if (cleanText || chinese) out = cleanAndPad(out, cleanText, chinese);
@@ -158,21 +178,19 @@ export function prepend(ns: NormalizedString, s: string): NormalizedString {
 
 /**
  * Rust `replace`: each match is removed and `content` inserted, aligned to the last removed
- * character (or, for an empty match, to the character before it).
+ * character (or, for an empty match, to the character before it). Matches are walked as Rust
+ * walks them (forEachMatch), so an empty match moves on by a whole code point — `x*` on `a😀`
+ * gives `_a_😀_`, and never loops.
  */
-export function replaceMatches(ns: NormalizedString, regex: RegExp, content: string): NormalizedString {
-  regex.lastIndex = 0;
-  let m = regex.exec(ns.text);
-  if (!m) return ns;
-  const out = new AlignedBuilder(ns.length + 8, ns.shift);
+export function replaceMatches(ns: NormalizedString, matcher: Matcher, content: string): NormalizedString {
+  let out: AlignedBuilder | undefined;
   let prev = 0;
   let lastStart = ns.shift;
   let lastEnd = ns.shift;
-  while (m) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (start > prev) out.pushUnits(ns, prev, start - prev);
+  forEachMatch(matcher, ns.text, (start, end) => {
+    out ??= new AlignedBuilder(ns.length + 8, ns.shift);
     if (start > prev) {
+      out.pushUnits(ns, prev, start - prev);
       lastStart = ns.startAt(start - 1);
       lastEnd = ns.endAt(start - 1);
     }
@@ -182,14 +200,8 @@ export function replaceMatches(ns: NormalizedString, regex: RegExp, content: str
     }
     if (content.length > 0) out.pushString(content, lastStart, lastEnd);
     prev = end;
-    if (end === start) regex.lastIndex = end + 1;
-    m = regex.exec(ns.text);
-  }
+  });
+  if (!out) return ns;
   if (prev < ns.length) out.pushUnits(ns, prev, ns.length - prev);
   return out.build();
-}
-
-function replaceNormalizer(pattern: PatternConfig, content: string): Normalizer {
-  const regex = compilePattern(pattern);
-  return (ns) => replaceMatches(ns, regex, content);
 }

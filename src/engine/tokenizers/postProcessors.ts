@@ -6,23 +6,18 @@
 import type { TokenSpan } from './types';
 import { isWhitespace } from './unicodeClasses';
 import { nextCodePointIndex } from './normalizedString';
+import { quoteValue } from '../errorText';
 import { TokenizerError, unsupported } from './errors';
+import { arrayField, childPath, boolField, deeper, fieldError, idAt, isObject, objectAt, typeOf, type Json } from './jsonFields';
 
 /** `text` is the original input: offsets are trimmed by whole characters, as Rust does. */
 export type PostProcessor = (tokens: TokenSpan[], addSpecialTokens: boolean, text: string) => TokenSpan[];
 
-interface PostProcessorConfig {
-  type: string;
-  [key: string]: unknown;
-}
+/** One special token of a template, resolved: its ids with their token strings. */
+type TemplateSpecial = Array<[number, string]>;
 
-interface TemplateSpecial {
-  id: string;
-  ids: number[];
-  tokens: string[];
-}
-
-type TemplateItem = { SpecialToken: { id: string } } | { Sequence: { id: string } };
+/** A template's pieces: the sequence (`A`) or a special token's ids. */
+type TemplatePiece = 'A' | 'B' | TemplateSpecial;
 
 export const SUPPORTED_POST_PROCESSORS = ['TemplateProcessing', 'BertProcessing', 'RobertaProcessing', 'ByteLevel', 'Sequence'] as const;
 
@@ -76,63 +71,109 @@ function special(id: number, token: string): TokenSpan {
   return { id, token, start: 0, end: 0, special: true };
 }
 
-function pairOf(value: unknown, what: string): [string, number] {
-  if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'number') return [value[0], value[1]];
-  throw new TokenizerError(`post-processor: invalid ${what} ${JSON.stringify(value)} (expected ["token", id])`);
+function pairOf(config: Json, key: string, path: string): [string, number] {
+  const value = config[key];
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') return [value[0], idAt(value[1], `${path}.${key}[1]`)];
+  throw fieldError(`${path}.${key}`, '["token", id]', value);
 }
 
-function template(config: PostProcessorConfig): PostProcessor {
-  const single = (config.single as TemplateItem[] | undefined) ?? [];
-  const specials = (config.special_tokens as Record<string, TemplateSpecial> | undefined) ?? {};
+/** special_tokens: `{ "[CLS]": { "id": "[CLS]", "ids": [101], "tokens": ["[CLS]"] } }`. */
+function templateSpecials(config: Json, path: string): Map<string, TemplateSpecial> {
+  const specials = new Map<string, TemplateSpecial>();
+  const all = objectAt(config.special_tokens ?? {}, `${path}.special_tokens`);
+  for (const [name, entry] of Object.entries(all)) {
+    const at = `${path}.special_tokens[${quoteValue(name)}]`;
+    const sp = objectAt(entry, at);
+    const ids = arrayField(sp, 'ids', at).map((id, k) => idAt(id, `${at}.ids[${k}]`));
+    const tokens = arrayField(sp, 'tokens', at);
+    if (tokens.length !== ids.length || !tokens.every((t) => typeof t === 'string')) {
+      throw fieldError(`${at}.tokens`, `${ids.length} strings (one per id)`, tokens);
+    }
+    specials.set(name, ids.map((id, k): [number, string] => [id, tokens[k] as string]));
+  }
+  return specials;
+}
+
+/** A template (`single` or `pair`): `[{ "SpecialToken": { "id": "[CLS]" } }, { "Sequence": { "id": "A" } }, …]`. */
+function templatePieces(config: Json, key: string, path: string, specials: Map<string, TemplateSpecial>): TemplatePiece[] {
+  if (config[key] === undefined) return [];
+  return arrayField(config, key, path).map((item, i): TemplatePiece => {
+    const at = `${path}.${key}[${i}]`;
+    const piece = objectAt(item, at);
+    if (isObject(piece.Sequence)) {
+      const id = piece.Sequence.id;
+      if (id !== 'A' && id !== 'B') throw fieldError(`${at}.Sequence.id`, '"A" or "B"', id);
+      return id;
+    }
+    if (isObject(piece.SpecialToken)) {
+      const id = piece.SpecialToken.id;
+      const sp = typeof id === 'string' ? specials.get(id) : undefined;
+      if (!sp) throw new TokenizerError(`${at}.SpecialToken.id ${quoteValue(id)} is not one of the special_tokens`);
+      return sp;
+    }
+    throw fieldError(at, '{"SpecialToken": …} or {"Sequence": …}', item);
+  });
+}
+
+function template(config: Json, path: string): PostProcessor {
+  const specials = templateSpecials(config, path);
+  const single = templatePieces(config, 'single', path, specials);
+  templatePieces(config, 'pair', path, specials);
   return (tokens, add) => {
     if (!add) return tokens;
     const out: TokenSpan[] = [];
-    for (const item of single) {
-      if ('Sequence' in item) {
-        if (item.Sequence.id === 'A') out.push(...tokens);
-        continue;
-      }
-      const sp = specials[item.SpecialToken.id];
-      if (!sp) throw new TokenizerError(`TemplateProcessing: missing special token ${JSON.stringify(item.SpecialToken.id)}`);
-      sp.ids.forEach((id, k) => out.push(special(id, sp.tokens[k])));
+    for (const piece of single) {
+      if (piece === 'A') out.push(...tokens);
+      else if (piece !== 'B') for (const [id, token] of piece) out.push(special(id, token));
     }
     return out;
   };
 }
 
-export function createPostProcessor(config: PostProcessorConfig | null | undefined): PostProcessor {
-  if (!config) return (tokens) => tokens;
-  switch (config.type) {
+/**
+ * The post-processor of a tokenizer.json `post_processor` object (null: none). `path` names it
+ * in the file for errors; `depth` counts the Sequences around it.
+ */
+export function createPostProcessor(config: unknown, path = 'post_processor', depth = 0): PostProcessor {
+  if (config === null || config === undefined) return (tokens) => tokens;
+  const c = objectAt(config, path);
+  const type = typeOf(c, path);
+  switch (type) {
     case 'TemplateProcessing':
-      return template(config);
+      return template(c, path);
     case 'BertProcessing': {
-      const [cls, clsId] = pairOf(config.cls, 'cls');
-      const [sep, sepId] = pairOf(config.sep, 'sep');
+      const [cls, clsId] = pairOf(c, 'cls', path);
+      const [sep, sepId] = pairOf(c, 'sep', path);
       return (tokens, add) => (add ? [special(clsId, cls), ...tokens, special(sepId, sep)] : tokens);
     }
     case 'RobertaProcessing': {
-      const [cls, clsId] = pairOf(config.cls, 'cls');
-      const [sep, sepId] = pairOf(config.sep, 'sep');
-      const trim = config.trim_offsets !== false;
-      const prefix = config.add_prefix_space !== false;
+      const [cls, clsId] = pairOf(c, 'cls', path);
+      const [sep, sepId] = pairOf(c, 'sep', path);
+      const trim = boolField(c, 'trim_offsets', path, true);
+      const prefix = boolField(c, 'add_prefix_space', path, true);
       return (tokens, add, text) => {
         if (trim) trimOffsets(tokens, prefix, text);
         return add ? [special(clsId, cls), ...tokens, special(sepId, sep)] : tokens;
       };
     }
     case 'ByteLevel': {
-      const trim = config.trim_offsets !== false;
-      const prefix = config.add_prefix_space !== false;
+      const trim = boolField(c, 'trim_offsets', path, true);
+      const prefix = boolField(c, 'add_prefix_space', path, true);
+      boolField(c, 'use_regex', path, true);
       return (tokens, _add, text) => {
         if (trim) trimOffsets(tokens, prefix, text);
         return tokens;
       };
     }
     case 'Sequence': {
-      const steps = ((config.processors as PostProcessorConfig[] | undefined) ?? []).map(createPostProcessor);
+      const inner = deeper(depth, path);
+      const steps = arrayField(c, 'processors', path).map((child, i) => {
+        const at = childPath(path, 'processors', i);
+        return createPostProcessor(objectAt(child, at), at, inner);
+      });
       return (tokens, add, text) => steps.reduce((acc, step) => step(acc, add, text), tokens);
     }
     default:
-      throw unsupported('post-processor', config.type, SUPPORTED_POST_PROCESSORS);
+      throw unsupported('post-processor', type, SUPPORTED_POST_PROCESSORS, path);
   }
 }

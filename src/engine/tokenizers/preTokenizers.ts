@@ -6,13 +6,14 @@
 import { NormalizedString, nextCodePointIndex } from './normalizedString';
 import { gpt2Regex, toByteLevel } from './byteLevel';
 import { isBertPunctuation, isNumeric, isWhitespace, WORD_CLASS } from './unicodeClasses';
-import { prepend, replaceMatches, type NormalizerConfig } from './normalizers';
-import { compilePattern, type PatternConfig } from './patterns';
-import { TokenizerError, unsupported } from './errors';
+import { prepend, replaceMatches } from './normalizers';
+import { compilePattern } from './patterns';
+import { unsupported } from './errors';
+import { arrayField, childPath, boolField, charField, choiceField, deeper, objectAt, typeOf, type Json } from './jsonFields';
+import { forEachMatch, literalMatcher, nativeMatcher, type Matcher } from './matcher';
 
 export type PreTokenizer = (pieces: NormalizedString[]) => NormalizedString[];
 export type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
-type PreTokenizerConfig = NormalizerConfig;
 
 export const SUPPORTED_PRE_TOKENIZERS = [
   'ByteLevel', 'BertPreTokenizer', 'Whitespace', 'WhitespaceSplit', 'Punctuation', 'Digits', 'Metaspace', 'Split',
@@ -34,20 +35,16 @@ function pushEvent(ev: Events, start: number, end: number, isMatch: boolean): vo
   ev.isMatch.push(isMatch);
 }
 
-/** Rust `Pattern::find_matches` for a regex: matches and the gaps between them. */
-function regexEvents(text: string, regex: RegExp): Events {
+/** Rust `Pattern::find_matches` for a pattern: matches and the gaps between them. */
+function matchEvents(text: string, matcher: Matcher): Events {
   const ev: Events = { starts: [], ends: [], isMatch: [] };
   if (text.length === 0) return ev;
   let prev = 0;
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m; m = regex.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
+  forEachMatch(matcher, text, (start, end) => {
     if (prev !== start) pushEvent(ev, prev, start, false);
     pushEvent(ev, start, end, true);
     prev = end;
-    if (end === start) regex.lastIndex = nextCodePointIndex(text, end);
-  }
+  });
   if (prev !== text.length) pushEvent(ev, prev, text.length, false);
   return ev;
 }
@@ -116,15 +113,14 @@ function eachPiece(fn: (ns: NormalizedString, out: NormalizedString[]) => void):
   };
 }
 
-function behaviorOf(config: PreTokenizerConfig, fallback: SplitBehavior): SplitBehavior {
-  const b = (config.behavior ?? fallback) as SplitBehavior;
-  if (!BEHAVIORS.includes(b)) throw new TokenizerError(`unsupported split behavior ${JSON.stringify(b)} (supported: ${BEHAVIORS.join(', ')})`);
-  return b;
+function behaviorOf(config: Json, path: string, fallback: SplitBehavior): SplitBehavior {
+  return choiceField(config, 'behavior', path, BEHAVIORS, fallback);
 }
 
-function byteLevel(config: PreTokenizerConfig): PreTokenizer {
-  const addPrefixSpace = config.add_prefix_space === true;
-  const useRegex = config.use_regex !== false;
+function byteLevel(config: Json, path: string): PreTokenizer {
+  const addPrefixSpace = boolField(config, 'add_prefix_space', path, false);
+  const useRegex = boolField(config, 'use_regex', path, true);
+  boolField(config, 'trim_offsets', path, true);
   const regex = gpt2Regex();
   return eachPiece((piece, out) => {
     const ns = addPrefixSpace && !piece.text.startsWith(' ') ? prepend(piece, ' ') : piece;
@@ -168,13 +164,16 @@ const bertPreTokenizer: PreTokenizer = eachPiece((ns, out) => {
   if (wordStart >= 0) out.push(ns.slice(wordStart, text.length));
 });
 
-function metaspace(config: PreTokenizerConfig): PreTokenizer {
-  const replacement = String(config.replacement ?? '\u2581');
-  const legacy = config.add_prefix_space;
-  const scheme = String(config.prepend_scheme ?? (legacy === false ? 'never' : 'always'));
-  const split = config.split !== false;
-  const space = / /g;
-  const onReplacement = (cp: number): boolean => String.fromCodePoint(cp) === replacement;
+const PREPEND_SCHEMES = ['always', 'never', 'first'] as const;
+
+function metaspace(config: Json, path: string): PreTokenizer {
+  const replacement = charField(config, 'replacement', path, '\u2581');
+  const legacy = boolField(config, 'add_prefix_space', path, true);
+  const scheme = choiceField(config, 'prepend_scheme', path, PREPEND_SCHEMES, legacy ? 'always' : 'never');
+  const split = boolField(config, 'split', path, true);
+  const space = literalMatcher(' ');
+  const marker = replacement.codePointAt(0);
+  const onReplacement = (cp: number): boolean => cp === marker;
   return eachPiece((piece, out) => {
     let ns = replaceMatches(piece, space, replacement);
     const wantsPrefix = scheme === 'always' || (scheme === 'first' && ns.shift === 0);
@@ -184,46 +183,55 @@ function metaspace(config: PreTokenizerConfig): PreTokenizer {
   });
 }
 
-export function createPreTokenizer(config: PreTokenizerConfig | null | undefined): PreTokenizer | null {
-  if (!config) return null;
-  switch (config.type) {
+/** Whitespace's own pattern: ours, a constant, and linear under V8 (no nested or adjacent loops). */
+const WHITESPACE_WORDS = nativeMatcher(new RegExp(`${WORD_CLASS}+|[^${WORD_CLASS}\\p{White_Space}]+`, 'v'));
+
+/**
+ * The pre-tokenizer of a tokenizer.json `pre_tokenizer` object (null: none). `path` names it in
+ * the file for errors (`pre_tokenizer.pretokenizers[1]`); `depth` counts the Sequences around it.
+ */
+export function createPreTokenizer(config: unknown, path = 'pre_tokenizer', depth = 0): PreTokenizer | null {
+  if (config === null || config === undefined) return null;
+  const c = objectAt(config, path);
+  const type = typeOf(c, path);
+  switch (type) {
     case 'ByteLevel':
-      return byteLevel(config);
+      return byteLevel(c, path);
     case 'BertPreTokenizer':
       return bertPreTokenizer;
-    case 'Whitespace': {
-      const regex = new RegExp(`${WORD_CLASS}+|[^${WORD_CLASS}\\p{White_Space}]+`, 'gv');
-      return eachPiece((ns, out) => splitBy(ns, regexEvents(ns.text, regex), 'Removed', true, out));
-    }
+    case 'Whitespace':
+      return eachPiece((ns, out) => splitBy(ns, matchEvents(ns.text, WHITESPACE_WORDS), 'Removed', true, out));
     case 'WhitespaceSplit':
       return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, isWhitespace), 'Removed', false, out));
     case 'Punctuation': {
-      const behavior = behaviorOf(config, 'Isolated');
+      const behavior = behaviorOf(c, path, 'Isolated');
       return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, isBertPunctuation), behavior, false, out));
     }
     case 'Digits': {
-      const behavior: SplitBehavior = config.individual_digits === true ? 'Isolated' : 'Contiguous';
+      const behavior: SplitBehavior = boolField(c, 'individual_digits', path, false) ? 'Isolated' : 'Contiguous';
       return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, isNumeric), behavior, false, out));
     }
     case 'CharDelimiterSplit': {
-      const delimiter = String(config.delimiter ?? '');
-      return eachPiece((ns, out) =>
-        splitBy(ns, charEvents(ns.text, (cp) => String.fromCodePoint(cp) === delimiter), 'Removed', false, out),
-      );
+      const delimiter = charField(c, 'delimiter', path, undefined).codePointAt(0);
+      return eachPiece((ns, out) => splitBy(ns, charEvents(ns.text, (cp) => cp === delimiter), 'Removed', false, out));
     }
     case 'Metaspace':
-      return metaspace(config);
+      return metaspace(c, path);
     case 'Split': {
-      const regex = compilePattern(config.pattern as PatternConfig);
-      const behavior = behaviorOf(config, 'Isolated');
-      const invert = config.invert === true;
-      return eachPiece((ns, out) => splitBy(ns, regexEvents(ns.text, regex), behavior, invert, out));
+      const matcher = compilePattern(c.pattern, `${path}.pattern`);
+      const behavior = behaviorOf(c, path, 'Isolated');
+      const invert = boolField(c, 'invert', path, false);
+      return eachPiece((ns, out) => splitBy(ns, matchEvents(ns.text, matcher), behavior, invert, out));
     }
     case 'Sequence': {
-      const steps = ((config.pretokenizers as PreTokenizerConfig[] | undefined) ?? []).map(createPreTokenizer);
+      const inner = deeper(depth, path);
+      const steps = arrayField(c, 'pretokenizers', path).map((child, i) => {
+        const at = childPath(path, 'pretokenizers', i);
+        return createPreTokenizer(objectAt(child, at), at, inner);
+      });
       return (pieces) => steps.reduce((acc, step) => (step ? step(acc) : acc), pieces);
     }
     default:
-      throw unsupported('pre-tokenizer', config.type, SUPPORTED_PRE_TOKENIZERS);
+      throw unsupported('pre-tokenizer', type, SUPPORTED_PRE_TOKENIZERS, path);
   }
 }

@@ -24,18 +24,28 @@ const value = (unit: number): number => unit & 0x7fffffff;
 const label = (unit: number): number => unit & 0x800000ff;
 const offset = (unit: number): number => (unit >>> 10) << ((unit & 0x200) >>> 6);
 
+/**
+ * Longest replacement read (UTF-8 bytes): SentencePiece's own maps stay far below it (nmt_nfkc's
+ * longest is a few dozen), and it bounds how much a hostile map can make a text grow.
+ */
+export const MAX_REPLACEMENT_BYTES = 256;
+
 export class PrecompiledCharsmap {
   private readonly trie: Uint32Array;
   private readonly blob: Uint8Array;
   private readonly replacements = new Map<number, string>();
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 
-  constructor(bytes: Uint8Array) {
-    if (bytes.length < 4) throw new TokenizerError('Precompiled: the charsmap is too short');
+  /** `where` names the charsmap in errors (`normalizer.precompiled_charsmap`). */
+  constructor(
+    bytes: Uint8Array,
+    private readonly where = 'Precompiled',
+  ) {
+    if (bytes.length < 4) throw new TokenizerError(`${where}: the charsmap is too short`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const trieBytes = view.getUint32(0, true);
     if (trieBytes % 4 !== 0 || 4 + trieBytes > bytes.length || trieBytes === 0) {
-      throw new TokenizerError(`Precompiled: invalid charsmap (trie of ${trieBytes} bytes in ${bytes.length})`);
+      throw new TokenizerError(`${where}: invalid charsmap (trie of ${trieBytes} bytes in ${bytes.length})`);
     }
     this.trie = new Uint32Array(trieBytes / 4);
     for (let i = 0; i < this.trie.length; i++) this.trie[i] = view.getUint32(4 + 4 * i, true);
@@ -43,15 +53,18 @@ export class PrecompiledCharsmap {
     try {
       this.decoder.decode(this.blob);
     } catch {
-      throw new TokenizerError('Precompiled: the charsmap replacements are not UTF-8');
+      throw new TokenizerError(`${where}: the charsmap replacements are not UTF-8`);
     }
   }
 
-  static fromBase64(base64: string): PrecompiledCharsmap {
-    return new PrecompiledCharsmap(new Uint8Array(Buffer.from(base64, 'base64')));
+  static fromBase64(base64: string, where?: string): PrecompiledCharsmap {
+    return new PrecompiledCharsmap(new Uint8Array(Buffer.from(base64, 'base64')), where);
   }
 
-  /** Darts' common-prefix search: the value of the shortest key that is a prefix of `key`, or -1. */
+  /**
+   * Darts' common-prefix search: the value of the shortest key that is a prefix of `key`, or -1.
+   * Offsets come from the file, so every index is checked (XOR can make one negative).
+   */
   private firstPrefixValue(key: Uint8Array): number {
     const trie = this.trie;
     let pos = offset(trie[0]);
@@ -59,11 +72,11 @@ export class PrecompiledCharsmap {
       const c = key[i];
       if (c === 0) break;
       pos ^= c;
-      if (pos >= trie.length) return -1;
+      if (pos < 0 || pos >= trie.length) return -1;
       const unit = trie[pos];
       if (label(unit) !== c) return -1;
       pos ^= offset(unit);
-      if (hasLeaf(unit)) return pos < trie.length ? value(trie[pos]) : -1;
+      if (hasLeaf(unit)) return pos >= 0 && pos < trie.length ? value(trie[pos]) : -1;
     }
     return -1;
   }
@@ -76,7 +89,12 @@ export class PrecompiledCharsmap {
     if (out === undefined) {
       let end = at;
       while (end < this.blob.length && this.blob[end] !== 0) end++;
-      out = this.decoder.decode(this.blob.subarray(at, end));
+      if (end - at > MAX_REPLACEMENT_BYTES) throw new TokenizerError(`${this.where}: a replacement longer than ${MAX_REPLACEMENT_BYTES} bytes (at byte ${at})`);
+      try {
+        out = this.decoder.decode(this.blob.subarray(at, end));
+      } catch {
+        throw new TokenizerError(`${this.where}: the replacement at byte ${at} is not UTF-8`);
+      }
       this.replacements.set(at, out);
     }
     return out;

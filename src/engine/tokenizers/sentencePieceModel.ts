@@ -148,6 +148,8 @@ export function parseSentencePieceModel(bytes: Uint8Array, where: string): Sente
     }
   }
   if (model.pieces.length === 0 || !sawTrainer) throw new TokenizerError(`${where} is not a SentencePiece model (no pieces or no trainer spec)`);
+  const unscored = model.pieces.findIndex((p) => !Number.isFinite(p.score));
+  if (unscored >= 0) throw new TokenizerError(`${where} is not a SentencePiece model (piece ${unscored} has the score ${model.pieces[unscored].score})`);
   if (model.unkId < 0 || model.unkId >= model.pieces.length) throw new TokenizerError(`${where}: unknown-piece id ${model.unkId} is outside the ${model.pieces.length} pieces`);
   return model;
 }

@@ -10,6 +10,8 @@ import type { PreTokenizer } from './preTokenizers';
 import type { NormalizedString } from './normalizedString';
 import type { EncodeOptions, Encoding, MergeTrace, TokenizerInfo, TokenSpan } from './types';
 import { displayToken } from './display';
+import { TokenizerError } from './errors';
+import { oneLine } from '../errorText';
 
 export interface TextTokenizer {
   readonly info: TokenizerInfo;
@@ -28,6 +30,8 @@ export interface PipelineParts {
   model: WordModel;
   postProcessor: PostProcessor;
   idToToken: (id: number) => string | undefined;
+  /** The file, for errors raised while encoding (an unknown piece without unk_token…). */
+  where: string;
 }
 
 /** Longest word replayed in one piece (UTF-16 units). */
@@ -48,6 +52,24 @@ export class PipelineTokenizer implements TextTokenizer {
   }
 
   encode(text: string, options: EncodeOptions = {}): Encoding {
+    return this.naming(() => this.encodeText(text, options));
+  }
+
+  trace(text: string): Array<{ start: number; end: number; trace: MergeTrace }> {
+    return this.naming(() => this.traceText(text));
+  }
+
+  /** A TokenizerError raised while encoding names the tokenizer's file, as one raised while loading. */
+  private naming<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof TokenizerError) throw new TokenizerError(oneLine(`${this.parts.where}: ${e.message}`));
+      throw e;
+    }
+  }
+
+  private encodeText(text: string, options: EncodeOptions): Encoding {
     const tokens: TokenSpan[] = [];
     const sink: TokenSink = {
       push: (id, token, start, end) => {
@@ -66,7 +88,7 @@ export class PipelineTokenizer implements TextTokenizer {
     return { tokenizer: this.info.id, tokens: this.parts.postProcessor(tokens, options.special === true, input) };
   }
 
-  trace(text: string): Array<{ start: number; end: number; trace: MergeTrace }> {
+  private traceText(text: string): Array<{ start: number; end: number; trace: MergeTrace }> {
     const out: Array<{ start: number; end: number; trace: MergeTrace }> = [];
     for (const segment of this.parts.added.split(wellFormed(text))) {
       if (segment.added) continue;

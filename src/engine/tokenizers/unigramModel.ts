@@ -16,7 +16,9 @@
 import type { MergeTrace } from './types';
 import type { WordModel } from './models';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
+import { quoteValue } from '../errorText';
 import { TokenizerError } from './errors';
+import { boolField } from './jsonFields';
 
 export interface UnigramConfig {
   vocab: Array<[string, number]>;
@@ -28,20 +30,23 @@ const UNK_PENALTY = 10;
 
 /** Parses and checks a tokenizer.json Unigram model (`vocab` as `[piece, score]` pairs). */
 export function unigramConfig(model: Record<string, unknown>): UnigramConfig {
-  const vocab = model.vocab;
-  if (!Array.isArray(vocab)) throw new TokenizerError('the Unigram model has no "vocab" list');
-  vocab.forEach((entry, i) => {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') {
-      throw new TokenizerError(`the Unigram vocab entry ${i} is not ["piece", score]: ${JSON.stringify(entry)}`);
+  const raw = model.vocab;
+  if (!Array.isArray(raw)) throw new TokenizerError('the Unigram model has no "vocab" list');
+  const vocab = raw.map((entry, i): [string, number] => {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'number' || !Number.isFinite(entry[1])) {
+      throw new TokenizerError(`the Unigram vocab entry ${i} is not ["piece", score]: ${quoteValue(entry)}`);
     }
+    return [entry[0], entry[1]];
   });
   const unk = model.unk_id;
+  let unkId: number | null = null;
   if (unk !== undefined && unk !== null) {
-    if (typeof unk !== 'number' || !Number.isInteger(unk) || unk < 0) throw new TokenizerError(`the Unigram "unk_id" ${JSON.stringify(unk)} is not an id`);
+    if (typeof unk !== 'number' || !Number.isInteger(unk) || unk < 0) throw new TokenizerError(`the Unigram "unk_id" ${quoteValue(unk)} is not an id`);
     if (vocab.length === 0) throw new TokenizerError('the Unigram vocabulary is empty');
     if (unk >= vocab.length) throw new TokenizerError(`the Unigram "unk_id" ${unk} is not in the vocabulary of ${vocab.length}`);
+    unkId = unk;
   }
-  return { vocab: vocab as Array<[string, number]>, unk_id: (unk as number | null | undefined) ?? null, byte_fallback: model.byte_fallback === true };
+  return { vocab, unk_id: unkId, byte_fallback: boolField(model, 'byte_fallback', 'model', false) };
 }
 
 export class UnigramModel extends CachedWordModel implements WordModel {
@@ -138,7 +143,7 @@ export class UnigramModel extends CachedWordModel implements WordModel {
         const end = s + width;
         const score = this.unkScore + base;
         if (from[end] < 0 || score > best[end]) {
-          if (this.unkId === undefined) throw new TokenizerError('Unigram: a character is not in the vocabulary and the model has no unknown piece (unk_id)');
+          if (this.unkId === undefined) throw new TokenizerError(`Unigram: a character is not in the vocabulary and the model has no unknown piece (unk_id)`);
           best[end] = score;
           from[end] = s;
           chosen[end] = this.unkId;
@@ -194,7 +199,7 @@ export class UnigramModel extends CachedWordModel implements WordModel {
         for (const [token, byteId] of bytes) addToPlan(plan, byteId, token, starts[k], ends[k]);
         continue;
       }
-      if (this.unkId === undefined) throw new TokenizerError(`Unigram: "${piece}" is not in the vocabulary and the model has no unknown piece (unk_id)`);
+      if (this.unkId === undefined) throw new TokenizerError(`Unigram: ${quoteValue(piece)} is not in the vocabulary and the model has no unknown piece (unk_id)`);
       addToPlan(plan, this.unkId, piece, starts[k], ends[k]);
     }
     return plan;

@@ -2,6 +2,7 @@
 import type { HfWordPieceModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
 import type { WordModel } from './models';
+import { missingUnk } from './errors';
 import { traceWordPiece } from './wordPieceTrace';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
 
@@ -29,14 +30,19 @@ export class WordPieceModel extends CachedWordModel implements WordModel {
     const plan = emptyPlan();
     const vocab = this.hf.tokens_to_ids;
     const tokens = this.hf.encode([text]);
+    const idOf = (token: string): number => {
+      const id = vocab.get(token);
+      if (id === undefined) throw missingUnk(this.unk, text);
+      return id;
+    };
     if (tokens.length === 1 && tokens[0] === this.unk && text !== this.unk) {
-      addToPlan(plan, vocab.get(this.unk) as number, this.unk, 0, text.length);
+      addToPlan(plan, idOf(this.unk), this.unk, 0, text.length);
       return plan;
     }
     let pos = 0;
     tokens.forEach((t, k) => {
       const len = k === 0 ? t.length : t.length - this.prefix.length;
-      addToPlan(plan, vocab.get(t) as number, t, pos, pos + len);
+      addToPlan(plan, idOf(t), t, pos, pos + len);
       pos += len;
     });
     return plan;
