@@ -15,7 +15,7 @@ export interface JobResult {
   recipe?: CaseRecipe;
   /** Engine time in ms (the limit, for a hang). */
   ms: number;
-  /** The case's whole time in its worker (generating, writing, running), ms. */
+  /** The case's whole time in its worker (generating, writing, running; for a hang or crash, since the engine call), ms. */
   wallMs: number;
 }
 
@@ -24,15 +24,16 @@ export interface PoolOptions {
   heapMb: number;
   /** Scratch folder the workers write under (FUZZ_TMP). */
   tmpDir: string;
-  /** Time allowed before the engine call (generating and writing the case). */
+  /** Time allowed before the engine call (generating and writing the case; default 30 s). */
   setupLimitMs?: number;
 }
 
 interface Pending {
   id: number;
   job: Job;
-  sentAt?: number;
-  resolve: (r: Omit<JobResult, 'wallMs'>) => void;
+  /** When the worker said the engine call began. */
+  beganAt?: number;
+  resolve: (r: JobResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -44,11 +45,16 @@ function lastLines(text: string): string {
 class Worker {
   child: ChildProcess;
   ready = false;
-  busy: Pending | undefined;
-  timer: NodeJS.Timeout | undefined;
-  stderr = '';
+  /** Jobs sent to this worker, oldest (the running one) first. */
+  inflight: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stderr = '';
+  private killedFor: { message: string; ms: number } | undefined;
 
-  constructor(private readonly pool: WorkerPool, options: PoolOptions) {
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly options: PoolOptions,
+  ) {
     this.child = fork(WORKER_SCRIPT, [], {
       execArgv: [`--max-old-space-size=${options.heapMb}`],
       serialization: 'advanced',
@@ -62,44 +68,45 @@ class Worker {
     this.child.on('exit', (code, signal) => this.onExit(code, signal));
   }
 
+  private get setupLimitMs(): number {
+    return this.options.setupLimitMs ?? 30_000;
+  }
+
   private onMessage(m: FromWorker): void {
     if (m.type === 'ready') {
       this.ready = true;
       this.pool.dispatch();
       return;
     }
-    const pending = this.busy;
-    if (!pending || m.id !== pending.id) return;
+    const head = this.inflight[0];
+    if (!head || m.id !== head.id) return;
     if (m.type === 'begin') {
+      head.beganAt = performance.now();
       this.arm(m.limitMs, `no answer within ${m.limitMs} ms of the engine call`);
       return;
     }
     this.disarm();
-    this.busy = undefined;
-    if (m.type === 'harness-error') pending.reject(new Error(m.message));
-    else pending.resolve({ result: m.result, validInput: m.validInput, ms: m.ms, ...(m.recipe ? { recipe: m.recipe } : {}) });
+    this.inflight.shift();
+    if (this.inflight.length > 0) this.arm(this.setupLimitMs, `no engine call within ${this.setupLimitMs} ms (the harness's own setup is stuck)`);
+    if (m.type === 'harness-error') head.reject(new Error(m.message));
+    else head.resolve({ result: m.result, validInput: m.validInput, ms: m.ms, wallMs: m.wallMs, ...(m.recipe ? { recipe: m.recipe } : {}) });
     this.pool.dispatch();
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.disarm();
-    const pending = this.busy;
-    this.busy = undefined;
-    this.pool.replace(this);
-    if (pending && !this.killedFor) {
-      const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      pending.resolve({ result: { outcome: 'crash', message: `the worker died (${why}): ${lastLines(this.stderr)}` }, validInput: false, ms: 0 });
-    } else if (pending && this.killedFor) {
-      pending.resolve({ result: { outcome: 'hang', message: this.killedFor.message }, validInput: false, ms: this.killedFor.ms });
-    }
+    const [head, ...waiting] = this.inflight;
+    this.inflight = [];
+    this.pool.replace(this, waiting);
+    if (!head) return;
+    const ms = head.beganAt === undefined ? 0 : performance.now() - head.beganAt;
+    if (this.killedFor) head.resolve({ result: { outcome: 'hang', message: this.killedFor.message }, validInput: false, ms: this.killedFor.ms, wallMs: ms });
+    else head.resolve({ result: { outcome: 'crash', message: `the worker died (${signal ? `signal ${signal}` : `exit code ${code}`}): ${lastLines(this.stderr)}` }, validInput: false, ms, wallMs: ms });
   }
 
-  private killedFor: { message: string; ms: number } | undefined;
-
-  run(pending: Pending, setupLimitMs: number): void {
-    this.busy = pending;
-    pending.sentAt = performance.now();
-    this.arm(setupLimitMs, `no engine call within ${setupLimitMs} ms (the harness's own setup is stuck)`);
+  send(pending: Pending): void {
+    if (this.inflight.length === 0) this.arm(this.setupLimitMs, `no engine call within ${this.setupLimitMs} ms (the harness's own setup is stuck)`);
+    this.inflight.push(pending);
     this.child.send({ type: 'job', id: pending.id, job: pending.job } satisfies ToWorker);
   }
 
@@ -123,6 +130,8 @@ class Worker {
 }
 
 export class WorkerPool {
+  /** Jobs sent ahead to each worker, so that it never waits for this process between cases. */
+  readonly depth = 4;
   private workers: Worker[] = [];
   private queue: Pending[] = [];
   private nextId = 1;
@@ -134,21 +143,21 @@ export class WorkerPool {
 
   run(job: Job): Promise<JobResult> {
     return new Promise((resolve, reject) => {
-      const pending: Pending = { id: this.nextId++, job, resolve: (r) => resolve({ ...r, wallMs: performance.now() - (pending.sentAt ?? performance.now()) }), reject };
-      this.queue.push(pending);
+      this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.dispatch();
     });
   }
 
   dispatch(): void {
     for (const w of this.workers) {
-      if (this.queue.length === 0) return;
-      if (w.ready && !w.busy) w.run(this.queue.shift() as Pending, this.options.setupLimitMs ?? 30_000);
+      while (this.queue.length > 0 && w.ready && w.inflight.length < this.depth) w.send(this.queue.shift() as Pending);
     }
   }
 
-  replace(dead: Worker): void {
+  /** A dead worker's successor; jobs it had not started go back to the front of the queue. */
+  replace(dead: Worker, unstarted: Pending[]): void {
     this.workers = this.workers.filter((w) => w !== dead);
+    this.queue.unshift(...unstarted);
     if (!this.closed) this.workers.push(new Worker(this, this.options));
   }
 

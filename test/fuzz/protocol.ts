@@ -20,6 +20,8 @@ export type FromWorker =
       recipe?: CaseRecipe;
       /** Engine time, from begin() to the end. */
       ms: number;
+      /** The whole case in the worker: generating, writing, running. */
+      wallMs: number;
     }
   /** The harness itself failed (a generator threw): not a finding about the engine. */
   | { type: 'harness-error'; id: number; message: string };

@@ -1,7 +1,8 @@
 /**
  * A fuzz run: cases of every class handed to the worker pool, classes interleaved so that each
  * advances at the same pace (a run cut short by its time budget still covers every class). A
- * hang or crash is run once more on a fresh worker before it counts; what the retry gives counts.
+ * hang or crash is run once more on a fresh worker before it counts (what the retry gives counts),
+ * until two of its shape have been confirmed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -13,6 +14,7 @@ import { WorkerPool, type JobResult } from './pool';
 import { caseSeed, Rng } from './prng';
 import type { Job } from './protocol';
 import type { CaseRecipe, FuzzClass } from './recipe';
+import { signature } from './signature';
 
 export interface RunOptions {
   runSeed: number;
@@ -73,14 +75,19 @@ export function regenerate(cls: FuzzClass, runSeed: number, index: number): Case
   return classDef(cls).generate(new Rng(caseSeed(runSeed, cls, index)), index);
 }
 
-/** Runs one job; a hang or crash is confirmed on a fresh worker. */
-async function runConfirmed(pool: WorkerPool, job: Extract<Job, { kind: 'generate' }>): Promise<{ first: JobResult; final: JobResult; wallMs: number }> {
+/** Hangs and crashes of one shape confirmed this often are not run a second time (each costs seconds). */
+const CONFIRMATIONS = 2;
+
+/** Runs one job; a hang or crash is run again on a fresh worker, unless its shape is already confirmed. */
+async function runConfirmed(pool: WorkerPool, job: Extract<Job, { kind: 'generate' }>, confirmed: Map<string, number>): Promise<{ first: JobResult; final: JobResult; wallMs: number }> {
   const first = await pool.run(job);
-  let final = first;
-  if (first.result.outcome === 'hang' || first.result.outcome === 'crash') {
-    final = await pool.run({ kind: 'recipe', recipe: regenerate(job.cls, job.runSeed, job.index) });
-  }
-  return { first, final, wallMs: first.wallMs + (final === first ? 0 : final.wallMs) };
+  if (first.result.outcome !== 'hang' && first.result.outcome !== 'crash') return { first, final: first, wallMs: first.wallMs };
+  const recipe = regenerate(job.cls, job.runSeed, job.index);
+  const shape = signature(job.cls, first.result, recipe);
+  if ((confirmed.get(shape) ?? 0) >= CONFIRMATIONS) return { first, final: { ...first, recipe }, wallMs: first.wallMs };
+  const final = await pool.run({ kind: 'recipe', recipe });
+  if (final.result.outcome === first.result.outcome) confirmed.set(shape, (confirmed.get(shape) ?? 0) + 1);
+  return { first, final, wallMs: first.wallMs + final.wallMs };
 }
 
 export async function runFuzz(options: RunOptions): Promise<RunReport> {
@@ -94,6 +101,7 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
   const started = performance.now();
   let finished = 0;
   let budgetExhausted = false;
+  const confirmed = new Map<string, number>();
 
   /** The class furthest behind its plan, if any case is left. */
   const nextClass = (): FuzzClass | undefined => {
@@ -118,7 +126,7 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
       }
       const index = dispatched.get(cls) ?? 0;
       dispatched.set(cls, index + 1);
-      const { first, final, wallMs } = await runConfirmed(pool, { kind: 'generate', cls, runSeed: options.runSeed, index });
+      const { first, final, wallMs } = await runConfirmed(pool, { kind: 'generate', cls, runSeed: options.runSeed, index }, confirmed);
       const s = stats.get(cls) as ClassStats;
       s.done++;
       s.busyMs += wallMs;
@@ -135,8 +143,8 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
   };
 
   try {
-    // Two lanes per worker keep every worker busy while the other lane waits on its answer.
-    await Promise.all(Array.from({ length: options.workers * 2 }, lane));
+    // Enough lanes to keep every worker's queue of jobs sent ahead full.
+    await Promise.all(Array.from({ length: options.workers * (pool.depth + 1) }, lane));
   } finally {
     pool.close();
     rmSync(tmpDir, { recursive: true, force: true });

@@ -40,6 +40,7 @@ function recipeOf(job: Job): CaseRecipe {
 }
 
 async function runJob(id: number, job: Job): Promise<void> {
+  const t0 = performance.now();
   let recipe: CaseRecipe;
   try {
     recipe = recipeOf(job);
@@ -51,12 +52,14 @@ async function runJob(id: number, job: Job): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let started = 0;
+  let limit = CASE_LIMIT_MS;
   let validInput = false;
   const ctx: CaseContext = {
     dir,
     keep,
     begin: (limitMs = CASE_LIMIT_MS) => {
       started = performance.now();
+      limit = limitMs;
       send({ type: 'begin', id, limitMs });
     },
     stamp: () => new Date(++stampSeconds * 1000),
@@ -73,13 +76,15 @@ async function runJob(id: number, job: Job): Promise<void> {
     result = classifyError(e);
   }
   const ms = started ? performance.now() - started : 0;
+  // A case that answered, but later than its limit (the watchdog may fire a little late), is a hang all the same.
+  if (ms > limit && !FAILING.has(result.outcome)) result = { outcome: 'hang', message: `answered after ${Math.round(ms)} ms, over the ${limit}-ms limit (was ${result.outcome})` };
   // Let a stray rejection of this case surface before answering.
   await new Promise((resolve) => setImmediate(resolve));
   if (hasStray && !FAILING.has(result.outcome)) {
     const stray2 = classifyError(stray);
     result = { outcome: 'internal', message: `escaped the call (unhandled): ${stray2.message}`, ...(stray2.where ? { where: stray2.where } : {}) };
   }
-  send({ type: 'done', id, result, validInput, ms, ...(FAILING.has(result.outcome) ? { recipe } : {}) });
+  send({ type: 'done', id, result, validInput, ms, wallMs: performance.now() - t0, ...(FAILING.has(result.outcome) ? { recipe } : {}) });
 }
 
 let queue = Promise.resolve();
