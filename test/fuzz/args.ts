@@ -6,7 +6,8 @@ import { FUZZ_CLASSES, isFuzzClass, type FuzzClass } from './recipe';
 export const USAGE = `npm run fuzz -- [--seed N] [--budget-s S] [--class a,b] [--cases class=N]… [--scale F] [--smoke]
                    [--workers W] [--heap-mb M] [--no-save] [--minimize-runs R]
   --seed N         run seed (default: from the clock; printed, so a run can be repeated)
-  --budget-s S     stop starting cases after S seconds (default ${FULL_BUDGET_S})
+  --budget-s S     time for the whole run, shrinking failures included (default ${FULL_BUDGET_S});
+                   cases stop starting when it is spent
   --class a,b      only these classes (${FUZZ_CLASSES.join(', ')})
   --cases c=N      N cases of class c (default: ${Object.entries(FULL_COUNTS).map(([c, n]) => `${c} ${n}`).join(', ')})
   --scale F        every class's count × F (e.g. 0.1 for a quick run)

@@ -20,5 +20,5 @@ export const SMOKE_COUNTS: Record<FuzzClass, number> = {
   cli: 16,
 };
 
-/** Default time budget of a full run. */
-export const FULL_BUDGET_S = 1500;
+/** Default time budget of a full run: cases, then shrinking the failures (at most 4 minutes of it). */
+export const FULL_BUDGET_S = 1200;

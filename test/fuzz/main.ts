@@ -11,15 +11,19 @@ import { runFuzz, scratchDir, type RunReport } from './runner';
 import { signature } from './signature';
 import { rmSync } from 'node:fs';
 
+/** Time spent shrinking failures after the run: what is left of the budget, within these bounds. */
+const MINIMIZE_MS = { min: 30_000, max: 240_000 };
+
 /** Shrinks each distinct failure (in a pool of its own), then groups them again by their new shape. */
-async function shrinkAll(args: FuzzArgs, distinct: Distinct[]): Promise<Distinct[]> {
+async function shrinkAll(args: FuzzArgs, distinct: Distinct[], leftMs: number): Promise<Distinct[]> {
   if (args.minimizeRuns === 0 || distinct.length === 0) return distinct;
   const tmpDir = scratchDir();
   const pool = new WorkerPool({ workers: args.workers, heapMb: args.heapMb, tmpDir });
+  const deadline = performance.now() + Math.min(MINIMIZE_MS.max, Math.max(MINIMIZE_MS.min, leftMs));
   try {
     const shrunk = await Promise.all(distinct.map(async (d) => {
       const hangs = d.failure.result.outcome === 'hang' || d.failure.result.outcome === 'crash';
-      const failure = await minimize(pool, d, hangs ? Math.min(6, args.minimizeRuns) : args.minimizeRuns);
+      const failure = await minimize(pool, d, hangs ? Math.min(6, args.minimizeRuns) : args.minimizeRuns, deadline);
       return { ...d, failure, signature: signature(failure.cls, failure.result, failure.recipe) };
     }));
     const bySignature = new Map<string, Distinct>();
@@ -59,7 +63,7 @@ async function main(): Promise<number> {
   if (process.stdout.isTTY) process.stdout.write('\n');
   console.log(`fuzz: seed ${report.runSeed}, ${(report.wallMs / 1000).toFixed(1)} s${report.budgetExhausted ? ' (time budget reached: not every planned case ran)' : ''}`);
   console.log(formatTable(report));
-  const distinct = await shrinkAll(args, distinctFailures(report.failures));
+  const distinct = await shrinkAll(args, distinctFailures(report.failures), args.budgetS * 1000 - report.wallMs);
   const fixtures = args.save ? saveFixtures(distinct, report.runSeed) : new Map<string, string>();
   console.log(formatFailures(distinct, fixtures));
   return report.failures.length > 0 ? 1 : 0;

@@ -26,6 +26,8 @@ export interface CaseResult {
   outcome: Outcome;
   /** The error message (first 2,000 characters), or what broke an invariant; '' for ok. */
   message: string;
+  /** For `wrong`: the invariant broken, without the case's particulars (the failure's identity). */
+  rule?: string;
   /** For internal errors: the constructor name and the first engine frame of the stack. */
   where?: string;
 }
@@ -34,8 +36,12 @@ const USER_ERROR_CLASSES = [TokenizerError, ModelConfigError, SafetensorsError, 
 
 /** Thrown by a class's checks when a result breaks an invariant: the case is `wrong`. */
 export class InvariantViolation extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `rule`: the invariant, the same for every case that breaks it; `details`: this case's particulars. */
+  constructor(
+    readonly rule: string,
+    details = '',
+  ) {
+    super(details ? `${rule} — ${details}` : rule);
     this.name = 'InvariantViolation';
   }
 }
@@ -64,22 +70,38 @@ export function engineFrame(stack: string | undefined): string | undefined {
   return undefined;
 }
 
-/** Why a user error's message is not a proper one-line message, if it is not. */
-export function userMessageProblem(message: string): string | undefined {
-  if (/[\r\n]/.test(message)) return `the user error's message has ${message.split(/\r\n|\r|\n/).length} lines`;
-  if (message.length > MAX_USER_MESSAGE_CHARS) return `the user error's message has ${message.length} characters (limit ${MAX_USER_MESSAGE_CHARS})`;
-  if (message.trim() === '') return "the user error's message is empty";
+/** Why a user error's message is not a proper one-line message, if it is not: the rule it breaks and how. */
+export function userMessageProblem(message: string): { rule: string; details: string } | undefined {
+  if (/[\r\n]/.test(message)) return { rule: 'message of more than one line', details: `${message.split(/\r\n|\r|\n/).length} lines` };
+  if (message.length > MAX_USER_MESSAGE_CHARS) return { rule: `message over ${MAX_USER_MESSAGE_CHARS} characters`, details: `${message.length} characters` };
+  if (message.trim() === '') return { rule: 'empty message', details: '' };
   return undefined;
+}
+
+/**
+ * Where a message comes from, whatever it quotes: its text up to the first quoted or bracketed
+ * value, paths and numbers blotted out (`<path>: unsupported normalizer type`).
+ */
+export function messageTemplate(message: string): string {
+  return message
+    .replace(/(?:\/[^\s"'():,]+)+/g, '<path>')
+    .replace(/\d+/g, 'N')
+    .split(/["'`[{(]/)[0]
+    .trim()
+    .slice(0, 120);
 }
 
 /** Judges what a case threw. */
 export function classifyError(e: unknown): CaseResult {
-  if (e instanceof InvariantViolation) return { outcome: 'wrong', message: clip(e.message) };
+  if (e instanceof InvariantViolation) return { outcome: 'wrong', message: clip(e.message), rule: e.rule };
   if (e instanceof ExplicitOutcome) return { ...e.result, message: clip(e.result.message) };
   if (USER_ERROR_CLASSES.some((k) => e instanceof k)) {
     const message = (e as Error).message;
     const problem = userMessageProblem(message);
-    if (problem) return { outcome: 'wrong', message: clip(`${(e as Error).name}: ${problem}: ${message}`) };
+    if (problem) {
+      const name = (e as Error).name;
+      return { outcome: 'wrong', message: clip(`${name}: ${problem.rule} (${problem.details}): ${message}`), rule: `${name} ${problem.rule}: ${messageTemplate(message)}` };
+    }
     return { outcome: 'user-error', message };
   }
   if (e instanceof Error) {

@@ -60,15 +60,15 @@ function sameFailure(a: CaseResult, b: CaseResult, cls: FuzzClass, recipe: CaseR
   return signature(cls, b, recipe) === wanted;
 }
 
-/** Leaves edits out one at a time while the failure stays the same; at most `maxRuns` runs. */
-export async function minimize(pool: WorkerPool, d: Distinct, maxRuns: number): Promise<Failure> {
+/** Leaves edits out one at a time while the failure stays the same; at most `maxRuns` runs, none after `deadline` (performance.now()). */
+export async function minimize(pool: WorkerPool, d: Distinct, maxRuns: number, deadline = Infinity): Promise<Failure> {
   let current = d.failure;
   let runs = 0;
   let shrunk = true;
   while (shrunk && runs < maxRuns) {
     shrunk = false;
     for (const candidate of shrinkRecipe(current.recipe)) {
-      if (runs++ >= maxRuns) break;
+      if (runs++ >= maxRuns || performance.now() > deadline) break;
       const r = await pool.run({ kind: 'recipe', recipe: candidate });
       if (FAILING.has(r.result.outcome) && sameFailure(current.result, r.result, current.cls, candidate, d.signature)) {
         current = { ...current, recipe: candidate, result: r.result };

@@ -8,6 +8,7 @@ import type { CaseRecipe } from './recipe';
 
 export function messageShape(message: string): string {
   return message
+    .replace(/(.{1,8}?)\1{3,}/gsu, '$1…')
     .replace(/(?:\/[^\s"'():,]+)+/g, '<path>')
     .replace(/"(?:[^"\\]|\\.){0,2000}"/g, '"…"')
     .replace(/'(?:[^'\\]|\\.){0,200}'/g, "'…'")
@@ -54,5 +55,7 @@ export function signature(cls: string, result: CaseResult, recipe: CaseRecipe): 
     const regexes = regexesIn(recipe);
     return `${cls}|${result.outcome}|${regexes.length ? `regex ${JSON.stringify(regexes)}` : describeRecipe(recipe)}`;
   }
-  return `${cls}|${result.outcome}|${result.where ?? ''}|${messageShape(result.message)}`;
+  if (result.outcome === 'wrong') return `${cls}|wrong|${messageShape(result.rule ?? result.message)}`;
+  // An internal error: where it was thrown and the start of its message.
+  return `${cls}|${result.outcome}|${result.where ?? ''}|${messageShape(result.message).slice(0, 60)}`;
 }

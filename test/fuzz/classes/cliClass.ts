@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASE_LIMIT_MS, ExplicitOutcome, InvariantViolation, MAX_USER_MESSAGE_CHARS } from '../outcome';
+import { CASE_LIMIT_MS, ExplicitOutcome, InvariantViolation, MAX_USER_MESSAGE_CHARS, messageTemplate } from '../outcome';
 import { repoPath } from '../paths';
 import type { Rng } from '../prng';
 import type { CliCommand, CliInner, CliRecipe } from '../recipe';
@@ -151,11 +151,11 @@ export const cliClass: ClassDef<CliRecipe> = {
     if (r.status === 1) {
       const lines = stderr.replace(/\n$/, '').split('\n');
       const message = lines[0].replace(/^trex: /, '');
-      if (lines.length !== 1 || !lines[0].startsWith('trex: ')) throw new InvariantViolation(`trex ${recipe.command} exit 1 printed ${lines.length} lines: ${JSON.stringify(stderr.slice(0, 300))}`);
-      if (message.length > MAX_USER_MESSAGE_CHARS) throw new InvariantViolation(`trex ${recipe.command} exit 1 printed a ${message.length}-character message: ${message.slice(0, 200)}…`);
+      if (lines.length !== 1 || !lines[0].startsWith('trex: ')) throw new InvariantViolation(`trex exit 1 with ${lines.length === 1 ? 'a line not starting "trex: "' : 'more than one line'}: ${messageTemplate(message)}`, `${recipe.command}: ${JSON.stringify(stderr.slice(0, 300))}`);
+      if (message.length > MAX_USER_MESSAGE_CHARS) throw new InvariantViolation(`trex exit 1 with a message over ${MAX_USER_MESSAGE_CHARS} characters: ${messageTemplate(message)}`, `${recipe.command}: ${message.length} characters: ${message.slice(0, 200)}…`);
       throw new ExplicitOutcome({ outcome: 'user-error', message });
     }
-    if (r.status === 2) throw new InvariantViolation(`trex ${recipe.command} said the command line is wrong: ${tail}`);
+    if (r.status === 2) throw new InvariantViolation('trex called its valid command line wrong (exit 2)', `${recipe.command}: ${tail}`);
     throw new ExplicitOutcome({ outcome: 'crash', message: `trex ${recipe.command} exited with code ${r.status}: ${tail}` });
   },
 };

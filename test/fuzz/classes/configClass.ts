@@ -20,7 +20,7 @@ export function writeModelFolder(recipe: ConfigRecipe, dir: string, ctx: CaseCon
   const base = modelBase(recipe.base);
   const baseDir = baseFolder(base, ctx.keep, ctx.stamp);
   writeFileSync(join(dir, 'config.json'), configBytes(recipe));
-  for (const name of Object.keys(base.links).filter((n) => n.endsWith('.model'))) {
+  for (const name of Object.keys(base.fromRepo).filter((n) => n.endsWith('.model'))) {
     copyFileSync(join(baseDir, name), join(dir, name));
     const stamp = ctx.stamp();
     utimesSync(join(dir, name), stamp, stamp);

@@ -88,9 +88,9 @@ export const graphCacheClass: ClassDef<GraphCacheRecipe> = {
     const model = await openFolder(baseFolder(modelBase(recipe.base), ctx.keep, ctx.stamp), graphs);
     try {
       const logits = await checkedLogits(model);
-      if (logits.length !== reference.logits.length) throw new InvariantViolation(`logits of ${logits.length} values after the cache was garbled, ${reference.logits.length} from a clean cache`);
+      if (logits.length !== reference.logits.length) throw new InvariantViolation('another number of logits than from a clean cache', `${logits.length} after garbling, ${reference.logits.length} clean`);
       const diff = maxAbsDiff(logits, reference.logits);
-      if (!(diff <= 1e-5)) throw new InvariantViolation(`logits differ from a clean cache's by ${diff.toPrecision(3)} after garbling the cached ${recipe.target === 'onnx' ? 'model.onnx' : 'model.onnx.data'}`);
+      if (!(diff <= 1e-5)) throw new InvariantViolation(`logits differ from a clean cache's after garbling the cached ${recipe.target === 'onnx' ? 'model.onnx' : 'model.onnx.data'}`, `by ${diff.toPrecision(3)}`);
     } finally {
       await model.session.release();
     }

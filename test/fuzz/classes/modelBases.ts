@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { hfConfigJson, writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
 import type { Json } from '../mutate/jsonEdits';
 import { parseProto } from '../mutate/protobuf';
-
 import { once, repoFile, repoJson } from '../seeds';
 
 /** What the weights really hold: a config that says otherwise must not load. */
@@ -29,8 +28,8 @@ export interface ModelBase {
   truth: ModelTruth;
   /** config.json as the base has it. */
   config(): Json;
-  /** Files copied or linked into the folder (name → repository path). */
-  links: Record<string, string>;
+  /** Files copied into the folder from the repository (name → repository path). */
+  fromRepo: Record<string, string>;
   /** Tiny bases: the random-weight checkpoint written into the folder. */
   tiny?: TinyModelSpec;
 }
@@ -55,12 +54,11 @@ function encoderSpec(modelType: 'bert' | 'distilbert' | 'roberta', vocabSize: nu
   };
 }
 
-function tinyBase(name: string, spec: TinyModelSpec, links: Record<string, string>, modelType?: string): ModelBase {
-  const c = spec.config;
+function tinyBase(name: string, spec: TinyModelSpec, fromRepo: Record<string, string>, modelType?: string): ModelBase {
   const truth: ModelTruth = spec.family === 'gpt2'
     ? { family: 'gpt2', numLayers: spec.config.nLayer, hiddenSize: spec.config.nEmbd, vocabSize: spec.config.vocabSize, positionTableSize: spec.config.nPositions, intermediateSize: 4 * spec.config.nEmbd, typeVocabSize: 0 }
-    : { family: spec.config.modelType, numLayers: spec.config.nLayer, hiddenSize: spec.config.hiddenSize, vocabSize: c.vocabSize, positionTableSize: spec.config.maxPositions, intermediateSize: spec.config.intermediateSize, typeVocabSize: spec.config.typeVocabSize };
-  return { name, truth, links, tiny: spec, config: () => ({ ...(hfConfigJson(spec) as { [key: string]: Json }), ...(modelType ? { model_type: modelType } : {}) }) };
+    : { family: spec.config.modelType, numLayers: spec.config.nLayer, hiddenSize: spec.config.hiddenSize, vocabSize: spec.config.vocabSize, positionTableSize: spec.config.maxPositions, intermediateSize: spec.config.intermediateSize, typeVocabSize: spec.config.typeVocabSize };
+  return { name, truth, fromRepo, tiny: spec, config: () => ({ ...(hfConfigJson(spec) as { [key: string]: Json }), ...(modelType ? { model_type: modelType } : {}) }) };
 }
 
 function kjvBase(name: 'gpt2' | 'bert'): ModelBase {
@@ -73,7 +71,7 @@ function kjvBase(name: 'gpt2' | 'bert'): ModelBase {
     name: `${name}-kjv`,
     truth,
     config: () => repoJson(`${dir}/config.json`),
-    links: { 'model.safetensors': `${dir}/model.safetensors`, 'tokenizer.json': `${dir}/tokenizer.json`, 'tokenizer_config.json': `${dir}/tokenizer_config.json` },
+    fromRepo: { 'model.safetensors': `${dir}/model.safetensors`, 'tokenizer.json': `${dir}/tokenizer.json`, 'tokenizer_config.json': `${dir}/tokenizer_config.json` },
   };
 }
 
@@ -115,7 +113,7 @@ export function baseFolder(base: ModelBase, keep: string, stamp: () => Date): st
   mkdirSync(dir, { recursive: true });
   if (base.tiny) writeTinyModelFolder(dir, base.tiny);
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify(base.config(), null, 2)}\n`);
-  for (const [name, from] of Object.entries(base.links)) writeFileSync(join(dir, name), repoFile(from));
+  for (const [name, from] of Object.entries(base.fromRepo)) writeFileSync(join(dir, name), repoFile(from));
   for (const name of readdirSync(dir)) utimesSync(join(dir, name), stamp(), stamp());
   writeFileSync(join(dir, '.complete'), '');
   return dir;

@@ -15,8 +15,8 @@ export const MODEL_TEXT = 'In the beginning God created the heaven and the earth
 
 let backend: OnnxRuntimeBackend | undefined;
 
-function fail(what: string): never {
-  throw new InvariantViolation(what);
+function fail(rule: string, details: string): never {
+  throw new InvariantViolation(rule, details);
 }
 
 /** Opens `dir` with its graphs in `graphCacheDir`; the caller releases the session. */
@@ -33,9 +33,9 @@ export function checkAgainstWeights(model: LoadedModel, truth: ModelTruth): void
     ['position table', c.positionTableSize, truth.positionTableSize], ['feed-forward width', c.intermediateSize, truth.intermediateSize],
     ['token types', c.typeVocabSize, truth.typeVocabSize],
   ];
-  if (c.family !== truth.family) fail(`a ${truth.family} checkpoint loaded as ${c.family}`);
+  if (c.family !== truth.family) fail('a checkpoint loaded as another family', `${truth.family} as ${c.family}`);
   for (const [what, said, real] of pairs) {
-    if (said !== real) fail(`config.json says ${what} ${said} but the weights hold ${real}, and the model loaded`);
+    if (said !== real) fail(`the model loaded although config.json's ${what} ${said < real ? 'is smaller than' : 'exceeds'} the weights'`, `config ${said}, weights ${real}`);
   }
 }
 
@@ -45,12 +45,12 @@ export async function checkedLogits(model: LoadedModel): Promise<Float32Array> {
   const T = r.tokens.length;
   const V = model.vocabSize;
   r.tokens.forEach((t, i) => {
-    if (!Number.isSafeInteger(t.id) || t.id < 0 || t.id >= V) fail(`token ${i} has id ${t.id}, outside the model's vocabulary of ${V}`);
+    if (!Number.isSafeInteger(t.id) || t.id < 0 || t.id >= V) fail("a token id outside the model's vocabulary", `token ${i}: id ${t.id}, vocabulary ${V}`);
   });
-  if (r.logits.dims.length !== 2 || r.logits.dims[0] !== T || r.logits.dims[1] !== V) fail(`logits of shape [${r.logits.dims.join(', ')}] for ${T} tokens and ${V} words`);
+  if (r.logits.dims.length !== 2 || r.logits.dims[0] !== T || r.logits.dims[1] !== V) fail('logits are not [tokens, vocabulary]', `[${r.logits.dims.join(', ')}] for ${T} tokens and ${V} words`);
   const data = r.logits.data as Float32Array;
   const bad = data.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) fail(`logit ${bad} is ${data[bad]}`);
+  if (bad >= 0) fail('a logit is not finite', `logit ${bad} is ${data[bad]}`);
   return data;
 }
 

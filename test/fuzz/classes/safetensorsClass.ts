@@ -18,8 +18,8 @@ import { generateSafetensors } from './safetensorsMutations';
 import { oracleSafetensors, oracleShardIndex, ORACLE_DTYPE_SIZES, type OracleTensor } from './safetensorsOracle';
 import { INDEX_NAME, SAFETENSORS_BASES } from './safetensorsSeeds';
 
-function fail(what: string): never {
-  throw new InvariantViolation(what);
+function fail(rule: string, details: string): never {
+  throw new InvariantViolation(rule, details);
 }
 
 /** Tensor name → (file name, tensor, data start) as the oracle reads the files; fails the case when they are invalid. */
@@ -28,7 +28,7 @@ function expectedTensors(files: ReadonlyMap<string, Uint8Array>): Map<string, { 
   const index = files.get(INDEX_NAME);
   const readShard = (name: string) => {
     const verdict = oracleSafetensors(files.get(name) as Uint8Array);
-    if (!verdict.ok) fail(`the checkpoint opened although ${name} breaks the format: ${verdict.why}`);
+    if (!verdict.ok) fail(`a checkpoint opened although a file breaks the format: ${verdict.why.replace(/^[^:]*: /, '')}`, `${name}: ${verdict.why}`);
     return verdict;
   };
   if (!index) {
@@ -37,12 +37,12 @@ function expectedTensors(files: ReadonlyMap<string, Uint8Array>): Map<string, { 
     return out;
   }
   const verdict = oracleShardIndex(index, new Set([...files.keys()].filter((f) => f !== INDEX_NAME)));
-  if (!verdict.ok) fail(`the checkpoint opened although its index is invalid: ${verdict.why}`);
+  if (!verdict.ok) fail(`a checkpoint opened although its index is invalid: ${verdict.why.replace(/\[.*\]/, '[…]')}`, verdict.why);
   const shards = new Map([...new Set(verdict.map.values())].map((f) => [f, readShard(f)]));
   for (const [name, file] of verdict.map) {
     const shard = shards.get(file) as { tensors: Map<string, OracleTensor>; dataStart: number };
     const t = shard.tensors.get(name);
-    if (!t) fail(`the checkpoint opened although the index maps "${name}" to ${file}, which lacks it`);
+    if (!t) fail('a checkpoint opened although its index maps a tensor to a shard that lacks it', `"${name}" → ${file}`);
     out.set(name, { file, t, dataStart: shard.dataStart });
   }
   return out;
@@ -62,30 +62,30 @@ async function checkCheckpoint(checkpoint: Checkpoint, files: ReadonlyMap<string
   const expected = expectedTensors(files);
   const names = checkpoint.names();
   const same = names.length === expected.size && names.every((n) => expected.has(n));
-  if (!same) fail(`tensor names ${JSON.stringify(names.slice(0, 5))}… (${names.length}) differ from the header's ${expected.size}`);
+  if (!same) fail("tensor names differ from the header's", `${JSON.stringify(names.slice(0, 5))}… (${names.length}), header ${expected.size}`);
   for (const name of names) {
     const info = checkpoint.info(name);
     const { file, t, dataStart } = expected.get(name) as { file: string; t: OracleTensor; dataStart: number };
     const bytes = files.get(file) as Uint8Array;
     const numel = t.shape.reduce((a, b) => a * b, 1);
     const size = ORACLE_DTYPE_SIZES[t.dtype];
-    if (info.file !== join(dir, file) && basename(info.file) !== file) fail(`"${name}" is said to be in ${info.file}, not ${file}`);
-    if (info.dtype !== t.dtype || JSON.stringify(info.shape) !== JSON.stringify(t.shape)) fail(`"${name}": ${info.dtype} ${JSON.stringify(info.shape)} instead of ${t.dtype} ${JSON.stringify(t.shape)}`);
-    if (info.numel !== numel || info.byteLength !== numel * size) fail(`"${name}": numel ${info.numel}, ${info.byteLength} bytes; expected ${numel} × ${size}`);
-    if (info.fileOffset !== dataStart + t.begin || info.fileOffset + info.byteLength > bytes.length) fail(`"${name}": at ${info.fileOffset} (+${info.byteLength}) in a ${bytes.length}-byte file; expected ${dataStart + t.begin}`);
+    if (info.file !== join(dir, file) && basename(info.file) !== file) fail('tensor said to be in another file', `"${name}" in ${info.file}, not ${file}`);
+    if (info.dtype !== t.dtype || JSON.stringify(info.shape) !== JSON.stringify(t.shape)) fail("tensor dtype or shape differs from the header's", `"${name}": ${info.dtype} ${JSON.stringify(info.shape)} instead of ${t.dtype} ${JSON.stringify(t.shape)}`);
+    if (info.numel !== numel || info.byteLength !== numel * size) fail('tensor byte length is not numel × dtype size', `"${name}": numel ${info.numel}, ${info.byteLength} bytes; expected ${numel} × ${size}`);
+    if (info.fileOffset !== dataStart + t.begin || info.fileOffset + info.byteLength > bytes.length) fail('tensor placed outside the file or away from its header offsets', `"${name}": at ${info.fileOffset} (+${info.byteLength}) in a ${bytes.length}-byte file; expected ${dataStart + t.begin}`);
     const raw = await checkpoint.read(name);
-    if (Buffer.compare(Buffer.from(raw.bytes), Buffer.from(bytes.subarray(info.fileOffset, info.fileOffset + info.byteLength))) !== 0) fail(`"${name}": read bytes differ from the file's`);
+    if (Buffer.compare(Buffer.from(raw.bytes), Buffer.from(bytes.subarray(info.fileOffset, info.fileOffset + info.byteLength))) !== 0) fail("tensor bytes read differ from the file's", `"${name}"`);
     if (FLOAT_DTYPES.includes(t.dtype as SafetensorsDtype)) {
       const { data } = await checkpoint.readFloat32(name);
-      if (data.length !== numel) fail(`"${name}": readFloat32 gave ${data.length} values for ${numel} elements`);
+      if (data.length !== numel) fail('readFloat32 gave another number of values than elements', `"${name}": ${data.length} for ${numel}`);
       if (t.dtype === 'F32') {
         const stored = Buffer.from(raw.bytes);
         const bits = new Uint32Array(data.buffer, data.byteOffset, numel);
-        for (let i = 0; i < numel; i++) if (stored.readUInt32LE(i * 4) !== bits[i]) fail(`"${name}": F32 value ${i} changed on reading`);
+        for (let i = 0; i < numel; i++) if (stored.readUInt32LE(i * 4) !== bits[i]) fail('an F32 value changed on reading', `"${name}" value ${i}`);
       }
     } else {
       const refused = await checkpoint.readFloat32(name).then(() => false, (e: unknown) => e instanceof SafetensorsError || Promise.reject(e));
-      if (!refused) fail(`"${name}" (${t.dtype}) was read as a float weight`);
+      if (!refused) fail('an integer or boolean tensor was read as a float weight', `"${name}" (${t.dtype})`);
     }
   }
 }

@@ -43,25 +43,25 @@ export function oracleSafetensors(bytes: Uint8Array): OracleVerdict {
       if (!isPlainObject(entry) || !Object.values(entry).every((v) => typeof v === 'string')) return fail('__metadata__ is not a map of strings');
       continue;
     }
-    if (!isPlainObject(entry)) return fail(`${name}: not an object`);
+    if (!isPlainObject(entry)) return fail(`${name}: entry is not an object`);
     const size = typeof entry.dtype === 'string' ? ORACLE_DTYPE_SIZES[entry.dtype] : undefined;
-    if (size === undefined || !Object.prototype.hasOwnProperty.call(ORACLE_DTYPE_SIZES, entry.dtype as string)) return fail(`${name}: dtype`);
+    if (size === undefined || !Object.prototype.hasOwnProperty.call(ORACLE_DTYPE_SIZES, entry.dtype as string)) return fail(`${name}: unknown dtype`);
     const shape = entry.shape;
-    if (!Array.isArray(shape) || !shape.every(index)) return fail(`${name}: shape`);
+    if (!Array.isArray(shape) || !shape.every(index)) return fail(`${name}: shape is not a list of non-negative integers`);
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
     if (!Number.isSafeInteger(numel) || !Number.isSafeInteger(numel * size)) return fail(`${name}: shape too large`);
     const offsets = entry.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(index)) return fail(`${name}: data_offsets`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(index)) return fail(`${name}: data_offsets is not a pair of non-negative integers`);
     const [begin, end] = offsets as [number, number];
-    if (end < begin || end - begin !== numel * size) return fail(`${name}: ${end - begin} bytes for ${numel} × ${size}`);
+    if (end < begin || end - begin !== numel * size) return fail(`${name}: byte length is not numel × dtype size (${end - begin} for ${numel} × ${size})`);
     tensors.set(name, { dtype: entry.dtype as string, shape: shape as number[], begin, end });
   }
   let cursor = 0;
   for (const t of [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
-    if (t.begin !== cursor) return fail(`tensors do not tile the data (offset ${t.begin}, expected ${cursor})`);
+    if (t.begin !== cursor) return fail(`the tensors do not tile the data section (offset ${t.begin}, expected ${cursor})`);
     cursor = t.end;
   }
-  if (cursor !== dataSize) return fail(`tensors cover ${cursor} of ${dataSize} data bytes`);
+  if (cursor !== dataSize) return fail(`the tensors do not cover the data section (${cursor} of ${dataSize} bytes)`);
   return { ok: true, tensors, dataStart: 8 + Number(n) };
 }
 

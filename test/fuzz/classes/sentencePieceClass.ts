@@ -164,7 +164,7 @@ export const sentencePieceClass: ClassDef<SentencePieceRecipe> = {
     const problem = protoProblem(bytes);
     ctx.begin();
     const tok = await loadTokenizer(ctx.dir);
-    if (problem) throw new InvariantViolation(`a malformed SentencePiece model loaded (${problem})`);
+    if (problem) throw new InvariantViolation(`a malformed SentencePiece model loaded: ${problem}`);
     exerciseTokenizer(tok, tok.info.vocabSize);
   },
 };

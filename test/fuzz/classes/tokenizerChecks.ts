@@ -19,8 +19,8 @@ export const TOKENIZER_TEXTS: readonly string[] = [
   '',
 ];
 
-function fail(what: string): never {
-  throw new InvariantViolation(what);
+function fail(rule: string, details: string): never {
+  throw new InvariantViolation(rule, details);
 }
 
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -30,34 +30,34 @@ function describe(text: string): string {
 }
 
 function checkEncoding(tok: TextTokenizer, text: string, enc: Encoding, vocabBound: number, special: boolean): void {
-  if (!enc || !Array.isArray(enc.tokens)) fail(`encode(${describe(text)}) returned no token list`);
+  if (!enc || !Array.isArray(enc.tokens)) fail('encode() returned no token list', `encode(${describe(text)})`);
   enc.tokens.forEach((t, i) => {
     const at = `encode(${describe(text)}, special=${special}) token ${i}`;
-    if (!isIndex(t.id) || t.id >= vocabBound) fail(`${at}: id ${typeof t.id === 'number' ? String(t.id) : JSON.stringify(t.id) ?? 'undefined'} is not an integer in [0, ${vocabBound})`);
-    if (typeof t.token !== 'string') fail(`${at}: token ${String(t.token)} is not a string`);
+    if (!isIndex(t.id) || t.id >= vocabBound) fail(isIndex(t.id) ? 'token id outside [0, vocabulary size)' : 'token id is not a non-negative integer', `${at}: id ${typeof t.id === 'number' ? String(t.id) : JSON.stringify(t.id) ?? 'undefined'}, vocabulary ${vocabBound}`);
+    if (typeof t.token !== 'string') fail('token is not a string', `${at}: ${JSON.stringify(t.token) ?? 'undefined'}`);
     if (!Number.isInteger(t.start) || !Number.isInteger(t.end) || t.start < 0 || t.start > t.end || t.end > text.length) {
-      fail(`${at} (${JSON.stringify(t.token.slice(0, 20))}): offsets [${t.start}, ${t.end}] outside the ${text.length}-unit text or reversed`);
+      fail('token offsets outside the text or reversed', `${at} (${JSON.stringify(t.token.slice(0, 20))}): [${t.start}, ${t.end}] in a ${text.length}-unit text`);
     }
-    if (typeof tok.idToToken(t.id) !== 'string') fail(`${at}: idToToken(${t.id}) is not a string though the tokenizer produced that id`);
-    if (typeof tok.display(t.token) !== 'string') fail(`${at}: display() did not return a string`);
+    if (typeof tok.idToToken(t.id) !== 'string') fail('idToToken(id) is not a string for an id the tokenizer produced', `${at}: id ${t.id}`);
+    if (typeof tok.display(t.token) !== 'string') fail('display() did not return a string', at);
   });
 }
 
 function checkTrace(text: string, pieces: Array<{ start: number; end: number; trace: MergeTrace }>): void {
-  if (!Array.isArray(pieces)) fail(`trace(${describe(text)}) returned no list`);
+  if (!Array.isArray(pieces)) fail('trace() returned no list', `trace(${describe(text)})`);
   pieces.forEach((p, i) => {
     const at = `trace(${describe(text)}) piece ${i}`;
-    if (!Number.isInteger(p.start) || !Number.isInteger(p.end) || p.start < 0 || p.start > p.end || p.end > text.length) fail(`${at}: range [${p.start}, ${p.end}] outside the text`);
+    if (!Number.isInteger(p.start) || !Number.isInteger(p.end) || p.start < 0 || p.start > p.end || p.end > text.length) fail('trace piece outside the text or reversed', `${at}: [${p.start}, ${p.end}]`);
     const tr = p.trace;
-    if (!tr || (tr.kind !== 'bpe' && tr.kind !== 'wordpiece') || !Array.isArray(tr.tokens) || !tr.tokens.every((t) => typeof t === 'string')) fail(`${at}: malformed trace`);
-    if (tr.kind === 'bpe' && !tr.steps.every((s) => isIndex(s.rank) && s.pair.length === 2 && s.symbols.every((x) => typeof x === 'string'))) fail(`${at}: malformed BPE step`);
+    if (!tr || (tr.kind !== 'bpe' && tr.kind !== 'wordpiece') || !Array.isArray(tr.tokens) || !tr.tokens.every((t) => typeof t === 'string')) fail('malformed trace', at);
+    if (tr.kind === 'bpe' && !tr.steps.every((s) => isIndex(s.rank) && s.pair.length === 2 && s.symbols.every((x) => typeof x === 'string'))) fail('malformed BPE trace step', at);
   });
 }
 
 /** Runs the tokenizer over every text; throws an InvariantViolation for a broken result. */
 export function exerciseTokenizer(tok: TextTokenizer, vocabBound: number): void {
   const info = tok.info;
-  if (!isIndex(info.vocabSize) || typeof info.label !== 'string' || typeof info.kind !== 'string') fail(`info is malformed: ${JSON.stringify(info).slice(0, 200)}`);
+  if (!isIndex(info.vocabSize) || typeof info.label !== 'string' || typeof info.kind !== 'string') fail('tokenizer info is malformed', JSON.stringify(info).slice(0, 200));
   for (const text of TOKENIZER_TEXTS) {
     // The long run of `a` is encoded once: special tokens are added the same way to any text.
     for (const special of text.length > 1000 ? [false] : [false, true]) checkEncoding(tok, text, tok.encode(text, { special }), vocabBound, special);

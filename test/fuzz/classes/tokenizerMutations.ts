@@ -130,7 +130,7 @@ export function generateTokenizer(rng: Rng, index: number): TokenizerRecipe {
   const model = (isPlainObject(root.model) ? root.model : {}) as Obj;
   const kinds: string[] = [];
   do {
-    const kind = rng.weighted([['generic', 22], ['component', 18], ['regex', 5], ['vocab', 12], ['merges', Array.isArray(model.merges) ? 5 : 0], ['added', 12], ['model', 10], ['deep', 3], ['dumb', 10]] as const);
+    const kind = rng.weighted([['generic', 22], ['component', 18], ['regex', 3], ['vocab', 12], ['merges', Array.isArray(model.merges) ? 5 : 0], ['added', 12], ['model', 10], ['deep', 3], ['dumb', 10]] as const);
     kinds.push(kind);
     switch (kind) {
       case 'generic': recipe.json.push(randomJsonEdit(rng, root, rng.chance(0.5) ? [] : [rng.pick(['model', 'normalizer', 'pre_tokenizer', 'post_processor', 'added_tokens'])].filter((k) => getAt(root, [k]) !== undefined))); break;
