@@ -80,13 +80,14 @@ export function userMessageProblem(message: string): { rule: string; details: st
 
 /**
  * Where a message comes from, whatever it quotes: its text up to the first quoted or bracketed
- * value, paths and numbers blotted out (`<path>: unsupported normalizer type`).
+ * value or repeated run, paths and numbers blotted out (`<path>: unsupported normalizer type`).
  */
 export function messageTemplate(message: string): string {
   return message
     .replace(/(?:\/[^\s"'():,]+)+/g, '<path>')
+    .replace(/(.{1,8}?)\1{3,}/gsu, '\u0000')
     .replace(/\d+/g, 'N')
-    .split(/["'`[{(]/)[0]
+    .split(/["'`[{(\u0000]/)[0]
     .trim()
     .slice(0, 120);
 }

@@ -21,6 +21,7 @@ export interface SavedCase {
   signature: string;
   message: string;
   where?: string;
+  rule?: string;
   runSeed: number;
   index: number;
   recipe: CaseRecipe;
@@ -28,7 +29,7 @@ export interface SavedCase {
 
 /** Caps that keep the folder small. */
 export const MAX_FOLDER_BYTES = 400_000;
-export const MAX_PER_CLASS = 40;
+export const MAX_PER_CLASS = 60;
 const MAX_COPIED_FILES_BYTES = 12_000;
 
 export interface Distinct {
@@ -125,7 +126,7 @@ export function saveFixtures(failures: ReadonlyArray<{ failure: Failure; signatu
     if (existsSync(clsDir) && readdirSync(clsDir).length >= MAX_PER_CLASS) continue;
     const saved: SavedCase = {
       class: failure.cls, outcome: failure.result.outcome, signature: sig, message: failure.result.message.slice(0, 600),
-      ...(failure.result.where ? { where: failure.result.where } : {}), runSeed, index: failure.index, recipe: failure.recipe,
+      ...(failure.result.where ? { where: failure.result.where } : {}), ...(failure.result.rule ? { rule: failure.result.rule } : {}), runSeed, index: failure.index, recipe: failure.recipe,
     };
     const text = `${JSON.stringify(saved, null, 1)}\n`;
     if (bytes + text.length > MAX_FOLDER_BYTES) continue;

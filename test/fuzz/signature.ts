@@ -53,7 +53,7 @@ function regexesIn(recipe: CaseRecipe): string[] {
 export function signature(cls: string, result: CaseResult, recipe: CaseRecipe): string {
   if (result.outcome === 'hang' || result.outcome === 'crash') {
     const regexes = regexesIn(recipe);
-    return `${cls}|${result.outcome}|${regexes.length ? `regex ${JSON.stringify(regexes)}` : describeRecipe(recipe)}`;
+    return `${cls}|${result.outcome}|${regexes.length ? `regex ${JSON.stringify(regexes)}` : messageShape(describeRecipe(recipe))}`;
   }
   if (result.outcome === 'wrong') return `${cls}|wrong|${messageShape(result.rule ?? result.message)}`;
   // An internal error: where it was thrown and the start of its message.
