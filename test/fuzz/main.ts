@@ -34,7 +34,7 @@ async function shrinkAll(args: FuzzArgs, distinct: Distinct[], leftMs: number): 
     }
     return [...bySignature.values()];
   } finally {
-    pool.close();
+    await pool.close();
     rmSync(tmpDir, { recursive: true, force: true });
   }
 }

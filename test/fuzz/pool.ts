@@ -50,13 +50,16 @@ class Worker {
   private timer: NodeJS.Timeout | undefined;
   private stderr = '';
   private killedFor: { message: string; ms: number } | undefined;
+  /** Settles when the process has exited. */
+  readonly exited: Promise<void>;
 
   constructor(
     private readonly pool: WorkerPool,
     private readonly options: PoolOptions,
   ) {
     this.child = fork(WORKER_SCRIPT, [], {
-      execArgv: [`--max-old-space-size=${options.heapMb}`],
+      // Source maps: internal errors name the engine's .ts line, not the compiled one.
+      execArgv: [`--max-old-space-size=${options.heapMb}`, '--enable-source-maps'],
       serialization: 'advanced',
       env: { ...process.env, FUZZ_TMP: options.tmpDir },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -65,6 +68,7 @@ class Worker {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
     });
     this.child.on('message', (m: FromWorker) => this.onMessage(m));
+    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.child.on('exit', (code, signal) => this.onExit(code, signal));
   }
 
@@ -161,8 +165,10 @@ export class WorkerPool {
     if (!this.closed) this.workers.push(new Worker(this, this.options));
   }
 
-  close(): void {
+  /** Stops the workers; settles once they have exited (and cleaned their folders). */
+  async close(): Promise<void> {
     this.closed = true;
     for (const w of this.workers) w.stop();
+    await Promise.all(this.workers.map((w) => w.exited));
   }
 }

@@ -146,7 +146,7 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
     // Enough lanes to keep every worker's queue of jobs sent ahead full.
     await Promise.all(Array.from({ length: options.workers * (pool.depth + 1) }, lane));
   } finally {
-    pool.close();
+    await pool.close();
     rmSync(tmpDir, { recursive: true, force: true });
   }
   return { runSeed: options.runSeed, wallMs: performance.now() - started, workers: options.workers, stats, failures, budgetExhausted };

@@ -15,8 +15,8 @@ import { scratchDir } from '../fuzz/runner';
 const fixtures = loadFixtures();
 const tmpDir = scratchDir();
 const pool = new WorkerPool({ workers: 2, heapMb: 768, tmpDir });
-after(() => {
-  pool.close();
+after(async () => {
+  await pool.close();
   rmSync(tmpDir, { recursive: true, force: true });
 });
 
