@@ -10,6 +10,7 @@ import { ModelDirError } from '../../src/engine/models/modelDir';
 import { SafetensorsError } from '../../src/engine/models/safetensors';
 import { TaskError } from '../../src/engine/tasks/errors';
 import { TokenizerError } from '../../src/engine/tokenizers/errors';
+import { originalPosition } from './sourceMap';
 
 export const OUTCOMES = ['ok', 'user-error', 'internal', 'hang', 'crash', 'wrong'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -60,14 +61,14 @@ export function clip(text: string, max = 2000): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
-/** The first stack frame in the engine (src/…), e.g. `src/engine/tokenizers/bpeModel.ts:42`. */
+/** The first stack frame in the engine (src/…, else node_modules/…), e.g. `src/engine/tokenizers/bpeModel.ts:42`. */
 export function engineFrame(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
-  for (const line of stack.split('\n').slice(1, 40)) {
-    const m = /[/\\](src[/\\][^:()]+):(\d+)/.exec(line) ?? /[/\\](node_modules[/\\][^:()]+):(\d+)/.exec(line);
-    if (m) return `${m[1].replace(/\\/g, '/').replace(/^(src\/.*)\.js$/, '$1.ts')}:${m[2]}`;
-  }
-  return undefined;
+  const frames = stack.split('\n').slice(1, 40).map((line) => /(?:\(|^at )((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?$/.exec(line.trim())).filter((m) => m !== null);
+  const pick = frames.find((m) => /[/\\]out[/\\]src[/\\]/.test(m[1])) ?? frames.find((m) => /[/\\]node_modules[/\\]/.test(m[1]));
+  if (!pick) return undefined;
+  const [, file, line, column] = pick;
+  return originalPosition(file, Number(line), Number(column)) ?? `${file.replace(/^.*[/\\](out[/\\]src|node_modules)[/\\]/, '$1/')}:${line}`;
 }
 
 /** Why a user error's message is not a proper one-line message, if it is not: the rule it breaks and how. */

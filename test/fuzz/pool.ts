@@ -58,8 +58,7 @@ class Worker {
     private readonly options: PoolOptions,
   ) {
     this.child = fork(WORKER_SCRIPT, [], {
-      // Source maps: internal errors name the engine's .ts line, not the compiled one.
-      execArgv: [`--max-old-space-size=${options.heapMb}`, '--enable-source-maps'],
+      execArgv: [`--max-old-space-size=${options.heapMb}`],
       serialization: 'advanced',
       env: { ...process.env, FUZZ_TMP: options.tmpDir },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

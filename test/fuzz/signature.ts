@@ -56,6 +56,6 @@ export function signature(cls: string, result: CaseResult, recipe: CaseRecipe): 
     return `${cls}|${result.outcome}|${regexes.length ? `regex ${JSON.stringify(regexes)}` : messageShape(describeRecipe(recipe))}`;
   }
   if (result.outcome === 'wrong') return `${cls}|wrong|${messageShape(result.rule ?? result.message)}`;
-  // An internal error: where it was thrown and the start of its message.
-  return `${cls}|${result.outcome}|${result.where ?? ''}|${messageShape(result.message).slice(0, 60)}`;
+  // An internal error: where it was thrown and the start of its message (the rest often quotes the input).
+  return `${cls}|${result.outcome}|${result.where ?? ''}|${messageShape(result.message).slice(0, 40)}`;
 }
