@@ -1,10 +1,12 @@
 /**
  * Worker processes with a watchdog. Each worker runs one case at a time under a bounded heap;
- * a case that does not answer within its limit after the engine call began is a `hang` (the
- * worker is killed), a worker that dies is a `crash`; either way a new worker takes its place.
+ * a case that does not answer within its limit (scaled by the machine's load, see machineLoad.ts)
+ * after the engine call began is a `hang` (the worker is killed), a worker that dies is a `crash`;
+ * either way a new worker takes its place.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { CaseResult } from './outcome';
+import { loadFactor } from './machineLoad';
 import { WORKER_SCRIPT } from './paths';
 import type { FromWorker, Job, ToWorker } from './protocol';
 import type { CaseRecipe } from './recipe';
@@ -85,7 +87,8 @@ class Worker {
     if (!head || m.id !== head.id) return;
     if (m.type === 'begin') {
       head.beganAt = performance.now();
-      this.arm(m.limitMs, `no answer within ${m.limitMs} ms of the engine call`);
+      const limit = Math.round(m.limitMs * loadFactor());
+      this.arm(limit, `no answer within ${limit} ms of the engine call${limit > m.limitMs ? ` (${m.limitMs} ms × the machine's load)` : ''}`);
       return;
     }
     this.disarm();

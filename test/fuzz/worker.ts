@@ -52,6 +52,7 @@ async function runJob(id: number, job: Job): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let started = 0;
+  let cpuAtStart = process.cpuUsage();
   let limit = CASE_LIMIT_MS;
   let validInput = false;
   const ctx: CaseContext = {
@@ -59,6 +60,7 @@ async function runJob(id: number, job: Job): Promise<void> {
     keep,
     begin: (limitMs = CASE_LIMIT_MS) => {
       started = performance.now();
+      cpuAtStart = process.cpuUsage();
       limit = limitMs;
       send({ type: 'begin', id, limitMs });
     },
@@ -76,8 +78,12 @@ async function runJob(id: number, job: Job): Promise<void> {
     result = classifyError(e);
   }
   const ms = started ? performance.now() - started : 0;
-  // A case that answered, but later than its limit (the watchdog may fire a little late), is a hang all the same.
-  if (ms > limit && !FAILING.has(result.outcome)) result = { outcome: 'hang', message: `answered after ${Math.round(ms)} ms, over the ${limit}-ms limit (was ${result.outcome})` };
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  // A case that answered after its limit, in wall and in CPU time (the machine may be busy with other work), is a hang all the same.
+  if (Math.min(ms, cpuMs) > limit && !FAILING.has(result.outcome)) {
+    result = { outcome: 'hang', message: `answered after ${Math.round(ms)} ms (${Math.round(cpuMs)} ms of CPU), over the ${limit}-ms limit (was ${result.outcome})` };
+  }
   // Let a stray rejection of this case surface before answering.
   await new Promise((resolve) => setImmediate(resolve));
   if (hasStray && !FAILING.has(result.outcome)) {

@@ -3,7 +3,8 @@
  * case (an edited tokenizer.json, SentencePiece model, config.json, or a tiny model's edited
  * weights). Exit 0 must print valid JSON (cliChecks.ts); exit 1 must print exactly one line
  * `trex: …` of at most 600 characters; exit 70 is an internal error; a signal is a crash. The time
- * limit is 2 s beyond what the same command takes on an unedited input (node and ORT start-up).
+ * limit is 2 s beyond what the same command takes on an unedited input (node and ORT start-up),
+ * scaled by the machine's load like every limit (machineLoad.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { checkCliOutput } from './cliChecks';
 import { writeModelFolder } from './configClass';
 import { generateConfig } from './configMutations';
 import { baseFolder, linkBase, modelBase } from './modelBases';
+import { loadFactor } from '../machineLoad';
 import { MODEL_TEXT, pruneGraphCache } from './modelRun';
 import { safetensorsFiles } from './safetensorsFiles';
 import { mutateSafetensors } from './safetensorsMutations';
@@ -141,10 +143,10 @@ export const cliClass: ClassDef<CliRecipe> = {
     const { args, text } = argsFor(recipe.command, target);
     const limit = Math.round(CASE_LIMIT_MS + baselineMs(recipe.command, ctx));
     ctx.begin(limit + 1000);
-    const r = trex(args, ctx, limit);
+    const r = trex(args, ctx, Math.round(limit * loadFactor()));
     const stderr = r.stderr ?? '';
     const tail = stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 400);
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new ExplicitOutcome({ outcome: 'hang', message: `trex ${recipe.command} ran past ${limit} ms (2 s beyond its start-up)` });
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new ExplicitOutcome({ outcome: 'hang', message: `trex ${recipe.command} ran past ${limit} ms (2 s beyond its start-up, × the machine's load)` });
     if (r.signal) throw new ExplicitOutcome({ outcome: 'crash', message: `trex ${recipe.command} was killed by ${r.signal}: ${tail}` });
     if (r.status === 0) return checkCliOutput(recipe.command, r.stdout, text);
     if (r.status === 70) throw new ExplicitOutcome({ outcome: 'internal', message: stderr.trim().split('\n')[0].replace(/^trex: internal error: /, '').replace(/ \(TREX_DEBUG=1 shows the stack\)$/, ''), where: `trex ${recipe.command} (exit 70)` });
