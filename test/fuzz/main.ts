@@ -40,6 +40,10 @@ async function shrinkAll(args: FuzzArgs, distinct: Distinct[], leftMs: number): 
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
   let args: FuzzArgs;
   try {
     args = parseFuzzArgs(process.argv.slice(2));
