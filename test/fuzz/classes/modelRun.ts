@@ -35,7 +35,7 @@ export function checkAgainstWeights(model: LoadedModel, truth: ModelTruth): void
   ];
   if (c.family !== truth.family) fail('a checkpoint loaded as another family', `${truth.family} as ${c.family}`);
   for (const [what, said, real] of pairs) {
-    if (said !== real) fail(`the model loaded although config.json's ${what} ${said < real ? 'is smaller than' : 'exceeds'} the weights'`, `config ${said}, weights ${real}`);
+    if (said !== real) fail(`the model loaded with ${said < real ? 'fewer' : 'more'} ${what} in config.json than in the weights`, `config ${said}, weights ${real}`);
   }
 }
 
