@@ -149,6 +149,8 @@ test('damaged files: each gives a one-line SafetensorsError naming the file and 
   await rejects(garbage, /not valid UTF-8|does not start with "\{"/);
   await rejects(rawFile('{"a": {"dtype": "F32",', 0), /not valid JSON/);
   await rejects(rawFile('[1, 2]', 0), /does not start with "\{"/);
+  // The reference refuses a byte-order mark: it is not "{" (TextDecoder would drop it silently).
+  await rejects(rawFile('\ufeff{}', 0), /does not start with "\{"/);
   await rejects(rawFile('{"__metadata__": {"n": 3}}', 0), /__metadata__\.n is not a string/);
   await rejects(rawFile('{"a": {"dtype": "F8_E4M3", "shape": [1], "data_offsets": [0, 1]}}', 1), /tensor "a": unsupported dtype "F8_E4M3" \(supported: F64, F32, F16, BF16/);
   await rejects(rawFile('{"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}', 4), /shape \[-1\] is not a list of non-negative integers/);

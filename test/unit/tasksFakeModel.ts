@@ -13,7 +13,7 @@ export const EOS = 0;
 export const id = (t: string): number => VOCAB.indexOf(t);
 
 export const fakeTokenizer: TextTokenizer = {
-  info: { id: 'fake', label: 'fake letters', kind: 'WordLevel', byteLevel: false, vocabSize: VOCAB.length, source: 'test' },
+  info: { id: 'fake', label: 'fake letters', kind: 'WordLevel', byteLevel: false, vocabSize: VOCAB.length, idBound: VOCAB.length, source: 'test' },
   encode(text: string) {
     const tokens: TokenSpan[] = [];
     for (let i = 0; i < text.length; ) {

@@ -12,6 +12,8 @@ import { createHfTokenizer, type HfBpeModel } from '../../src/engine/tokenizers/
 import { mergeSymbols } from '../../src/engine/tokenizers/bpeMerge';
 import { bpeInitialSymbols, rankTable } from '../../src/engine/tokenizers/bpeTrace';
 import { buildTokenizer } from '../../src/engine/tokenizers/buildTokenizer';
+import { NormalizedString } from '../../src/engine/tokenizers/normalizedString';
+import { createPreTokenizer } from '../../src/engine/tokenizers/preTokenizers';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
 import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from './support/reference';
 import { REPO_ROOT } from './support/corpus';
@@ -68,4 +70,25 @@ test('one long word (letters, or one repeated character) through GPT-2, BERT and
       if (diff) assert.fail(`${spec}, a word of ${text.length}:\n${diff}`);
     }
   }
+});
+
+test('a run of letters longer than V8\'s backtracking stack allows is cut by the linear engine: the same words as the native split', async () => {
+  // V8's own `\p{L}+` overflowed its stack on ~5 million letters ("Maximum call stack size
+  // exceeded", trex exit 70); texts over 2^20 units now go to the linear-time engine.
+  const split = createPreTokenizer({ type: 'ByteLevel', add_prefix_space: false, use_regex: true });
+  assert.ok(split);
+  const tail = " don't   stop 123 ?!\n\n😀 end";
+  const words = (text: string): Array<[number, number]> => split([NormalizedString.fromOriginal(text)]).map((w) => [w.startAt(0), w.endAt(w.length - 1)]);
+  const long = words('a'.repeat(5_000_000) + tail);
+  const short = words('a'.repeat(1000) + tail);
+  assert.deepEqual(long[0], [0, 5_000_000]);
+  assert.deepEqual(long.slice(1), short.slice(1).map(([s, e]) => [s + 4_999_000, e + 4_999_000]));
+});
+
+test('a normalizer that makes the text over 32 times longer is refused when it does, naming the file (no seconds of work from a few kilobytes)', async () => {
+  const json = JSON.parse(readFileSync(bundledJsonPath('gpt2'), 'utf8')) as Record<string, unknown>;
+  json.normalizer = { type: 'Replace', pattern: { String: 'aa' }, content: 'x'.repeat(1000) };
+  const tok = buildTokenizer(json, { id: 'amplifier', source: 'amplifier.json', where: 'amplifier.json' });
+  assert.throws(() => tok.encode('a'.repeat(5000)), /^TokenizerError: amplifier\.json: normalizer: makes a text of 5000 characters 2500000 characters long, more than 32 times longer/);
+  assert.equal(tok.encode('aa b').tokens[0].end, 2, 'short texts keep a few thousand characters of slack');
 });

@@ -96,7 +96,7 @@ export function headerLength(prefix: Uint8Array, fileSize: number, where: string
 export function parseHeader(headerBytes: Uint8Array, fileSize: number, where: string): SafetensorsHeader {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
   } catch {
     throw new SafetensorsError(`${where}: the header is not valid UTF-8 (not a safetensors file?)`);
   }

@@ -72,14 +72,14 @@ function fileSize(path: string): number {
 }
 
 /**
- * More tokens than embedding rows means some token id is past the table (ids are distinct), which
- * the runtime reports mid-run as an out-of-bounds Gather: say it now, naming both files.
+ * A token id past the embedding table is reported by the runtime mid-run as an out-of-bounds
+ * Gather: say it now, naming both files. Ids may be sparse, so the highest one counts.
  */
 function checkTokenizerFits(model: ModelDir, tokenizer: TextTokenizer): void {
   const { vocabSize } = model.config;
-  if (tokenizer.info.vocabSize <= vocabSize) return;
+  if (tokenizer.info.idBound <= vocabSize) return;
   const key = model.config.keys?.vocabSize?.key ?? 'vocab_size';
-  throw new ModelDirError(`${model.tokenizerFiles[0] ?? model.tokenizerSpec} has ${tokenizer.info.vocabSize} tokens but ${model.config.file ?? 'config.json'} has "${key}" ${vocabSize}: the tokenizer does not belong to this model`);
+  throw new ModelDirError(`${model.tokenizerFiles[0] ?? model.tokenizerSpec} has token ids up to ${tokenizer.info.idBound - 1} but ${model.config.file ?? 'config.json'} has "${key}" ${vocabSize}: the tokenizer does not belong to this model`);
 }
 
 /** The single special token the tokenizer makes of `[MASK]` or `<mask>`, if any. */

@@ -6,7 +6,7 @@ import { oneLine, quoteValue } from '../errorText';
 import { AddedVocabulary } from './addedTokens';
 import { createHfTokenizer, type HfTokenizer } from './hfTokenizers';
 import { createWordModel, SUPPORTED_MODELS } from './models';
-import { createNormalizer } from './normalizers';
+import { createNormalizer, withBoundedGrowth } from './normalizers';
 import { createPostProcessor } from './postProcessors';
 import { createPreTokenizer } from './preTokenizers';
 import { PipelineTokenizer, type TextTokenizer } from './textTokenizer';
@@ -80,7 +80,7 @@ function assemble(json: Json, model: Json, meta: TokenizerMeta): TextTokenizer {
     decoder: null,
     model: { ...(type === 'WordPiece' ? withPrefix : model), type: type === 'WordLevel' ? undefined : type },
   };
-  const normalizer = createNormalizer(json.normalizer);
+  const normalizer = withBoundedGrowth(createNormalizer(json.normalizer));
   const preTokenizer = createPreTokenizer(json.pre_tokenizer);
   const postProcessor = createPostProcessor(json.post_processor);
   // Unigram is run entirely by the engine (unigramModel.ts); tokenizers.js holds the others.
@@ -98,12 +98,17 @@ function assemble(json: Json, model: Json, meta: TokenizerMeta): TextTokenizer {
   const hfModel = hf;
   const idToToken = unigram ? (id: number) => addedById.get(id) ?? unigram.idToToken(id) : (id: number) => hfModel?.id_to_token(id);
   const byteLevel = usesByteLevel(json.pre_tokenizer) || usesByteLevel(json.decoder);
+  const vocabSize = unigram ? unigram.size : (hf?.model?.tokens_to_ids.size ?? 0);
+  let idBound = vocabSize;
+  if (hf?.model) for (const id of hf.model.tokens_to_ids.values()) idBound = Math.max(idBound, id + 1);
+  for (const t of addedTokens) idBound = Math.max(idBound, t.id + 1);
   const info: TokenizerInfo = {
     id: meta.id,
     label: meta.label ?? `${meta.name ?? meta.id} (${byteLevel ? 'byte-level BPE' : type})`,
     kind: type as TokenizerModelKind,
     byteLevel,
-    vocabSize: unigram ? unigram.size : (hf?.model?.tokens_to_ids.size ?? 0),
+    vocabSize,
+    idBound,
     source: meta.source,
   };
   return new PipelineTokenizer({

@@ -5,7 +5,7 @@
  *
  *   forEachMatch(literalMatcher(' '), 'a b', (s, e) => …)   → (1, 2)
  */
-import { RegexSearch, type Program, type Span } from './regex/compile';
+import { compileRegex, RegexSearch, type Program, type Span } from './regex/compile';
 import { nextCodePointIndex } from './normalizedString';
 
 export type { Span } from './regex/compile';
@@ -42,18 +42,30 @@ export function programMatcher(program: Program): Matcher {
 }
 
 /**
+ * Texts longer than this are not given to V8: its backtracking stack overflows on one long match
+ * (GPT-2's `\p{L}+` over a 5-million-letter line: "Maximum call stack size exceeded").
+ */
+const NATIVE_MAX_UNITS = 1 << 20;
+
+/**
  * A native RegExp — only for this engine's own constant patterns, vetted for linear matching
- * (the `Whitespace` pre-tokenizer's); never for a pattern read from a file.
+ * (GPT-2's ByteLevel split, the `Whitespace` pre-tokenizer's); never for a pattern read from a
+ * file. A text over NATIVE_MAX_UNITS goes to the linear-time engine instead (the same matches,
+ * ~5 times slower, with its own stack on the heap).
  */
 export function nativeMatcher(regex: RegExp): Matcher {
   const sticky = new RegExp(regex.source, regex.flags.replace(/[gy]/g, '') + 'g');
-  return matcherOf((text) => ({
-    find(from) {
-      sticky.lastIndex = from;
-      const m = sticky.exec(text);
-      return m ? { start: m.index, end: m.index + m[0].length } : null;
-    },
-  }));
+  let program: Program | undefined;
+  return matcherOf((text) => {
+    if (text.length > NATIVE_MAX_UNITS) return new RegexSearch((program ??= compileRegex(sticky.source, sticky.flags)), text);
+    return {
+      find(from) {
+        sticky.lastIndex = from;
+        const m = sticky.exec(text);
+        return m ? { start: m.index, end: m.index + m[0].length } : null;
+      },
+    };
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { AlignedBuilder, NormalizedString, forEachCodePoint } from './normalized
 import { normalizeUnicode } from './unicodeNormalize';
 import { isBertRemovedControl, isChineseChar, isCombiningMark, isNonspacingMark, isWhitespace } from './unicodeClasses';
 import { compilePattern } from './patterns';
-import { unsupported } from './errors';
+import { TokenizerError, unsupported } from './errors';
 import { arrayField, childPath, boolField, deeper, fieldError, objectAt, optionalBoolField, stringField, typeOf, type Json } from './jsonFields';
 import { forEachMatch, type Matcher } from './matcher';
 import { PrecompiledCharsmap, precompiledNormalizer } from './precompiledCharsmap';
@@ -23,6 +23,30 @@ export interface NormalizerConfig {
 export const SUPPORTED_NORMALIZERS = [
   'BertNormalizer', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Lowercase', 'StripAccents', 'Strip', 'Replace', 'Prepend', 'Precompiled', 'Sequence',
 ] as const;
+
+/**
+ * How much longer a normalizer may make a text: 32 times, plus a few thousand characters for short
+ * texts. Real normalizers stay far below (BERT's spaces around CJK characters triple them, NFKD's
+ * longest expansion is 18 characters); a Replace of "aa" by a 1,000-character content would turn a
+ * 5,000-character line into 2.5 million characters for the model to cut, seconds of work from a
+ * few kilobytes.
+ */
+export const MAX_NORMALIZED_GROWTH = 32;
+const GROWTH_SLACK = 4096;
+
+/** `normalizer`, refusing (TokenizerError) a text it makes more than MAX_NORMALIZED_GROWTH times longer. */
+export function withBoundedGrowth(normalizer: Normalizer | null): Normalizer | null {
+  if (!normalizer) return null;
+  return (ns) => {
+    const out = normalizer(ns);
+    if (out.length > MAX_NORMALIZED_GROWTH * ns.length + GROWTH_SLACK) {
+      throw new TokenizerError(
+        `normalizer: makes a text of ${ns.length} characters ${out.length} characters long, more than ${MAX_NORMALIZED_GROWTH} times longer, which this engine does not run`,
+      );
+    }
+    return out;
+  };
+}
 
 /**
  * The normalizer of a tokenizer.json `normalizer` object (null: none). `path` names it in the

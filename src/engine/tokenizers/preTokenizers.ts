@@ -121,7 +121,7 @@ function byteLevel(config: Json, path: string): PreTokenizer {
   const addPrefixSpace = boolField(config, 'add_prefix_space', path, false);
   const useRegex = boolField(config, 'use_regex', path, true);
   boolField(config, 'trim_offsets', path, true);
-  const regex = gpt2Regex();
+  const gpt2 = nativeMatcher(gpt2Regex());
   return eachPiece((piece, out) => {
     const ns = addPrefixSpace && !piece.text.startsWith(' ') ? prepend(piece, ' ') : piece;
     if (!useRegex) {
@@ -130,15 +130,13 @@ function byteLevel(config: Json, path: string): PreTokenizer {
     }
     // Isolated split: every match and every gap between matches is a word.
     const text = ns.text;
+    const searcher = gpt2.searcher(text);
     let prev = 0;
-    regex.lastIndex = 0;
-    for (let m = regex.exec(text); m; m = regex.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if (start > prev) out.push(toByteLevel(ns.slice(prev, start)));
-      if (end > start) out.push(toByteLevel(ns.slice(start, end)));
-      else regex.lastIndex = nextCodePointIndex(text, end);
-      prev = end;
+    for (let from = 0, m = searcher.find(0); m; m = from <= text.length ? searcher.find(from) : null) {
+      if (m.start > prev) out.push(toByteLevel(ns.slice(prev, m.start)));
+      if (m.end > m.start) out.push(toByteLevel(ns.slice(m.start, m.end)));
+      prev = m.end;
+      from = m.end > m.start ? m.end : nextCodePointIndex(text, m.end);
     }
     if (prev < text.length) out.push(toByteLevel(ns.slice(prev, text.length)));
   });

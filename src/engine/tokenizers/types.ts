@@ -37,7 +37,13 @@ export interface TokenizerInfo {
   kind: TokenizerModelKind;
   /** Byte-level BPE (GPT-2 style): tokens are written with the bytes-to-unicode alphabet. */
   byteLevel: boolean;
+  /** Entries of the model's vocabulary. */
   vocabSize: number;
+  /**
+   * One more than the highest id the tokenizer can produce (its vocabulary and its added tokens):
+   * the rows a model's embedding table needs. Above vocabSize when ids are sparse.
+   */
+  idBound: number;
   /** Where it came from: `bundled` or an absolute file path. */
   source: string;
 }

@@ -65,9 +65,14 @@ export function exerciseTokenizer(tok: TextTokenizer, vocabBound: number): void 
   }
 }
 
-/** The ids a tokenizer.json may legitimately produce: its model's vocabulary and its added tokens. */
+/**
+ * The ids a tokenizer.json may legitimately produce: its model's vocabulary (whose ids may be
+ * sparse: the highest one counts) and its added tokens, read from the file itself.
+ */
 export function vocabBound(tok: TextTokenizer, json: unknown): number {
   let bound = tok.info.vocabSize;
+  const vocab = typeof json === 'object' && json !== null ? (json as { model?: { vocab?: unknown } }).model?.vocab : undefined;
+  if (typeof vocab === 'object' && vocab !== null && !Array.isArray(vocab)) for (const id of Object.values(vocab)) if (isIndex(id)) bound = Math.max(bound, id + 1);
   const added = typeof json === 'object' && json !== null ? (json as { added_tokens?: unknown }).added_tokens : undefined;
   if (Array.isArray(added)) for (const t of added) if (typeof t === 'object' && t !== null && isIndex((t as { id?: unknown }).id)) bound = Math.max(bound, (t as { id: number }).id + 1);
   return bound;
