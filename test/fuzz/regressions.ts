@@ -111,15 +111,25 @@ export function loadFixtures(root = REGRESSIONS_DIR): Fixture[] {
   return out;
 }
 
-/** Saves the failures not already saved (by signature), within the folder's caps; returns the folders written. */
+/**
+ * A signature seen again with another recipe is saved again (at most this many times): the saved
+ * case may pass by now while another input still breaks the same rule (a sparse vocabulary and a
+ * template's special id both gave "token id outside [0, vocabulary size)").
+ */
+const MAX_PER_SIGNATURE = 3;
+
+/** Saves the failures not already saved (same signature and recipe), within the folder's caps; returns the folders written. */
 export function saveFixtures(failures: ReadonlyArray<{ failure: Failure; signature: string }>, runSeed: number, root = REGRESSIONS_DIR): Map<string, string> {
-  const existing = new Map(loadFixtures(root).map((f) => [f.saved.signature, f.dir]));
+  const existing = new Map<string, Array<{ dir: string; recipe: string }>>();
+  for (const f of loadFixtures(root)) existing.set(f.saved.signature, [...(existing.get(f.saved.signature) ?? []), { dir: f.dir, recipe: JSON.stringify(f.saved.recipe) }]);
   const written = new Map<string, string>();
   let bytes = folderBytes(root);
   for (const { failure, signature: sig } of failures) {
-    const known = existing.get(sig);
-    if (known) {
-      written.set(sig, known);
+    const known = existing.get(sig) ?? [];
+    const recipe = JSON.stringify(failure.recipe);
+    const same = known.find((k) => k.recipe === recipe);
+    if (same || known.length >= MAX_PER_SIGNATURE) {
+      written.set(sig, (same ?? known[0]).dir);
       continue;
     }
     const clsDir = join(root, failure.cls);
@@ -130,7 +140,8 @@ export function saveFixtures(failures: ReadonlyArray<{ failure: Failure; signatu
     };
     const text = `${JSON.stringify(saved, null, 1)}\n`;
     if (bytes + text.length > MAX_FOLDER_BYTES) continue;
-    const dir = join(clsDir, `${failure.result.outcome}-${createHash('sha1').update(sig).digest('hex').slice(0, 10)}`);
+    const identity = known.length === 0 ? sig : `${sig}\n${recipe}`;
+    const dir = join(clsDir, `${failure.result.outcome}-${createHash('sha1').update(identity).digest('hex').slice(0, 10)}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'case.json'), text);
     bytes += text.length;
@@ -143,7 +154,7 @@ export function saveFixtures(failures: ReadonlyArray<{ failure: Failure; signatu
       }
       bytes += size;
     }
-    existing.set(sig, dir);
+    existing.set(sig, [...known, { dir, recipe }]);
     written.set(sig, dir);
   }
   return written;

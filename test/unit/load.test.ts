@@ -25,10 +25,10 @@ async function rejectsWith(spec: string, pattern: RegExp): Promise<void> {
 test('bundled tokenizers load by name, with their info, once', async () => {
   assert.deepEqual([...BUNDLED_TOKENIZERS], ['gpt2', 'bert-base-uncased']);
   const gpt2 = await loadTokenizer('gpt2');
-  assert.deepEqual(gpt2.info, { id: 'gpt2', label: 'GPT-2 (byte-level BPE)', kind: 'BPE', byteLevel: true, vocabSize: 50257, source: 'bundled' });
+  assert.deepEqual(gpt2.info, { id: 'gpt2', label: 'GPT-2 (byte-level BPE)', kind: 'BPE', byteLevel: true, vocabSize: 50257, idBound: 50257, source: 'bundled' });
   assert.equal(await loadTokenizer('gpt2'), gpt2);
   const bert = await loadTokenizer('bert-base-uncased');
-  assert.deepEqual(bert.info, { id: 'bert-base-uncased', label: 'BERT base uncased (WordPiece)', kind: 'WordPiece', byteLevel: false, vocabSize: 30522, source: 'bundled' });
+  assert.deepEqual(bert.info, { id: 'bert-base-uncased', label: 'BERT base uncased (WordPiece)', kind: 'WordPiece', byteLevel: false, vocabSize: 30522, idBound: 30522, source: 'bundled' });
   assert.equal(bert.idToToken(7592), 'hello');
   assert.equal(gpt2.idToToken(50256), '<|endoftext|>');
   assert.equal(gpt2.idToToken(999_999), undefined);

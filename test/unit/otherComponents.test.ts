@@ -163,3 +163,17 @@ test('toy WordPiece (BERT paper vocabulary): unaffable → un, ##aff, ##able; of
   assert.equal(unknown.kind === 'wordpiece' && unknown.steps[unknown.steps.length - 1].piece, '[UNK]');
   await compareWithReference(path, ['unaffable', 'Unwanted running, the lowest LOWER.', 'un aff able unzip', 'ÜNAFFABLE wanted'], true);
 });
+
+test('added tokens with single_word, lstrip and rstrip around words, spaces and emoji, many times in one text, equal Rust', async () => {
+  const json = JSON.parse(readFileSync(bundledJsonPath('gpt2'), 'utf8')) as { added_tokens: object[] };
+  json.added_tokens.push(
+    { id: 50257, content: '<mask>', single_word: false, lstrip: true, rstrip: false, normalized: false, special: true },
+    { id: 50258, content: '<w>', single_word: true, lstrip: false, rstrip: true, normalized: false, special: true },
+    { id: 50259, content: '<b>', single_word: true, lstrip: true, rstrip: true, normalized: false, special: false },
+  );
+  const path = join(dir, `t${files++}.json`);
+  writeFileSync(path, JSON.stringify(json));
+  const piece = 'a <mask>  <mask>b\u3000<mask> <w> x<w> <w>y 😀<w> <w>😀 \t<b>\t é<b> <b>\n<mask>';
+  // Many matches in one text: each flag reads only the characters next to its match.
+  await compareWithReference(path, [piece, '<mask>', ' <w> ', `${piece} `.repeat(300)]);
+});

@@ -92,3 +92,21 @@ test('a normalizer that makes the text over 32 times longer is refused when it d
   assert.throws(() => tok.encode('a'.repeat(5000)), /^TokenizerError: amplifier\.json: normalizer: makes a text of 5000 characters 2500000 characters long, more than 32 times longer/);
   assert.equal(tok.encode('aa b').tokens[0].end, 2, 'short texts keep a few thousand characters of slack');
 });
+
+test('WordPiece with a huge max_input_chars_per_word: a 5,000-character word equals Rust, and no candidate longer than the vocabulary\'s longest entry is tried', async () => {
+  const json = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'wordpiece-toy', 'tokenizer.json'), 'utf8')) as { model: Record<string, unknown> };
+  json.model.max_input_chars_per_word = 9007199254740991;
+  const tok = buildTokenizer(json, { id: 'wp', source: 'wp.json', where: 'wp.json' });
+  const reference = rust.Tokenizer.fromString(JSON.stringify(json));
+  for (const word of ['unaffable'.repeat(500), `${'una'.repeat(1600)}é😀`, 'a'.repeat(5000)]) {
+    const expected = await referenceEncode(reference, word, false);
+    const actual: PlainToken[] = tok.encode(word).tokens.map(({ id, token, start, end }) => ({ id, token, start, end }));
+    assert.equal(firstDifference(word, expected, actual), undefined);
+  }
+  const vocab = Object.keys(json.model.vocab as object);
+  const longest = Math.max(...vocab.map((t) => t.replace(/^##/, '').length));
+  for (const { trace } of tok.trace('una'.repeat(1600) + 'é😀')) {
+    if (trace.kind !== 'wordpiece') continue;
+    for (const step of trace.steps) assert.ok(step.tried.length <= longest, `${step.tried.length} candidates tried at ${step.start}`);
+  }
+});

@@ -7,7 +7,7 @@ import { AddedVocabulary } from './addedTokens';
 import { createHfTokenizer, type HfTokenizer } from './hfTokenizers';
 import { createWordModel, SUPPORTED_MODELS } from './models';
 import { createNormalizer, withBoundedGrowth } from './normalizers';
-import { createPostProcessor } from './postProcessors';
+import { createPostProcessor, withKnownIds } from './postProcessors';
 import { createPreTokenizer } from './preTokenizers';
 import { PipelineTokenizer, type TextTokenizer } from './textTokenizer';
 import { TokenizerError } from './errors';
@@ -116,7 +116,7 @@ function assemble(json: Json, model: Json, meta: TokenizerMeta): TextTokenizer {
     added: new AddedVocabulary(addedTokens, normalizer),
     preTokenizer,
     model: wordModel,
-    postProcessor,
+    postProcessor: withKnownIds(postProcessor, idBound),
     idToToken,
     where: meta.where,
   });

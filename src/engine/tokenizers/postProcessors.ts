@@ -131,6 +131,25 @@ function template(config: Json, path: string): PostProcessor {
 }
 
 /**
+ * `postProcessor`, refusing (TokenizerError) a special token it adds whose id is past the
+ * tokenizer's ids: the reference emits such an id as written, and a model then reads past its
+ * embedding table.
+ */
+export function withKnownIds(postProcessor: PostProcessor, idBound: number): PostProcessor {
+  return (tokens, add, text) => {
+    const out = postProcessor(tokens, add, text);
+    if (add) {
+      for (const t of out) {
+        if (t.special && t.id >= idBound) {
+          throw new TokenizerError(`post_processor: the special token ${quoteValue(t.token)} has id ${t.id}, but the tokenizer's ids end at ${idBound - 1}`);
+        }
+      }
+    }
+    return out;
+  };
+}
+
+/**
  * The post-processor of a tokenizer.json `post_processor` object (null: none). `path` names it
  * in the file for errors; `depth` counts the Sequences around it.
  */

@@ -3,48 +3,37 @@ import type { HfWordPieceModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
 import type { WordModel } from './models';
 import { missingUnk } from './errors';
-import { traceWordPiece } from './wordPieceTrace';
+import { longestPiece, traceWordPiece, type WordPieceTables } from './wordPieceTrace';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
 
 export class WordPieceModel extends CachedWordModel implements WordModel {
   readonly kind = 'WordPiece' as const;
-  private readonly prefix: string;
   private readonly unk: string;
+  private readonly tables: WordPieceTables;
 
-  constructor(private readonly hf: HfWordPieceModel) {
+  constructor(hf: HfWordPieceModel) {
     super();
-    this.prefix = hf.config.continuing_subword_prefix ?? '##';
+    const prefix = hf.config.continuing_subword_prefix ?? '##';
     this.unk = hf.unk_token ?? '[UNK]';
+    const vocab = hf.tokens_to_ids;
+    this.tables = { vocab, prefix, unkToken: this.unk, maxChars: hf.max_input_chars_per_word, longest: longestPiece(vocab.keys(), prefix) };
   }
 
   protected replay(word: string): MergeTrace {
-    return traceWordPiece(word, {
-      vocab: this.hf.tokens_to_ids,
-      prefix: this.prefix,
-      unkToken: this.unk,
-      maxChars: this.hf.max_input_chars_per_word,
-    });
+    return traceWordPiece(word, this.tables);
   }
 
+  /** The same greedy search as the replay, without its record of every candidate tried. */
   protected plan(text: string): WordPlan {
     const plan = emptyPlan();
-    const vocab = this.hf.tokens_to_ids;
-    const tokens = this.hf.encode([text]);
-    const idOf = (token: string): number => {
-      const id = vocab.get(token);
+    const trace = traceWordPiece(text, this.tables, false);
+    // No piece fits somewhere: the whole word is the unknown token, as in the reference.
+    const steps = trace.tokens.length === 1 && trace.tokens[0] === this.unk ? [{ piece: this.unk, start: 0, end: text.length }] : trace.steps;
+    for (const step of steps) {
+      const id = this.tables.vocab.get(step.piece);
       if (id === undefined) throw missingUnk(this.unk, text);
-      return id;
-    };
-    if (tokens.length === 1 && tokens[0] === this.unk && text !== this.unk) {
-      addToPlan(plan, idOf(this.unk), this.unk, 0, text.length);
-      return plan;
+      addToPlan(plan, id, step.piece, step.start, step.end);
     }
-    let pos = 0;
-    tokens.forEach((t, k) => {
-      const len = k === 0 ? t.length : t.length - this.prefix.length;
-      addToPlan(plan, idOf(t), t, pos, pos + len);
-      pos += len;
-    });
     return plan;
   }
 }

@@ -7,6 +7,10 @@
  * If no substring matches at some position, the whole word becomes the unknown token: the steps
  * found so far are kept, and a last step `[UNK]` (spanning the rest of the word, with every
  * candidate tried) shows where it failed. A word longer than `maxChars` characters is `[UNK]` at once.
+ *
+ * Candidates longer than the vocabulary's longest entry are skipped: none of them can match, and
+ * trying them made a word of n characters cost n² (a tokenizer.json with a huge
+ * `max_input_chars_per_word` froze on a 5,000-character word). The pieces are the reference's.
  */
 import type { MergeTrace, WordPieceStep } from './types';
 
@@ -15,16 +19,31 @@ export interface WordPieceTables {
   prefix: string;
   unkToken: string;
   maxChars: number;
+  /** Characters (code points) of the longest vocabulary entry, a continuation's prefix left out. */
+  longest: number;
 }
 
-export function traceWordPiece(word: string, tables: WordPieceTables): MergeTrace {
+/** The `longest` of a vocabulary: its longest entry in characters, `prefix` removed from continuations. */
+export function longestPiece(vocab: Iterable<string>, prefix: string): number {
+  let longest = 0;
+  for (const token of vocab) {
+    const body = prefix.length > 0 && token.startsWith(prefix) && token.length > prefix.length ? token.slice(prefix.length) : token;
+    let chars = 0;
+    for (let i = 0; i < body.length; i++) if ((body.charCodeAt(i) & 0xfc00) !== 0xdc00) chars++;
+    longest = Math.max(longest, chars);
+  }
+  return longest;
+}
+
+/** `record`: keep every candidate tried (the replay shows them); off for plain encoding. */
+export function traceWordPiece(word: string, tables: WordPieceTables, record = true): Extract<MergeTrace, { kind: 'wordpiece' }> {
   const chars = Array.from(word);
   // UTF-16 offset of each character boundary.
   const at = new Array<number>(chars.length + 1);
   at[0] = 0;
   for (let i = 0; i < chars.length; i++) at[i + 1] = at[i] + chars[i].length;
   const steps: WordPieceStep[] = [];
-  const unknown = (from: number, tried: string[]): MergeTrace => {
+  const unknown = (from: number, tried: string[]): Extract<MergeTrace, { kind: 'wordpiece' }> => {
     steps.push({ piece: tables.unkToken, start: at[from], end: word.length, tried });
     return { kind: 'wordpiece', word, steps, tokens: [tables.unkToken] };
   };
@@ -32,7 +51,7 @@ export function traceWordPiece(word: string, tables: WordPieceTables): MergeTrac
   let start = 0;
   while (start < chars.length) {
     const tried: string[] = [];
-    let end = chars.length;
+    let end = Math.min(chars.length, start + tables.longest);
     let piece: string | undefined;
     while (start < end) {
       const candidate = (start > 0 ? tables.prefix : '') + word.slice(at[start], at[end]);
@@ -40,7 +59,7 @@ export function traceWordPiece(word: string, tables: WordPieceTables): MergeTrac
         piece = candidate;
         break;
       }
-      tried.push(candidate);
+      if (record) tried.push(candidate);
       end--;
     }
     if (piece === undefined) return unknown(start, tried);
