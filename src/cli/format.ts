@@ -3,8 +3,9 @@ import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
 import type { Encoding, LearnBpeResult, MergeTrace } from '../engine/tokenizers/types';
 import { visibleWhitespace } from '../engine/tokenizers/display';
 
+/** Columns padded to their widest cell (a loop: spreading 260,000 rows into Math.max overflows the stack). */
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
+  const widths = rows[0].map((_, c) => rows.reduce((w, r) => Math.max(w, [...r[c]].length), 0));
   return rows.map((r) => r.map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length)).join('  ').trimEnd()).join('\n');
 }
 

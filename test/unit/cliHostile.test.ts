@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
 import { MAX_INPUT_BYTES } from '../../src/cli/input';
@@ -147,12 +147,64 @@ const rows: Row[] = [
   { name: 'a Hub id not in the cache, offline', args: ['logits', '--model', 'nobody/no-such-model', 'x'], exit: 1 },
 ];
 
-/**
- * Model-file and tokenizer-file content defects (a tokenizer.json whose regex backtracks, a
- * safetensors header that lies, a config with absurd sizes…) are being fixed in the engine; add
- * their rows here as they land, each with the exit code it must give.
- */
-const contentRows: Row[] = [];
+// ── hostile file contents: the audit's tokenizer.json, config.json and safetensors defects ──
+const bundledGpt2 = (): Record<string, unknown> => JSON.parse(readFileSync(join(REPO, 'dist', 'tokenizers', 'gpt2.json'), 'utf8')) as Record<string, unknown>;
+const wordpieceToy = (): Record<string, unknown> => JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'wordpiece-toy', 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
+let files = 0;
+
+/** A tokenizer.json: `edit` changes a copy of `base` (or returns the file's whole text). */
+function tokenizerFile(base: () => Record<string, unknown>, edit: (json: Record<string, unknown>) => void | string): string {
+  const json = base();
+  const text = edit(json);
+  const path = join(dir, `tokenizer-${files++}.json`);
+  writeFileSync(path, typeof text === 'string' ? text : JSON.stringify(json));
+  return path;
+}
+
+/** A copy of the tiny GPT-2 with config.json edited. */
+function modelWithConfig(edit: (config: Record<string, unknown>) => void): string {
+  const folder = join(dir, `model-${files++}`);
+  cpSync(gpt2, folder, { recursive: true });
+  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+  edit(config);
+  writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+  return folder;
+}
+
+/** A copy of the tiny GPT-2 whose model.safetensors is one tensor with this header (4 data bytes). */
+function modelWithHeader(header: string): string {
+  const folder = join(dir, `model-${files++}`);
+  cpSync(gpt2, folder, { recursive: true });
+  const json = Buffer.from(header, 'utf8');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  writeFileSync(join(folder, 'model.safetensors'), Buffer.concat([length, json, Buffer.alloc(4)]));
+  return folder;
+}
+
+const nested = (depth: number, inner: string): string => '['.repeat(depth) + inner + ']'.repeat(depth);
+/** A pre-tokenizer Sequence nested `depth` deep, as text (JSON.stringify itself overflows on it). */
+const sequence = (depth: number): string => '{"type":"Sequence","pretokenizers":['.repeat(depth) + '{"type":"Whitespace"}' + ']}'.repeat(depth);
+
+const contentRows: Row[] = [
+  { name: 'a Split regex that backtracks catastrophically, on 30 a', args: ['tokenize', '--tokenizer', tokenizerFile(bundledGpt2, (j) => { j.pre_tokenizer = { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: '(a+)+$' }, behavior: 'Isolated', invert: false }, j.pre_tokenizer] }; }), `${'a'.repeat(30)}!`], exit: 0 },
+  { name: 'an empty-match Replace on a text with an emoji', args: ['tokenize', '--tokenizer', tokenizerFile(bundledGpt2, (j) => { j.normalizer = { type: 'Replace', pattern: { Regex: 'x*' }, content: '-' }; }), 'a😀b'], exit: 0 },
+  { name: 'letters past V8\'s backtracking stack (2^20 + 10)', args: ['tokenize'], stdin: { bytes: 'a'.repeat((1 << 20) + 10) }, exit: 0 },
+  { name: '"pretokenizers": "x"', args: ['tokenize', '--tokenizer', tokenizerFile(bundledGpt2, (j) => { j.pre_tokenizer = { type: 'Sequence', pretokenizers: 'x' }; }), 'x'], exit: 1, says: /pre_tokenizer\.pretokenizers/ },
+  { name: 'a Sequence nested 5,000 deep', args: ['tokenize', '--tokenizer', tokenizerFile(bundledGpt2, (j) => JSON.stringify({ ...j, pre_tokenizer: 'NESTED' }).replace('"NESTED"', sequence(5000))), 'x'], exit: 1, says: /nested/ },
+  { name: 'TemplateProcessing with "single": "x"', args: ['tokenize', '--special', '--tokenizer', tokenizerFile(wordpieceToy, (j) => { j.post_processor = { type: 'TemplateProcessing', single: 'x', pair: [], special_tokens: {} }; }), 'x'], exit: 1, says: /post_processor\.single/ },
+  { name: 'a null vocabulary id', args: ['tokenize', '--tokenizer', tokenizerFile(wordpieceToy, (j) => { (j.model as { vocab: Record<string, unknown> }).vocab.un = null; }), 'un'], exit: 1, says: /model\.vocab/ },
+  { name: 'an unk_token missing from the vocabulary, needed', args: ['tokenize', '--tokenizer', tokenizerFile(wordpieceToy, (j) => { (j.model as Record<string, unknown>).unk_token = '<nope>'; }), 'zzz qqq'], exit: 1, says: /unk_token "<nope>" is not in the vocabulary/ },
+  { name: 'a template id past the vocabulary', args: ['tokenize', '--special', '--tokenizer', tokenizerFile(wordpieceToy, (j) => { j.post_processor = { type: 'BertProcessing', cls: ['[CLS]', 2], sep: ['[SEP]', 99999] }; }), 'un'], exit: 1, says: /special token "\[SEP\]" has id 99999/ },
+  { name: 'a tokenizer file of passwd lines (content never quoted)', args: ['tokenize', '--tokenizer', tokenizerFile(bundledGpt2, () => 'root:x:0:0:root:/root:/bin/bash\n'), 'x'], exit: 1, says: /^(?!.*root:x).*not valid JSON \(line 1, column 1/ },
+  { name: '/dev/zero as tokenizer', args: ['tokenize', '--tokenizer', '/dev/zero', 'x'], exit: 1, says: /not a regular file/ },
+  { name: 'config.json n_layer 1e8', args: ['logits', '--model', modelWithConfig((c) => { c.n_layer = 1e8; }), 'x'], exit: 1, says: /"n_layer"/ },
+  { name: 'config.json n_positions disagreeing with the weights', args: ['logits', '--model', modelWithConfig((c) => { c.n_positions = 128; }), 'x'], exit: 1, says: /"n_positions" is 128 but "wpe\.weight" in model\.safetensors has 64 rows/ },
+  { name: 'config.json n_embd disagreeing with the weights', args: ['generate', '--model', modelWithConfig((c) => { c.n_embd = 64; }), 'x'], exit: 1, says: /"n_embd"/ },
+  { name: 'a safetensors header nested 5,000 deep', args: ['logits', '--model', modelWithHeader(`{"a":{"dtype":${nested(5000, '"F32"')},"shape":[1],"data_offsets":[0,4]}}`), 'x'], exit: 1, says: /model\.safetensors/ },
+  { name: 'a 5 MB dtype', args: ['model-card', '--model', modelWithHeader(`{"a":{"dtype":"${'F'.repeat(5_000_000)}","shape":[1],"data_offsets":[0,4]}}`)], exit: 1, says: /\(5000000 characters\)/ },
+  { name: 'a tensor name with a line break', args: ['logits', '--model', modelWithHeader('{"a\\nb":{"dtype":"X","shape":[1],"data_offsets":[0,4]}}'), 'x'], exit: 1, says: /"a\\nb"/ },
+];
 
 function assertOneLine(r: Run, row: Row): void {
   const lines = r.stderr.split('\n').filter((l) => l !== '');

@@ -50,7 +50,8 @@ function result(spans: TokenSpan[], scores: Scored[], kind: SurprisalResult['kin
   const tokens: SurprisalToken[] = spans.map((t, i) => ({ ...t, surprisal: scores[i].nll / Math.LN2, prob: Math.exp(-scores[i].nll), rank: scores[i].rank, top: scores[i].top }));
   const total = scores.reduce((s, x) => s + x.nll, 0);
   const meanNll = tokens.length ? total / tokens.length : 0;
-  const characters = tokens.length ? Math.max(...tokens.map((t) => t.end)) - Math.min(...tokens.map((t) => t.start)) : 0;
+  // Reduced, not spread: Math.max(...) of a long document's tokens overflows the stack.
+  const characters = tokens.length ? tokens.reduce((m, t) => Math.max(m, t.end), 0) - tokens.reduce((m, t) => Math.min(m, t.start), Infinity) : 0;
   return { tokens, meanNll, perplexity: Math.exp(meanNll), bitsPerChar: characters ? total / Math.LN2 / characters : 0, characters, kind, passes };
 }
 
