@@ -8,9 +8,11 @@
  * found so far are kept, and a last step `[UNK]` (spanning the rest of the word, with every
  * candidate tried) shows where it failed. A word longer than `maxChars` characters is `[UNK]` at once.
  *
- * Candidates longer than the vocabulary's longest entry are skipped: none of them can match, and
+ * Candidates longer than the vocabulary's longest entry cannot match: encoding skips them, since
  * trying them made a word of n characters cost n² (a tokenizer.json with a huge
- * `max_input_chars_per_word` froze on a 5,000-character word). The pieces are the reference's.
+ * `max_input_chars_per_word` froze on a 5,000-character word). The replay still shows them as the
+ * course teaches the search — from the whole rest of the word — up to SHOWN_CANDIDATES characters.
+ * The pieces are the reference's either way.
  */
 import type { MergeTrace, WordPieceStep } from './types';
 
@@ -35,6 +37,9 @@ export function longestPiece(vocab: Iterable<string>, prefix: string): number {
   return longest;
 }
 
+/** Longest candidate a replay shows as tried (real words are far shorter; the vocabulary's longest entry if longer). */
+const SHOWN_CANDIDATES = 64;
+
 /** `record`: keep every candidate tried (the replay shows them); off for plain encoding. */
 export function traceWordPiece(word: string, tables: WordPieceTables, record = true): Extract<MergeTrace, { kind: 'wordpiece' }> {
   const chars = Array.from(word);
@@ -51,7 +56,7 @@ export function traceWordPiece(word: string, tables: WordPieceTables, record = t
   let start = 0;
   while (start < chars.length) {
     const tried: string[] = [];
-    let end = Math.min(chars.length, start + tables.longest);
+    let end = Math.min(chars.length, start + (record ? Math.max(tables.longest, SHOWN_CANDIDATES) : tables.longest));
     let piece: string | undefined;
     while (start < end) {
       const candidate = (start > 0 ? tables.prefix : '') + word.slice(at[start], at[end]);
