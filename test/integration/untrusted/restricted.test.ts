@@ -3,7 +3,8 @@
  * this run with workspace trust on and no prompt). The workspace's .vscode/settings.json (written
  * by the launcher, absolute paths) names a hostile tokenizer.json of the workspace as `tokenizer`
  * and `compareTokenizer` — a Split pre-tokenizer `(a+)+$` and a Replace normalizer whose pattern
- * matches the empty string, which the engine cannot get through — and a folder of the workspace as
+ * matches the empty string, which froze the extension host before the engine matched
+ * tokenizer.json regexes in linear time — and a folder of the workspace as
  * `model` and `defaultModels`. An `aaaa…a🐱` document is open. None of it may be used: the status
  * bar counts with the default tokenizer, the commands answer, models come from the user's settings
  * or the built-in ones.
@@ -70,7 +71,7 @@ suite('Restricted Mode: a workspace that is not trusted cannot choose tokenizer 
   });
 
   test('Tokenize Selection completes, with the default tokenizer', async function () {
-    this.timeout(30_000); // a liveness bound: the hostile tokenizer would never return
+    this.timeout(30_000); // a liveness bound: the hostile tokenizer froze the host before the linear-time engine
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor && editor.document === document);
     editor.selection = new vscode.Selection(0, 0, 0, document.lineAt(0).text.length);
