@@ -20,8 +20,7 @@ import { TEXT_DOCUMENTS } from './editor/textDocuments';
 import type { TokenCountStatusBar } from './editor/tokenCountStatusBar';
 import type { TokenizerService } from './editor/tokenizerService';
 import { ModelHostService } from './models/modelHostService';
-import { ModelService } from './models/modelService';
-import { TaskModelService } from './models/taskModels';
+import { ModelRegistry } from './models/modelRegistry';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import { AttentionViewProvider } from './webviews/attentionView';
 import { BpePanel } from './webviews/bpePanel';
@@ -70,14 +69,13 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
   // Enable GPU Acceleration installs a CUDA-enabled copy of onnxruntime-node into the extension's storage.
   const gpuRuntimeRoot = vscode.Uri.joinPath(context.globalStorageUri, 'gpu-runtime').fsPath;
   const modelHost = new ModelHostService(context.extensionPath, gpuRuntimeRoot);
-  const models = new ModelService(modelHost);
+  // The one model registry: the active model, the models of the roles (causal, masked), any spec a feature names.
+  const models: ModelRegistry = new ModelRegistry(modelHost, { chooseModel: () => selectModel() });
+  const selectModel = selectModelCommand(models, modelStatusBar);
   modelStatusBar.attach(models);
   const attentionView = new AttentionViewProvider(ctx, models, modelHost);
   context.subscriptions.push(tokensView, modelHost, models, attentionView);
-  // One service for the models of the roles (causal, masked), shared by the prediction and attention features.
-  const taskModels = new TaskModelService(modelHost, models, context.extensionPath);
-  context.subscriptions.push(taskModels);
-  const attention = attentionCommands(context, ctx, modelHost, taskModels, attentionView);
+  const attention = attentionCommands(context, ctx, modelHost, models, attentionView);
 
   const commands: Record<CommandId, (...args: unknown[]) => unknown> = {
     [CommandId.TokenizeSelection]: tokenizeSelectionCommand(ctx),
@@ -86,14 +84,14 @@ export function activateFeatures(context: vscode.ExtensionContext, services: Act
     [CommandId.ToggleTokenBoundaries]: toggleTokenBoundariesCommand(),
     [CommandId.SelectTokenizer]: selectTokenizerCommand(tokenizers),
     [CommandId.ShowSidePanel]: showSidePanelCommand(tokensView),
-    [CommandId.SelectModel]: selectModelCommand(models, modelStatusBar),
-    [CommandId.ShowModelCard]: showModelCardCommand(models, context.globalStorageUri),
+    [CommandId.SelectModel]: selectModel,
+    [CommandId.ShowModelCard]: showModelCardCommand(models, context.globalStorageUri, selectModel),
     [CommandId.EnableGpu]: enableGpuCommand({
       runtimeRoot: gpuRuntimeRoot,
       downloadDir: vscode.Uri.joinPath(context.globalStorageUri, 'downloads').fsPath,
       restartModelHost: () => modelHost.restart('the CUDA provider was installed'),
     }),
-    ...predictionCommands(context, ctx, modelHost, taskModels, TEXT_DOCUMENTS),
+    ...predictionCommands(context, ctx, modelHost, models, TEXT_DOCUMENTS),
     ...attention.commands,
     [CommandId.TokenCountState]: () => tokenCount.state,
   };

@@ -8,10 +8,9 @@ import { runAttention } from '../engine/tasks/attention';
 import { runLogits, topK } from '../engine/tasks/logits';
 import { logSumExp } from '../engine/tasks/softmax';
 import { defaultGraphCacheDir, openModel, type LoadedModel } from '../engine/tasks/openModel';
-import { locateModel } from '../engine/tasks/modelSpec';
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { modelFolder } from './modelSource';
+import { cliModel } from './modelSource';
 import { deviceOption, intOption } from './options';
 
 /** Layers and heads are numbered from 0; the model says how many it has. */
@@ -19,7 +18,7 @@ const INDEX = { min: 0, max: 1 << 16 };
 
 export async function load(args: ParsedArgs): Promise<LoadedModel> {
   const device = deviceOption(args);
-  const dir = await modelFolder(args.options.get('--model'), args.flags.has('--yes'));
+  const { dir } = await cliModel(args.options.get('--model'), args.flags.has('--yes'));
   const model = await openModel(dir, createBackend('onnx'), {
     device,
     graphCacheDir: defaultGraphCacheDir(process.env),
@@ -96,8 +95,7 @@ export async function attentionCommand(argv: string[], readText: (positional: st
 
 export async function modelCardCommand(argv: string[]): Promise<string> {
   const args = parseArgs(argv, ['--model'], COMMON_FLAGS);
-  const dir = await modelFolder(args.options.get('--model'), args.flags.has('--yes'));
-  const where = locateModel(dir);
+  const where = await cliModel(args.options.get('--model'), args.flags.has('--yes'));
   const card = await readModelCard(where.dir);
   if (args.flags.has('--json')) return JSON.stringify({ model: where.label, ...card });
   return formatCard(where.label, card);

@@ -2,12 +2,8 @@ import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { AttentionHighlighter } from '../editor/attentionHighlight';
 import type { ModelHostService } from '../models/modelHostService';
-import { resolveBuiltin } from '../models/generationOptions';
-import { loadRequest } from '../models/loadWithProgress';
-import { locateModel } from '../models/modelSource';
-import type { TaskModelService } from '../models/taskModels';
+import type { ModelRegistry } from '../models/modelRegistry';
 import { defaultModelSpec } from '../models/taskSettings';
-import type { AttentionModel } from '../webviews/attentionCompute';
 import { AttentionComparePanel, type CompareModels, type CompareRole } from '../webviews/attentionCompare';
 import type { AttentionViewProvider } from '../webviews/attentionView';
 import type { PanelContext } from '../webviews/panelBase';
@@ -27,14 +23,6 @@ type AttentionCommandId =
   | CommandId.ToggleAttentionHighlight
   | CommandId.AttentionHighlightState;
 
-/** Loads a model spec (folder or Hub id) in the model host beside the active one, for the compare panel. */
-async function loadSpec(host: ModelHostService, spec: string): Promise<AttentionModel> {
-  const location = await locateModel(resolveBuiltin(spec, host.extensionPath).spec);
-  if (!location) throw new Error(vscode.l10n.t('No model was chosen.'));
-  const info = await host.loadModel(loadRequest(location.dir, { maxModels: 3 }));
-  return { ...info, spec, dir: location.dir };
-}
-
 /** The attention commands, and the reviver of the compare panel after a window reload. */
 export interface AttentionFeatures {
   commands: Record<AttentionCommandId, (...args: unknown[]) => unknown>;
@@ -50,17 +38,17 @@ export function attentionCommands(
   context: vscode.ExtensionContext,
   panels: PanelContext,
   host: ModelHostService,
-  taskModels: TaskModelService,
+  models: ModelRegistry,
   view: AttentionViewProvider,
 ): AttentionFeatures {
   const highlighter = new AttentionHighlighter(view, context.globalState);
   // The compare panel's models: `{ causal, masked }` specs when given, else the roles' models
   // (the active model when it fits, else `transformerExplorer.defaultModels`).
   context.subscriptions.push(highlighter);
-  const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => async (role: CompareRole) => {
+  const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => (role, work) => {
     const spec = given[role];
-    if (typeof spec === 'string' && spec.trim() !== '') return loadSpec(host, spec.trim());
-    return taskModels.forRole(role);
+    const named = typeof spec === 'string' && spec.trim() !== '' ? spec.trim() : undefined;
+    return models.withModel(() => (named ? models.forSpec(named) : models.forRole(role)), work);
   };
   const compare = (arg?: unknown): Promise<unknown> => {
     const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};

@@ -1,32 +1,26 @@
-import type { enableGpuCommand } from './enableGpu';
-import type { learnBpeCommand } from './learnBpe';
-import type { selectModelCommand } from './selectModel';
-import type { selectTokenizerCommand } from './selectTokenizer';
-import type { showModelCardCommand } from './showModelCard';
-import type { showBpeMergesCommand } from './showBpeMerges';
-import type { showSidePanelCommand } from './showSidePanel';
-import type { toggleTokenBoundariesCommand } from './toggleTokenBoundaries';
-import type { tokenizeSelectionCommand } from './tokenizeSelection';
-
-/** Every command the extension contributes (package.json `contributes.commands`). */
+/**
+ * Every command the extension contributes (package.json `contributes.commands`), each with its
+ * handler and what it resolves to. A leaf module: it imports nothing, so that the status bar items
+ * of the activation bundle can name a command without pulling in its handler.
+ */
 export enum CommandId {
-  /** {@link tokenizeSelectionCommand} → the `Encoding` shown. */
+  /** tokenizeSelectionCommand (tokenizeSelection.ts) → the `Encoding` shown. */
   TokenizeSelection = 'transformerExplorer.tokenizeSelection',
-  /** {@link showBpeMergesCommand} → the engine's traces. */
+  /** showBpeMergesCommand (showBpeMerges.ts) → the engine's traces. */
   ShowBpeMerges = 'transformerExplorer.showBpeMerges',
-  /** {@link learnBpeCommand} → the `LearnBpeResult`. */
+  /** learnBpeCommand (learnBpe.ts) → the `LearnBpeResult`. */
   LearnBpe = 'transformerExplorer.learnBpe',
-  /** {@link toggleTokenBoundariesCommand} → the new state. */
+  /** toggleTokenBoundariesCommand (toggleTokenBoundaries.ts) → the new state. */
   ToggleTokenBoundaries = 'transformerExplorer.toggleTokenBoundaries',
-  /** {@link selectTokenizerCommand} → the spec now active. */
+  /** selectTokenizerCommand (selectTokenizer.ts) → the spec now active. */
   SelectTokenizer = 'transformerExplorer.selectTokenizer',
-  /** {@link showSidePanelCommand} → what the side view shows. */
+  /** showSidePanelCommand (showSidePanel.ts) → what the side view shows. */
   ShowSidePanel = 'transformerExplorer.showSidePanel',
-  /** {@link selectModelCommand} → the model state afterwards (active model, status bar text). */
+  /** selectModelCommand (selectModel.ts) → the model state afterwards (active model, status bar text). */
   SelectModel = 'transformerExplorer.selectModel',
-  /** {@link showModelCardCommand} → the card's facts and Markdown. */
+  /** showModelCardCommand (showModelCard.ts) → the card's facts and Markdown. */
   ShowModelCard = 'transformerExplorer.showModelCard',
-  /** {@link enableGpuCommand} → the driver found and what was (not) changed. */
+  /** enableGpuCommand (enableGpu.ts) → the driver found and what was (not) changed. */
   EnableGpu = 'transformerExplorer.enableGpu',
   /** fillMaskCommand (fillMask.ts) → the FillMaskShown (model, text read, mode, result). */
   FillMask = 'transformerExplorer.fillMask',

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { CompareAtCursorResult } from '../engine/tasks/taskTypes';
 import { paragraphAround, wordAt } from '../editor/textAround';
 import { PredictPanel } from '../webviews/predictPanel';
-import { badge, requireEditor, showTaskError, withTaskProgress, type PredictionServices } from './predictionServices';
+import { runTask, showTaskError } from '../models/taskRunner';
+import { badge, requireEditor, type PredictionServices } from './predictionServices';
 
 /**
  * "Compare BERT and GPT Here": for the word at the cursor, the masked model's prediction from both
@@ -23,10 +24,10 @@ export function compareAtCursorCommand(services: PredictionServices) {
     const around = paragraphAround(full, word.start, word.end, 600);
     const text = full.slice(around.start, around.end);
     try {
-      return await services.taskModels.withModel('masked', (masked) =>
-        services.taskModels.withModel('causal', async (causal) => {
-          const result = await withTaskProgress(vscode.l10n.t('Comparing {0} and {1}', masked.label, causal.label), (signal) =>
-            services.host.request('model/compare', { maskedModelId: masked.modelId, causalModelId: causal.modelId, text, offset: word.start - around.start }, { signal }),
+      return await services.models.withRole('masked', (masked) =>
+        services.models.withRole('causal', async (causal) => {
+          const result = await runTask({ title: vscode.l10n.t('Comparing {0} and {1}', masked.label, causal.label) }, (task) =>
+            services.host.request('model/compare', { maskedModelId: masked.modelId, causalModelId: causal.modelId, text, offset: word.start - around.start }, { signal: task.signal }),
           );
           PredictPanel.show(services.panels, { view: 'compare', masked: badge(masked), causal: badge(causal), text, result }, {});
           return result;

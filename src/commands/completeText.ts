@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { GenerateOptions, GenerateResult, GenerationStep } from '../engine/tasks/taskTypes';
-import { HostRequestError } from '../host/protocol';
 import { CompletionStream } from '../editor/completionStream';
 import { mergeGenerateOptions, optionsForStrategy, readGenerationSettings } from '../models/taskSettings';
-import type { TaskModelInfo } from '../models/taskModels';
+import type { ModelInfo } from '../models/modelTypes';
+import { describeTaskError, isCancelled, runTask, showTaskError, type TaskProgress } from '../models/taskRunner';
 import { CompletionPanel } from '../webviews/completionPanel';
 import type { CompletionPayload } from '../webviews/predictionProtocol';
-import { badge, describeTaskError, requireEditor, showTaskError, type PredictionServices } from './predictionServices';
+import { badge, requireEditor, type PredictionServices } from './predictionServices';
 
 /** Context key set while a completion streams into an editor (Escape stops it). */
 export const COMPLETING_CONTEXT = 'transformerExplorer.completing';
@@ -90,7 +90,7 @@ function placeCursorAfter(editor: vscode.TextEditor, at: vscode.Position, insert
 }
 
 /** The prompt cut from the left so that it leaves room for the new tokens in the model's context. */
-async function fitPrompt(services: PredictionServices, model: TaskModelInfo, prompt: string, maxNewTokens: number): Promise<string> {
+async function fitPrompt(services: PredictionServices, model: ModelInfo, prompt: string, maxNewTokens: number): Promise<string> {
   const tok = await services.panels.tokenizers.load(model.tokenizerSpec, 'background');
   const tokens = tok.encode(prompt).tokens.filter((t) => !t.special);
   const budget = Math.max(1, Math.min(model.contextLength - maxNewTokens, model.contextLength - 1, tokens.length));
@@ -118,9 +118,9 @@ export function completeTextCommand(services: PredictionServices) {
       return undefined;
     }
     const options = optionsForStrategy(mergeGenerateOptions(readGenerationSettings(doc), args.options));
-    let model: TaskModelInfo;
+    let model: ModelInfo;
     try {
-      model = await services.taskModels.forRole('causal');
+      model = await services.models.forRole('causal');
     } catch (error) {
       showTaskError(error);
       return undefined;
@@ -136,40 +136,27 @@ export function completeTextCommand(services: PredictionServices) {
     panel?.update(payload);
     const throttledPanel = panelThrottle(() => panel?.update({ ...payload }));
     try {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Completing with {0}', model.label), cancellable: true },
-        async (progress, token) => {
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            return await services.taskModels.withModel('causal', (m) =>
-              services.host.request(
-                'model/generate',
-                { modelId: m.modelId, prompt, options },
-                {
-                  signal: abort.signal,
-                  onProgress: (p) => {
-                    if (p.stage !== 'generating' || !p.step) return;
-                    const step: GenerationStep = p.step;
-                    streamedSteps++;
-                    payload.steps.push(step);
-                    if (options.strategy !== 'beam') void stream.write(step.text);
-                    progress.report({ message: vscode.l10n.t('{0} of {1} tokens', String(step.index + 1), String(options.maxNewTokens)) });
-                    throttledPanel();
-                  },
-                },
-              ),
-            );
-          } finally {
-            sub.dispose();
-          }
-        },
+      const onStep = (step: GenerationStep, task: TaskProgress): void => {
+        streamedSteps++;
+        payload.steps.push(step);
+        if (options.strategy !== 'beam') void stream.write(step.text);
+        task.report(vscode.l10n.t('{0} of {1} tokens', String(step.index + 1), String(options.maxNewTokens)));
+        throttledPanel();
+      };
+      const result = await runTask({ title: vscode.l10n.t('Completing with {0}', model.label), abort }, (task) =>
+        services.models.withRole('causal', (m) =>
+          services.host.request('model/generate', { modelId: m.modelId, prompt, options }, {
+            signal: task.signal,
+            onProgress: (p) => (p.stage === 'generating' && p.step ? onStep(p.step, task) : task.host(p)),
+          }),
+        ),
       );
       const inserted = await stream.finish(result.text);
       placeCursorAfter(editor, insertAt, inserted, stream.interrupted);
       panel?.update({ ...payload, steps: result.steps, result, running: false });
       return { model: model.label, prompt, options, inserted, streamedSteps, finishReason: stream.interrupted ? 'interrupted' : result.finishReason, result };
     } catch (error) {
-      const cancelled = error instanceof HostRequestError && error.code === 'cancelled';
+      const cancelled = isCancelled(error);
       const inserted = await stream.finish();
       placeCursorAfter(editor, insertAt, inserted, stream.interrupted);
       panel?.update({ ...payload, running: false, ...(cancelled ? {} : { error: describeTaskError(error) ?? '' }) });
@@ -183,7 +170,7 @@ export function completeTextCommand(services: PredictionServices) {
 }
 
 /** The panel's "Generate again": same prompt, new options, shown in the panel only. */
-async function rerunInPanel(services: PredictionServices, model: TaskModelInfo, prompt: string, options: GenerateOptions): Promise<void> {
+async function rerunInPanel(services: PredictionServices, model: ModelInfo, prompt: string, options: GenerateOptions): Promise<void> {
   const panel = CompletionPanel.open;
   if (!panel) return;
   const abort = Running.begin();
@@ -193,7 +180,7 @@ async function rerunInPanel(services: PredictionServices, model: TaskModelInfo, 
   panel.update(payload);
   const throttled = panelThrottle(() => panel.update({ ...payload }));
   try {
-    const result = await services.taskModels.withModel('causal', (m) =>
+    const result = await services.models.withRole('causal', (m) =>
       services.host.request('model/generate', { modelId: m.modelId, prompt, options }, {
         signal: abort.signal,
         onProgress: (p) => {
@@ -206,7 +193,7 @@ async function rerunInPanel(services: PredictionServices, model: TaskModelInfo, 
     );
     panel.update({ ...payload, steps: result.steps, result, running: false });
   } catch (error) {
-    const cancelled = error instanceof HostRequestError && error.code === 'cancelled';
+    const cancelled = isCancelled(error);
     panel.update({ ...payload, running: false, ...(cancelled ? {} : { error: describeTaskError(error) ?? '' }) });
   } finally {
     Running.end(abort);

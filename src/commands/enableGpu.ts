@@ -3,6 +3,7 @@ import { formatBytes } from '../engine/models/hub/plan';
 import { isCudaProviderError } from '../engine/runtime/cudaProviderErrors';
 import { enableCudaProvider, type CudaProviderPlan, type EnableGpuOutcome, type InstallProgress } from '../engine/runtime/cudaProviderInstall';
 import { detectNvidiaDriver, type NvidiaDriver } from '../models/gpuDetect';
+import { runTask } from '../models/taskRunner';
 
 export interface EnableGpuResult {
   driver: NvidiaDriver | undefined;
@@ -66,33 +67,15 @@ export function enableGpuCommand(deps: EnableGpuDeps = {}) {
     }
     let result: EnableGpuOutcome;
     try {
-      result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Enable GPU acceleration'), cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          const sub = token.onCancellationRequested(() => abort.abort());
-          progress.report({ message: vscode.l10n.t('Looking up the CUDA provider…') });
-          let reported = 0;
-          try {
-            return await enableCudaProvider(
-              {
-                detectDriver: async () => driver,
-                confirm: confirmDownload,
-                onProgress: (p) => {
-                  const percent = p.total ? Math.floor((100 * p.done) / p.total) : 0;
-                  const share = p.stage === 'downloading' ? percent * 0.9 : 90 + percent * 0.1;
-                  progress.report({ message: describeProgress(p), increment: Math.max(0, share - reported) });
-                  reported = Math.max(reported, share);
-                },
-                ...(deps.restartModelHost ? { restartModelHost: deps.restartModelHost } : {}),
-              },
-              { signal: abort.signal, ...(deps.downloadDir ? { downloadDir: deps.downloadDir } : {}), ...(deps.runtimeRoot ? { runtimeRoot: deps.runtimeRoot } : {}) },
-            );
-          } finally {
-            sub.dispose();
-          }
-        },
-      );
+      result = await runTask({ title: vscode.l10n.t('Enable GPU acceleration') }, (task) => {
+        task.report(vscode.l10n.t('Looking up the CUDA provider…'));
+        const onProgress = (p: InstallProgress): void => {
+          const percent = p.total ? Math.floor((100 * p.done) / p.total) : 0;
+          task.report(describeProgress(p), p.stage === 'downloading' ? percent * 0.9 : 90 + percent * 0.1);
+        };
+        const hooks = { detectDriver: async () => driver, confirm: confirmDownload, onProgress, ...(deps.restartModelHost ? { restartModelHost: deps.restartModelHost } : {}) };
+        return enableCudaProvider(hooks, { signal: task.signal, ...(deps.downloadDir ? { downloadDir: deps.downloadDir } : {}), ...(deps.runtimeRoot ? { runtimeRoot: deps.runtimeRoot } : {}) });
+      });
     } catch (error) {
       if (isCudaProviderError(error, 'cancelled')) {
         const message = vscode.l10n.t('Enabling GPU acceleration was cancelled: nothing was installed. Run the command again to resume the download.');

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { FillMaskResult, FillMaskTarget } from '../engine/tasks/taskTypes';
-import type { TaskModelInfo } from '../models/taskModels';
+import type { ModelInfo } from '../models/modelTypes';
+import { runTask, showTaskError } from '../models/taskRunner';
 import { findMasks, joinPieces, paragraphAround, pieceForMask, wordAt } from '../editor/textAround';
 import { PredictPanel } from '../webviews/predictPanel';
-import { badge, requireEditor, showTaskError, withTaskProgress, type PredictionServices } from './predictionServices';
+import { badge, requireEditor, type PredictionServices } from './predictionServices';
 
 /** Optional argument (tests, links): the text and range instead of the editor's selection. */
 export interface FillMaskArgs {
@@ -63,7 +64,7 @@ export function fillMaskCommand(services: PredictionServices) {
     const selEnd = doc.offsetAt(editor.selection.end);
     const selected = full.slice(selStart, selEnd);
     try {
-      return await services.taskModels.withModel('masked', async (model) => {
+      return await services.models.withRole('masked', async (model) => {
         const maskToken = model.maskToken ?? '[MASK]';
         let text: string;
         let groups: Group[];
@@ -96,7 +97,7 @@ export function fillMaskCommand(services: PredictionServices) {
             { modelId: model.modelId, text, ...(args.topK ? { topK: args.topK } : {}), ...(targets && targets.length ? { targets } : {}) },
             signal ? { signal } : {},
           );
-        const result = await withTaskProgress(vscode.l10n.t('Fill Mask with {0}', model.label), (signal) => run(args.targets, signal));
+        const result = await runTask({ title: vscode.l10n.t('Fill Mask with {0}', model.label) }, (task) => run(args.targets, task.signal));
         for (const g of groups) g.pieces = g.slots.map((s) => pieceOf(result, s));
         const session = new FillSession(editor.document, groups, result, mode === 'word', model.family === 'bert' || model.family === 'distilbert');
         let targets: FillMaskTarget[] = result.targets;
@@ -142,7 +143,7 @@ export function fillMaskCommand(services: PredictionServices) {
 }
 
 /** Tokens of the model's tokenizer that overlap [start, end) of `text` (at least 1). */
-async function tokensInRange(services: PredictionServices, model: TaskModelInfo, text: string, start: number, end: number): Promise<number> {
+async function tokensInRange(services: PredictionServices, model: ModelInfo, text: string, start: number, end: number): Promise<number> {
   const tok = await services.panels.tokenizers.load(model.tokenizerSpec, 'background');
   const n = tok.encode(text).tokens.filter((t) => !t.special && t.end > start && t.start < end).length;
   return Math.max(1, n);

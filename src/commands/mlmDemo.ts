@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { MlmDemoResult } from '../engine/tasks/taskTypes';
 import { PredictPanel } from '../webviews/predictPanel';
-import { badge, requireEditor, showTaskError, withTaskProgress, type PredictionServices } from './predictionServices';
+import { runTask, showTaskError } from '../models/taskRunner';
+import { badge, requireEditor, type PredictionServices } from './predictionServices';
 
 /** Longest text the demo corrupts (it is shown token by token). */
 const MAX_DEMO_CHARS = 2000;
@@ -25,10 +26,10 @@ export function mlmDemoCommand(services: PredictionServices) {
     const seedArg = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>)['seed'] : undefined;
     const seed = typeof seedArg === 'number' && Number.isInteger(seedArg) && seedArg >= 0 ? seedArg : 0;
     try {
-      return await services.taskModels.withModel('masked', async (model) => {
-        const run = (s: number): Thenable<MlmDemoResult> =>
-          withTaskProgress(vscode.l10n.t('MLM masking demo with {0}', model.label), (signal) =>
-            services.host.request('model/mlmDemo', { modelId: model.modelId, text, seed: s }, { signal }),
+      return await services.models.withRole('masked', async (model) => {
+        const run = (s: number): Promise<MlmDemoResult> =>
+          runTask({ title: vscode.l10n.t('MLM masking demo with {0}', model.label) }, (task) =>
+            services.host.request('model/mlmDemo', { modelId: model.modelId, text, seed: s }, { signal: task.signal }),
           );
         const show = (result: MlmDemoResult): void => {
           PredictPanel.show(services.panels, { view: 'mlm', model: badge(model), text, result }, {

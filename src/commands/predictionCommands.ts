@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { SurprisalLens } from '../editor/surprisalLens';
 import type { ModelHostService } from '../models/modelHostService';
-import type { ModelService } from '../models/modelService';
-import type { TaskModelService } from '../models/taskModels';
+import type { ModelRegistry } from '../models/modelRegistry';
 import type { PanelContext } from '../webviews/panelBase';
 import { CommandId } from './commandIds';
 import { compareAtCursorCommand } from './compareAtCursor';
@@ -22,7 +21,7 @@ type PredictionCommandId =
   | CommandId.CompareAtCursor;
 
 /**
- * The prediction features (issue 4) wired in one place: the task models, the surprisal lens and
+ * The prediction features (issue 4) wired in one place: the surprisal lens and
  * its hover, and the commands (returned for features.ts; the panels' serializers are registered at
  * activation, see extension.ts).
  */
@@ -30,11 +29,11 @@ export function predictionCommands(
   context: vscode.ExtensionContext,
   panels: PanelContext,
   host: ModelHostService,
-  taskModels: TaskModelService,
+  models: ModelRegistry,
   documents: vscode.DocumentSelector,
 ): Record<PredictionCommandId, (...args: unknown[]) => unknown> {
   const lens = new SurprisalLens();
-  const services: PredictionServices = { panels, host, taskModels };
+  const services: PredictionServices = { panels, host, models };
   // The lens's hover is registered here, when the features load: before that there are no colours to explain.
   context.subscriptions.push(lens, vscode.languages.registerHoverProvider(documents, lens));
   return {

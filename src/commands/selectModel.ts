@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { listCachedModels } from '../models/modelSource';
-import type { ModelService } from '../models/modelService';
+import type { ModelRegistry } from '../models/modelRegistry';
 import type { ModelStatusBar } from '../models/modelStatusBar';
 import type { ModelState } from '../models/modelTypes';
 import { looksLikeHubModelId } from '../engine/models/hub/resolve';
@@ -15,7 +15,7 @@ type Choice = vscode.QuickPickItem & ({ spec: string } | { action: 'browse' | 'd
  * configured device) and saved in the `model` setting. With a spec argument (folder or Hub id) it
  * loads it without asking. Resolves to the model state afterwards.
  */
-export function selectModelCommand(models: ModelService, statusBar: ModelStatusBar) {
+export function selectModelCommand(models: ModelRegistry, statusBar: ModelStatusBar) {
   return async (arg?: unknown): Promise<ModelState> => {
     const spec = typeof arg === 'string' && arg.trim() !== '' ? arg.trim() : await pickSpec();
     if (spec !== undefined) {

@@ -4,13 +4,12 @@ import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
 import { formatBytes } from '../engine/models/hub/plan';
 import { describeModelError } from '../models/modelErrors';
 import { withoutPrefix } from '../models/fallbackReason';
-import type { ModelService } from '../models/modelService';
+import type { ModelRegistry } from '../models/modelRegistry';
 import { deviceName } from '../models/modelStatusBar';
-import type { ActiveModel } from '../models/modelTypes';
-import { CommandId } from './commandIds';
+import type { ModelInfo } from '../models/modelTypes';
 
 export interface ModelCardResult {
-  model: ActiveModel;
+  model: ModelInfo;
   facts: ModelCardFacts;
   /** The generated document shown in the Markdown preview. */
   markdown: string;
@@ -21,11 +20,12 @@ export interface ModelCardResult {
 /**
  * "Show Model Card": the active model's config (L, d, h, V, context), its exact parameter count
  * next to the course's estimate 12·L·d² + V·d, weight size and dtype, device and files, as a
- * generated Markdown document opened in the preview. With no model yet it offers to choose one.
+ * generated Markdown document opened in the preview. With no model yet it offers to choose one
+ * (`chooseModel`, Choose Model…).
  */
-export function showModelCardCommand(models: ModelService, storage: vscode.Uri) {
+export function showModelCardCommand(models: ModelRegistry, storage: vscode.Uri, chooseModel: () => Promise<unknown>) {
   return async (): Promise<ModelCardResult | undefined> => {
-    let model: ActiveModel | undefined;
+    let model: ModelInfo | undefined;
     try {
       model = await models.ensureActive();
     } catch (error) {
@@ -35,7 +35,7 @@ export function showModelCardCommand(models: ModelService, storage: vscode.Uri) 
     if (!model) {
       const choose = vscode.l10n.t('Choose Model…');
       const answer = await vscode.window.showInformationMessage(vscode.l10n.t('No model is loaded yet.'), choose);
-      if (answer === choose) await vscode.commands.executeCommand(CommandId.SelectModel);
+      if (answer === choose) await chooseModel();
       model = models.active;
       if (!model) return undefined;
     }
@@ -52,7 +52,7 @@ export function showModelCardCommand(models: ModelService, storage: vscode.Uri) 
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-export function modelCardMarkdown(model: ActiveModel, facts: ModelCardFacts): string {
+export function modelCardMarkdown(model: ModelInfo, facts: ModelCardFacts): string {
   const { numLayers: L, hiddenSize: d, numHeads: h, vocabSize: V, contextLength, parameters } = facts;
   const gap = parameters.exact - parameters.estimate;
   const gapPercent = parameters.exact > 0 ? ((100 * gap) / parameters.exact).toFixed(2) : '0';

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { SurprisalResult } from '../engine/tasks/taskTypes';
-import { HostRequestError } from '../host/protocol';
 import type { SurprisalLens } from '../editor/surprisalLens';
 import { summarize, type SurprisalSummary } from '../editor/surprisalScale';
-import type { TaskModelInfo } from '../models/taskModels';
-import { requireEditor, showTaskError, type PredictionServices } from './predictionServices';
+import type { ModelInfo } from '../models/modelTypes';
+import { runTask, showTaskError } from '../models/taskRunner';
+import { requireEditor, type PredictionServices } from './predictionServices';
 
 /** Longest text the lens scores in one command (characters). */
 const MAX_CHARS = 200_000;
@@ -31,37 +31,20 @@ export function showSurprisalCommand(services: PredictionServices, lens: Surpris
       if (interactive) void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to score: the text is empty.'));
       return undefined;
     }
-    return services.taskModels.withActiveOr('causal', (model) => scoreWith(model, doc, start, end, text, interactive));
+    return services.models.withActiveOr('causal', (model) => scoreWith(model, doc, start, end, text, interactive));
   };
-  const scoreWith = async (model: TaskModelInfo, doc: vscode.TextDocument, start: number, end: number, text: string, interactive: boolean): Promise<SurprisalShown> => {
+  const scoreWith = async (model: ModelInfo, doc: vscode.TextDocument, start: number, end: number, text: string, interactive: boolean): Promise<SurprisalShown> => {
     const title =
       model.family === 'gpt2'
         ? vscode.l10n.t('Surprisal under {0}', model.label)
         : vscode.l10n.t('Pseudo-perplexity under {0}: one forward pass per token', model.label);
-    const result = await vscode.window.withProgress(
-      { location: interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title, cancellable: interactive },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        let shown = 0;
-        try {
-          return await services.host.request(
-            'model/surprisal',
-            { modelId: model.modelId, text, topK: 5 },
-            {
-              signal: abort.signal,
-              onProgress: (p) => {
-                if (p.done === undefined || !p.total) return;
-                const percent = Math.floor((100 * p.done) / p.total);
-                progress.report({ increment: percent - shown, message: vscode.l10n.t('{0} of {1}', String(p.done), String(p.total)) });
-                shown = percent;
-              },
-            },
-          );
-        } finally {
-          sub.dispose();
-        }
-      },
+    const result = await runTask({ title, quiet: !interactive }, (task) =>
+      services.host.request('model/surprisal', { modelId: model.modelId, text, topK: 5 }, {
+        signal: task.signal,
+        onProgress: (p) => {
+          if (p.done !== undefined && p.total) task.report(vscode.l10n.t('{0} of {1}', String(p.done), String(p.total)), Math.floor((100 * p.done) / p.total));
+        },
+      }),
     );
     const state = lens.show(doc, start, end, result, model.label);
     return { model: model.label, kind: result.kind, tokens: state.tokens.length, passes: result.passes, summary: summarize(state.tokens) };
@@ -85,7 +68,7 @@ export function showSurprisalCommand(services: PredictionServices, lens: Surpris
     try {
       return await score(doc, start, end, true);
     } catch (error) {
-      if (!(error instanceof HostRequestError && error.code === 'cancelled')) showTaskError(error);
+      showTaskError(error);
       return undefined;
     }
   };

@@ -1,9 +1,8 @@
 /**
- * Generation options and built-in model specs, pure (no `vscode`): what the settings, a command
+ * Generation options, pure (no `vscode`): what the settings, a command
  * argument and the Completion panel's knobs give, merged and checked, then cut to the fields the
  * chosen strategy uses.
  */
-import * as path from 'node:path';
 import { inRange, TASK_LIMITS } from '../engine/tasks/limits';
 import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
 
@@ -20,15 +19,6 @@ export const DEFAULT_GENERATION: GenerateOptions = {
   seed: 0,
   stop: [],
 };
-
-/** `builtin:<name>` → `<extensionPath>/models/<name>`; anything else unchanged. */
-export function resolveBuiltin(spec: string, extensionPath: string): { spec: string; builtin?: string } {
-  const m = /^builtin:(.+)$/.exec(spec);
-  if (!m) return { spec };
-  const name = m[1].trim();
-  if (name === '' || name.includes('/') || name.includes('\\') || name === '..' || name === '.') return { spec };
-  return { spec: path.join(extensionPath, 'models', name), builtin: name };
-}
 
 /** Options given by a command argument or the panel, over the settings; invalid fields are ignored. */
 export function mergeGenerateOptions(base: GenerateOptions, override: unknown): GenerateOptions {

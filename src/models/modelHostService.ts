@@ -5,7 +5,6 @@ import { ONNXRUNTIME_PATH_ENV } from '../engine/runtime/runtimePath';
 import { HostDiedError, ModelHostClient, type HostDeath, type RequestOptions } from '../host/client';
 import type { HostMethod, ParamsOf, ResultOf } from '../host/protocol';
 import { Disposable } from '../util/disposable';
-import type { LoadedModelInfo } from './modelTypes';
 
 /**
  * The window's model host: one `ModelHostClient` (a forked `dist/modelHost.js`), started on the
@@ -44,7 +43,7 @@ export class ModelHostService extends Disposable {
   }
 
   /** `model/load`: reads the folder, builds or reuses its graph, opens a session on the device asked for. */
-  loadModel(params: ParamsOf<'model/load'>, options?: RequestOptions): Promise<LoadedModelInfo> {
+  loadModel(params: ParamsOf<'model/load'>, options?: RequestOptions): Promise<ResultOf<'model/load'>> {
     return this.request('model/load', params, options);
   }
 

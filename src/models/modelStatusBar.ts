@@ -4,11 +4,11 @@ import { affects, readConfig, SettingKey } from '../config';
 import { CommandId } from '../commands/commandIds';
 import { Disposable } from '../util/disposable';
 import { withoutPrefix } from './fallbackReason';
-import type { ModelService } from './modelService';
-import type { ActiveModel, ModelState } from './modelTypes';
+import type { ModelRegistry } from './modelRegistry';
+import type { ModelInfo, ModelState } from './modelTypes';
 
 /** What the item reads from the model service. */
-type ModelStatusSource = Pick<ModelService, 'active' | 'loading' | 'hostPid' | 'onDidChange'>;
+type ModelStatusSource = Pick<ModelRegistry, 'active' | 'loading' | 'hostPid' | 'onDidChange'>;
 
 /**
  * Status bar item: the active model and the device it actually runs on, a spinner while loading.
@@ -80,7 +80,7 @@ function shortName(spec: string): string {
   return path.isAbsolute(spec) || spec.startsWith('.') ? path.basename(spec) : spec;
 }
 
-function tooltipFor(model: ActiveModel): string {
+function tooltipFor(model: ModelInfo): string {
   const lines = [
     vscode.l10n.t('Model {0} ({1}) runs on {2}.', model.label, model.family, deviceName(model.device)),
     vscode.l10n.t('{0} layers, {1} heads, context of {2} tokens, vocabulary of {3}.', String(model.numLayers), String(model.numHeads), String(model.contextLength), String(model.vocabSize)),

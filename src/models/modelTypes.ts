@@ -1,12 +1,12 @@
-/** What the VS Code side knows of models: the host's `model/load` answer and the active model. */
+/** What the VS Code side knows of models: the one model-info type, and the model status. */
 import type { ResultOf } from '../host/protocol';
 
-/** The result of the host's `model/load`: the model's id in the host, its figures, the device it actually runs on. */
-export type LoadedModelInfo = ResultOf<'model/load'>;
-
-/** The model the commands work with, loaded in the model host. */
-export interface ActiveModel extends LoadedModelInfo {
-  /** What the user chose: a folder or a Hub id (the `model` setting). */
+/**
+ * A model loaded in the model host: the host's `model/load` answer (its id in the host, its
+ * figures, the device it actually runs on) and where it came from.
+ */
+export interface ModelInfo extends ResultOf<'model/load'> {
+  /** What the user or the settings named: a folder, `builtin:NAME` or a Hub id. */
   spec: string;
   /** Its folder on disk. */
   dir: string;
@@ -16,7 +16,7 @@ export interface ActiveModel extends LoadedModelInfo {
 
 /** What the model status bar item and the model commands report (returned to tests). */
 export interface ModelState {
-  active: ActiveModel | undefined;
+  active: ModelInfo | undefined;
   /** The spec being loaded right now, if any. */
   loading: string | undefined;
   /** Process id of the running model host, if one runs. */

@@ -3,7 +3,7 @@ import { CONFIG_SECTION } from '../config';
 import type { GenerateOptions } from '../engine/tasks/taskTypes';
 import { DEFAULT_GENERATION, mergeGenerateOptions } from './generationOptions';
 
-export { DEFAULT_GENERATION, mergeGenerateOptions, optionsForStrategy, resolveBuiltin } from './generationOptions';
+export { DEFAULT_GENERATION, mergeGenerateOptions, optionsForStrategy } from './generationOptions';
 
 /**
  * The settings of the prediction features (issue 4), read here so that one file knows their keys:

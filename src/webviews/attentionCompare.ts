@@ -7,7 +7,8 @@ import { describeModelError } from '../models/modelErrors';
 import { checkCompareDraw, checkCompareRequest } from './attentionMessageChecks';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
-import { computeAttention, modelView, type AttentionModel } from './attentionCompute';
+import type { ModelInfo } from '../models/modelTypes';
+import { computeAttention, modelView } from './attentionCompute';
 import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
@@ -15,13 +16,16 @@ import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
 
 export type CompareRole = 'causal' | 'masked';
 
-/** Gives the model of a role (the defaults of `transformerExplorer.defaultModels`, or the specs asked for). */
-export type CompareModels = (role: CompareRole) => Promise<AttentionModel>;
+/**
+ * Runs `work` with the model of a role (the defaults of `transformerExplorer.defaultModels`, or
+ * the specs asked for), loading it again once if the model host lost it meanwhile.
+ */
+export type CompareModels = <T>(role: CompareRole, work: (model: ModelInfo) => Promise<T>) => Promise<T>;
 
 interface Side {
   role: CompareRole;
   spec: string;
-  model?: AttentionModel;
+  model?: ModelInfo;
   analysis?: AttentionAnalysis;
   error?: string;
 }
@@ -125,9 +129,11 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
     for (const role of ['masked', 'causal'] as const) {
       const side: Side = { role, spec: role };
       try {
-        side.model = await models(role);
-        side.spec = side.model.spec;
-        const computed = await computeAttention(host, tokenizers, side.model, text, new AbortController().signal);
+        const computed = await models(role, (model) => {
+          side.model = model;
+          side.spec = model.spec;
+          return computeAttention(host, tokenizers, model, text, new AbortController().signal);
+        });
         side.analysis = computed.analysis;
       } catch (e) {
         if (e instanceof HostRequestError && e.code === 'cancelled') return;

@@ -4,7 +4,7 @@ import { revisionOfFolder } from '../engine/attention/snapshot';
 import type { TokenSpan } from '../engine/tokenizers/types';
 import type { TokenizerService } from '../editor/tokenizerService';
 import type { ModelHostService } from '../models/modelHostService';
-import type { LoadedModelInfo } from '../models/modelTypes';
+import type { ModelInfo } from '../models/modelTypes';
 import type { AttentionModelView } from './attentionProtocol';
 
 /** The viewer stops at this many tokens (the issue's 512), or the model's context when shorter. */
@@ -19,11 +19,8 @@ export interface ComputedAttention {
   modelMs: number;
 }
 
-/** A model loaded in the model host, with the spec the user chose (and its folder when known). */
-export type AttentionModel = LoadedModelInfo & { spec: string; dir?: string };
-
-export function modelView(model: AttentionModel): AttentionModelView {
-  const revision = model.dir ? revisionOfFolder(model.dir) : undefined;
+export function modelView(model: ModelInfo): AttentionModelView {
+  const revision = revisionOfFolder(model.dir);
   return {
     label: model.label,
     family: model.family,
@@ -35,7 +32,7 @@ export function modelView(model: AttentionModel): AttentionModelView {
 }
 
 /** Cuts `text` so that its tokens (with the model's special tokens) fit the model and the viewer. */
-export async function fitToContext(tokenizers: TokenizerService, model: AttentionModel, text: string): Promise<{ text: string; truncated: boolean }> {
+export async function fitToContext(tokenizers: TokenizerService, model: ModelInfo, text: string): Promise<{ text: string; truncated: boolean }> {
   const tokenizer = await tokenizers.load(model.tokenizerSpec, 'background');
   const content = tokenizer.encode(text, { special: false }).tokens;
   const specials = model.family === 'gpt2' ? 0 : 2;
@@ -48,7 +45,7 @@ export async function fitToContext(tokenizers: TokenizerService, model: Attentio
 export async function computeAttention(
   host: ModelHostService,
   tokenizers: TokenizerService,
-  model: AttentionModel,
+  model: ModelInfo,
   source: string,
   signal: AbortSignal,
 ): Promise<ComputedAttention> {

@@ -6,9 +6,9 @@ import { sinusoidalEncoding, cosineSimilarityMatrix } from '../engine/attention/
 import type { AttentionSnapshot } from '../engine/attention/snapshot';
 import { HostRequestError } from '../host/protocol';
 import type { ModelHostService } from '../models/modelHostService';
-import type { ModelService } from '../models/modelService';
+import type { ModelRegistry } from '../models/modelRegistry';
 import { describeModelError } from '../models/modelErrors';
-import type { ActiveModel } from '../models/modelTypes';
+import type { ModelInfo } from '../models/modelTypes';
 import { Debouncer } from '../util/debounce';
 import { Disposable } from '../util/disposable';
 import { computeAttention, modelView, type ComputedAttention } from './attentionCompute';
@@ -44,7 +44,7 @@ export interface ShownAttention extends ComputedAttention {
   document: vscode.TextDocument;
   version: number;
   offset: number;
-  model: ActiveModel;
+  model: ModelInfo;
   payload: AttentionPayload;
 }
 
@@ -81,7 +81,7 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
 
   constructor(
     private readonly ctx: PanelContext,
-    private readonly models: ModelService,
+    private readonly models: ModelRegistry,
     private readonly host: ModelHostService,
   ) {
     super();
@@ -351,7 +351,7 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
     await this.analyse(source, model);
   }
 
-  private async analyse(source: AttentionSource, model: ActiveModel): Promise<void> {
+  private async analyse(source: AttentionSource, model: ModelInfo): Promise<void> {
     const key = `${model.modelId}\n${source.document.uri.toString()}\n${source.offset}\n${source.text}`;
     if (key === this.shownKey && this.shownValue) {
       if (this.shownValue.version !== source.document.version) this.shownValue.version = source.document.version;

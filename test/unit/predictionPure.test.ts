@@ -7,7 +7,8 @@ import { keepValid, levelColorId, levelRange, summarize, surprisalLevel, SURPRIS
 import { findMasks, joinPieces, paragraphAround, pieceForMask, wordAt } from '../../src/editor/textAround';
 import { checkGenerateOptions, checkSurprisalParams, optionalInt } from '../../src/host/taskParams';
 import { HostRequestError } from '../../src/host/protocol';
-import { mergeGenerateOptions, optionsForStrategy, resolveBuiltin, DEFAULT_GENERATION } from '../../src/models/generationOptions';
+import { mergeGenerateOptions, optionsForStrategy, DEFAULT_GENERATION } from '../../src/models/generationOptions';
+import { builtinFolder } from '../../src/engine/tasks/modelSpec';
 
 const invalidParams = (fn: () => unknown, field: RegExp): void => {
   assert.throws(fn, (e: unknown) => e instanceof HostRequestError && e.code === 'invalidParams' && field.test(e.message));
@@ -165,8 +166,9 @@ test('generation options: overrides checked over the settings, then cut to what 
 });
 
 test('built-in model specs resolve to the extension’s models folder, nothing else does', () => {
-  assert.deepEqual(resolveBuiltin('builtin:trex-gpt2-kjv', '/ext'), { spec: join('/ext', 'models', 'trex-gpt2-kjv'), builtin: 'trex-gpt2-kjv' });
-  assert.deepEqual(resolveBuiltin('gpt2', '/ext'), { spec: 'gpt2' });
-  assert.deepEqual(resolveBuiltin('builtin:../etc', '/ext'), { spec: 'builtin:../etc' });
-  assert.deepEqual(resolveBuiltin('builtin:', '/ext'), { spec: 'builtin:' });
+  const root = join('/ext', 'models');
+  assert.deepEqual(builtinFolder('builtin:trex-gpt2-kjv', root), { dir: join('/ext', 'models', 'trex-gpt2-kjv'), name: 'trex-gpt2-kjv' });
+  assert.equal(builtinFolder('gpt2', root), undefined);
+  assert.equal(builtinFolder('builtin:../etc', root), undefined);
+  assert.equal(builtinFolder('builtin:', root), undefined);
 });

@@ -139,7 +139,7 @@ async function onDevicePrecision(
 }
 
 export async function openModel(spec: string, backend: InferenceBackend, options: OpenModelOptions): Promise<LoadedModel> {
-  const where = locateModel(spec, options.hub);
+  const where = locateModel(spec, options.hub ? { hub: options.hub } : {});
   const model = await readModelDir(where.dir);
   const tokenizer = await loadTokenizer(model.tokenizerSpec);
   checkTokenizerFits(model, tokenizer);

@@ -6,7 +6,7 @@
  */
 import type { HfBpeModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
-import type { ModelConfig, WordModel } from './models';
+import type { ModelConfig, WordModel } from './wordModel';
 import { quoteValue } from '../errorText';
 import { bpeInitialSymbols, rankTable, traceBpe } from './bpeTrace';
 import { mergeSymbols } from './bpeMerge';

@@ -9,7 +9,7 @@
 import { quoteValue } from '../errorText';
 import type { AddedTokenConfig } from './addedTokens';
 import { TokenizerError } from './errors';
-import type { ModelConfig } from './models';
+import type { ModelConfig } from './wordModel';
 import { boolField, fieldError, idAt, isId, objectAt, optionalStringField, stringField, type Json } from './jsonFields';
 
 /** A BPE merge as Rust reads it: `"a b"` (exactly one space) or `["a", "b"]`. */

@@ -11,31 +11,7 @@ import type { NormalizedString } from './normalizedString';
 import type { MergeTrace, TokenizerModelKind } from './types';
 import { quoteValue } from '../errorText';
 import { missingUnk, TokenizerError } from './errors';
-
-export interface TokenSink {
-  push(id: number, token: string, start: number, end: number): void;
-}
-
-export interface WordModel {
-  readonly kind: TokenizerModelKind;
-  tokenize(word: NormalizedString, sink: TokenSink): void;
-  trace(word: string): MergeTrace;
-  /**
-   * Where a long word may be cut for its replay without changing it: the starts (UTF-16, in the
-   * word) of its final tokens. Undefined when the model cannot be replayed piecewise.
-   */
-  cutPoints?(word: string): number[] | undefined;
-}
-
-/** The model options the engine reads, checked (modelFields.ts). */
-export interface ModelConfig {
-  unk_token?: string;
-  fuse_unk?: boolean;
-  byte_fallback?: boolean;
-  end_of_word_suffix?: string;
-  continuing_subword_prefix?: string;
-  ignore_merges?: boolean;
-}
+import type { ModelConfig, TokenSink, WordModel } from './wordModel';
 
 export const SUPPORTED_MODELS = ['BPE', 'WordPiece', 'WordLevel', 'Unigram'] as const;
 

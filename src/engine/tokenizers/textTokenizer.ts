@@ -4,7 +4,7 @@
  *   added tokens cut out → normalizer → pre-tokenizer → model (tokenizers.js) → post-processor.
  */
 import type { AddedVocabulary } from './addedTokens';
-import type { WordModel, TokenSink } from './models';
+import type { WordModel, TokenSink } from './wordModel';
 import type { PostProcessor } from './postProcessors';
 import type { PreTokenizer } from './preTokenizers';
 import type { NormalizedString } from './normalizedString';

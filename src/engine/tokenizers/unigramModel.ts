@@ -14,7 +14,7 @@
  * xlm-roberta has 250,002 pieces). Positions are UTF-16 units of the word.
  */
 import type { MergeTrace } from './types';
-import type { WordModel } from './models';
+import type { WordModel } from './wordModel';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';
 import { quoteValue } from '../errorText';
 import { TokenizerError } from './errors';

@@ -2,7 +2,7 @@
  * Per-word caches of the models. A word's tokens depend only on its text, so each distinct word
  * is cut once and replayed from here; the cache is simply emptied when it grows too big.
  */
-import type { TokenSink } from './models';
+import type { TokenSink } from './wordModel';
 import type { NormalizedString } from './normalizedString';
 import type { MergeTrace } from './types';
 

@@ -1,7 +1,7 @@
 /** WordPiece through tokenizers.js's model; `[UNK]` spans the whole word, as in Rust. */
 import type { HfWordPieceModel } from './hfTokenizers';
 import type { MergeTrace } from './types';
-import type { WordModel } from './models';
+import type { WordModel } from './wordModel';
 import { missingUnk } from './errors';
 import { longestPiece, traceWordPiece, type WordPieceTables } from './wordPieceTrace';
 import { addToPlan, CachedWordModel, emptyPlan, type WordPlan } from './wordCache';

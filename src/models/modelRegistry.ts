@@ -1,0 +1,281 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { affects, readConfig, SettingKey, writeSetting, type DeviceSetting } from '../config';
+import { builtinFolder } from '../engine/tasks/modelSpec';
+import { HostRequestError } from '../host/protocol';
+import { Disposable } from '../util/disposable';
+import { withoutPrefix } from './fallbackReason';
+import { detectNvidiaDriver } from './gpuDetect';
+import { describeModelError, NoModelError } from './modelErrors';
+import type { ModelHostService } from './modelHostService';
+import { locateModel } from './modelSource';
+import type { ModelInfo } from './modelTypes';
+import { isCancelled, runTask } from './taskRunner';
+import { defaultModelSpec, type ModelRole } from './taskSettings';
+import { loadRequest } from './loadRequest';
+
+/** Models the features load beside the active one (a role's default, a compared spec) share the host with it. */
+const MAX_MODELS_BESIDE = 3;
+
+/** Whether a model of `family` can do what `role` asks. */
+export function fitsRole(model: Pick<ModelInfo, 'family' | 'maskToken'>, role: ModelRole): boolean {
+  return role === 'causal' ? model.family === 'gpt2' : model.family !== 'gpt2' && model.maskToken !== undefined;
+}
+
+export interface ModelRegistryOptions {
+  /** Lets the user choose the active model (Choose Model…); called when no model fits a feature. */
+  chooseModel: () => Promise<unknown>;
+}
+
+/**
+ * The one model registry of the window: the active model (the `model` setting, shown in the status
+ * bar), the model of each role (the active one when it fits, else the role's default,
+ * `transformerExplorer.defaultModels`), and any other spec a feature names (the attention
+ * comparison). Every load goes the same way: the spec resolved to a folder (download with consent),
+ * loaded in the model host with a progress notification naming each stage, cached until the host
+ * dies or evicts it ({@link withModel} loads it again once on `unknownModel`).
+ */
+export class ModelRegistry extends Disposable {
+  private activeModel: ModelInfo | undefined;
+  private loadingSpec: string | undefined;
+  private generation = 0;
+  private readonly fallbacksShown = new Set<string>();
+  /** Models loaded beside the active one, by role or by spec. */
+  private readonly beside = new Map<string, ModelInfo>();
+  private readonly pending = new Map<string, Promise<ModelInfo>>();
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
+  /** Fires when the active model or the loading state changes. */
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(
+    private readonly host: ModelHostService,
+    private readonly options: ModelRegistryOptions,
+  ) {
+    super();
+    this.register(
+      host.onDidDie(() => {
+        // Their sessions died with the process; the next use loads them again.
+        this.activeModel = undefined;
+        this.beside.clear();
+        this.changeEmitter.fire();
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('transformerExplorer.defaultModels')) this.beside.clear();
+        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId)) && this.activeModel) {
+          const spec = this.activeModel.spec;
+          this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
+        }
+      }),
+    );
+  }
+
+  get active(): ModelInfo | undefined {
+    return this.activeModel;
+  }
+
+  get hostPid(): number | undefined {
+    return this.host.pid;
+  }
+
+  /** The spec of the active model being loaded right now, if any. */
+  get loading(): string | undefined {
+    return this.loadingSpec;
+  }
+
+  /**
+   * The configured model, loaded if it is not yet. With none configured, the built-in causal model
+   * (`defaultModels.causal`, shipped in the extension's models/ folder) when it is there, so that
+   * the model features work offline out of the box; it is not written into the `model` setting.
+   * `undefined` when there is neither.
+   */
+  async ensureActive(): Promise<ModelInfo | undefined> {
+    if (this.activeModel) return this.activeModel;
+    const configured = readConfig().model;
+    if (configured) return this.load(configured);
+    const builtin = builtinFolder(defaultModelSpec('causal'), this.builtinRoot);
+    return builtin && existsSync(builtin.dir) ? this.load(builtin.dir, { remember: false }) : undefined;
+  }
+
+  /**
+   * Loads `spec` (folder, `builtin:NAME` or Hub id, downloaded with consent) on the configured
+   * device, makes it the active model and saves it in the `model` setting (unless `remember:
+   * false`). Resolves to `undefined` when the user declined the download or cancelled; throws when
+   * the model cannot be loaded (the previous model stays active then).
+   */
+  async load(spec: string, options: { remember?: boolean } = {}): Promise<ModelInfo | undefined> {
+    const generation = ++this.generation;
+    this.loadingSpec = spec;
+    this.changeEmitter.fire();
+    try {
+      const loaded = await this.open(spec);
+      if (!loaded) return undefined;
+      if (generation !== this.generation) {
+        // A newer choice won meanwhile: this one is not needed.
+        void this.host.releaseModel(loaded.modelId).catch(() => undefined);
+        return this.activeModel;
+      }
+      const previous = this.activeModel;
+      this.activeModel = loaded;
+      if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
+      if (options.remember !== false && readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
+      await this.noticeFallback(loaded, readConfig().device);
+      return loaded;
+    } finally {
+      if (generation === this.generation) this.loadingSpec = undefined;
+      this.changeEmitter.fire();
+    }
+  }
+
+  /** The model for `role`; throws NoModelError when there is none and the user chose none. */
+  async forRole(role: ModelRole): Promise<ModelInfo> {
+    return (await this.activeIfFits(role)) ?? this.cached(`role:${role}`, () => this.loadDefault(role));
+  }
+
+  /** The active model whatever its family (surprisal works with both), else the model of `role`. */
+  async activeOr(role: ModelRole): Promise<ModelInfo> {
+    const active = (await this.activeIfFits('causal')) ?? (await this.activeIfFits('masked'));
+    return active ?? this.forRole(role);
+  }
+
+  /** A model named by its spec (folder, `builtin:NAME`, Hub id), loaded beside the active one. */
+  forSpec(spec: string): Promise<ModelInfo> {
+    return this.cached(`spec:${spec}`, async () => {
+      const loaded = await this.open(spec, { maxModels: MAX_MODELS_BESIDE });
+      if (!loaded) throw new NoModelError();
+      return loaded;
+    });
+  }
+
+  /**
+   * Runs `work` with the model `pick` gives; when the host evicted or lost the model meanwhile
+   * (`unknownModel`), forgets it, picks again once and retries.
+   */
+  async withModel<T>(pick: () => Promise<ModelInfo>, work: (model: ModelInfo) => Promise<T>): Promise<T> {
+    const model = await pick();
+    try {
+      return await work(model);
+    } catch (error) {
+      if (!(error instanceof HostRequestError && error.code === 'unknownModel')) throw error;
+      this.forget(model);
+      return work(await pick());
+    }
+  }
+
+  /** Runs `work` with the model of `role` (see withModel). */
+  withRole<T>(role: ModelRole, work: (model: ModelInfo) => Promise<T>): Promise<T> {
+    return this.withModel(() => this.forRole(role), work);
+  }
+
+  /** Like withRole, with the active model whatever its family first (see activeOr). */
+  withActiveOr<T>(role: ModelRole, work: (model: ModelInfo) => Promise<T>): Promise<T> {
+    return this.withModel(() => this.activeOr(role), work);
+  }
+
+  /** Drops a model the host no longer holds. */
+  forget(model: ModelInfo): void {
+    for (const [key, known] of this.beside) if (known.modelId === model.modelId) this.beside.delete(key);
+    if (this.activeModel?.modelId === model.modelId) {
+      this.activeModel = undefined;
+      this.changeEmitter.fire();
+    }
+  }
+
+  private get builtinRoot(): string {
+    return path.join(this.host.extensionPath, 'models');
+  }
+
+  /** The model under `key`, loaded once by `load` (concurrent callers share the load). */
+  private async cached(key: string, load: () => Promise<ModelInfo>): Promise<ModelInfo> {
+    const known = this.beside.get(key);
+    if (known) return known;
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = load()
+        .then((model) => {
+          this.beside.set(key, model);
+          return model;
+        })
+        .finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * `spec` resolved to its folder and loaded in the model host on the configured device, under a
+   * cancellable progress notification that names each stage. `undefined` when the user declined
+   * the download or cancelled.
+   */
+  private async open(spec: string, limits: { maxModels?: number } = {}): Promise<ModelInfo | undefined> {
+    const location = await locateModel(spec, this.host.extensionPath);
+    if (!location) return undefined;
+    try {
+      const info = await runTask({ title: vscode.l10n.t('Loading model {0}', spec) }, (task) =>
+        this.host.loadModel(loadRequest(location.dir, limits), { signal: task.signal, onProgress: (p) => task.host(p) }),
+      );
+      return { ...info, spec, dir: location.dir, ...(location.repoId ? { repoId: location.repoId } : {}) };
+    } catch (error) {
+      if (isCancelled(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async activeIfFits(role: ModelRole): Promise<ModelInfo | undefined> {
+    let active = this.activeModel;
+    if (!active && readConfig().model) {
+      try {
+        active = await this.ensureActive();
+      } catch {
+        active = undefined; // the default of the role is used instead; the status bar tells why
+      }
+    }
+    return active && fitsRole(active, role) ? active : undefined;
+  }
+
+  private async loadDefault(role: ModelRole): Promise<ModelInfo> {
+    const spec = defaultModelSpec(role);
+    const builtin = builtinFolder(spec, this.builtinRoot);
+    if (builtin && !existsSync(builtin.dir)) return this.askForModel(role, vscode.l10n.t('The built-in model {0} is not installed (expected in {1}).', builtin.name, builtin.dir));
+    let info: ModelInfo | undefined;
+    try {
+      info = await this.open(spec, { maxModels: MAX_MODELS_BESIDE });
+    } catch (error) {
+      return this.askForModel(role, describeModelError(error, spec));
+    }
+    if (!info) throw new NoModelError();
+    if (!fitsRole(info, role)) {
+      return this.askForModel(role, role === 'causal'
+        ? vscode.l10n.t('{0} is a masked (BERT-like) model: this feature needs a causal GPT-2-family model.', spec)
+        : vscode.l10n.t('{0} is a causal model: fill-mask needs a BERT-like (masked) model.', spec));
+    }
+    return info;
+  }
+
+  /** Says why no model could be used, offers "Choose Model…", and uses the choice when it fits. */
+  private async askForModel(role: ModelRole, why: string): Promise<ModelInfo> {
+    const choose = vscode.l10n.t('Choose Model…');
+    const need = role === 'causal' ? vscode.l10n.t('A causal (GPT-2-family) model is needed.') : vscode.l10n.t('A masked (BERT-family) model is needed.');
+    const answer = await vscode.window.showErrorMessage(`${why} ${need}`, choose);
+    if (answer !== choose) throw new NoModelError();
+    await this.options.chooseModel();
+    const active = this.activeModel;
+    if (active && fitsRole(active, role)) return active;
+    throw new NoModelError();
+  }
+
+  /**
+   * Tells the user once per reason that CUDA was not used. With `auto` on a machine without an
+   * NVIDIA driver, CPU is the expected outcome, not a failure: no notice (the tooltip and the
+   * model card still say why).
+   */
+  private async noticeFallback(model: ModelInfo, asked: DeviceSetting): Promise<void> {
+    const reason = model.fallbackReason && withoutPrefix(model.fallbackReason);
+    if (!reason || this.fallbacksShown.has(reason)) return;
+    if (asked === 'auto' && !(await detectNvidiaDriver())) return;
+    this.fallbacksShown.add(reason);
+    void vscode.window.showWarningMessage(vscode.l10n.t('CUDA unavailable, running on CPU: {0}', reason));
+  }
+}
