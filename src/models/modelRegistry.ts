@@ -174,6 +174,11 @@ export class ModelRegistry extends Disposable {
     return this.withModel(() => this.activeOr(role), work);
   }
 
+  /** Lets the user choose the active model (the callback given at creation: Choose Model…). */
+  choose(): Promise<unknown> {
+    return this.options.chooseModel();
+  }
+
   /** Drops a model the host no longer holds. */
   forget(model: ModelInfo): void {
     for (const [key, known] of this.beside) if (known.modelId === model.modelId) this.beside.delete(key);
@@ -260,7 +265,7 @@ export class ModelRegistry extends Disposable {
     const need = role === 'causal' ? vscode.l10n.t('A causal (GPT-2-family) model is needed.') : vscode.l10n.t('A masked (BERT-family) model is needed.');
     const answer = await vscode.window.showErrorMessage(`${why} ${need}`, choose);
     if (answer !== choose) throw new NoModelError();
-    await this.options.chooseModel();
+    await this.choose();
     const active = this.activeModel;
     if (active && fitsRole(active, role)) return active;
     throw new NoModelError();

@@ -158,7 +158,7 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
           this.options = o;
           this.optionsEmitter.fire(o);
         },
-        'model/choose': () => void vscode.commands.executeCommand('transformerExplorer.selectModel'),
+        'model/choose': () => void this.models.choose(),
         'view/didDraw': (r) => {
           this.lastDraw = r;
           this.drawEmitter.fire(r);
