@@ -31,7 +31,7 @@ type AttentionCommandId =
 async function loadSpec(host: ModelHostService, spec: string): Promise<AttentionModel> {
   const location = await locateModel(resolveBuiltin(spec, host.extensionPath).spec);
   if (!location) throw new Error(vscode.l10n.t('No model was chosen.'));
-  const info = await host.loadModel(loadRequest(location.dir, { maxModels: 3 }));
+  const info = await host.loadModel(loadRequest(location.dir));
   return { ...info, spec, dir: location.dir };
 }
 

@@ -8,7 +8,7 @@ import type { LoadedModelInfo } from './modelTypes';
  * Loads a model folder into the model host on the configured device, with a cancellable progress
  * notification titled with `spec`. Resolves to `undefined` when the user cancelled.
  */
-export async function loadWithProgress(host: ModelHostService, spec: string, dir: string, limits: { maxModels?: number } = {}): Promise<LoadedModelInfo | undefined> {
+export async function loadWithProgress(host: ModelHostService, spec: string, dir: string): Promise<LoadedModelInfo | undefined> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading model {0}', spec), cancellable: true },
     async (progress, token) => {
@@ -16,7 +16,7 @@ export async function loadWithProgress(host: ModelHostService, spec: string, dir
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
         return await host.loadModel(
-          loadRequest(dir, limits),
+          loadRequest(dir),
           { signal: abort.signal, onProgress: (p) => progress.report({ message: describeProgress(p) }) },
         );
       } catch (error) {
@@ -29,10 +29,10 @@ export async function loadWithProgress(host: ModelHostService, spec: string, dir
   );
 }
 
-/** The host's load request for the model folder `dir`: the configured device, GPU and memory bound. */
-export function loadRequest(dir: string, limits: { maxModels?: number } = {}): Parameters<ModelHostService['loadModel']>[0] {
-  const { device, gpuId, modelCacheMemoryMB } = readConfig();
-  return { spec: dir, device, ...(device === 'cpu' ? {} : { gpuId }), ...limits, maxBytes: modelCacheMemoryMB * 1024 * 1024 };
+/** The host's load request for the model folder `dir`: the configured device and GPU (the memory bound is a host option). */
+export function loadRequest(dir: string): Parameters<ModelHostService['loadModel']>[0] {
+  const { device, gpuId } = readConfig();
+  return { spec: dir, device, ...(device === 'cpu' ? {} : { gpuId }) };
 }
 
 /** A host progress stage in the user's language. */

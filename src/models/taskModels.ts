@@ -122,7 +122,7 @@ export class TaskModelService extends Disposable {
     try {
       const location = await locateModel(resolved);
       if (!location) throw new NoModelError();
-      info = await loadWithProgress(this.host, spec, location.dir, { maxModels: 3 });
+      info = await loadWithProgress(this.host, spec, location.dir);
     } catch (error) {
       if (error instanceof NoModelError) throw error;
       return this.askForModel(role, describeModelError(error, spec));

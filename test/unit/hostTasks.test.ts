@@ -11,13 +11,13 @@ import type { HostProgress } from '../../src/host/protocol';
 import { codeOf, onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir } from './tasksSupport';
 
-const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-tasks-'));
+const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-tasks-'), { limits: { maxModels: 3 } });
 
 
 test('host: model/fillMask and model/mlmDemo on a tiny BERT; a causal model is refused clearly', async () => {
   const client = onnxClient();
   try {
-    const bert = await client.request('model/load', { spec: tinyModelDir('bert'), device: 'cpu', maxModels: 3 });
+    const bert = await client.request('model/load', { spec: tinyModelDir('bert'), device: 'cpu' });
     const text = 'the cat [MASK] the <mask> food';
     const result = await client.request('model/fillMask', { modelId: bert.modelId, text, topK: 5, targets: ['eats'] });
     assert.equal(result.masks.length, 2, 'both spellings of the mask are masks');
@@ -134,7 +134,7 @@ test('host: cancelling model/generate after the first streamed step rejects with
 test('host: model/surprisal (causal and pseudo) and model/compare', async () => {
   const client = onnxClient();
   try {
-    const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu', maxModels: 3 });
+    const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
     const bert = await client.request('model/load', { spec: tinyModelDir('bert'), device: 'cpu' });
     const text = 'The cat eats the food.';
     const progress: Array<[number, number]> = [];
