@@ -41,7 +41,9 @@ test('host: host/configure answers from another process with the chosen backend 
     // New limits: the running host takes them at once, and a host started later starts with them.
     await client.configure({ maxBytes: 2 ** 30 });
     assert.deepEqual((await client.request('host/configure', {})).limits, { maxModels: 3, maxBytes: 2 ** 30 });
-    client.restart();
+    const died = new Promise((resolve) => client.onDidDie(resolve));
+    process.kill(pong.pid, 'SIGKILL');
+    await died;
     const next = await client.request('host/configure', {});
     assert.notEqual(next.pid, pong.pid);
     assert.deepEqual(next.limits, { maxModels: 3, maxBytes: 2 ** 30 });
