@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEVICE_PREFERENCES, type DevicePreference } from './engine/runtime/types';
 
 /** Section of every setting: `transformerExplorer.*`. */
 export const CONFIG_SECTION = 'transformerExplorer';
@@ -41,8 +42,8 @@ export interface ExtensionConfig {
   modelCacheMemoryMB: number;
 }
 
-export type DeviceSetting = 'auto' | 'cuda' | 'cpu';
-const DEVICE_SETTINGS: readonly DeviceSetting[] = ['auto', 'cuda', 'cpu'];
+export type DeviceSetting = DevicePreference;
+const DEVICE_SETTINGS: readonly DeviceSetting[] = DEVICE_PREFERENCES;
 
 /** Setting keys relative to {@link CONFIG_SECTION}. */
 export const SettingKey = {

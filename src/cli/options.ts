@@ -4,11 +4,9 @@
  * engine's TASK_LIMITS, so the CLI, the model host and the extension refuse the same values.
  */
 import { quoteValue } from '../engine/errorText';
-import type { DevicePreference } from '../engine/runtime/types';
+import { DEVICE_PREFERENCES as DEVICES, type DevicePreference } from '../engine/runtime/types';
 import { inRange, rangeText, TASK_LIMITS, type IntRange, type TaskLimit } from '../engine/tasks/limits';
 import { UsageError, type ParsedArgs } from './args';
-
-const DEVICES: readonly DevicePreference[] = ['auto', 'cuda', 'cpu'];
 
 function bad(name: string, what: string, raw: string): never {
   throw new UsageError(`${name} must be ${what}, got ${quoteValue(raw)}`);

@@ -7,7 +7,7 @@ import { fillMask } from '../engine/tasks/fillMask';
 import { generate } from '../engine/tasks/generate';
 import { defaultGraphCacheDir, type LoadedModel } from '../engine/tasks/openModel';
 import { surprisal } from '../engine/tasks/surprisal';
-import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
+import { DECODING_STRATEGIES as STRATEGIES, type GenerateOptions } from '../engine/tasks/taskTypes';
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
@@ -16,7 +16,6 @@ import { choiceOption, deviceOption, intOption, numberOption, textOption } from 
 
 const COMMON = ['--model', '--device'];
 const COMMON_FLAGS = ['--json', '--yes'];
-const STRATEGIES: readonly DecodingStrategy[] = ['greedy', 'beam', 'sample'];
 
 async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promise<T>): Promise<T> {
   const model = await load(args);

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { FillMaskResult, FillMaskTarget } from '../engine/tasks/taskTypes';
-import type { ModelInfo } from '../models/modelTypes';
 import { runTask, showTaskError } from '../models/taskRunner';
 import { findMasks, joinPieces, paragraphAround, pieceForMask, wordAt } from '../editor/textAround';
 import { PredictPanel } from '../webviews/predictPanel';
@@ -65,8 +64,9 @@ export function fillMaskCommand(services: PredictionServices) {
     const selected = full.slice(selStart, selEnd);
     try {
       return await services.models.withRole('masked', async (model) => {
-        const maskToken = model.maskToken ?? '[MASK]';
         let text: string;
+        /** Word mode: the word's range in `text`, masked by the model host (one mask per token of the word). */
+        let word: { start: number; end: number } | undefined;
         let groups: Group[];
         let mode: FillMaskShown['mode'];
         const masksInSelection = findMasks(selected);
@@ -77,27 +77,31 @@ export function fillMaskCommand(services: PredictionServices) {
         } else {
           // A selected word is the word to mask; in a longer selection, the word at the cursor.
           const oneWord = selStart !== selEnd && !/\s/.test(selected);
-          const word = oneWord ? { start: selStart, end: selEnd } : wordAt(full, doc.offsetAt(editor.selection.active));
-          if (!word || full.slice(word.start, word.end).trim() === '') {
+          const at = oneWord ? { start: selStart, end: selEnd } : wordAt(full, doc.offsetAt(editor.selection.active));
+          if (!at || full.slice(at.start, at.end).trim() === '') {
             void vscode.window.showInformationMessage(
               vscode.l10n.t('No mask in the text: write [MASK] (or <mask>) where a word should be predicted and select the sentence, or put the cursor on a word.'),
             );
             return undefined;
           }
           mode = 'word';
-          const around = paragraphAround(full, word.start, word.end);
-          const context = full.slice(around.start, around.end);
-          const count = await tokensInRange(services, model, context, word.start - around.start, word.end - around.start);
-          text = context.slice(0, word.start - around.start) + maskToken.repeat(count) + context.slice(word.end - around.start);
-          groups = [{ slots: [...Array(count).keys()], start: word.start, end: word.end, current: full.slice(word.start, word.end), pieces: [] }];
+          const around = paragraphAround(full, at.start, at.end);
+          text = full.slice(around.start, around.end);
+          word = { start: at.start - around.start, end: at.end - around.start };
+          groups = [{ slots: [], start: at.start, end: at.end, current: full.slice(at.start, at.end), pieces: [] }];
         }
-        const run = (targets: string[] | undefined, signal?: AbortSignal): Promise<FillMaskResult> =>
+        const run = (targets: string[] | undefined, signal?: AbortSignal, masking?: { start: number; end: number }): Promise<FillMaskResult & { masked?: { text: string; maskCount: number } }> =>
           services.host.request(
             'model/fillMask',
-            { modelId: model.modelId, text, ...(args.topK ? { topK: args.topK } : {}), ...(targets && targets.length ? { targets } : {}) },
+            { modelId: model.modelId, text, ...(masking ? { word: masking } : {}), ...(args.topK ? { topK: args.topK } : {}), ...(targets && targets.length ? { targets } : {}) },
             signal ? { signal } : {},
           );
-        const result = await runTask({ title: vscode.l10n.t('Fill Mask with {0}', model.label) }, (task) => run(args.targets, task.signal));
+        const { masked, ...result } = await runTask({ title: vscode.l10n.t('Fill Mask with {0}', model.label) }, (task) => run(args.targets, task.signal, word));
+        if (masked) {
+          // From now on the model reads the masked text (targets scored later, the panel).
+          text = masked.text;
+          for (const g of groups) g.slots = [...Array(masked.maskCount).keys()];
+        }
         for (const g of groups) g.pieces = g.slots.map((s) => pieceOf(result, s));
         const session = new FillSession(editor.document, groups, result, mode === 'word', model.family === 'bert' || model.family === 'distilbert');
         let targets: FillMaskTarget[] = result.targets;
@@ -140,13 +144,6 @@ export function fillMaskCommand(services: PredictionServices) {
       return undefined;
     }
   };
-}
-
-/** Tokens of the model's tokenizer that overlap [start, end) of `text` (at least 1). */
-async function tokensInRange(services: PredictionServices, model: ModelInfo, text: string, start: number, end: number): Promise<number> {
-  const tok = await services.panels.tokenizers.load(model.tokenizerSpec, 'background');
-  const n = tok.encode(text).tokens.filter((t) => !t.special && t.end > start && t.start < end).length;
-  return Math.max(1, n);
 }
 
 function pieceOf(result: FillMaskResult, slot: number): { token: string; text: string } {

@@ -5,7 +5,9 @@
 import { Checkpoint } from '../engine/models/weights';
 import type { LoadedModel } from '../engine/tasks/openModel';
 import type { LoadedModels } from './loadedModels';
-import { HostRequestError, isObject, type HostHandlers } from './protocol';
+import { optionalPositiveInt, requireString } from './params';
+import { HostRequestError, type HostHandlers } from './protocol';
+import { runTask } from './requestKit';
 
 type AttentionMethods = 'model/positions';
 
@@ -34,15 +36,12 @@ export async function readPositionEmbeddings(model: Pick<LoadedModel, 'model' | 
 
 export function createAttentionHandlers(models: LoadedModels): Pick<HostHandlers, AttentionMethods> {
   return {
-    'model/positions': async (params) => {
-      const id = isObject(params) ? params['modelId'] : undefined;
-      if (typeof id !== 'string') throw new HostRequestError('invalidParams', 'modelId must be a string');
-      const rows = params.rows;
-      if (rows !== undefined && !(Number.isInteger(rows) && rows >= 1)) throw new HostRequestError('invalidParams', 'rows must be a positive integer');
-      const model = models.get(id);
-      if (!model) throw new HostRequestError('unknownModel', `no model "${id}" (released, evicted to make room, or loaded by an earlier host)`);
-      const table = await readPositionEmbeddings(model, rows);
-      return { name: table.name, offset: table.offset, table: { type: 'float32', dims: [table.rows, table.dim], data: table.data } };
+    'model/positions': async (params, ctx) => {
+      const rows = optionalPositiveInt(params.rows, 'rows');
+      return models.use(requireString(params, 'modelId'), ctx.signal, async (model) => {
+        const table = await runTask(ctx.signal, () => readPositionEmbeddings(model, rows));
+        return { name: table.name, offset: table.offset, table: { type: 'float32', dims: [table.rows, table.dim], data: table.data } };
+      });
     },
   };
 }

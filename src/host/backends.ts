@@ -1,20 +1,18 @@
 /**
- * Which `InferenceBackend` the model host runs on, chosen by `--backend=NAME` or the
- * `TREX_MODEL_BACKEND` environment variable: `onnx` (onnxruntime-node, the default) or `fake`
- * (tests). onnxruntime-node is loaded only when the `onnx` backend is created, so a host on the
- * fake backend never loads the native library.
+ * Which `InferenceBackend` the model host runs on: `onnx` (onnxruntime-node), the only one a
+ * production host knows, chosen by `--backend=NAME` or TREX_MODEL_BACKEND. onnxruntime-node is
+ * loaded only when the backend is created, so a host that never runs a model never loads it.
+ *
+ * Test hook: `--test-module=/abs/path.js` loads a module (from test/support, never shipped) that may
+ * supply its own backend (the fake one) and test-only methods beside the protocol's. Nothing of a
+ * test backend is in the production bundle.
  */
+import { createRequire } from 'node:module';
 import type { InferenceBackend } from '../engine/runtime/types';
-import { FakeBackend } from '../engine/runtime/fakeBackend';
+import type { RequestContext } from './protocol';
 
-export const BACKEND_NAMES = ['onnx', 'fake'] as const;
+export const BACKEND_NAMES = ['onnx'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-
-/** The backend name from the command line (`--backend=NAME`), else the environment, else `onnx`. */
-export function backendNameFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string {
-  const flag = argv.find((a) => a.startsWith('--backend='));
-  return flag?.slice('--backend='.length) || env['TREX_MODEL_BACKEND'] || 'onnx';
-}
 
 /** Creates the named backend; throws a one-line message naming the known ones otherwise. */
 export function createBackend(name: string): InferenceBackend {
@@ -24,9 +22,25 @@ export function createBackend(name: string): InferenceBackend {
       const runtime: typeof import('../engine/runtime/onnxRuntime') = require('../engine/runtime/onnxRuntime');
       return new runtime.OnnxRuntimeBackend();
     }
-    case 'fake':
-      return new FakeBackend();
     default:
       throw new Error(`backend "${name}" is not available in this build (known: ${BACKEND_NAMES.join(', ')})`);
   }
+}
+
+/** A test-only method: params checked by itself, errors with a protocol `code` pass through. */
+export type TestMethod = (params: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
+
+/** What a `--test-module` may export. */
+export interface TestModule {
+  /** Its backend's name, said in `host/configure`'s answer. */
+  backendName?: string;
+  /** The backend the host runs instead of the named one. */
+  createBackend?(): InferenceBackend;
+  /** Methods tests call beside the protocol's (`backend` throws `backendUnavailable` like the host's). */
+  createTestMethods?(backend: () => InferenceBackend): Record<string, TestMethod>;
+}
+
+/** Loads a `--test-module` (an absolute path to a built .js file). */
+export function loadTestModule(path: string): TestModule {
+  return createRequire(__filename)(path) as TestModule;
 }

@@ -3,22 +3,17 @@
  * first request, sends typed requests, and guarantees every request settles: with its result,
  * its error, a `timeout`, a `cancelled` error when its signal aborts, or a `HostDiedError` when
  * the process dies (crash, kill, out of memory). After a death the next request starts a new host.
- * Plain Node: the extension wraps it (notices, settings) without this file importing `vscode`:
- *
- *   const host = new ModelHostClient({ hostScript: join(context.extensionPath, 'dist', 'modelHost.js') });
- *   host.onDidDie((d) => notifyOnce(d.error.message));   // once per death, not per request
- *   const { sessionId, device, fallbackReason } = await host.request('session/create', { model, device: 'auto' },
- *     { signal, onProgress: (p) => report(p.stage) });
- *   const { outputs } = await host.request('session/run', { sessionId, feeds, fetch: ['logits'] });
- *   context.subscriptions.push(host);                    // dispose() kills the process
- *
+ * Plain Node: the extension wraps it (notices, settings) without this file importing `vscode`.
  * Whole models (the graph is built from the folder's weights and cached under `cacheDir`/graphs):
  *
- *   const m = await host.request('model/load', { spec: folderOrCachedHubId, device: 'auto', maxModels: 2 },
- *     { onProgress: (p) => report(p.stage) });          // loadingModel → buildingGraph (first time) → creatingSession
+ *   const host = new ModelHostClient({ hostScript: join(context.extensionPath, 'dist', 'modelHost.js'), limits: { maxModels: 3 } });
+ *   host.onDidDie((d) => notifyOnce(d.error.message));   // once per death, not per request
+ *   const m = await host.request('model/load', { spec: folderOrCachedHubId, device: 'auto' },
+ *     { signal, onProgress: (p) => report(p.stage) });  // loadingModel → buildingGraph (first time) → creatingSession
  *   const { tokens, attentions } = await host.request('model/attention', { modelId: m.modelId, text, layers: [0] });
- *   const { logits } = await host.request('model/logits', { modelId: m.modelId, text, positions: [-1] });
  *   await host.request('model/release', { modelId: m.modelId });
+ *   await host.configure({ maxBytes: 2 ** 32 });         // new limits: this host now, and every later one
+ *   context.subscriptions.push(host);                    // dispose() kills the process
  * Predictions (issue 4): `model/fillMask`, `model/mlmDemo`, `model/surprisal`, `model/compare`, and
  * `model/generate`, which streams each step as progress before its result:
  *
@@ -40,6 +35,8 @@ import {
   type ToHostMessage,
 } from './protocol';
 
+import { hostArgs } from './hostOptions';
+import type { ModelLimits } from './protocol';
 import {
   DEFAULT_TIMEOUTS_MS,
   HostDiedError,
@@ -88,7 +85,21 @@ export class ModelHostClient implements Disposable {
   /** Number of host processes started so far (tests and diagnostics). */
   startCount = 0;
 
-  constructor(private readonly options: ModelHostClientOptions) {}
+  /** The model-cache limits given to every host started from now on (see `configure`). */
+  private limits: Partial<ModelLimits>;
+
+  constructor(private readonly options: ModelHostClientOptions) {
+    this.limits = { ...options.limits };
+  }
+
+  /**
+   * Changes the loaded-model cache's limits: the running host applies them at once (`host/configure`,
+   * releasing models beyond them; no restart, no request lost), and later hosts start with them.
+   */
+  async configure(limits: Partial<ModelLimits>): Promise<void> {
+    this.limits = { ...this.limits, ...limits };
+    if (this.host && !this.host.dead) await this.request('host/configure', { limits: this.limits });
+  }
 
   /** Fires once per unexpected death of the host (not per pending request, not on dispose). */
   onDidDie(listener: (death: HostDeath) => void): Disposable {
@@ -160,8 +171,8 @@ export class ModelHostClient implements Disposable {
 
   private ensureHost(): RunningHost {
     if (this.host && !this.host.dead) return this.host;
-    const { hostScript, backend, cacheDir, env, execArgv, startTimeoutMs = 30_000 } = this.options;
-    const args = [...(backend ? [`--backend=${backend}`] : []), ...(cacheDir ? [`--cache-dir=${cacheDir}`] : [])];
+    const { hostScript, env, execArgv, startTimeoutMs = 30_000 } = this.options;
+    const args = hostArgs({ ...this.options, limits: this.limits });
     const child = fork(hostScript, args, {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

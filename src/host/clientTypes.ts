@@ -1,4 +1,5 @@
 /** The public types of `ModelHostClient` (options, errors, the death event), re-exported by client.ts. */
+import type { HostOptions } from './hostOptions';
 import { HostRequestError, type HostMethod, type HostProgress } from './protocol';
 
 /** Every pending request rejects with this when the model-host process stops. */
@@ -21,13 +22,10 @@ export interface HostDeath {
   outputTail: string;
 }
 
-export interface ModelHostClientOptions {
+/** The host's options (backend, cache folder, model-cache limits; see hostOptions.ts) and the client's own. */
+export interface ModelHostClientOptions extends HostOptions {
   /** The host script: dist/modelHost.js next to the extension bundle. */
   hostScript: string;
-  /** Backend the host runs (`--backend=NAME`); the host's default otherwise. */
-  backend?: string;
-  /** Base folder of the host's caches (`--cache-dir=`; built graphs go in `<cacheDir>/graphs`). */
-  cacheDir?: string;
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   /** Per-method default timeouts (ms), merged over DEFAULT_TIMEOUTS_MS. */
@@ -46,13 +44,10 @@ export interface RequestOptions {
 }
 
 export const DEFAULT_TIMEOUTS_MS: Readonly<Record<HostMethod, number>> = {
-  'host/ping': 15_000,
-  'session/create': 10 * 60_000,
-  'session/run': 5 * 60_000,
-  'session/release': 30_000,
+  // Waits for the models released by new limits to finish their requests.
+  'host/configure': 60_000,
   'model/load': 10 * 60_000,
   'model/attention': 5 * 60_000,
-  'model/logits': 5 * 60_000,
   'model/release': 30_000,
   'model/card': 60_000,
   'model/fillMask': 5 * 60_000,

@@ -1,7 +1,8 @@
 /**
  * The models a host has open, by id, in least-recently-used order. A load beyond the limits
  * (count of models, bytes of their graphs) releases the least recently used others first — idle
- * ones before ones a request is running on.
+ * ones before ones a request is running on. The limits are the host's options (given when it
+ * starts, changed by `host/configure`), never a side effect of a load.
  *
  * Requests run on a model through `use()`. Releasing a model (model/release, eviction, or its
  * files having changed) takes it out of the table at once (later requests get `unknownModel`),
@@ -12,12 +13,10 @@
 import { releaseDecodeSession } from '../engine/tasks/decodeSession';
 import type { LoadedModel } from '../engine/tasks/openModel';
 import type { DeviceKind } from '../engine/runtime/types';
-import { HostRequestError } from './protocol';
+import { HostRequestError, type ModelLimits } from './protocol';
+import { CANCELLED_MESSAGE, unknownModel } from './requestKit';
 
-export interface ModelLimits {
-  maxModels: number;
-  maxBytes: number;
-}
+export type { ModelLimits };
 
 export const DEFAULT_MODEL_LIMITS: ModelLimits = { maxModels: 2, maxBytes: Number.POSITIVE_INFINITY };
 
@@ -48,7 +47,17 @@ export class LoadedModels {
   /** Map order = use order, least recent first. */
   private readonly entries = new Map<string, Entry>();
   private nextId = 1;
-  limits: ModelLimits = { ...DEFAULT_MODEL_LIMITS };
+  limits: ModelLimits;
+
+  constructor(limits: Partial<ModelLimits> = {}) {
+    this.limits = { ...DEFAULT_MODEL_LIMITS, ...limits };
+  }
+
+  /** Changes the limits; models beyond the new ones are released (least recently used first). */
+  async configure(limits: Partial<ModelLimits>): Promise<void> {
+    this.limits = { ...this.limits, ...limits };
+    await this.evict(undefined);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -85,7 +94,7 @@ export class LoadedModels {
    */
   async use<T>(id: string, signal: AbortSignal, work: (model: LoadedModel, signal: AbortSignal) => Promise<T>): Promise<T> {
     const entry = this.touch(id);
-    if (!entry) throw new HostRequestError('unknownModel', `no model "${id}" (released, evicted to make room, or loaded by an earlier host)`);
+    if (!entry) throw unknownModel(id);
     const running = work(entry.model, AbortSignal.any([signal, entry.closing.signal]));
     entry.running.add(running);
     try {
@@ -139,7 +148,7 @@ export class LoadedModels {
   }
 
   /** Releases the least recently used models (never `keep`), idle ones first, until within the limits. */
-  private async evict(keep: string): Promise<void> {
+  private async evict(keep: string | undefined): Promise<void> {
     for (const busyToo of [false, true]) {
       for (const entry of [...this.entries.values()]) {
         if (!this.overLimits()) return;
@@ -150,5 +159,5 @@ export class LoadedModels {
 }
 
 function released(entry: Entry): HostRequestError {
-  return new HostRequestError('cancelled', `the request was cancelled: model ${entry.model.label} ${RELEASE_REASONS[entry.reason ?? 'released']}`);
+  return new HostRequestError('cancelled', `${CANCELLED_MESSAGE}: model ${entry.model.label} ${RELEASE_REASONS[entry.reason ?? 'released']}`);
 }

@@ -2,16 +2,18 @@
  * The model-host process (bundled to dist/modelHost.js, started by `ModelHostClient` with
  * `child_process.fork(..., { serialization: 'advanced' })`). Models run here, never in the
  * extension host: a native inference call blocks this thread, and a CUDA fault kills only this
- * process. Backend: `--backend=NAME` or `TREX_MODEL_BACKEND` (see backends.ts). Built graphs are
- * cached in `<base>/graphs`, base = `--cache-dir=DIR`, else TREX_CACHE_DIR, else
- * ~/.cache/transformer-explorer.
+ * process. Its options are command-line flags (hostOptions.ts): the backend (backends.ts), the
+ * cache folder — built graphs are cached in `<base>/graphs`, base = `--cache-dir=DIR`, else
+ * TREX_CACHE_DIR, else ~/.cache/transformer-explorer — and the loaded-model cache's limits.
  */
 import { join } from 'node:path';
 import { defaultGraphCacheDir } from '../engine/tasks/openModel';
-import { backendNameFrom, createBackend } from './backends';
+import type { InferenceBackend } from '../engine/runtime/types';
+import { createBackend, loadTestModule, type TestMethod } from './backends';
 import { createHandlers } from './handlers';
+import { parseHostArgs } from './hostOptions';
 import {
-  HostRequestError,
+  hostErrorCode,
   isHostMethod,
   isObject,
   type FromHostMessage,
@@ -23,7 +25,7 @@ import {
   type ParamsOf,
   type ResultOf,
 } from './protocol';
-import type { InferenceBackend } from '../engine/runtime/types';
+import { CANCELLED_MESSAGE } from './requestKit';
 
 function send(message: FromHostMessage): void {
   // The parent may be gone already; nothing useful to do then but exit (see 'disconnect').
@@ -31,8 +33,8 @@ function send(message: FromHostMessage): void {
 }
 
 function toErrorPayload(e: unknown): HostErrorPayload {
-  if (e instanceof HostRequestError) return { code: e.code, message: e.message };
-  return { code: 'backendError', message: e instanceof Error ? e.message : String(e) };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: hostErrorCode(e) ?? 'backendError', message };
 }
 
 /** Calls the handler of `method`, typed by method (the union is narrowed per call). */
@@ -46,11 +48,14 @@ export function startModelHost(): void {
     console.error('modelHost: must be started with child_process.fork (no IPC channel)');
     process.exit(2);
   }
-  const backendName = backendNameFrom(process.argv.slice(2), process.env);
+  const options = parseHostArgs(process.argv.slice(2), process.env);
+  const testModule = options.testModule ? loadTestModule(options.testModule) : undefined;
+  const backendName = testModule?.backendName ?? options.backend;
   let backend: InferenceBackend | undefined;
-  const cacheFlag = process.argv.slice(2).find((a) => a.startsWith('--cache-dir='))?.slice('--cache-dir='.length);
-  const graphCacheDir = cacheFlag ? join(cacheFlag, 'graphs') : defaultGraphCacheDir(process.env);
-  const handlers = createHandlers(backendName, () => (backend ??= createBackend(backendName)), { graphCacheDir });
+  const getBackend = (): InferenceBackend => (backend ??= testModule?.createBackend?.() ?? createBackend(options.backend));
+  const graphCacheDir = options.cacheDir ? join(options.cacheDir, 'graphs') : defaultGraphCacheDir(process.env);
+  const handlers = createHandlers({ backendName, getBackend, graphCacheDir, ...(options.limits ? { limits: options.limits } : {}) });
+  const testMethods: Record<string, TestMethod> = testModule?.createTestMethods?.(getBackend) ?? {};
   /** Requests in progress; a cancelled one is removed at once, so its late result is dropped. */
   const inFlight = new Map<number, AbortController>();
 
@@ -66,17 +71,18 @@ export function startModelHost(): void {
       const controller = inFlight.get(id);
       if (!controller) return;
       controller.abort();
-      answer(id, { kind: 'error', id, error: { code: 'cancelled', message: 'the request was cancelled' } });
+      answer(id, { kind: 'error', id, error: { code: 'cancelled', message: CANCELLED_MESSAGE } });
       return;
     }
     if (raw['kind'] !== 'request') return;
     const method = raw['method'];
-    if (!isHostMethod(method)) {
+    const testMethod = typeof method === 'string' && Object.prototype.hasOwnProperty.call(testMethods, method) ? testMethods[method] : undefined;
+    if (!isHostMethod(method) && !testMethod) {
       send({ kind: 'error', id, error: { code: 'unknownMethod', message: `unknown method ${String(method)}` } });
       return;
     }
     if (!isObject(raw['params'])) {
-      send({ kind: 'error', id, error: { code: 'invalidParams', message: `${method}: params must be an object` } });
+      send({ kind: 'error', id, error: { code: 'invalidParams', message: `${String(method)}: params must be an object` } });
       return;
     }
     const controller = new AbortController();
@@ -88,7 +94,8 @@ export function startModelHost(): void {
       },
     };
     // Params are checked by each handler: they came from another process.
-    call(handlers, method, raw['params'] as ParamsOf<typeof method>, ctx).then(
+    const work = isHostMethod(method) ? call(handlers, method, raw['params'] as ParamsOf<typeof method>, ctx) : (testMethod as TestMethod)(raw['params'], ctx);
+    work.then(
       (result) => answer(id, { kind: 'result', id, method, result } as FromHostMessage),
       (e: unknown) => answer(id, { kind: 'error', id, error: toErrorPayload(e) }),
     );

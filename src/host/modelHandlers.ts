@@ -1,96 +1,58 @@
-/** The model-level requests (`model/*`): open a model folder, run attention or logits, read its card. */
-import { ModelConfigError } from '../engine/models/config';
-import { ModelDirError, readModelCard } from '../engine/models/modelDir';
-import { SafetensorsError } from '../engine/models/safetensors';
-import { HubError } from '../engine/models/hub/errors';
-import { GraphBuildError } from '../engine/graph/modelGraph';
+/** The model-level requests (`model/*`): open a model folder, run attention, release it, read its card. */
+import { readModelCard } from '../engine/models/modelDir';
 import type { DevicePreference, InferenceBackend } from '../engine/runtime/types';
 import { runAttention } from '../engine/tasks/attention';
-import { TaskError } from '../engine/tasks/errors';
-import { runLogits } from '../engine/tasks/logits';
 import { locateModel } from '../engine/tasks/modelSpec';
 import { openModel, type LoadedModel } from '../engine/tasks/openModel';
-import { TokenizerError } from '../engine/tokenizers/load';
 import { folderStamp } from './folderStamp';
-import { LoadedModels } from './loadedModels';
-import { HostRequestError, isObject, type HostHandlers, type RequestContext } from './protocol';
+import type { LoadedModels } from './loadedModels';
+import { optionalIntList, requireDevice, requireString } from './params';
+import { HostRequestError, type HostHandlers, type RequestContext } from './protocol';
+import { runTask, throwIfCancelled } from './requestKit';
 
-type ModelMethods = 'model/load' | 'model/attention' | 'model/logits' | 'model/release' | 'model/card';
-const DEVICES = ['auto', 'cuda', 'cpu'] as const;
+type ModelMethods = 'model/load' | 'model/attention' | 'model/release' | 'model/card';
 
-/** Errors a user can fix (wrong folder, bad config, text too long) → `invalidInput`. */
-export function asHostError(e: unknown): unknown {
-  const userErrors = [TaskError, ModelDirError, ModelConfigError, SafetensorsError, HubError, GraphBuildError, TokenizerError];
-  if (userErrors.some((k) => e instanceof k)) return new HostRequestError('invalidInput', (e as Error).message);
-  return e;
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw asHostError(e);
-  }
-}
-
-function checkString(params: unknown, key: string): string {
-  const v = isObject(params) ? params[key] : undefined;
-  if (typeof v !== 'string') throw new HostRequestError('invalidParams', `${key} must be a string`);
-  return v;
-}
-
-function checkIntList(value: unknown, key: string): number[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v))) throw new HostRequestError('invalidParams', `${key} must be a list of integers`);
-  return value as number[];
-}
-
-function checkLimit(value: unknown, key: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value >= 1)) throw new HostRequestError('invalidParams', `${key} must be a number ≥ 1`);
-  return value;
-}
-
-function cancelled(ctx: RequestContext): void {
-  if (ctx.signal.aborted) throw new HostRequestError('cancelled', 'the request was cancelled');
+/** What `model/load` answers about a loaded model. */
+function describe(modelId: string, m: LoadedModel) {
+  return {
+    modelId,
+    family: m.family,
+    label: m.label,
+    device: m.session.device,
+    ...(m.session.fallbackReason === undefined ? {} : { fallbackReason: m.session.fallbackReason }),
+    tokenizerSpec: m.tokenizerSpec,
+    ...(m.maskToken === undefined ? {} : { maskToken: m.maskToken }),
+    numLayers: m.numLayers,
+    numHeads: m.numHeads,
+    contextLength: m.contextLength,
+    vocabSize: m.vocabSize,
+  };
 }
 
 export function createModelHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Pick<HostHandlers, ModelMethods> {
-  /** Runs `work` on the model `params.modelId` names (see LoadedModels.use). */
-  const withModel = <T>(params: unknown, ctx: RequestContext, work: (model: LoadedModel, signal: AbortSignal) => Promise<T>): Promise<T> =>
-    models.use(checkString(params, 'modelId'), ctx.signal, work);
-
   /** Opens in progress, by key and stamp: a second load of the same files waits for the first. */
   const opening = new Map<string, Promise<string>>();
-  const open = async (key: string, stamp: string, dir: string, device: DevicePreference, gpuId: number | undefined, ctx: RequestContext): Promise<string> => {
+  const open = async (key: string, stamp: string, dir: string, where: { device: DevicePreference; gpuId?: number }, ctx: RequestContext): Promise<string> => {
     ctx.progress({ stage: 'loadingModel' });
-    const opened = await guarded(() =>
-      openModel(dir, backend(), { device, ...(gpuId === undefined ? {} : { gpuId }), graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }), onLog: (message) => process.stderr.write(`${message}\n`) }),
-    ).catch((e: unknown) => {
-      cancelled(ctx);
-      throw e;
-    });
+    const opened = await runTask(ctx.signal, () =>
+      openModel(dir, backend(), { ...where, graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }), onLog: (message) => process.stderr.write(`${message}\n`) }),
+    );
     if (ctx.signal.aborted) {
+      // Nobody will learn this model's id: free it now.
       await opened.session.release();
-      cancelled(ctx);
+      throwIfCancelled(ctx.signal);
     }
     return models.add(key, opened, stamp);
   };
 
   return {
     'model/load': async (params, ctx) => {
-      const spec = checkString(params, 'spec');
-      const { device, gpuId } = params;
-      if (!DEVICES.includes(device)) throw new HostRequestError('invalidParams', `device must be one of ${DEVICES.join(', ')}`);
-      if (gpuId !== undefined && !(Number.isInteger(gpuId) && gpuId >= 0)) throw new HostRequestError('invalidParams', 'gpuId must be a non-negative integer');
-      const maxModels = checkLimit(params.maxModels, 'maxModels');
-      const maxBytes = checkLimit(params.maxBytes, 'maxBytes');
-      if (maxModels !== undefined) models.limits.maxModels = Math.floor(maxModels);
-      if (maxBytes !== undefined) models.limits.maxBytes = maxBytes;
+      const spec = requireString(params, 'spec');
+      const where = requireDevice(params);
       backend();
-      const dir = await guarded(async () => locateModel(spec).dir);
-      const key = `${dir}\n${device}\n${gpuId ?? ''}`;
-      const stamp = await guarded(() => folderStamp(dir));
+      const dir = await runTask(ctx.signal, async () => locateModel(spec).dir);
+      const key = `${dir}\n${where.device}\n${where.gpuId ?? ''}`;
+      const stamp = await runTask(ctx.signal, () => folderStamp(dir));
       const known = models.findByKey(key);
       let modelId = known?.stamp === stamp ? known.id : undefined;
       if (modelId === undefined) {
@@ -98,7 +60,7 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
         if (known) await models.release(known.id, 'changed');
         // A second load of the same files while the first is opening waits for it.
         const opens = `${key}\n${stamp}`;
-        const pending = opening.get(opens) ?? open(key, stamp, dir, device, gpuId, ctx);
+        const pending = opening.get(opens) ?? open(key, stamp, dir, where, ctx);
         opening.set(opens, pending);
         try {
           modelId = await pending;
@@ -107,53 +69,29 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
         }
       }
       const m = models.get(modelId);
-      if (!m) throw new HostRequestError('unknownModel', `the model was released while loading (another load evicted it: raise maxModels/maxBytes)`);
-      return {
-        modelId,
-        family: m.family,
-        label: m.label,
-        device: m.session.device,
-        ...(m.session.fallbackReason === undefined ? {} : { fallbackReason: m.session.fallbackReason }),
-        tokenizerSpec: m.tokenizerSpec,
-        ...(m.maskToken === undefined ? {} : { maskToken: m.maskToken }),
-        numLayers: m.numLayers,
-        numHeads: m.numHeads,
-        contextLength: m.contextLength,
-        vocabSize: m.vocabSize,
-      };
+      if (!m) throw new HostRequestError('unknownModel', `the model was released while loading (another load evicted it: raise the model cache's limits)`);
+      return describe(modelId, m);
     },
 
     'model/attention': async (params, ctx) => {
-      const text = checkString(params, 'text');
-      const layers = checkIntList(params.layers, 'layers');
-      return withModel(params, ctx, async (model) => {
+      const text = requireString(params, 'text');
+      const layers = optionalIntList(params.layers, 'layers');
+      return models.use(requireString(params, 'modelId'), ctx.signal, async (model) => {
         ctx.progress({ stage: 'running' });
-        const { tokens, attentions } = await guarded(() => runAttention(model, text, layers));
-        cancelled(ctx);
+        const { tokens, attentions } = await runTask(ctx.signal, () => runAttention(model, text, layers));
         return { tokens, attentions };
       });
     },
 
-    'model/logits': async (params, ctx) => {
-      const text = checkString(params, 'text');
-      const positions = checkIntList(params.positions, 'positions');
-      return withModel(params, ctx, async (model) => {
-        ctx.progress({ stage: 'running' });
-        const { tokens, logits } = await guarded(() => runLogits(model, text, positions));
-        cancelled(ctx);
-        return { tokens, logits };
-      });
-    },
-
     'model/release': async (params) => {
-      const id = checkString(params, 'modelId');
+      const id = requireString(params, 'modelId');
       if (!(await models.release(id))) throw new HostRequestError('unknownModel', `no model "${id}" (already released or evicted)`);
       return { released: true };
     },
 
-    'model/card': async (params) => {
-      const spec = checkString(params, 'spec');
-      return guarded(async () => readModelCard(locateModel(spec).dir));
+    'model/card': async (params, ctx) => {
+      const spec = requireString(params, 'spec');
+      return runTask(ctx.signal, async () => readModelCard(locateModel(spec).dir));
     },
   };
 }

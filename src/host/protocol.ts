@@ -18,43 +18,33 @@ import type {
   SurprisalResult,
 } from '../engine/tasks/taskTypes';
 
+/** The bounds of the host's loaded-model cache (host options; see `host/configure`). */
+export interface ModelLimits {
+  /** Models open at once. */
+  maxModels: number;
+  /** Bytes of their graphs (`Infinity`: no bound). */
+  maxBytes: number;
+}
+
 /** Every request method with its params and result. */
 export interface HostRequests {
-  /** Liveness check; says which process and backend answer. */
-  'host/ping': {
-    params: Record<string, never>;
-    result: { pid: number; backend: string; sessions: number };
-  };
-  /** Loads a model (an .onnx file path or its bytes) into an inference session. */
-  'session/create': {
-    params: { model: string | Uint8Array; device: DevicePreference; gpuId?: number };
-    result: {
-      sessionId: string;
-      device: DeviceKind;
-      /** Why CUDA was not used although asked for; absent when it was or when CPU was asked for. */
-      fallbackReason?: string;
-      inputNames: string[];
-      outputNames: string[];
-    };
-  };
-  /** Runs a session; only the outputs named in `fetch` come back. */
-  'session/run': {
-    params: { sessionId: string; feeds: Record<string, TensorData>; fetch: string[] };
-    result: { outputs: Record<string, TensorData> };
-  };
-  /** Frees a session's memory; the id is invalid afterwards. */
-  'session/release': {
-    params: { sessionId: string };
-    result: { released: true };
+  /**
+   * The host's state: process, backend, models open and the limits of the loaded-model cache.
+   * `limits` given: changes them first (models beyond the new bounds are released, least recently
+   * used first); the host was started with the settings' limits, this applies a change of them.
+   */
+  'host/configure': {
+    params: { limits?: Partial<ModelLimits> };
+    result: { pid: number; backend: string; models: number; limits: ModelLimits };
   };
   /**
    * Opens a model for the tasks below: `spec` is a model folder, or a Hub id already complete in
    * the HF cache (resolved offline; the extension downloads beforehand). Loading the same folder
    * on the same device again returns the same modelId. Loaded models are kept in an LRU bounded
-   * by `maxModels` (default 2) and `maxBytes` (graph bytes; unbounded by default), as last given.
+   * by the host's limits (its options, see `host/configure`).
    */
   'model/load': {
-    params: { spec: string; device: DevicePreference; gpuId?: number; maxModels?: number; maxBytes?: number };
+    params: { spec: string; device: DevicePreference; gpuId?: number };
     result: {
       modelId: string;
       family: 'gpt2' | 'bert' | 'distilbert' | 'roberta';
@@ -74,11 +64,6 @@ export interface HostRequests {
     params: { modelId: string; text: string; layers?: number[] };
     result: { tokens: TokenSpan[]; attentions: TensorData[] };
   };
-  /** Logits of `text`: float32 [T, V], or [positions.length, V] for the rows asked for. */
-  'model/logits': {
-    params: { modelId: string; text: string; positions?: number[] };
-    result: { tokens: TokenSpan[]; logits: TensorData };
-  };
   /** Frees a loaded model; its id is invalid afterwards. */
   'model/release': {
     params: { modelId: string };
@@ -92,10 +77,12 @@ export interface HostRequests {
   /**
    * Fill-mask on an encoder (masked-LM) model: `[MASK]`/`<mask>` in any spelling is mapped to the
    * model's mask token; `targets` are the user's own candidates (probability and rank each).
+   * `word` given: the characters [start, end) of `text` are masked first, one mask per token of the
+   * model's tokenizer (engine `maskWord`), and `masked` says what the model read.
    */
   'model/fillMask': {
-    params: { modelId: string; text: string; topK?: number; targets?: string[] };
-    result: FillMaskResult;
+    params: { modelId: string; text: string; topK?: number; targets?: string[]; word?: { start: number; end: number } };
+    result: FillMaskResult & { masked?: { text: string; maskCount: number } };
   };
   /** BERT's training-time corruption (15 %: 80/10/10, seeded) and what the model recovers. */
   'model/mlmDemo': {
@@ -137,8 +124,8 @@ export type ResultOf<M extends HostMethod> = HostRequests[M]['result'];
 
 /** Written as a record so that a method added to HostRequests but not here is a compile error. */
 const METHOD_SET: Record<HostMethod, true> = {
-  'host/ping': true, 'session/create': true, 'session/run': true, 'session/release': true,
-  'model/load': true, 'model/attention': true, 'model/logits': true, 'model/release': true, 'model/card': true,
+  'host/configure': true,
+  'model/load': true, 'model/attention': true, 'model/release': true, 'model/card': true,
   'model/fillMask': true, 'model/mlmDemo': true, 'model/generate': true, 'model/surprisal': true, 'model/compare': true,
   'model/positions': true,
 };
@@ -148,20 +135,14 @@ export function isHostMethod(value: unknown): value is HostMethod {
   return typeof value === 'string' && (HOST_METHODS as readonly string[]).includes(value);
 }
 
-/** Machine-readable error codes; the UI localizes from the code, `message` gives the details. */
-export type HostErrorCode =
-  | 'cancelled'
-  | 'timeout'
-  | 'hostDied'
-  | 'unknownMethod'
-  | 'invalidParams'
-  | 'unknownSession'
-  | 'unknownModel'
-  /** A user-fixable problem with a model or its input (missing folder, text too long, bad layer). */
-  | 'invalidInput'
-  | 'backendUnavailable'
-  | 'backendError'
-  | 'internal';
+/**
+ * Machine-readable error codes; the UI localizes from the code, `message` gives the details.
+ * `invalidInput`: a user-fixable problem with a model or its input (missing folder, text too long, bad layer).
+ */
+export const HOST_ERROR_CODES = [
+  'cancelled', 'timeout', 'hostDied', 'unknownMethod', 'invalidParams', 'unknownModel', 'invalidInput', 'backendUnavailable', 'backendError', 'internal',
+] as const;
+export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
 export interface HostErrorPayload {
   code: HostErrorCode;
@@ -236,6 +217,16 @@ export class HostRequestError extends Error {
     super(message);
     this.name = 'HostRequestError';
   }
+}
+
+/**
+ * The code an error carries across the boundary: a HostRequestError's, or a protocol code on an
+ * error of another copy of this module (a --test-module's); undefined for anything else.
+ */
+export function hostErrorCode(e: unknown): HostErrorCode | undefined {
+  if (e instanceof HostRequestError) return e.code;
+  const code = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined;
+  return (HOST_ERROR_CODES as readonly unknown[]).includes(code) ? (code as HostErrorCode) : undefined;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -8,70 +8,53 @@
  */
 import { compareAtCursor } from '../engine/tasks/compareAtCursor';
 import { openDecodeSession } from '../engine/tasks/decodeSession';
-import { fillMask } from '../engine/tasks/fillMask';
+import { fillMask, maskWord } from '../engine/tasks/fillMask';
 import { generate } from '../engine/tasks/generate';
 import { mlmDemo } from '../engine/tasks/mlmDemo';
-import type { LoadedModel } from '../engine/tasks/openModel';
 import { surprisal } from '../engine/tasks/surprisal';
 import type { InferenceBackend } from '../engine/runtime/types';
-import type { LoadedModels } from './loadedModels';
-import { asHostError } from './modelHandlers';
-import { HostRequestError, type HostHandlers, type RequestContext } from './protocol';
 import { TASK_LIMITS } from '../engine/tasks/limits';
-import { checkGenerateOptions, checkSurprisalParams, optionalInt, optionalStrings, requireInt, requireString } from './taskParams';
+import type { LoadedModels } from './loadedModels';
+import { checkGenerateOptions, checkSurprisalParams, optionalInt, optionalNumber, optionalRange, optionalStrings, requireInt, requireString } from './params';
+import type { HostHandlers } from './protocol';
+import { runTask } from './requestKit';
 
 type TaskMethods = 'model/fillMask' | 'model/mlmDemo' | 'model/generate' | 'model/surprisal' | 'model/compare';
 
-function cancelled(ctx: RequestContext): void {
-  if (ctx.signal.aborted) throw new HostRequestError('cancelled', 'the request was cancelled');
-}
-
-/** Runs `work`; user-fixable engine errors become `invalidInput`, an abort becomes `cancelled`. */
-async function run<T>(ctx: RequestContext, work: () => Promise<T>): Promise<T> {
-  try {
-    const result = await work();
-    cancelled(ctx);
-    return result;
-  } catch (e) {
-    cancelled(ctx);
-    throw asHostError(e);
-  }
-}
-
 export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Pick<HostHandlers, TaskMethods> {
-  /** Runs `work` on the model `params[key]` names (see LoadedModels.use). */
-  const withModel = <T>(params: unknown, ctx: RequestContext, work: (model: LoadedModel, signal: AbortSignal) => Promise<T>, key = 'modelId'): Promise<T> =>
-    models.use(requireString(params, key), ctx.signal, work);
-
   return {
     'model/fillMask': async (params, ctx) => {
       const text = requireString(params, 'text');
       const topK = optionalInt(params.topK, 'topK', TASK_LIMITS.candidates);
       const targets = optionalStrings(params.targets, 'targets', TASK_LIMITS.targets, TASK_LIMITS.targetChars);
-      return withModel(params, ctx, (model) => {
+      const word = optionalRange(params.word, 'word', text.length);
+      return models.use(requireString(params, 'modelId'), ctx.signal, async (model) => {
         ctx.progress({ stage: 'running' });
-        return run(ctx, () => fillMask(model, text, { ...(topK === undefined ? {} : { topK }), ...(targets === undefined ? {} : { targets }) }));
+        const masked = word && (await runTask(ctx.signal, async () => maskWord(model, text, word.start, word.end)));
+        const options = { ...(topK === undefined ? {} : { topK }), ...(targets === undefined ? {} : { targets }) };
+        const result = await runTask(ctx.signal, () => fillMask(model, masked ? masked.text : text, options));
+        return masked ? { ...result, masked: { text: masked.text, maskCount: masked.maskCount } } : result;
       });
     },
 
     'model/mlmDemo': async (params, ctx) => {
       const text = requireString(params, 'text');
       const seed = requireInt(params.seed, 'seed', TASK_LIMITS.seed);
-      const rate = params.rate;
-      if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1)) throw new HostRequestError('invalidParams', 'rate must be a number in (0, 1]');
+      const rate = optionalNumber(params.rate, 'rate', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
       const topK = optionalInt(params.topK, 'topK', TASK_LIMITS.candidates);
-      return withModel(params, ctx, (model) => {
+      return models.use(requireString(params, 'modelId'), ctx.signal, (model) => {
         ctx.progress({ stage: 'running' });
-        return run(ctx, () => mlmDemo(model, text, { seed, ...(rate === undefined ? {} : { rate }), ...(topK === undefined ? {} : { topK }) }));
+        return runTask(ctx.signal, () => mlmDemo(model, text, { seed, ...(rate === undefined ? {} : { rate }), ...(topK === undefined ? {} : { topK }) }));
       });
     },
 
     'model/generate': async (params, ctx) => {
       const prompt = requireString(params, 'prompt');
       const options = checkGenerateOptions(params.options);
-      const where = models.openedOn(requireString(params, 'modelId'));
-      return withModel(params, ctx, async (model, signal) => {
-        const withDecode = await run(ctx, () =>
+      const modelId = requireString(params, 'modelId');
+      const where = models.openedOn(modelId);
+      return models.use(modelId, ctx.signal, async (model, signal) => {
+        const withDecode = await runTask(ctx.signal, () =>
           openDecodeSession(model, backend(), {
             device: where?.device ?? model.session.device,
             ...(where?.gpuId === undefined ? {} : { gpuId: where.gpuId }),
@@ -81,7 +64,7 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
           }),
         );
         ctx.progress({ stage: 'generating', done: 0, total: options.maxNewTokens });
-        return run(ctx, () =>
+        return runTask(ctx.signal, () =>
           generate(withDecode, prompt, options, {
             signal,
             onStep: (step) => ctx.progress({ stage: 'generating', done: step.index + 1, total: options.maxNewTokens, step }),
@@ -93,9 +76,9 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
     'model/surprisal': async (params, ctx) => {
       const text = requireString(params, 'text');
       const options = checkSurprisalParams(params);
-      return withModel(params, ctx, (model, signal) => {
+      return models.use(requireString(params, 'modelId'), ctx.signal, (model, signal) => {
         ctx.progress({ stage: 'running' });
-        return run(ctx, () => surprisal(model, text, options, { signal, onProgress: (done, total) => ctx.progress({ stage: 'running', done, total }) }));
+        return runTask(ctx.signal, () => surprisal(model, text, options, { signal, onProgress: (done, total) => ctx.progress({ stage: 'running', done, total }) }));
       });
     },
 
@@ -103,12 +86,12 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
       const text = requireString(params, 'text');
       const offset = requireInt(params.offset, 'offset', { min: 0, max: text.length });
       const topK = optionalInt(params.topK, 'topK', TASK_LIMITS.candidates);
-      return withModel(params, ctx, (masked) =>
-        withModel(params, ctx, (causal) => {
+      return models.use(requireString(params, 'maskedModelId'), ctx.signal, (masked) =>
+        models.use(requireString(params, 'causalModelId'), ctx.signal, (causal) => {
           ctx.progress({ stage: 'running' });
-          return run(ctx, () => compareAtCursor(masked, causal, text, offset, topK));
-        }, 'causalModelId'),
-      'maskedModelId');
+          return runTask(ctx.signal, () => compareAtCursor(masked, causal, text, offset, topK));
+        }),
+      );
     },
   };
 }

@@ -4,9 +4,7 @@
  * chosen strategy uses.
  */
 import { inRange, TASK_LIMITS } from '../engine/tasks/limits';
-import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
-
-const STRATEGIES: readonly DecodingStrategy[] = ['greedy', 'beam', 'sample'];
+import { DECODING_STRATEGIES as STRATEGIES, type DecodingStrategy, type GenerateOptions } from '../engine/tasks/taskTypes';
 
 export const DEFAULT_GENERATION: GenerateOptions = {
   strategy: 'greedy',

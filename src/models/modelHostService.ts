@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { gpuRuntimeIn } from '../engine/runtime/cudaProviderInstall';
 import { ONNXRUNTIME_PATH_ENV } from '../engine/runtime/runtimePath';
+import { CONFIG_SECTION, readConfig, SettingKey } from '../config';
 import { HostDiedError, ModelHostClient, type HostDeath, type RequestOptions } from '../host/client';
-import type { HostMethod, ParamsOf, ResultOf } from '../host/protocol';
+import type { HostMethod, ModelLimits, ParamsOf, ResultOf } from '../host/protocol';
 import { Disposable } from '../util/disposable';
 
 /**
@@ -13,6 +14,11 @@ import { Disposable } from '../util/disposable';
  * When **Enable GPU Acceleration** has installed the CUDA provider into a copy of onnxruntime-node
  * in the extension's storage (`gpuRuntimeRoot`), new hosts load that copy.
  */
+/** The host's model-cache limits: the active model and the two role models (masked, causal), within the memory setting. */
+function hostLimits(): ModelLimits {
+  return { maxModels: 3, maxBytes: readConfig().modelCacheMemoryMB * 1024 * 1024 };
+}
+
 export class ModelHostService extends Disposable {
   private client: ModelHostClient | undefined;
   private readonly output: vscode.OutputChannel;
@@ -31,6 +37,12 @@ export class ModelHostService extends Disposable {
     super();
     this.output = this.register(vscode.window.createOutputChannel(vscode.l10n.t('Transformer Explorer: Model Host')));
     this.register({ dispose: () => this.client?.dispose() });
+    // A new memory bound applies to the running host at once (no restart: its models and requests live on).
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${CONFIG_SECTION}.${SettingKey.modelCacheMemoryMB}`)) void this.client?.configure(hostLimits()).catch(() => undefined);
+      }),
+    );
   }
 
   /** The process id of the running host, if any. */
@@ -76,6 +88,7 @@ export class ModelHostService extends Disposable {
     const client = new ModelHostClient({
       hostScript: path.join(this.extensionPath, 'dist', 'modelHost.js'),
       ...(gpuRuntime ? { env: { ...process.env, [ONNXRUNTIME_PATH_ENV]: gpuRuntime } } : {}),
+      limits: hostLimits(),
       onOutput: (text) => this.output.append(text),
     });
     client.onDidDie((death) => this.onHostDied(death));

@@ -15,9 +15,6 @@ import { isCancelled, runTask } from './taskRunner';
 import { defaultModelSpec, type ModelRole } from './taskSettings';
 import { loadRequest } from './loadRequest';
 
-/** Models the features load beside the active one (a role's default, a compared spec) share the host with it. */
-const MAX_MODELS_BESIDE = 3;
-
 /** Whether a model of `family` can do what `role` asks. */
 export function fitsRole(model: Pick<ModelInfo, 'family' | 'maskToken'>, role: ModelRole): boolean {
   return role === 'causal' ? model.family === 'gpt2' : model.family !== 'gpt2' && model.maskToken !== undefined;
@@ -143,7 +140,7 @@ export class ModelRegistry extends Disposable {
   /** A model named by its spec (folder, `builtin:NAME`, Hub id), loaded beside the active one. */
   forSpec(spec: string): Promise<ModelInfo> {
     return this.cached(`spec:${spec}`, async () => {
-      const loaded = await this.open(spec, { maxModels: MAX_MODELS_BESIDE });
+      const loaded = await this.open(spec);
       if (!loaded) throw new NoModelError();
       return loaded;
     });
@@ -214,12 +211,12 @@ export class ModelRegistry extends Disposable {
    * cancellable progress notification that names each stage. `undefined` when the user declined
    * the download or cancelled.
    */
-  private async open(spec: string, limits: { maxModels?: number } = {}): Promise<ModelInfo | undefined> {
+  private async open(spec: string): Promise<ModelInfo | undefined> {
     const location = await locateModel(spec, this.host.extensionPath);
     if (!location) return undefined;
     try {
       const info = await runTask({ title: vscode.l10n.t('Loading model {0}', spec) }, (task) =>
-        this.host.loadModel(loadRequest(location.dir, limits), { signal: task.signal, onProgress: (p) => task.host(p) }),
+        this.host.loadModel(loadRequest(location.dir), { signal: task.signal, onProgress: (p) => task.host(p) }),
       );
       return { ...info, spec, dir: location.dir, ...(location.repoId ? { repoId: location.repoId } : {}) };
     } catch (error) {
@@ -246,7 +243,7 @@ export class ModelRegistry extends Disposable {
     if (builtin && !existsSync(builtin.dir)) return this.askForModel(role, vscode.l10n.t('The built-in model {0} is not installed (expected in {1}).', builtin.name, builtin.dir));
     let info: ModelInfo | undefined;
     try {
-      info = await this.open(spec, { maxModels: MAX_MODELS_BESIDE });
+      info = await this.open(spec);
     } catch (error) {
       return this.askForModel(role, describeModelError(error, spec));
     }

@@ -1,18 +1,21 @@
 /**
  * The model host over real IPC (dist/modelHost.js forked with advanced serialization, fake
  * backend): tensors cross as typed arrays both ways, progress, and errors with code + message.
+ * The `session/*` methods are test-only (test/support/sessionMethods.ts, through the host's test hook).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeFakeModel } from '../../src/engine/runtime/fakeBackend';
+import { encodeFakeModel } from '../support/fakeBackend';
 import { HostRequestError } from '../../src/host/client';
 import type { HostMethod, HostProgress } from '../../src/host/protocol';
-import { checkTensor } from '../../src/host/tensors';
+import { checkTensor } from '../support/tensors';
 import type { TensorData } from '../../src/engine/runtime/types';
-import { f32, fakeHostClient, i64 } from './hostSupport';
+import { sessionRequest } from '../support/sessionMethods';
+import { f32, fakeHostClient, HOST_SCRIPT, i64 } from './hostSupport';
+import { ModelHostClient } from '../../src/host/client';
 
 /** Asserts that `promise` rejects with a HostRequestError of this code; returns it. */
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<HostRequestError> {
@@ -26,14 +29,25 @@ async function rejectsWith(promise: Promise<unknown>, code: string, message?: Re
   return error;
 }
 
-test('host: ping answers from another process with the chosen backend', async () => {
-  const client = fakeHostClient();
+test('host: host/configure answers from another process with the chosen backend and the limits it started with', async () => {
+  const client = fakeHostClient({ limits: { maxModels: 3 } });
   try {
-    const pong = await client.request('host/ping', {});
+    const pong = await client.request('host/configure', {});
     assert.notEqual(pong.pid, process.pid);
     assert.equal(pong.pid, client.pid);
     assert.equal(pong.backend, 'fake');
-    assert.equal(pong.sessions, 0);
+    assert.equal(pong.models, 0);
+    assert.deepEqual(pong.limits, { maxModels: 3, maxBytes: Number.POSITIVE_INFINITY });
+    // New limits: the running host takes them at once, and a host started later starts with them.
+    await client.configure({ maxBytes: 2 ** 30 });
+    assert.deepEqual((await client.request('host/configure', {})).limits, { maxModels: 3, maxBytes: 2 ** 30 });
+    const died = new Promise((resolve) => client.onDidDie(resolve));
+    process.kill(pong.pid, 'SIGKILL');
+    await died;
+    const next = await client.request('host/configure', {});
+    assert.notEqual(next.pid, pong.pid);
+    assert.deepEqual(next.limits, { maxModels: 3, maxBytes: 2 ** 30 });
+    await assert.rejects(client.request('host/configure', { limits: { maxModels: 0 } }), (e: unknown) => e instanceof HostRequestError && e.code === 'invalidParams' && /limits\.maxModels must be a number ≥ 1/.test(e.message));
   } finally {
     client.dispose();
   }
@@ -42,7 +56,7 @@ test('host: ping answers from another process with the chosen backend', async ()
 test('host: tensors cross the process boundary as typed arrays, both ways', async () => {
   const client = fakeHostClient();
   try {
-    const created = await client.request('session/create', { model: encodeFakeModel({ scale: 2.5 }), device: 'cpu' });
+    const created = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 2.5 }), device: 'cpu' });
     assert.equal(created.device, 'cpu');
     assert.equal(created.fallbackReason, undefined);
     assert.deepEqual(created.outputNames, ['y', 'sum', 'nextIds']);
@@ -50,7 +64,7 @@ test('host: tensors cross the process boundary as typed arrays, both ways', asyn
     const xs = Array.from(Float32Array.of(1, -2, 3.5, 0, 0.25, 1e-3));
     const x = f32([2, 3], xs);
     const ids = i64([1, 3], [50256, 0, 2 ** 40]);
-    const { outputs } = await client.request('session/run', {
+    const { outputs } = await sessionRequest(client, 'session/run', {
       sessionId: created.sessionId,
       feeds: { x, input_ids: ids },
       fetch: ['y', 'nextIds', 'sum'],
@@ -67,7 +81,7 @@ test('host: tensors cross the process boundary as typed arrays, both ways', asyn
     assert.equal(sum.data[0], Math.fround(xs.reduce((s, v) => s + v, 0)));
 
     // Only fetched outputs come back.
-    const only = await client.request('session/run', { sessionId: created.sessionId, feeds: { x }, fetch: ['sum'] });
+    const only = await sessionRequest(client, 'session/run', { sessionId: created.sessionId, feeds: { x }, fetch: ['sum'] });
     assert.deepEqual(Object.keys(only.outputs), ['sum']);
   } finally {
     client.dispose();
@@ -77,10 +91,10 @@ test('host: tensors cross the process boundary as typed arrays, both ways', asyn
 test('host: a typed array that is a view into a larger buffer crosses with only its own bytes', async () => {
   const client = fakeHostClient();
   try {
-    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+    const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
     const backing = new Float32Array([9, 9, 1, 2, 3, 9]);
     const x: TensorData = { type: 'float32', dims: [3], data: backing.subarray(2, 5) };
-    const { outputs } = await client.request('session/run', { sessionId, feeds: { x }, fetch: ['y'] });
+    const { outputs } = await sessionRequest(client, 'session/run', { sessionId, feeds: { x }, fetch: ['y'] });
     assert.deepEqual([...(outputs['y']?.data ?? [])], [1, 2, 3]);
   } finally {
     client.dispose();
@@ -95,17 +109,17 @@ test('host: session/create from a file reports progress, then the device and the
   const client = fakeHostClient();
   try {
     const progress: HostProgress[] = [];
-    const created = await client.request('session/create', { model: path, device: 'cuda' }, { onProgress: (p) => progress.push(p) });
+    const created = await sessionRequest(client, 'session/create', { model: path, device: 'cuda' }, { onProgress: (p) => progress.push(p) });
     assert.deepEqual(progress, [{ stage: 'loadingModel', done: 0, total: bytes.byteLength }, { stage: 'creatingSession' }]);
     assert.equal(created.device, 'cpu');
     assert.match(created.fallbackReason ?? '', /CUDA is not available/);
 
     writeFileSync(path, encodeFakeModel({ scale: 1, cudaAvailable: true }));
-    const onGpu = await client.request('session/create', { model: path, device: 'auto' });
+    const onGpu = await sessionRequest(client, 'session/create', { model: path, device: 'auto' });
     assert.equal(onGpu.device, 'cuda');
     assert.equal(onGpu.fallbackReason, undefined);
     assert.notEqual(onGpu.sessionId, created.sessionId);
-    assert.equal((await client.request('host/ping', {})).sessions, 2);
+    assert.equal((await sessionRequest(client, 'session/count', {})).sessions, 2);
   } finally {
     client.dispose();
   }
@@ -115,36 +129,48 @@ test('host: errors come back with their code and message', async () => {
   const client = fakeHostClient();
   try {
     await rejectsWith(client.request('nope/method' as HostMethod, {} as never), 'unknownMethod', /nope\/method/);
-    await rejectsWith(client.request('session/create', { model: new TextEncoder().encode('garbage'), device: 'cpu' }), 'backendError', /not a fake model/);
-    await rejectsWith(client.request('session/create', { model: '/nonexistent/model.onnx', device: 'cpu' }), 'backendError', /ENOENT/);
-    await rejectsWith(client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'gpu' as 'cuda' }), 'invalidParams', /device/);
+    await rejectsWith(sessionRequest(client, 'session/create', { model: new TextEncoder().encode('garbage'), device: 'cpu' }), 'backendError', /not a fake model/);
+    await rejectsWith(sessionRequest(client, 'session/create', { model: '/nonexistent/model.onnx', device: 'cpu' }), 'backendError', /ENOENT/);
+    await rejectsWith(sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'gpu' as 'cuda' }), 'invalidParams', /device/);
 
-    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+    const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
     const x = f32([1], [1]);
     // Nested JSON arrays are refused: tensors must be typed arrays.
     const plain = { type: 'float32', dims: [2], data: [1, 2] } as unknown as TensorData;
-    await rejectsWith(client.request('session/run', { sessionId, feeds: { x: plain }, fetch: ['y'] }), 'invalidParams', /Float32Array.*plain array/);
-    await rejectsWith(client.request('session/run', { sessionId, feeds: { x: f32([3], [1, 2]) }, fetch: ['y'] }), 'invalidParams', /2 values for dims \[3\]/);
-    await rejectsWith(client.request('session/run', { sessionId, feeds: { x }, fetch: ['logits'] }), 'invalidParams', /unknown outputs logits/);
-    await rejectsWith(client.request('session/run', { sessionId, feeds: { x, mask: x }, fetch: ['y'] }), 'backendError', /unknown input "mask"/);
-    await rejectsWith(client.request('session/run', { sessionId, feeds: {}, fetch: ['nextIds'] }), 'backendError', /needs an int64 input/);
+    await rejectsWith(sessionRequest(client, 'session/run', { sessionId, feeds: { x: plain }, fetch: ['y'] }), 'invalidParams', /Float32Array.*plain array/);
+    await rejectsWith(sessionRequest(client, 'session/run', { sessionId, feeds: { x: f32([3], [1, 2]) }, fetch: ['y'] }), 'invalidParams', /2 values for dims \[3\]/);
+    await rejectsWith(sessionRequest(client, 'session/run', { sessionId, feeds: { x }, fetch: ['logits'] }), 'invalidParams', /unknown outputs logits/);
+    await rejectsWith(sessionRequest(client, 'session/run', { sessionId, feeds: { x, mask: x }, fetch: ['y'] }), 'backendError', /unknown input "mask"/);
+    await rejectsWith(sessionRequest(client, 'session/run', { sessionId, feeds: {}, fetch: ['nextIds'] }), 'backendError', /needs an int64 input/);
 
-    assert.deepEqual(await client.request('session/release', { sessionId }), { released: true });
-    await rejectsWith(client.request('session/run', { sessionId, feeds: { x }, fetch: ['y'] }), 'unknownSession', new RegExp(sessionId));
-    await rejectsWith(client.request('session/release', { sessionId }), 'unknownSession');
+    assert.deepEqual(await sessionRequest(client, 'session/release', { sessionId }), { released: true });
+    await rejectsWith(sessionRequest(client, 'session/run', { sessionId, feeds: { x }, fetch: ['y'] }), 'invalidParams', new RegExp(`no session "${sessionId}"`));
+    await rejectsWith(sessionRequest(client, 'session/release', { sessionId }), 'invalidParams', /no session/);
     // None of this hurt the host.
     assert.equal(client.startCount, 1);
-    assert.equal((await client.request('host/ping', {})).sessions, 0);
+    assert.equal((await sessionRequest(client, 'session/count', {})).sessions, 0);
   } finally {
     client.dispose();
   }
 });
 
-test('host: an unknown backend leaves the host answering, with backendUnavailable for model requests', async () => {
-  const client = fakeHostClient({ backend: 'no-such-backend' });
+test('host: an unknown backend leaves the host answering, with backendUnavailable for model requests; the production host knows no fake backend', async () => {
+  for (const backend of ['no-such-backend', 'fake']) {
+    const client = new ModelHostClient({ hostScript: HOST_SCRIPT, backend });
+    try {
+      assert.equal((await client.request('host/configure', {})).backend, backend);
+      await rejectsWith(client.request('model/load', { spec: '/nowhere', device: 'cpu' }), 'backendUnavailable', new RegExp(`"${backend}".*known: onnx\\)`));
+    } finally {
+      client.dispose();
+    }
+  }
+  assert.doesNotMatch(readFileSync(HOST_SCRIPT, 'utf8'), /trex-fake-model|FakeBackend/, 'dist/modelHost.js holds no fake backend');
+});
+
+test('host: an unknown method is refused with unknownMethod, also beside a test module', async () => {
+  const client = fakeHostClient();
   try {
-    assert.equal((await client.request('host/ping', {})).backend, 'no-such-backend');
-    await rejectsWith(client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' }), 'backendUnavailable', /no-such-backend.*known: onnx, fake/);
+    await rejectsWith(client.request('session/nope' as HostMethod, {} as never), 'unknownMethod', /session\/nope/);
   } finally {
     client.dispose();
   }

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeFakeModel } from '../../src/engine/runtime/fakeBackend';
+import { encodeFakeModel } from '../support/fakeBackend';
 import { HostDiedError, HostRequestError, type HostDeath } from '../../src/host/client';
-import { f32, fakeHostClient, i32, REPO_ROOT, sleep } from './hostSupport';
+import { sessionRequest } from '../support/sessionMethods';
+import { f32, FAKE_BACKEND_MODULE, fakeHostClient, i32, REPO_ROOT, sleep } from './hostSupport';
 
 const x = f32([2], [1, 2]);
 
@@ -28,12 +29,12 @@ function assertCode(error: unknown, code: string): asserts error is HostRequestE
 test('host: cancelling a running request rejects it at once; the host lives on and drops the late result', async () => {
   const client = fakeHostClient();
   try {
-    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 3 }), device: 'cpu' });
+    const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 3 }), device: 'cpu' });
     const controller = new AbortController();
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
     const run = settle(
-      client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, {
+      sessionRequest(client, 'session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, {
         signal: controller.signal,
         onProgress: (p) => p.stage === 'running' && started(),
       }),
@@ -43,11 +44,11 @@ test('host: cancelling a running request rejects it at once; the host lives on a
     controller.abort();
     assertCode(await run, 'cancelled');
     // Same process, still serving.
-    const { outputs } = await client.request('session/run', { sessionId, feeds: { x }, fetch: ['y'] });
+    const { outputs } = await sessionRequest(client, 'session/run', { sessionId, feeds: { x }, fetch: ['y'] });
     assert.deepEqual([...(outputs['y']?.data ?? [])], [3, 6]);
     assert.equal(client.pid, pid);
     // An already-aborted signal never reaches the host.
-    assertCode(await settle(client.request('host/ping', {}, { signal: AbortSignal.abort() })), 'cancelled');
+    assertCode(await settle(client.request('host/configure', {}, { signal: AbortSignal.abort() })), 'cancelled');
   } finally {
     client.dispose();
   }
@@ -57,15 +58,15 @@ test('host: a session created after its request was cancelled is released, not l
   const client = fakeHostClient();
   try {
     const controller = new AbortController();
-    const create = client.request('session/create', { model: encodeFakeModel({ scale: 1, createDelayMs: 150 }), device: 'cpu' }, {
+    const create = sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1, createDelayMs: 150 }), device: 'cpu' }, {
       signal: controller.signal,
       onProgress: (p) => p.stage === 'creatingSession' && controller.abort(),
     });
     assertCode(await settle(create), 'cancelled');
     // A longer creation started later ends after the cancelled one has finished (timer order),
     // so by then only this second session may exist.
-    await client.request('session/create', { model: encodeFakeModel({ scale: 1, createDelayMs: 300 }), device: 'cpu' });
-    assert.equal((await client.request('host/ping', {})).sessions, 1);
+    await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1, createDelayMs: 300 }), device: 'cpu' });
+    assert.equal((await sessionRequest(client, 'session/count', {})).sessions, 1);
   } finally {
     client.dispose();
   }
@@ -74,17 +75,17 @@ test('host: a session created after its request was cancelled is released, not l
 test('host: a request with no answer times out, even while the host thread is blocked', async () => {
   const client = fakeHostClient();
   try {
-    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
-    const slow = await settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { timeoutMs: 100 }));
+    const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+    const slow = await settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { timeoutMs: 100 }));
     assertCode(slow, 'timeout');
     assert.match(slow.message, /session\/run got no answer .* within 100 ms/);
 
     // The host busy-waits (as during a native call): the client still gives up on time…
     const pid = client.pid;
-    const blocked = await settle(client.request('session/run', { sessionId, feeds: { x, blockMs: i32(800) }, fetch: ['y'] }, { timeoutMs: 100 }));
+    const blocked = await settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, blockMs: i32(800) }, fetch: ['y'] }, { timeoutMs: 100 }));
     assertCode(blocked, 'timeout');
     // …and the host answers again once its thread is free.
-    assert.equal((await client.request('host/ping', {})).pid, pid);
+    assert.equal((await client.request('host/configure', {})).pid, pid);
     assert.equal(client.startCount, 1);
   } finally {
     client.dispose();
@@ -96,12 +97,12 @@ test('host: killed mid-request, every pending request rejects with HostDiedError
   const deaths: HostDeath[] = [];
   client.onDidDie((d) => deaths.push(d));
   try {
-    const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+    const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
     const firstPid = client.pid;
     assert.ok(firstPid);
     let running = 0;
     const pending = [1, 2].map(() =>
-      settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => running++ })),
+      settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => running++ })),
     );
     while (running < 2) await sleep(5);
     process.kill(firstPid, 'SIGKILL');
@@ -114,12 +115,15 @@ test('host: killed mid-request, every pending request rejects with HostDiedError
     assert.equal(deaths.length, 1);
     assert.equal(deaths[0]?.pendingRequests, 2);
 
-    const pong = await client.request('host/ping', {});
+    const pong = await client.request('host/configure', {});
     assert.notEqual(pong.pid, firstPid);
-    assert.equal(pong.sessions, 0);
+    assert.equal(pong.models, 0);
+    assert.equal((await sessionRequest(client, 'session/count', {})).sessions, 0);
     assert.equal(client.startCount, 2);
     // Sessions died with their host.
-    assertCode(await settle(client.request('session/run', { sessionId, feeds: { x }, fetch: ['y'] })), 'unknownSession');
+    const gone = await settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x }, fetch: ['y'] }));
+    assertCode(gone, 'invalidParams');
+    assert.match(gone.message, /no session/);
     assert.equal(deaths.length, 1);
   } finally {
     client.dispose();
@@ -135,14 +139,14 @@ test('host: a crash inside a run (exit or abort, like a CUDA fault) is a HostDie
       [1, (e: HostDiedError) => assert.equal(e.exitCode, 70)],
       [2, (e: HostDiedError) => assert.equal(e.signal, 'SIGABRT')],
     ] as const) {
-      const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
-      const error = await settle(client.request('session/run', { sessionId, feeds: { x, crash: i32(crash) }, fetch: ['y'] }));
+      const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+      const error = await settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, crash: i32(crash) }, fetch: ['y'] }));
       assert.ok(error instanceof HostDiedError, String(error));
       check(error);
     }
     assert.equal(deaths.length, 2);
     assert.equal(client.startCount, 2);
-    assert.equal(typeof (await client.request('host/ping', {})).pid, 'number');
+    assert.equal(typeof (await client.request('host/configure', {})).pid, 'number');
     assert.equal(client.startCount, 3);
   } finally {
     client.dispose();
@@ -154,7 +158,7 @@ test('host: a host that cannot start rejects the request with HostDiedError inst
   const deaths: HostDeath[] = [];
   client.onDidDie((d) => deaths.push(d));
   try {
-    const error = await settle(client.request('host/ping', {}));
+    const error = await settle(client.request('host/configure', {}));
     assert.ok(error instanceof HostDiedError, String(error));
     assert.equal(error.exitCode, 1);
     assert.match(error.message, /Cannot find module/);
@@ -168,7 +172,7 @@ test('host: a host that never says it is ready is stopped after the start timeou
   // With `--eval`, node runs that code instead of the host script: the process lives but never says ready.
   const client = fakeHostClient({ startTimeoutMs: 300, execArgv: ['--eval', 'setInterval(() => {}, 1000)'] });
   try {
-    const error = await settle(client.request('host/ping', {}));
+    const error = await settle(client.request('host/configure', {}));
     assert.ok(error instanceof HostDiedError, String(error));
     assert.match(error.message, /did not start within 300 ms/);
   } finally {
@@ -180,13 +184,13 @@ test('host: dispose rejects pending requests without reporting a death, and refu
   const client = fakeHostClient();
   const deaths: HostDeath[] = [];
   client.onDidDie((d) => deaths.push(d));
-  const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
-  const pending = settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }));
+  const { sessionId } = await sessionRequest(client, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+  const pending = settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }));
   client.dispose();
   const error = await pending;
   assert.ok(error instanceof HostDiedError, String(error));
   assert.match(error.message, /shut down/);
-  assertCode(await settle(client.request('host/ping', {})), 'internal');
+  assertCode(await settle(client.request('host/configure', {})), 'internal');
   await sleep(20);
   assert.equal(deaths.length, 0);
   assert.equal(client.pid, undefined);
@@ -196,12 +200,13 @@ test('host: when the extension host dies abruptly, the model host exits too (no 
   // A stand-in for the extension host: starts a model host busy with a long run, prints its pid, waits.
   const script = `
     const { ModelHostClient } = require(${JSON.stringify(join(REPO_ROOT, 'out', 'src', 'host', 'client.js'))});
-    const c = new ModelHostClient({ hostScript: ${JSON.stringify(join(REPO_ROOT, 'dist', 'modelHost.js'))}, backend: 'fake' });
-    const { encodeFakeModel } = require(${JSON.stringify(join(REPO_ROOT, 'out', 'src', 'engine', 'runtime', 'fakeBackend.js'))});
+    const c = new ModelHostClient({ hostScript: ${JSON.stringify(join(REPO_ROOT, 'dist', 'modelHost.js'))}, testModule: ${JSON.stringify(FAKE_BACKEND_MODULE)} });
+    const { encodeFakeModel } = require(${JSON.stringify(FAKE_BACKEND_MODULE)});
+    const { sessionRequest } = require(${JSON.stringify(join(REPO_ROOT, 'out', 'test', 'support', 'sessionMethods.js'))});
     (async () => {
-      const { sessionId } = await c.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
+      const { sessionId } = await sessionRequest(c, 'session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
       // Keeps the host busy (a pending timer) when its parent dies.
-      c.request('session/run', { sessionId, feeds: { delayMs: { type: 'int32', dims: [], data: Int32Array.of(60000) } }, fetch: [] },
+      sessionRequest(c, 'session/run', { sessionId, feeds: { delayMs: { type: 'int32', dims: [], data: Int32Array.of(60000) } }, fetch: [] },
         { onProgress: () => console.log(String(c.pid)) }).catch(() => {});
     })();
     setInterval(() => {}, 1000);`;

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import type { HostProgress } from '../../src/host/protocol';
 import { LoadedModels } from '../../src/host/loadedModels';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
-import { codeOf, onnxHostClient } from './hostSupport';
+import { codeOf, hostState, onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
 const onnxClient = onnxHostClient;
 
 
-test('host: model/load → model/attention → model/logits → model/release round trip, graph cached under --cache-dir', async () => {
+test('host: model/load → model/attention → model/release round trip, graph cached under --cache-dir', async () => {
   const cacheDir = tempDir('trex-host-cache-');
   const client = onnxClient(cacheDir);
   try {
@@ -36,14 +36,14 @@ test('host: model/load → model/attention → model/logits → model/release ro
     assert.ok(att.attentions[0].data instanceof Float32Array, 'a typed array crossed the process boundary');
     assert.equal(att.attentions[0].data[1], 0, 'causal: token 0 does not see token 1');
 
-    const lg = await client.request('model/logits', { modelId: loaded.modelId, text, positions: [T - 1] });
-    assert.deepEqual(lg.logits.dims, [1, 50257]);
-    assert.deepEqual(lg.tokens.map((t) => t.id), att.tokens.map((t) => t.id));
+    const all = await client.request('model/attention', { modelId: loaded.modelId, text });
+    assert.equal(all.attentions.length, 2, 'every layer when none is asked for');
+    assert.deepEqual(all.tokens.map((t) => t.id), att.tokens.map((t) => t.id));
 
     const same = await client.request('model/load', { spec: dir, device: 'cpu' });
     assert.equal(same.modelId, loaded.modelId, 'the same folder on the same device is the same model');
 
-    const tooLong = await client.request('model/logits', { modelId: loaded.modelId, text: 'le chat '.repeat(40) }).catch((e: unknown) => e);
+    const tooLong = await client.request('model/attention', { modelId: loaded.modelId, text: 'le chat '.repeat(40) }).catch((e: unknown) => e);
     assert.equal(codeOf(tooLong), 'invalidInput');
     assert.match((tooLong as Error).message, /at most 64/);
 
@@ -55,29 +55,35 @@ test('host: model/load → model/attention → model/logits → model/release ro
   }
 });
 
-test('host: loading beyond maxModels releases the least recently used model', async () => {
-  const client = onnxClient(tempDir('trex-host-cache-'));
+test('host: loading beyond maxModels (a host option, changed by host/configure) releases the least recently used model', async () => {
+  const client = onnxClient(tempDir('trex-host-cache-'), { limits: { maxModels: 1 } });
   try {
     const gpt2 = tinyModelDir('gpt2');
     const bert = tinyModelDir('bert');
-    const a = await client.request('model/load', { spec: gpt2, device: 'cpu', maxModels: 1 });
+    const a = await client.request('model/load', { spec: gpt2, device: 'cpu' });
     const b = await client.request('model/load', { spec: bert, device: 'cpu' });
     assert.equal(b.family, 'bert');
     assert.equal(b.maskToken, '[MASK]');
     assert.notEqual(a.modelId, b.modelId);
-    const evicted = await client.request('model/logits', { modelId: a.modelId, text: 'hello' }).catch((e: unknown) => e);
+    const evicted = await client.request('model/attention', { modelId: a.modelId, text: 'hello' }).catch((e: unknown) => e);
     assert.equal(codeOf(evicted), 'unknownModel');
-    assert.equal((await client.request('model/logits', { modelId: b.modelId, text: 'hello' })).tokens[0].token, '[CLS]');
+    assert.equal((await client.request('model/attention', { modelId: b.modelId, text: 'hello' })).tokens[0].token, '[CLS]');
 
     // Two allowed: using the first makes the second the least recent one.
-    const c = await client.request('model/load', { spec: gpt2, device: 'cpu', maxModels: 2 });
+    await client.configure({ maxModels: 2 });
+    const c = await client.request('model/load', { spec: gpt2, device: 'cpu' });
     await client.request('model/attention', { modelId: b.modelId, text: 'hi', layers: [0] });
     const bert2 = tinyModelDir('bert');
     const d = await client.request('model/load', { spec: bert2, device: 'cpu' });
-    assert.equal(codeOf(await client.request('model/logits', { modelId: c.modelId, text: 'x' }).catch((e: unknown) => e)), 'unknownModel');
+    assert.equal(codeOf(await client.request('model/attention', { modelId: c.modelId, text: 'x' }).catch((e: unknown) => e)), 'unknownModel');
     assert.equal((await client.request('model/attention', { modelId: b.modelId, text: 'x' })).attentions.length, 2);
     assert.equal((await client.request('model/attention', { modelId: d.modelId, text: 'x' })).attentions.length, 2);
-    assert.equal((await client.request('host/ping', {})).sessions, 2);
+    assert.equal((await hostState(client)).models, 2);
+    // Lower limits apply at once: the least recently used model goes.
+    await client.configure({ maxModels: 1 });
+    assert.equal((await hostState(client)).models, 1);
+    assert.equal(codeOf(await client.request('model/attention', { modelId: b.modelId, text: 'x' }).catch((e: unknown) => e)), 'unknownModel');
+    assert.equal((await client.request('model/attention', { modelId: d.modelId, text: 'x' })).attentions.length, 2);
   } finally {
     client.dispose();
   }
@@ -109,7 +115,7 @@ test('host: two concurrent loads of one model open it once', async () => {
     const dir = tinyModelDir('gpt2');
     const [a, b] = await Promise.all([client.request('model/load', { spec: dir, device: 'cpu' }), client.request('model/load', { spec: dir, device: 'cpu' })]);
     assert.equal(a.modelId, b.modelId);
-    assert.equal((await client.request('host/ping', {})).sessions, 1);
+    assert.equal((await hostState(client)).models, 1);
   } finally {
     client.dispose();
   }

@@ -1,4 +1,7 @@
-/** The model host on its default backend, onnxruntime-node: a real ONNX graph run in the host process. */
+/**
+ * The model host on its default backend, onnxruntime-node: a real ONNX graph run in the host process
+ * (through the test-only session methods, test/support/sessionMethods.ts).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -6,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
 import { HostRequestError, ModelHostClient } from '../../src/host/client';
-import { f32, HOST_SCRIPT } from './hostSupport';
+import { sessionRequest } from '../support/sessionMethods';
+import { f32, HOST_SCRIPT, SESSION_METHODS_MODULE } from './hostSupport';
 
 /** y = x·W (W 2×2) and s = y + 1, batch dimension symbolic. */
 function smallGraph(): Uint8Array {
@@ -21,15 +25,15 @@ function smallGraph(): Uint8Array {
 test('host (onnx backend, the default): creates a session from graph bytes and runs it', async () => {
   const env = { ...process.env };
   delete env['TREX_MODEL_BACKEND'];
-  const client = new ModelHostClient({ hostScript: HOST_SCRIPT, env });
+  const client = new ModelHostClient({ hostScript: HOST_SCRIPT, env, testModule: SESSION_METHODS_MODULE });
   try {
-    assert.equal((await client.request('host/ping', {})).backend, 'onnx');
-    const created = await client.request('session/create', { model: smallGraph(), device: 'auto' });
+    assert.equal((await client.request('host/configure', {})).backend, 'onnx');
+    const created = await sessionRequest(client, 'session/create', { model: smallGraph(), device: 'auto' });
     assert.deepEqual([created.inputNames, created.outputNames], [['x'], ['y', 's']]);
     // Where CUDA is missing (this machine), `auto` runs on CPU and says why.
     if (created.device === 'cpu') assert.match(created.fallbackReason ?? '', /CUDA/);
 
-    const { outputs } = await client.request('session/run', {
+    const { outputs } = await sessionRequest(client, 'session/run', {
       sessionId: created.sessionId,
       feeds: { x: f32([2, 2], [1, 1, 2, -1]) },
       fetch: ['s'],
@@ -41,10 +45,10 @@ test('host (onnx backend, the default): creates a session from graph bytes and r
     // [1,1]·W = [-2, 2.5]; [2,-1]·W = [5, 3.5]; then + 1.
     assert.deepEqual([...s.data], [-1, 3.5, 6, 4.5]);
 
-    const error = await client.request('session/run', { sessionId: created.sessionId, feeds: { x: f32([1, 3], [1, 2, 3]) }, fetch: ['y'] }).catch((e: unknown) => e);
+    const error = await sessionRequest(client, 'session/run', { sessionId: created.sessionId, feeds: { x: f32([1, 3], [1, 2, 3]) }, fetch: ['y'] }).catch((e: unknown) => e);
     assert.ok(error instanceof HostRequestError && error.code === 'backendError', String(error));
     assert.equal(client.startCount, 1);
-    await client.request('session/release', { sessionId: created.sessionId });
+    await sessionRequest(client, 'session/release', { sessionId: created.sessionId });
   } finally {
     client.dispose();
   }
@@ -60,10 +64,10 @@ test('host (onnx backend): TREX_ONNXRUNTIME_PATH makes it load that copy of onnx
   const run = async (runtime: string): Promise<unknown> => {
     const env: NodeJS.ProcessEnv = { ...process.env, TREX_ONNXRUNTIME_PATH: runtime };
     delete env['TREX_MODEL_BACKEND'];
-    const client = new ModelHostClient({ hostScript: HOST_SCRIPT, env });
+    const client = new ModelHostClient({ hostScript: HOST_SCRIPT, env, testModule: SESSION_METHODS_MODULE });
     try {
-      const created = await client.request('session/create', { model: smallGraph(), device: 'cpu' });
-      const { outputs } = await client.request('session/run', { sessionId: created.sessionId, feeds: { x: f32([1, 2], [1, 1]) }, fetch: ['y'] });
+      const created = await sessionRequest(client, 'session/create', { model: smallGraph(), device: 'cpu' });
+      const { outputs } = await sessionRequest(client, 'session/run', { sessionId: created.sessionId, feeds: { x: f32([1, 2], [1, 1]) }, fetch: ['y'] });
       return [...(outputs['y']?.data ?? [])];
     } catch (e) {
       return e;

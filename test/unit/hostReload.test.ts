@@ -10,7 +10,7 @@ import type { HostProgress } from '../../src/host/protocol';
 import { writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
 import { LoadedModels } from '../../src/host/loadedModels';
-import { codeOf, onnxHostClient, sleep } from './hostSupport';
+import { codeOf, hostState, onnxHostClient, sleep } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
 const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-reload-'));
@@ -32,13 +32,13 @@ function assertCancelledByRelease(outcome: unknown): void {
   assert.doesNotMatch((outcome as Error).message, /disposed/i);
 }
 
-test('host: re-loading a folder whose weights were replaced opens the new weights (new model id, new logits)', async () => {
+test('host: re-loading a folder whose weights were replaced opens the new weights (new model id, new attention)', async () => {
   const client = onnxClient();
   try {
     const dir = tinyModelDir('gpt2');
     const text = tinySpec('gpt2').text;
     const first = await client.request('model/load', { spec: dir, device: 'cpu' });
-    const before = (await client.request('model/logits', { modelId: first.modelId, text, positions: [0] })).logits.data as Float32Array;
+    const before = (await client.request('model/attention', { modelId: first.modelId, text, layers: [0] })).attentions[0].data as Float32Array;
     const same = await client.request('model/load', { spec: dir, device: 'cpu' });
     assert.equal(same.modelId, first.modelId, 'nothing changed: the loaded model is reused');
 
@@ -47,11 +47,11 @@ test('host: re-loading a folder whose weights were replaced opens the new weight
     writeTinyModelFolder(dir, { ...spec, seed: spec.seed + 1 }); // same names and sizes, other weights
     const reloaded = await client.request('model/load', { spec: dir, device: 'cpu' });
     assert.notEqual(reloaded.modelId, first.modelId, 'the changed folder is opened again');
-    const after = (await client.request('model/logits', { modelId: reloaded.modelId, text, positions: [0] })).logits.data as Float32Array;
-    assert.notDeepEqual(Array.from(after.subarray(0, 16)), Array.from(before.subarray(0, 16)), 'the new weights give other logits');
-    const stale = await client.request('model/logits', { modelId: first.modelId, text }).catch((e: unknown) => e);
+    const after = (await client.request('model/attention', { modelId: reloaded.modelId, text, layers: [0] })).attentions[0].data as Float32Array;
+    assert.notDeepEqual(Array.from(after), Array.from(before), 'the new weights give other attention');
+    const stale = await client.request('model/attention', { modelId: first.modelId, text }).catch((e: unknown) => e);
     assert.equal(codeOf(stale), 'unknownModel', 'the old model was released');
-    assert.equal((await client.request('host/ping', {})).sessions, 1, 'one model open, not two');
+    assert.equal((await hostState(client)).models, 1, 'one model open, not two');
     assert.equal((await client.request('model/load', { spec: dir, device: 'cpu' })).modelId, reloaded.modelId, 'and reused again while unchanged');
   } finally {
     client.dispose();
@@ -79,7 +79,7 @@ for (const c of RELEASE_CASES) {
       const { outcome, released } = await releaseDuring(client, gpt2.modelId, c.at, (onProgress) => c.run(client, gpt2.modelId, onProgress));
       assert.deepEqual(released, { released: true });
       assertCancelledByRelease(outcome);
-      assert.equal((await client.request('host/ping', {})).sessions, 0);
+      assert.equal((await hostState(client)).models, 0);
       const again = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
       assert.equal((await client.request('model/generate', { modelId: again.modelId, prompt: 'The cat', options: { strategy: 'greedy', maxNewTokens: 2 } })).steps.length, 2);
     } finally {

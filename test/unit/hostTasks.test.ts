@@ -8,16 +8,17 @@ import assert from 'node:assert/strict';
 import type { ModelHostClient } from '../../src/host/client';
 import type { GenerationStep } from '../../src/engine/tasks/taskTypes';
 import type { HostProgress } from '../../src/host/protocol';
+import { loadTokenizer } from '../../src/engine/tokenizers/load';
 import { codeOf, onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir } from './tasksSupport';
 
-const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-tasks-'));
+const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-tasks-'), { limits: { maxModels: 3 } });
 
 
 test('host: model/fillMask and model/mlmDemo on a tiny BERT; a causal model is refused clearly', async () => {
   const client = onnxClient();
   try {
-    const bert = await client.request('model/load', { spec: tinyModelDir('bert'), device: 'cpu', maxModels: 3 });
+    const bert = await client.request('model/load', { spec: tinyModelDir('bert'), device: 'cpu' });
     const text = 'the cat [MASK] the <mask> food';
     const result = await client.request('model/fillMask', { modelId: bert.modelId, text, topK: 5, targets: ['eats'] });
     assert.equal(result.masks.length, 2, 'both spellings of the mask are masks');
@@ -33,6 +34,22 @@ test('host: model/fillMask and model/mlmDemo on a tiny BERT; a causal model is r
     assert.equal(result.targets.length, 1);
     assert.equal(result.targets[0].text, 'eats');
     assert.ok(result.targets[0].rank >= 1 && result.targets[0].prob > 0 && result.targets[0].prob <= 1);
+
+    assert.equal(result.masked, undefined, 'no word to mask: the text is read as it is');
+
+    // Word mode: the host masks the word itself, one mask per token of the model's tokenizer.
+    const sentence = 'the cat unaffable the food';
+    const word = { start: 8, end: 17 };
+    const byWord = await client.request('model/fillMask', { modelId: bert.modelId, text: sentence, word, topK: 3 });
+    assert.ok(byWord.masked, 'says what the model read');
+    const pieces = (await loadTokenizer(bert.tokenizerSpec)).encode(sentence).tokens.filter((t) => !t.special && t.start < word.end && t.end > word.start);
+    assert.ok(pieces.length > 1, 'a word of several tokens');
+    assert.equal(byWord.masked.maskCount, pieces.length);
+    assert.equal(byWord.masked.text, `the cat ${'[MASK]'.repeat(pieces.length)} the food`);
+    const same = await client.request('model/fillMask', { modelId: bert.modelId, text: byWord.masked.text, topK: 3 });
+    assert.deepEqual(byWord.masks, same.masks, 'the same as fill-mask on the masked text');
+    assert.equal(codeOf(await client.request('model/fillMask', { modelId: bert.modelId, text: sentence, word: { start: 3, end: 3 } }).catch((e: unknown) => e)), 'invalidParams');
+    assert.equal(codeOf(await client.request('model/fillMask', { modelId: bert.modelId, text: 'a   b', word: { start: 1, end: 4 } }).catch((e: unknown) => e)), 'invalidInput');
 
     const noMask = await client.request('model/fillMask', { modelId: bert.modelId, text: 'no mask here' }).catch((e: unknown) => e);
     assert.equal(codeOf(noMask), 'invalidInput');
@@ -134,7 +151,7 @@ test('host: cancelling model/generate after the first streamed step rejects with
 test('host: model/surprisal (causal and pseudo) and model/compare', async () => {
   const client = onnxClient();
   try {
-    const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu', maxModels: 3 });
+    const gpt2 = await client.request('model/load', { spec: tinyModelDir('gpt2'), device: 'cpu' });
     const bert = await client.request('model/load', { spec: tinyModelDir('bert'), device: 'cpu' });
     const text = 'The cat eats the food.';
     const progress: Array<[number, number]> = [];

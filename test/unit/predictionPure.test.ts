@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keepValid, levelColorId, levelRange, summarize, surprisalLevel, SURPRISAL_LEVELS, SURPRISAL_THRESHOLDS } from '../../src/editor/surprisalScale';
 import { findMasks, joinPieces, paragraphAround, pieceForMask, wordAt } from '../../src/editor/textAround';
-import { checkGenerateOptions, checkSurprisalParams, optionalInt } from '../../src/host/taskParams';
+import { checkGenerateOptions, checkSurprisalParams, optionalInt } from '../../src/host/params';
 import { HostRequestError } from '../../src/host/protocol';
 import { mergeGenerateOptions, optionsForStrategy, DEFAULT_GENERATION } from '../../src/models/generationOptions';
 import { builtinFolder } from '../../src/engine/tasks/modelSpec';

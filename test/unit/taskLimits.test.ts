@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inRange, rangeText, TASK_LIMITS } from '../../src/engine/tasks/limits';
-import { checkGenerateOptions } from '../../src/host/taskParams';
+import { checkGenerateOptions } from '../../src/host/params';
 import { HostRequestError } from '../../src/host/protocol';
 import { DEFAULT_GENERATION, mergeGenerateOptions } from '../../src/models/generationOptions';
 import { REPO } from './tasksSupport';

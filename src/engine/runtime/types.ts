@@ -6,8 +6,9 @@
 
 /** Where a session actually runs. */
 export type DeviceKind = 'cpu' | 'cuda';
-/** What the user asked for (`transformerExplorer.device`). */
-export type DevicePreference = 'auto' | 'cuda' | 'cpu';
+/** What the user may ask for (`transformerExplorer.device`, trex `--device`), defined once: package.json's enum is checked against it. */
+export const DEVICE_PREFERENCES = ['auto', 'cuda', 'cpu'] as const;
+export type DevicePreference = (typeof DEVICE_PREFERENCES)[number];
 
 export type TensorType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
 

@@ -19,7 +19,7 @@ import { TaskError } from './errors';
 import { checkKnobs, filterLogits, sampleIndex, type FilteredDistribution } from './sampling';
 import { argmax, logSumExp, topIds } from './softmax';
 import { decodeIds, endOfTextId, tokenChoice } from './tokenText';
-import type { GenerateHooks, GenerateOptions, GenerateResult, GenerationStep, StepCandidate } from './taskTypes';
+import { DECODING_STRATEGIES, type GenerateHooks, type GenerateOptions, type GenerateResult, type GenerationStep, type StepCandidate } from './taskTypes';
 
 export type { GenerationModel } from './decodeSession';
 
@@ -27,7 +27,7 @@ const DEFAULT_SHOW = 10;
 
 function checkOptions(model: GenerationModel, o: GenerateOptions): void {
   if (model.family !== 'gpt2') throw new TaskError(`${model.label} is a masked (BERT-like) model: text completion needs a causal GPT-2-family model`);
-  if (!['greedy', 'beam', 'sample'].includes(o.strategy)) throw new TaskError(`unknown decoding strategy "${String(o.strategy)}" (greedy, beam or sample)`);
+  if (!(DECODING_STRATEGIES as readonly string[]).includes(o.strategy)) throw new TaskError(`unknown decoding strategy "${String(o.strategy)}" (greedy, beam or sample)`);
   if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1) throw new TaskError(`max new tokens must be a whole number ≥ 1, got ${String(o.maxNewTokens)}`);
   try {
     checkKnobs({ ...(o.temperature === undefined ? {} : { temperature: o.temperature }), ...(o.topK === undefined ? {} : { topK: o.topK }), ...(o.topP === undefined ? {} : { topP: o.topP }) });

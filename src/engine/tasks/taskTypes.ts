@@ -44,7 +44,9 @@ export interface MlmDemoResult { tokens: TokenSpan[]; corrupted: string[] /* tok
   accuracy: number /* top-1 correct / positions.length */; seed: number; }
 
 // ---------- generation (gpt2 family) ----------
-export type DecodingStrategy = 'greedy' | 'beam' | 'sample';
+/** The decoding strategies, defined once (settings enum, CLI `--strategy`, host checks, panels). */
+export const DECODING_STRATEGIES = ['greedy', 'beam', 'sample'] as const;
+export type DecodingStrategy = (typeof DECODING_STRATEGIES)[number];
 export interface GenerateOptions {
   strategy: DecodingStrategy;
   maxNewTokens: number;

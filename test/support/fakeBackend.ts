@@ -11,7 +11,7 @@
  *   (SIGABRT) — what a CUDA fault does to the process that hosts a real session.
  */
 import { readFile } from 'node:fs/promises';
-import type { DeviceKind, InferenceBackend, InferenceSession, SessionOptions, TensorData } from './types';
+import type { DeviceKind, InferenceBackend, InferenceSession, SessionOptions, TensorData } from '../../src/engine/runtime/types';
 
 export interface FakeModelSpec {
   format: 'trex-fake-model';
@@ -118,3 +118,14 @@ export class FakeBackend implements InferenceBackend {
     return new FakeSession(spec, 'cpu', 'CUDA is not available (fake backend without a GPU)');
   }
 }
+
+// ---------- the host's test hook (`--test-module=<this file, built>`): see src/host/backends.ts ----------
+
+/** Said by the host in `host/configure`'s answer. */
+export const backendName = 'fake';
+
+export function createBackend(): InferenceBackend {
+  return new FakeBackend();
+}
+
+export { createTestMethods } from './sessionMethods';

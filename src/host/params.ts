@@ -1,16 +1,65 @@
 /**
- * Checks of the task requests' params (`model/fillMask`, `model/generate`, …): they come from
- * another process, so every field is checked before the engine sees it. Plain Node, pure.
+ * The checks of every request's params, in one vocabulary (`require*` / `optional*`): params come
+ * from another process, so every field is checked before the engine sees it. Plain Node, pure.
  * A bad field throws `HostRequestError('invalidParams', …)` naming the field and what it must be.
+ *
+ *   requireString({ text: 'hi' }, 'text')              → 'hi'
+ *   optionalInt(3000, 'topK', TASK_LIMITS.candidates)  → throws 'topK must be an integer from 1 to 1000'
  */
+import { DEVICE_PREFERENCES, type DevicePreference } from '../engine/runtime/types';
 import { TASK_LIMITS, type IntRange } from '../engine/tasks/limits';
-import type { DecodingStrategy, GenerateOptions } from '../engine/tasks/taskTypes';
+import { DECODING_STRATEGIES, type DecodingStrategy, type GenerateOptions } from '../engine/tasks/taskTypes';
 import { HostRequestError, isObject } from './protocol';
-
-const STRATEGIES: readonly DecodingStrategy[] = ['greedy', 'beam', 'sample'];
 
 function invalid(message: string): never {
   throw new HostRequestError('invalidParams', message);
+}
+
+/** One of `choices` (`device must be one of auto, cuda, cpu`). */
+export function requireChoice<T extends string>(value: unknown, key: string, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) invalid(`${key} must be one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+/** The device a model runs on, and the optional GPU id. */
+export function requireDevice(params: { device?: unknown; gpuId?: unknown }): { device: DevicePreference; gpuId?: number } {
+  const device = requireChoice(params.device, 'device', DEVICE_PREFERENCES);
+  const gpuId = params.gpuId;
+  if (gpuId === undefined) return { device };
+  if (typeof gpuId !== 'number' || !Number.isInteger(gpuId) || gpuId < 0) invalid('gpuId must be a non-negative integer');
+  return { device, gpuId };
+}
+
+/** An optional list of integers (`layers`, `positions`). */
+export function optionalIntList(value: unknown, key: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v))) invalid(`${key} must be a list of integers`);
+  return value as number[];
+}
+
+/** An optional character range `{ start, end }` of a text of `length` characters, not empty. */
+export function optionalRange(value: unknown, key: string, length: number): { start: number; end: number } | undefined {
+  if (value === undefined) return undefined;
+  const start = isObject(value) ? value['start'] : undefined;
+  const end = isObject(value) ? value['end'] : undefined;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || !((start as number) >= 0 && (start as number) < (end as number) && (end as number) <= length)) {
+    invalid(`${key} must be { start, end }, whole numbers with 0 ≤ start < end ≤ ${length}`);
+  }
+  return { start: start as number, end: end as number };
+}
+
+/** An optional whole number ≥ 1, unbounded (`rows must be a positive integer`). */
+export function optionalPositiveInt(value: unknown, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalid(`${key} must be a positive integer`);
+  return value;
+}
+
+/** An optional number ≥ 1 (the host's limits; `Infinity` = no bound). */
+export function optionalLimit(value: unknown, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value >= 1)) invalid(`${key} must be a number ≥ 1`);
+  return value;
 }
 
 export function requireString(params: unknown, key: string): string {
@@ -33,7 +82,7 @@ export function requireInt(value: unknown, key: string, range: IntRange): number
 }
 
 /** An optional finite number with `ok` true. */
-function optionalNumber(value: unknown, key: string, ok: (v: number) => boolean, what: string): number | undefined {
+export function optionalNumber(value: unknown, key: string, ok: (v: number) => boolean, what: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) invalid(`${key} must be ${what}`);
   return value;
@@ -50,10 +99,9 @@ export function optionalStrings(value: unknown, key: string, count: IntRange, ch
 /** The fields of GenerateOptions, each checked; unknown fields are dropped. */
 export function checkGenerateOptions(value: unknown): GenerateOptions {
   if (!isObject(value)) invalid('options must be an object');
-  const strategy = value['strategy'];
-  if (typeof strategy !== 'string' || !(STRATEGIES as readonly string[]).includes(strategy)) invalid(`options.strategy must be one of ${STRATEGIES.join(', ')}`);
+  const strategy: DecodingStrategy = requireChoice(value['strategy'], 'options.strategy', DECODING_STRATEGIES);
   const options: GenerateOptions = {
-    strategy: strategy as DecodingStrategy,
+    strategy,
     maxNewTokens: requireInt(value['maxNewTokens'], 'options.maxNewTokens', TASK_LIMITS.maxNewTokens),
   };
   const temperature = optionalNumber(value['temperature'], 'options.temperature', (v) => v > 0, 'a number > 0');

@@ -1,6 +1,6 @@
 /** Checks that tensors received over IPC are well-formed typed arrays before a backend sees them. */
-import type { TensorData, TensorType } from '../engine/runtime/types';
-import { HostRequestError, isObject } from './protocol';
+import type { TensorData, TensorType } from '../../src/engine/runtime/types';
+import { HostRequestError, isObject } from '../../src/host/protocol';
 
 const ARRAY_OF_TYPE: Record<TensorType, new (length: number) => TensorData['data']> = {
   float32: Float32Array,
