@@ -5,7 +5,7 @@ import { CompletionStream } from '../editor/completionStream';
 import { mergeGenerateOptions, optionsForStrategy, readGenerationSettings } from '../models/taskSettings';
 import type { TaskModelInfo } from '../models/taskModels';
 import { CompletionPanel } from '../webviews/completionPanel';
-import type { CompletionPayload } from '../webviews/predictionProtocol';
+import type { CompletionPayload } from '../protocol/prediction';
 import { badge, describeTaskError, requireEditor, showTaskError, type PredictionServices } from './predictionServices';
 
 /** Context key set while a completion streams into an editor (Escape stops it). */

@@ -4,7 +4,7 @@ import type { ModelHostService } from '../models/modelHostService';
 import { NoModelError, type TaskModelInfo } from '../models/taskModels';
 import type { TaskModelService } from '../models/taskModels';
 import type { PanelContext } from '../webviews/panelBase';
-import type { ModelBadge } from '../webviews/predictionProtocol';
+import type { ModelBadge } from '../protocol/prediction';
 import { describeError } from '../util/errors';
 
 /** What the prediction commands (fill-mask, completion, surprisal, compare) work with. */

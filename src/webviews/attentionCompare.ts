@@ -8,7 +8,7 @@ import { checkCompareDraw, checkCompareRequest } from './attentionMessageChecks'
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import { computeAttention, modelView, type AttentionModel } from './attentionCompute';
-import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
+import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from '../protocol/attention';
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';

@@ -13,7 +13,7 @@ import { Debouncer } from '../util/debounce';
 import { Disposable } from '../util/disposable';
 import { computeAttention, modelView, type ComputedAttention } from './attentionCompute';
 import { buildSnapshot, viewFileName, writeImage, writeSnapshot } from './attentionExport';
-import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, AttentionViewChannel, DrawReport, ImageFormat, PositionsResult } from './attentionProtocol';
+import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, AttentionViewChannel, DrawReport, ImageFormat, PositionsResult } from '../protocol/attention';
 import { attentionSource, type AttentionSource } from './attentionSource';
 import { attentionStrings } from './attentionStrings';
 import {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BpeChannel, BpePanelState, BpePayload } from '../protocol';
+import type { BpeChannel, BpePanelState, BpePayload } from '../protocol/bpe';
 import type { LoadMode } from '../editor/tokenizerService';
 import { describeError } from '../util/errors';
 import type { ConnectionHandlers } from './connection';

@@ -4,7 +4,7 @@ import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import { checkRerun } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
-import type { CompletionChannel, CompletionPanelState, CompletionPayload } from './predictionProtocol';
+import type { CompletionChannel, CompletionPanelState, CompletionPayload } from '../protocol/prediction';
 import { completionStrings } from './predictionStrings';
 import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
 

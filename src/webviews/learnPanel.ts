@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import { learnBpe } from '../engine/tokenizers/learnBpe';
 import type { LearnBpeResult } from '../engine/tokenizers/types';
-import type { LearnChannel, LearnPanelState } from '../protocol';
+import type { LearnChannel, LearnPanelState } from '../protocol/learn';
 import type { ConnectionHandlers } from './connection';
 import { checkMerges } from './messageChecks';
 import { learnPayload } from './learnViews';

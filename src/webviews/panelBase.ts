@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Channel } from '../protocol';
+import type { Channel } from '../protocol/wire';
 import type { TokenizerService } from '../editor/tokenizerService';
 import { Disposable } from '../util/disposable';
 import { WebviewConnection, type ConnectionHandlers } from './connection';

@@ -3,7 +3,7 @@ import type { FillMaskTarget } from '../engine/tasks/taskTypes';
 import type { ConnectionHandlers } from './connection';
 import { checkApply, checkSeed, checkTarget } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
-import type { PredictChannel, PredictPanelState, PredictPayload } from './predictionProtocol';
+import type { PredictChannel, PredictPanelState, PredictPayload } from '../protocol/prediction';
 import { predictStrings } from './predictionStrings';
 import { PREDICT_PANEL_VIEW_TYPE } from './viewTypes';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Encoding } from '../engine/tokenizers/types';
-import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol';
+import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol/tokens';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty, checkTokensOptions } from './messageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { reloadUntilReady } from './reloadUntilReady';
 import { noticeWebviewStalled } from './stalledNotice';
-import type { TokensViewChannel, TokensViewPayload } from '../protocol';
+import type { TokensViewChannel, TokensViewPayload } from '../protocol/tokensView';
 import { selectionOrLine, type TextSource } from '../editor/textSource';
 import { Debouncer } from '../util/debounce';
 import { Disposable } from '../util/disposable';
