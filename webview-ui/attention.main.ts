@@ -1,7 +1,7 @@
 // The Attention side view: head view, heatmap, model view (layers × heads), summary statistics
 // and position encodings of the text selected in the editor, for the active model. The host
 // keeps the analysis; this page asks for the matrices it draws and reports what it drew.
-import type { LocalizedStrings } from '../src/protocol';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import type {
   AttentionOptions,
   AttentionPayload,
@@ -15,7 +15,7 @@ import type {
   HeadStats,
   ImageFormat,
   PositionsResult,
-} from '../src/webviews/attentionProtocol';
+} from '../src/protocol/attention';
 import { css, headColor, readPalette, type Palette } from './attentionColors';
 import { HeadView } from './attentionHeadView';
 import { MatrixView } from './attentionMatrix';

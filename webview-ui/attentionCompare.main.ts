@@ -1,7 +1,7 @@
 // "Compare BERT and GPT Attention": the same text through a masked and a causal model, side by
 // side, with one layer/head picker for both (clamped to each model's own counts).
-import type { LocalizedStrings } from '../src/protocol';
-import type { AttentionCompareChannel, AttentionStatus, AttentionStringKey, ComparePanelState, ComparePayload, CompareRequest, HeadChoice } from '../src/webviews/attentionProtocol';
+import type { LocalizedStrings } from '../src/protocol/wire';
+import type { AttentionCompareChannel, AttentionStatus, AttentionStringKey, ComparePanelState, ComparePayload, CompareRequest, HeadChoice } from '../src/protocol/attention';
 import { readPalette, type Palette } from './attentionColors';
 import { MatrixView } from './attentionMatrix';
 import { byId, format, h, replaceChildren } from './dom';

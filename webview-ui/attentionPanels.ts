@@ -1,7 +1,7 @@
 // The model view (a grid of thumbnails, layers × heads), the summary (per-head statistics) and
 // the positional-encodings view of the Attention side view.
-import type { LocalizedStrings } from '../src/protocol';
-import type { AttentionStringKey, GridResult, HeadStats, PositionsResult } from '../src/webviews/attentionProtocol';
+import type { LocalizedStrings } from '../src/protocol/wire';
+import type { AttentionStringKey, GridResult, HeadStats, PositionsResult } from '../src/protocol/attention';
 import { css, maxOf, rampColor, type Palette } from './attentionColors';
 import { MatrixView } from './attentionMatrix';
 import { format, h } from './dom';

@@ -1,14 +1,8 @@
 // The BPE replay panel: for each word, the merges (BPE) or the longest-match steps (WordPiece)
 // replayed one at a time, ending in the tokenizer's own tokens.
-import type {
-  BpeChannel,
-  BpePanelState,
-  BpePayload,
-  BpeStringKey,
-  LocalizedStrings,
-  TokenizerChoice,
-  WordTraceView,
-} from '../src/protocol';
+import type { BpeChannel, BpePanelState, BpePayload, BpeStringKey, WordTraceView } from '../src/protocol/bpe';
+import type { TokenizerChoice } from '../src/protocol/tokens';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import { byId, format, h, replaceChildren } from './dom';
 import { tokenizerPicker } from './picker';
 import { HostClient } from './rpc';

@@ -1,6 +1,7 @@
 // Drawing of a BPE replay: the symbols before and after the current merge, and the whole merge
 // sequence as a list (class `bpe-step`), current merge highlighted.
-import type { BpeStringKey, LocalizedStrings, TraceView, WordTraceView } from '../src/protocol';
+import type { BpeStringKey, TraceView, WordTraceView } from '../src/protocol/bpe';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import { symbolChip } from './chips';
 import { format, h } from './dom';
 import { renderStepList } from './stepList';

@@ -1,7 +1,7 @@
 // Token chips: the text drawn as one coloured chip per token, in reading order, with the
 // whitespace between tokens kept visible (line breaks stay line breaks). Shared by the Tokens
 // panel and the side view; the BPE panels draw their symbols with `symbolChip()`.
-import type { ChipView } from '../src/protocol';
+import type { ChipView } from '../src/protocol/tokens';
 import { format, h } from './dom';
 
 export const CHIP_COLOURS = 6;

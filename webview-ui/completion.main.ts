@@ -1,9 +1,8 @@
 // The Completion panel: the strategy knobs (changing one generates again from the same prompt),
 // each step's top-k before and after temperature / top-k / top-p with the chosen token marked,
 // and, for beam search, the beam tree with cumulative log-probabilities and pruned branches.
-import type { LocalizedStrings } from '../src/protocol';
-import type { BeamNode, DecodingStrategy, GenerateOptions, GenerationStep } from '../src/engine/tasks/taskTypes';
-import type { CompletionChannel, CompletionPanelState, CompletionPayload, CompletionStringKey } from '../src/webviews/predictionProtocol';
+import type { LocalizedStrings } from '../src/protocol/wire';
+import type { BeamNode, CompletionChannel, CompletionPanelState, CompletionPayload, CompletionStringKey, DecodingStrategy, GenerateOptions, GenerationStep } from '../src/protocol/prediction';
 import { byId, format, formatNumber, h, replaceChildren } from './dom';
 import { barList, percent, visible } from './probBars';
 import { HostClient } from './rpc';

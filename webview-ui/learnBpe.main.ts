@@ -1,7 +1,8 @@
 // The Learn BPE panel: the merges a BPE trainer learned from the selection, in order, with the
 // frequency of each pair when it was chosen, the word frequencies, and the words' segmentation
 // after any number of merges (stepper).
-import type { LearnChannel, LearnPanelState, LearnPayload, LearnStringKey, LocalizedStrings } from '../src/protocol';
+import type { LearnChannel, LearnPanelState, LearnPayload, LearnStringKey } from '../src/protocol/learn';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import { symbolChip } from './chips';
 import { byId, format, h, replaceChildren } from './dom';
 import { HostClient } from './rpc';

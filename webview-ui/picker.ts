@@ -1,6 +1,6 @@
 // The tokenizer picker of the panels: a <select> of the known tokenizers plus "Browse…", which
 // asks the host for a file and adds what it returns.
-import type { TokenizerChoice } from '../src/protocol';
+import type { TokenizerChoice } from '../src/protocol/tokens';
 import { h } from './dom';
 
 const BROWSE = '\u0000browse';

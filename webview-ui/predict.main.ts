@@ -1,8 +1,7 @@
 // The Predictions panel: fill-mask candidates per mask (click one to put it in the editor, score
 // your own), the MLM masking demo, and BERT vs GPT at the cursor side by side.
-import type { LocalizedStrings } from '../src/protocol';
-import type { FillMaskTarget } from '../src/engine/tasks/taskTypes';
-import type { PredictChannel, PredictPanelState, PredictPayload, PredictStringKey } from '../src/webviews/predictionProtocol';
+import type { LocalizedStrings } from '../src/protocol/wire';
+import type { FillMaskTarget, PredictChannel, PredictPanelState, PredictPayload, PredictStringKey } from '../src/protocol/prediction';
 import { byId, format, h, replaceChildren } from './dom';
 import { barList, percent, visible } from './probBars';
 import { HostClient } from './rpc';

@@ -1,7 +1,7 @@
-// The webview's end of its channel with the extension host (see src/protocol.ts): typed
+// The webview's end of its channel with the extension host (see src/protocol/wire.ts): typed
 // requests with results, notifications both ways, the `webview/ready` handshake, and the
 // webview's saved state (getState/setState), which survives hiding and reloads.
-import type { Channel, HostBoundMessage, WebviewBoundMessage } from '../src/protocol';
+import type { Channel, HostBoundMessage, WebviewBoundMessage } from '../src/protocol/wire';
 
 interface VsCodeApi<S> {
   postMessage(message: HostBoundMessage): void;

@@ -1,14 +1,6 @@
 // The Tokens panel: one tokenizer's chips, or two side by side (compare mode), with counts.
-import type {
-  ChipView,
-  LocalizedStrings,
-  TokenColumnView,
-  TokenizerChoice,
-  TokensChannel,
-  TokensPanelState,
-  TokensPayload,
-  TokensStringKey,
-} from '../src/protocol';
+import type { ChipView, TokenColumnView, TokenizerChoice, TokensChannel, TokensPanelState, TokensPayload, TokensStringKey } from '../src/protocol/tokens';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import { renderChipList } from './chips';
 import { byId, format, h, replaceChildren } from './dom';
 import { tokenizerPicker } from './picker';

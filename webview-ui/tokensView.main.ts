@@ -1,5 +1,6 @@
 // The Tokens side view: the tokens of the editor's selection (or the cursor's line), live.
-import type { LocalizedStrings, TokensViewChannel, TokensViewPayload, TokensViewStringKey } from '../src/protocol';
+import type { TokensViewChannel, TokensViewPayload, TokensViewStringKey } from '../src/protocol/tokensView';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import { renderChipList } from './chips';
 import { byId, format, h, replaceChildren } from './dom';
 import { HostClient } from './rpc';

@@ -1,6 +1,7 @@
 // Drawing of a WordPiece replay: greedy longest-match-first. Each step shows the word with the
 // piece found highlighted and the longer candidates that were tried first (not in the vocabulary).
-import type { BpeStringKey, LocalizedStrings, TraceView } from '../src/protocol';
+import type { BpeStringKey, TraceView } from '../src/protocol/bpe';
+import type { LocalizedStrings } from '../src/protocol/wire';
 import { symbolChip } from './chips';
 import { format, h } from './dom';
 import { renderStepList } from './stepList';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TokenizerService } from '../editor/tokenizerService';
 import type { ModelHostService } from '../models/modelHostService';
-import type { DrawReport } from '../webviews/attentionProtocol';
+import type { DrawReport } from '../protocol/attention';
 import { AttentionComparePanel, type CompareModels, type CompareRole } from '../webviews/attentionCompare';
 import { attentionSource } from '../webviews/attentionSource';
 import type { PanelContext } from '../webviews/panelBase';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { SnapshotError, type AttentionSnapshot } from '../engine/attention/snapshot';
-import type { ImageFormat } from '../webviews/attentionProtocol';
+import type { ImageFormat } from '../protocol/attention';
 import { readSnapshot } from '../webviews/attentionExport';
 import type { AttentionViewProvider } from '../webviews/attentionView';
 import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, DrawReport } from '../webviews/attentionProtocol';
+import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, DrawReport } from '../protocol/attention';
 import type { AttentionViewProvider } from '../webviews/attentionView';
 import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';
 

@@ -5,7 +5,7 @@ import { mergeGenerateOptions, optionsForStrategy, readGenerationSettings } from
 import type { ModelInfo } from '../models/modelTypes';
 import { describeTaskError, isCancelled, runTask, showTaskError, type TaskProgress } from '../models/taskRunner';
 import { CompletionPanel } from '../webviews/completionPanel';
-import type { CompletionPayload } from '../webviews/predictionProtocol';
+import type { CompletionPayload } from '../protocol/prediction';
 import { badge, requireEditor, type PredictionServices } from './predictionServices';
 
 /** Context key set while a completion streams into an editor (Escape stops it). */

@@ -3,7 +3,7 @@ import type { ModelHostService } from '../models/modelHostService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { ModelInfo } from '../models/modelTypes';
 import type { PanelContext } from '../webviews/panelBase';
-import type { ModelBadge } from '../webviews/predictionProtocol';
+import type { ModelBadge } from '../protocol/prediction';
 
 /** What the prediction commands (fill-mask, completion, surprisal, compare) work with. */
 export interface PredictionServices {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TokensViewPayload } from '../protocol';
+import type { TokensViewPayload } from '../protocol/tokensView';
 import type { TokensViewProvider } from '../webviews/tokensView';
 import { TOKENS_VIEW_ID } from '../webviews/viewTypes';
 

@@ -9,7 +9,7 @@ import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import type { ModelInfo } from '../models/modelTypes';
 import { computeAttention, modelView } from './attentionCompute';
-import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from './attentionProtocol';
+import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from '../protocol/attention';
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
@@ -36,7 +36,7 @@ interface Side {
  * the past.
  */
 export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
-  private static current: AttentionComparePanel | undefined;
+  static readonly viewType = ATTENTION_COMPARE_VIEW_TYPE;
   private sides: Side[] = [];
   private text = '';
   private readonly drawn = new vscode.EventEmitter<DrawReport & { role: CompareRole }>();
@@ -50,17 +50,11 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
       title: vscode.l10n.t('Attention: BERT vs GPT'),
     });
     this.register(this.drawn);
-    this.register({ dispose: () => AttentionComparePanel.current === this && (AttentionComparePanel.current = undefined) });
   }
 
   /** Opens (or reuses) the panel on `text` and computes both models' attention. */
   static async show(ctx: PanelContext, host: ModelHostService, tokenizers: TokenizerService, models: CompareModels, text: string): Promise<AttentionComparePanel> {
-    let panel = AttentionComparePanel.current;
-    if (panel) panel.reveal(false);
-    else {
-      panel = new AttentionComparePanel(ctx);
-      AttentionComparePanel.current = panel;
-    }
+    const panel = AttentionComparePanel.revealOpen(false) ?? new AttentionComparePanel(ctx);
     await panel.load(host, tokenizers, models, text);
     return panel;
   }
@@ -75,9 +69,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
       panel.dispose(); // nothing was saved: no empty panel
       return;
     }
-    AttentionComparePanel.current?.dispose();
-    const revived = new AttentionComparePanel(ctx, panel);
-    AttentionComparePanel.current = revived;
+    const revived = new AttentionComparePanel(ctx, panel); // replaces the open one
     void revived.load(host, ctx.tokenizers, modelsFor(saved.specs), saved.text);
   }
 

@@ -5,7 +5,7 @@ import type { TokenSpan } from '../engine/tokenizers/types';
 import type { TokenizerService } from '../editor/tokenizerService';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelInfo } from '../models/modelTypes';
-import type { AttentionModelView } from './attentionProtocol';
+import type { AttentionModelView } from '../protocol/attention';
 
 /** The viewer stops at this many tokens (the 512), or the model's context when shorter. */
 export const MAX_VIEW_TOKENS = 512;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AttentionAnalysis } from '../engine/attention/analysis';
 import { parseSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, toRows, type AttentionSnapshot } from '../engine/attention/snapshot';
-import type { AttentionModelView, AttentionOptions, ImageFormat } from './attentionProtocol';
+import type { AttentionModelView, AttentionOptions, ImageFormat } from '../protocol/attention';
 
 /** Folder of the workspace where snapshots are saved. */
 export const SNAPSHOT_FOLDER = 'attention-snapshots';

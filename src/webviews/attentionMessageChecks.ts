@@ -3,7 +3,7 @@
  * messageChecks.ts. Layers and heads are checked here against generous bounds, and again by the
  * handlers against the shown analysis (its own numbers of layers and heads).
  */
-import type { Check } from '../protocol';
+import type { Check } from '../protocol/wire';
 import type {
   AttentionOptions,
   AttentionTab,
@@ -13,7 +13,7 @@ import type {
   HeadChoice,
   ImageFormat,
   MatricesRequest,
-} from './attentionProtocol';
+} from '../protocol/attention';
 import { bool, boundedString, clampedInt, finite, intIn, isRecord, listOf, oneOf, safeFileName } from './messageChecks';
 
 /** More layers or heads than any model the viewer shows has. */

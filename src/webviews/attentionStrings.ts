@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LocalizedStrings } from '../protocol';
-import type { AttentionStringKey } from './attentionProtocol';
+import type { LocalizedStrings } from '../protocol/wire';
+import type { AttentionStringKey } from '../protocol/attention';
 
 // The attention viewer's strings, localized on the host (webviews have no `vscode.l10n`);
 // `{0}`, `{1}` stay in the text for the webview to fill.

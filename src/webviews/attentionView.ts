@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import { reloadUntilReady } from './reloadUntilReady';
-import { noticeWebviewStalled } from './stalledNotice';
 import { affects, readConfig, SettingKey } from '../config';
 import { sinusoidalEncoding, cosineSimilarityMatrix } from '../engine/attention/positional';
 import type { AttentionSnapshot } from '../engine/attention/snapshot';
@@ -10,10 +8,9 @@ import type { ModelRegistry } from '../models/modelRegistry';
 import { describeModelError } from '../models/modelErrors';
 import type { ModelInfo } from '../models/modelTypes';
 import { Debouncer } from '../util/debounce';
-import { Disposable } from '../util/disposable';
 import { computeAttention, modelView, type ComputedAttention } from './attentionCompute';
 import { buildSnapshot, viewFileName, writeImage, writeSnapshot } from './attentionExport';
-import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, AttentionViewChannel, DrawReport, ImageFormat, PositionsResult } from './attentionProtocol';
+import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, AttentionViewChannel, DrawReport, ImageFormat, PositionsResult } from '../protocol/attention';
 import { attentionSource, type AttentionSource } from './attentionSource';
 import { attentionStrings } from './attentionStrings';
 import {
@@ -27,10 +24,10 @@ import {
   checkSnapshotSave,
   fitsAnalysis,
 } from './attentionMessageChecks';
-import { WebviewConnection } from './connection';
+import type { ConnectionHandlers, WebviewConnection } from './connection';
 import { checkEmpty } from './messageChecks';
-import { renderPage, webviewOptions } from './html';
-import type { PanelContext } from './panelBase';
+import { ViewBase } from './viewBase';
+import type { PanelContext } from './webviewBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
 
 /** Lets other extension-host work run between the slices of a long computation. */
@@ -55,9 +52,7 @@ export const DEFAULT_ATTENTION_OPTIONS: AttentionOptions = { tab: 'heatmap', lay
  * paragraph) for the active model, following the editor (debounced; a newer selection cancels the
  * request in flight). The webview asks for the matrices it draws; the view keeps the analysis.
  */
-export class AttentionViewProvider extends Disposable implements vscode.WebviewViewProvider {
-  private connection: WebviewConnection<AttentionViewChannel> | undefined;
-  private view: vscode.WebviewView | undefined;
+export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   private readonly debouncer = this.register(new Debouncer(300, () => this.update()));
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   private shownValue: ShownAttention | undefined;
@@ -80,11 +75,11 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
   lastDraw: DrawReport | undefined;
 
   constructor(
-    private readonly ctx: PanelContext,
+    ctx: PanelContext,
     private readonly models: ModelRegistry,
     private readonly host: ModelHostService,
   ) {
-    super();
+    super(ctx, { script: 'attention.main', styles: ['base.css', 'attention.css'], title: vscode.l10n.t('Attention') });
     this.register(vscode.window.onDidChangeActiveTextEditor((e) => (e && (this.lastEditor = e), this.schedule())));
     this.register(vscode.window.onDidChangeTextEditorSelection((e) => ((this.lastEditor = e.textEditor), this.schedule())));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => e.document === this.lastEditor?.document && this.schedule()));
@@ -113,11 +108,8 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
     return this.shownValue;
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.connection?.dispose();
-    view.webview.options = webviewOptions(this.ctx.extensionUri);
-    const connection = new WebviewConnection<AttentionViewChannel>(view.webview, {
+  protected handlers(): ConnectionHandlers<AttentionViewChannel> {
+    return {
       requests: {
         'attention/matrices': async (p) => {
           const a = this.analysisFor(p.analysis);
@@ -183,31 +175,18 @@ export class AttentionViewProvider extends Disposable implements vscode.WebviewV
           'image/didRender': checkImageRendered,
         },
       },
-    });
-    this.connection = connection;
+    };
+  }
+
+  protected viewDidResolve(connection: WebviewConnection<AttentionViewChannel>): void {
     connection.notify('view/didInit', { strings: attentionStrings() });
     if (this.shownValue) connection.notify('attention/didChange', this.shownValue.payload);
     connection.notify('status/didChange', this.status);
-    const page = (): string => renderPage(view.webview, this.ctx.extensionUri, { script: 'attention.main', styles: ['base.css', 'attention.css'], title: vscode.l10n.t('Attention') });
-    view.webview.html = page();
-    const watchdog = reloadUntilReady(view.webview, connection, page, {
-      visible: () => view.visible,
-      stillCurrent: () => this.connection === connection,
-      onGiveUp: () => noticeWebviewStalled(vscode.l10n.t('Attention')),
-    });
-    const listeners = [
-      watchdog,
-      view.onDidChangeVisibility(() => this.schedule()),
-      view.onDidDispose(() => {
-        listeners.forEach((l) => l.dispose());
-        connection.dispose();
-        if (this.view === view) {
-          this.view = undefined;
-          this.connection = undefined;
-        }
-      }),
-    ];
     this.schedule(0);
+  }
+
+  protected viewDidChangeVisibility(): void {
+    this.schedule();
   }
 
   /** Resolves with the next draw report that `accept` takes (or the last one after `timeoutMs`). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BpeChannel, BpePanelState, BpePayload } from '../protocol';
+import type { BpeChannel, BpePanelState, BpePayload } from '../protocol/bpe';
 import type { LoadMode } from '../editor/tokenizerService';
 import { describeError } from '../util/errors';
 import type { ConnectionHandlers } from './connection';
@@ -18,7 +18,7 @@ export interface BpeShown {
 
 /** The "BPE Merges" panel: each word's merges (or WordPiece steps) replayed with a stepper. */
 export class BpePanel extends PanelBase<BpeChannel> {
-  private static current: BpePanel | undefined;
+  static readonly viewType = BPE_PANEL_VIEW_TYPE;
   private text = '';
   private spec: string;
   private generation = 0;
@@ -28,18 +28,14 @@ export class BpePanel extends PanelBase<BpeChannel> {
     super(ctx, panel, { script: 'bpe.main', styles: ['base.css', 'chips.css', 'bpe.css'], title: vscode.l10n.t('BPE Merges') });
     this.spec = spec;
     this.sendInit();
-    this.register({ dispose: () => BpePanel.current === this && (BpePanel.current = undefined) });
   }
 
   /** Replays `text` with `spec` (default: the active tokenizer). Rejects when the tokenizer cannot load. */
   static async show(ctx: PanelContext, text: string, spec?: string): Promise<BpeShown> {
-    let target = BpePanel.current;
-    if (target) {
-      target.reveal(false);
-    } else {
+    let target = BpePanel.revealOpen(false);
+    if (!target) {
       const panel = createPanel(ctx, BPE_PANEL_VIEW_TYPE, vscode.l10n.t('BPE Merges'), false);
       target = new BpePanel(ctx, panel, spec ?? ctx.tokenizers.activeSpec);
-      BpePanel.current = target;
     }
     target.text = text;
     target.spec = spec ?? ctx.tokenizers.activeSpec; // a new run starts from the setting
@@ -52,11 +48,9 @@ export class BpePanel extends PanelBase<BpeChannel> {
       panel.dispose(); // nothing to replay was saved: no empty panel
       return;
     }
-    BpePanel.current?.dispose();
     const choices = new OfferedTokenizers(ctx.tokenizers).choices();
     const spec = offeredSpec(saved.spec, new Set(choices.map((c) => c.spec))) ?? ctx.tokenizers.activeSpec;
-    const revived = new BpePanel(ctx, panel, spec);
-    BpePanel.current = revived;
+    const revived = new BpePanel(ctx, panel, spec); // replaces the open one
     revived.text = saved.text;
     revived.refresh('background').catch(() => undefined);
   }

@@ -4,7 +4,7 @@ import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import { checkRerun } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
-import type { CompletionChannel, CompletionPanelState, CompletionPayload } from './predictionProtocol';
+import type { CompletionChannel, CompletionPanelState, CompletionPayload } from '../protocol/prediction';
 import { completionStrings } from './predictionStrings';
 import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
 
@@ -21,27 +21,23 @@ export interface CompletionActions {
  * generate again from the same prompt.
  */
 export class CompletionPanel extends PanelBase<CompletionChannel> {
-  private static current: CompletionPanel | undefined;
+  static readonly viewType = COMPLETION_PANEL_VIEW_TYPE;
   private actions: CompletionActions = {};
   private payload: CompletionPayload | undefined;
 
   private constructor(ctx: PanelContext, panel: vscode.WebviewPanel) {
     super(ctx, panel, { script: 'completion.main', styles: ['base.css', 'predict.css', 'completion.css'], title: vscode.l10n.t('Completion') });
     this.connection.notify('panel/didInit', { strings: completionStrings() });
-    this.register({ dispose: () => CompletionPanel.current === this && (CompletionPanel.current = undefined) });
   }
 
   static get open(): CompletionPanel | undefined {
-    return CompletionPanel.current;
+    return CompletionPanel.current();
   }
 
   static show(ctx: PanelContext, actions: CompletionActions): CompletionPanel {
-    let target = CompletionPanel.current;
-    if (target) {
-      target.reveal(true);
-    } else {
+    let target = CompletionPanel.revealOpen(true);
+    if (!target) {
       target = new CompletionPanel(ctx, createPanel(ctx, COMPLETION_PANEL_VIEW_TYPE, vscode.l10n.t('Completion'), true));
-      CompletionPanel.current = target;
     }
     target.actions = actions;
     return target;
@@ -53,9 +49,7 @@ export class CompletionPanel extends PanelBase<CompletionChannel> {
       panel.dispose();
       return;
     }
-    CompletionPanel.current?.dispose();
-    const revived = new CompletionPanel(ctx, panel);
-    CompletionPanel.current = revived;
+    const revived = new CompletionPanel(ctx, panel); // replaces the open one
     revived.update({ ...saved.payload, running: false });
   }
 

@@ -1,12 +1,5 @@
 import * as vscode from 'vscode';
-import type {
-  Channel,
-  HostBoundMessage,
-  MessageChecks,
-  NotificationHandlers,
-  RequestHandlers,
-  WebviewBoundMessage,
-} from '../protocol';
+import type { Channel, HostBoundMessage, MessageChecks, NotificationHandlers, RequestHandlers, WebviewBoundMessage } from '../protocol/wire';
 import { Disposable } from '../util/disposable';
 import { quoteValue } from '../engine/errorText';
 import { describeError } from '../util/errors';
@@ -21,7 +14,7 @@ export interface ConnectionHandlers<C extends Channel> {
 }
 
 /**
- * The host's end of a webview's message channel (see `src/protocol.ts`).
+ * The host's end of a webview's message channel (see `src/protocol/wire.ts`).
  *
  * Nothing the webview posts is trusted: every message goes through its check first (see
  * messageChecks.ts); one that fails it, or of a kind the channel does not have, is ignored (a

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import { learnBpe } from '../engine/tokenizers/learnBpe';
 import type { LearnBpeResult } from '../engine/tokenizers/types';
-import type { LearnChannel, LearnPanelState } from '../protocol';
+import type { LearnChannel, LearnPanelState } from '../protocol/learn';
 import type { ConnectionHandlers } from './connection';
 import { checkMerges } from './messageChecks';
 import { learnPayload } from './learnViews';
@@ -15,7 +15,7 @@ export const MAX_MERGES = TASK_LIMITS.merges.max;
 
 /** The "Learn BPE" panel: merges learned from a text, their frequencies, and the segmentations. */
 export class LearnBpePanel extends PanelBase<LearnChannel> {
-  private static current: LearnBpePanel | undefined;
+  static readonly viewType = LEARN_PANEL_VIEW_TYPE;
   private text = '';
   private merges: number;
 
@@ -23,18 +23,14 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
     super(ctx, panel, { script: 'learnBpe.main', styles: ['base.css', 'chips.css', 'learn.css'], title: vscode.l10n.t('Learn BPE') });
     this.merges = merges;
     this.connection.notify('panel/didInit', { strings: learnStrings() });
-    this.register({ dispose: () => LearnBpePanel.current === this && (LearnBpePanel.current = undefined) });
   }
 
   /** Trains on `text` and shows the result. */
   static show(ctx: PanelContext, text: string, merges: number): LearnBpeResult {
-    let target = LearnBpePanel.current;
-    if (target) {
-      target.reveal(false);
-    } else {
+    let target = LearnBpePanel.revealOpen(false);
+    if (!target) {
       const panel = createPanel(ctx, LEARN_PANEL_VIEW_TYPE, vscode.l10n.t('Learn BPE'), false);
       target = new LearnBpePanel(ctx, panel, merges);
-      LearnBpePanel.current = target;
     }
     target.text = text;
     target.merges = clampMerges(merges);
@@ -47,10 +43,8 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
       panel.dispose(); // nothing to learn from was saved: no empty panel
       return;
     }
-    LearnBpePanel.current?.dispose();
     const merges = clampMerges(checkMerges(saved)?.merges ?? defaultMerges);
-    const revived = new LearnBpePanel(ctx, panel, merges);
-    LearnBpePanel.current = revived;
+    const revived = new LearnBpePanel(ctx, panel, merges); // replaces the open one
     revived.text = saved.text;
     revived.refresh();
   }

@@ -1,5 +1,5 @@
 import type { LearnBpeResult, LearnedMerge } from '../engine/tokenizers/types';
-import type { LearnPayload, SegmentationChange } from '../protocol';
+import type { LearnPayload, SegmentationChange } from '../protocol/learn';
 
 /** Most words the Learn BPE panel lists (the most frequent ones). */
 export const MAX_LEARN_WORDS = 300;

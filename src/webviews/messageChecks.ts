@@ -6,7 +6,8 @@
  * handler takes them, or undefined: the connection then ignores the notification, or answers the
  * request with an error. Pure (no `vscode`), so unit tests run them as they are.
  */
-import type { Check, TokensOptions } from '../protocol';
+import type { TokensOptions } from '../protocol/tokens';
+import type { Check } from '../protocol/wire';
 
 /** Longest tokenizer spec (a path) a message may name. */
 export const MAX_SPEC_CHARS = 4096;

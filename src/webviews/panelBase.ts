@@ -1,17 +1,10 @@
 import * as vscode from 'vscode';
-import type { Channel } from '../protocol';
-import type { TokenizerService } from '../editor/tokenizerService';
-import { Disposable } from '../util/disposable';
-import { WebviewConnection, type ConnectionHandlers } from './connection';
-import { localResourceRoots, renderPage, webviewOptions, type PageSpec } from './html';
-import { reloadUntilReady } from './reloadUntilReady';
-import { noticeWebviewStalled } from './stalledNotice';
+import type { Channel } from '../protocol/wire';
+import type { WebviewConnection } from './connection';
+import { localResourceRoots, type PageSpec } from './html';
+import { WebviewBase, type PanelContext } from './webviewBase';
 
-/** What every panel needs from the extension. */
-export interface PanelContext {
-  extensionUri: vscode.Uri;
-  tokenizers: TokenizerService;
-}
+export type { PanelContext } from './webviewBase';
 
 /** Opens a new editor-area webview panel beside the active editor. */
 export function createPanel(
@@ -28,39 +21,68 @@ export function createPanel(
   );
 }
 
+/** The open panel of each view type: there is one panel of a kind at a time. */
+const openPanels = new Map<string, vscode.Disposable>();
+
+/** A panel class, as its static methods see it: its view type and its instances. */
+interface PanelClass<P> {
+  readonly viewType: string;
+  readonly prototype: P;
+}
+
+function isInstance<P>(value: unknown, cls: PanelClass<P>): value is P {
+  return typeof value === 'object' && value !== null && Object.prototype.isPrototypeOf.call(cls.prototype, value);
+}
+
 /**
- * A webview panel with its typed channel. Subclasses give their page and their message handlers;
- * the panel's lifetime is the owner's: closing the tab disposes the owner, and disposing the owner
- * closes the tab.
+ * A webview panel with its typed channel (see `WebviewBase`), one per view type: a new panel
+ * (created by a command, or revived by VS Code after a window reload) replaces the open one of
+ * its type, and `current()` / `revealOpen()` find it. The panel's lifetime is the owner's:
+ * closing the tab disposes the owner, and disposing the owner closes the tab.
+ *
+ * A subclass names its `static readonly viewType` (package.json, `viewTypes.ts`).
  */
-export abstract class PanelBase<C extends Channel> extends Disposable {
+export abstract class PanelBase<C extends Channel> extends WebviewBase<C> {
   protected readonly connection: WebviewConnection<C>;
 
   protected constructor(
-    protected readonly ctx: PanelContext,
+    ctx: PanelContext,
     protected readonly panel: vscode.WebviewPanel,
     page: PageSpec,
   ) {
-    super();
-    panel.webview.options = webviewOptions(ctx.extensionUri);
+    super(ctx, page);
+    const { viewType } = panel;
+    openPanels.get(viewType)?.dispose();
+    openPanels.set(viewType, this);
+    this.register({ dispose: () => openPanels.get(viewType) === this && openPanels.delete(viewType) });
     panel.iconPath = {
       light: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icons', 'tokens-light.svg'),
       dark: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icons', 'tokens-dark.svg'),
     };
-    this.connection = this.register(new WebviewConnection<C>(panel.webview, this.handlers()));
-    const html = (): string => renderPage(panel.webview, ctx.extensionUri, page);
-    panel.webview.html = html();
-    this.register(
-      reloadUntilReady(panel.webview, this.connection, html, {
-        visible: () => panel.visible,
-        stillCurrent: () => !this.isDisposed,
-        onGiveUp: () => noticeWebviewStalled(panel.title),
-      }),
-    );
-    this.register(panel.onDidDispose(() => this.dispose()));
+    this.connection = this.connect(panel);
   }
 
-  protected abstract handlers(): ConnectionHandlers<C>;
+  /** The open panel of this class, if any. */
+  protected static current<P>(this: PanelClass<P>): P | undefined {
+    const open = openPanels.get(this.viewType);
+    return isInstance(open, this) ? open : undefined;
+  }
+
+  /** Brings the open panel of this class to the front and returns it (`undefined` when none is open). */
+  protected static revealOpen<P extends { reveal(preserveFocus: boolean): void }>(this: PanelClass<P>, preserveFocus: boolean): P | undefined {
+    const open = openPanels.get(this.viewType);
+    if (!isInstance(open, this)) return undefined;
+    open.reveal(preserveFocus);
+    return open;
+  }
+
+  protected override stalledTitle(): string {
+    return this.panel.title;
+  }
+
+  protected override webviewDidDispose(): void {
+    this.dispose();
+  }
 
   reveal(preserveFocus: boolean): void {
     this.panel.reveal(undefined, preserveFocus);

@@ -3,7 +3,7 @@ import type { FillMaskTarget } from '../engine/tasks/taskTypes';
 import type { ConnectionHandlers } from './connection';
 import { checkApply, checkSeed, checkTarget } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
-import type { PredictChannel, PredictPanelState, PredictPayload } from './predictionProtocol';
+import type { PredictChannel, PredictPanelState, PredictPayload } from '../protocol/prediction';
 import { predictStrings } from './predictionStrings';
 import { PREDICT_PANEL_VIEW_TYPE } from './viewTypes';
 
@@ -27,29 +27,25 @@ function titleOf(payload: PredictPayload | undefined): string {
 
 /** The Predictions panel: fill-mask bars, the MLM masking demo, BERT vs GPT side by side. */
 export class PredictPanel extends PanelBase<PredictChannel> {
-  private static current: PredictPanel | undefined;
+  static readonly viewType = PREDICT_PANEL_VIEW_TYPE;
   private actions: PredictActions = {};
   private payload: PredictPayload | undefined;
 
   private constructor(ctx: PanelContext, panel: vscode.WebviewPanel) {
     super(ctx, panel, { script: 'predict.main', styles: ['base.css', 'predict.css'], title: titleOf(undefined) });
     this.connection.notify('panel/didInit', { strings: predictStrings() });
-    this.register({ dispose: () => PredictPanel.current === this && (PredictPanel.current = undefined) });
   }
 
   /** The open panel, if any (tests and commands). */
   static get open(): PredictPanel | undefined {
-    return PredictPanel.current;
+    return PredictPanel.current();
   }
 
   /** Shows `payload` in the panel (opened beside the editor, keeping the focus there). */
   static show(ctx: PanelContext, payload: PredictPayload, actions: PredictActions): PredictPanel {
-    let target = PredictPanel.current;
-    if (target) {
-      target.reveal(true);
-    } else {
+    let target = PredictPanel.revealOpen(true);
+    if (!target) {
       target = new PredictPanel(ctx, createPanel(ctx, PREDICT_PANEL_VIEW_TYPE, titleOf(payload), true));
-      PredictPanel.current = target;
     }
     target.actions = actions;
     target.update(payload);
@@ -57,7 +53,7 @@ export class PredictPanel extends PanelBase<PredictChannel> {
   }
 
   static showError(message: string): void {
-    PredictPanel.current?.connection.notify('predict/didFail', { message });
+    PredictPanel.current()?.connection.notify('predict/didFail', { message });
   }
 
   /** After a reload: the saved result is shown again; applying needs a new run (the editor may differ). */
@@ -67,9 +63,7 @@ export class PredictPanel extends PanelBase<PredictChannel> {
       panel.dispose();
       return;
     }
-    PredictPanel.current?.dispose();
-    const revived = new PredictPanel(ctx, panel);
-    PredictPanel.current = revived;
+    const revived = new PredictPanel(ctx, panel); // replaces the open one
     const payload = saved.payload.view === 'fill' ? { ...saved.payload, canApply: false } : saved.payload;
     revived.update(payload);
   }

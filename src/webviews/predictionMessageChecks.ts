@@ -5,7 +5,7 @@
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import type { GenerateOptions } from '../engine/tasks/taskTypes';
 import { validGenerateFields } from '../models/generationOptions';
-import type { Check } from '../protocol';
+import type { Check } from '../protocol/wire';
 import { boundedString, intIn, isRecord } from './messageChecks';
 
 /** Masks one fill-mask run shows, at most. */

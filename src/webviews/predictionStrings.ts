@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LocalizedStrings } from '../protocol';
-import type { CompletionStringKey, PredictStringKey } from './predictionProtocol';
+import type { LocalizedStrings } from '../protocol/wire';
+import type { CompletionStringKey, PredictStringKey } from '../protocol/prediction';
 
 // Strings of the prediction panels, localized on the host. `{0}`, `{1}` are filled by the webview.
 const slot = (n: number): string => `{${n}}`;

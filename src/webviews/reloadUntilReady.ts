@@ -15,7 +15,7 @@ interface ReadyState {
  * the frame around the page can also wait for good for its resource service worker when several
  * webviews start together (webview/browser/pre/index.html: "Found unexpected service worker
  * controller … Waiting for controllerchange"); new HTML goes to that same frame and does not help,
- * and only a new frame does. When the reloads are used up, `onGiveUp` runs once (stalledNotice.ts
+ * and only a new frame does. When the reloads are used up, `onGiveUp` runs once (webviewBase.ts
  * offers Reload Window).
  */
 export function reloadUntilReady(

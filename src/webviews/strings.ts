@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
-import type {
-  BpeStringKey,
-  LearnStringKey,
-  LocalizedStrings,
-  TokensStringKey,
-  TokensViewStringKey,
-} from '../protocol';
+import type { BpeStringKey } from '../protocol/bpe';
+import type { LearnStringKey } from '../protocol/learn';
+import type { TokensStringKey } from '../protocol/tokens';
+import type { TokensViewStringKey } from '../protocol/tokensView';
+import type { LocalizedStrings } from '../protocol/wire';
 
 // Strings the webviews show, localized here on the host (webviews have no `vscode.l10n`).
 // `{0}`, `{1}` stay in the text: the webview fills them in.

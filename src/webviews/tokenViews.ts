@@ -1,6 +1,6 @@
 import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
 import type { Encoding, TokenSpan } from '../engine/tokenizers/types';
-import type { ChipView, TokenColumnView, TokenizerChoice, TokenizerSummary } from '../protocol';
+import type { ChipView, TokenColumnView, TokenizerChoice, TokenizerSummary } from '../protocol/tokens';
 import { describeError } from '../util/errors';
 import { displayName, isBundled, type LoadMode, type TokenizerService } from '../editor/tokenizerService';
 import { browseForTokenizer } from '../editor/browseTokenizer';

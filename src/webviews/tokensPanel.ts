@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Encoding } from '../engine/tokenizers/types';
-import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol';
+import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol/tokens';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty, checkTokensOptions } from './messageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
@@ -21,7 +21,7 @@ export interface TokensShown {
  * One panel at a time; running the command again shows the new text in it.
  */
 export class TokensPanel extends PanelBase<TokensChannel> {
-  private static current: TokensPanel | undefined;
+  static readonly viewType = TOKENS_PANEL_VIEW_TYPE;
   private text = '';
   private options: TokensOptions;
   private generation = 0;
@@ -31,22 +31,18 @@ export class TokensPanel extends PanelBase<TokensChannel> {
     super(ctx, panel, { script: 'tokens.main', styles: ['base.css', 'chips.css', 'tokens.css'], title: vscode.l10n.t('Tokens') });
     this.options = options;
     this.sendInit();
-    this.register({ dispose: () => TokensPanel.current === this && (TokensPanel.current = undefined) });
   }
 
   /** Shows `text` (creating or revealing the panel) and resolves once it is tokenized. */
   static async show(ctx: PanelContext, text: string, options?: Partial<TokensOptions>): Promise<TokensShown> {
-    let target = TokensPanel.current;
-    if (target) {
-      target.reveal(true);
-    } else {
+    let target = TokensPanel.revealOpen(true);
+    if (!target) {
       const panel = createPanel(ctx, TOKENS_PANEL_VIEW_TYPE, vscode.l10n.t('Tokens'), true);
       target = new TokensPanel(ctx, panel, {
         primary: ctx.tokenizers.activeSpec,
         secondary: ctx.tokenizers.compareSpec,
         compare: false,
       });
-      TokensPanel.current = target;
     }
     // A new run starts from the settings (the panel's pickers are for exploring); compare mode stays.
     target.options = {
@@ -65,9 +61,7 @@ export class TokensPanel extends PanelBase<TokensChannel> {
       panel.dispose(); // nothing was saved (e.g. the window closed mid-write): no empty panel
       return;
     }
-    TokensPanel.current?.dispose();
-    const revived = new TokensPanel(ctx, panel, saved);
-    TokensPanel.current = revived;
+    const revived = new TokensPanel(ctx, panel, saved); // replaces the open one
     revived.text = saved.text;
     void revived.refresh('background');
   }

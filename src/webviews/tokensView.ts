@@ -1,17 +1,13 @@
 import * as vscode from 'vscode';
-import { reloadUntilReady } from './reloadUntilReady';
-import { noticeWebviewStalled } from './stalledNotice';
-import type { TokensViewChannel, TokensViewPayload } from '../protocol';
+import type { TokensViewChannel, TokensViewPayload } from '../protocol/tokensView';
 import { selectionOrLine, type TextSource } from '../editor/textSource';
 import { Debouncer } from '../util/debounce';
-import { Disposable } from '../util/disposable';
-import { WebviewConnection } from './connection';
+import type { ConnectionHandlers, WebviewConnection } from './connection';
 import { checkTokenRange } from './messageChecks';
-import { renderPage, webviewOptions } from './html';
-import type { PanelContext } from './panelBase';
 import { tokensViewStrings } from './strings';
 import { encodeColumn } from './tokenViews';
-import { TOKENS_VIEW_ID } from './viewTypes';
+import { ViewBase } from './viewBase';
+import type { PanelContext } from './webviewBase';
 
 /** The side view follows at most this many characters of a selection. */
 const MAX_VIEW_CHARS = 5000;
@@ -21,9 +17,7 @@ const MAX_VIEW_CHIPS = 1500;
  * The "Tokens" view in the Transformer Explorer side bar: the tokens of the current selection
  * (or of the cursor's line) for the active tokenizer, following the editor with a short debounce.
  */
-export class TokensViewProvider extends Disposable implements vscode.WebviewViewProvider {
-  private connection: WebviewConnection<TokensViewChannel> | undefined;
-  private view: vscode.WebviewView | undefined;
+export class TokensViewProvider extends ViewBase<TokensViewChannel> {
   private readonly debouncer = this.register(new Debouncer(200, () => this.update()));
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   private shownSource: (TextSource & { version: number }) | undefined;
@@ -32,8 +26,8 @@ export class TokensViewProvider extends Disposable implements vscode.WebviewView
   private lastPayload: TokensViewPayload | undefined;
   private generation = 0;
 
-  constructor(private readonly ctx: PanelContext) {
-    super();
+  constructor(ctx: PanelContext) {
+    super(ctx, { script: 'tokensView.main', styles: ['base.css', 'chips.css', 'tokensView.css'], title: vscode.l10n.t('Tokens') });
     this.register(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor) {
@@ -62,42 +56,22 @@ export class TokensViewProvider extends Disposable implements vscode.WebviewView
     this.register(ctx.tokenizers.onDidChangeActive(() => this.schedule()));
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.connection?.dispose();
-    view.webview.options = webviewOptions(this.ctx.extensionUri);
-    const connection = new WebviewConnection<TokensViewChannel>(view.webview, {
+  protected handlers(): ConnectionHandlers<TokensViewChannel> {
+    return {
       requests: {},
       notifications: { 'token/didActivate': (range) => this.selectToken(range.start, range.end) },
       checks: { requests: {}, notifications: { 'token/didActivate': (p) => checkTokenRange(p, this.lastPayload?.text.length ?? 0) } },
-    });
-    this.connection = connection;
+    };
+  }
+
+  protected viewDidResolve(connection: WebviewConnection<TokensViewChannel>): void {
     connection.notify('view/didInit', { strings: tokensViewStrings() });
-    const page = (): string =>
-      renderPage(view.webview, this.ctx.extensionUri, {
-        script: 'tokensView.main',
-        styles: ['base.css', 'chips.css', 'tokensView.css'],
-        title: vscode.l10n.t('Tokens'),
-      });
-    view.webview.html = page();
-    const listeners = [
-      reloadUntilReady(view.webview, connection, page, {
-        visible: () => view.visible,
-        stillCurrent: () => this.connection === connection,
-        onGiveUp: () => noticeWebviewStalled(vscode.l10n.t('Tokens')),
-      }),
-      connection.onDidBecomeReady(() => this.lastPayload && this.rendered.fire(this.lastPayload)),
-      view.onDidChangeVisibility(() => this.schedule()),
-      view.onDidDispose(() => {
-        listeners.forEach((l) => l.dispose());
-        connection.dispose();
-        if (this.view === view) {
-          this.view = undefined;
-          this.connection = undefined;
-        }
-      }),
-    ];
+    this.forWebview(connection.onDidBecomeReady(() => this.lastPayload && this.rendered.fire(this.lastPayload)));
     void this.update();
+  }
+
+  protected viewDidChangeVisibility(): void {
+    this.schedule();
   }
 
   /** Resolves with what the view shows once it has drawn it (or `undefined` after `timeoutMs`). */

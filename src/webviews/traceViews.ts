@@ -1,6 +1,6 @@
 import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
 import type { MergeTrace, TokenSpan } from '../engine/tokenizers/types';
-import type { BpeStepView, TraceView, WordTraceView } from '../protocol';
+import type { BpeStepView, TraceView, WordTraceView } from '../protocol/bpe';
 
 /** Most words one replay panel holds. */
 export const MAX_TRACED_WORDS = 200;

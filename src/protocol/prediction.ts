@@ -1,11 +1,13 @@
 /**
  * Host ⇄ webview messages of the prediction panels (issue 4): the Predictions panel (fill-mask,
- * the MLM masking demo, BERT vs GPT at the cursor) and the Completion panel. Types only, shared
- * with `webview-ui/` (no `vscode`, no Node). Same wire format as `src/protocol.ts`.
+ * the MLM masking demo, BERT vs GPT at the cursor) and the Completion panel. Types only (see
+ * `wire.ts`); the engine's result types the panels show are re-exported here, so the browser code
+ * imports this folder only.
  */
-import type { LocalizedStrings } from '../protocol';
 import type {
+  BeamNode,
   CompareAtCursorResult,
+  DecodingStrategy,
   FillMaskResult,
   FillMaskTarget,
   GenerateOptions,
@@ -13,6 +15,9 @@ import type {
   GenerationStep,
   MlmDemoResult,
 } from '../engine/tasks/taskTypes';
+import type { LocalizedStrings } from './wire';
+
+export type { BeamNode, CompareAtCursorResult, DecodingStrategy, FillMaskResult, FillMaskTarget, GenerateOptions, GenerateResult, GenerationStep, MlmDemoResult };
 
 /** The model a result came from, as shown. */
 export interface ModelBadge {

@@ -1,13 +1,13 @@
 /**
  * The attention viewer's messages between the extension host and its webviews (the side view
- * "Attention" and the "Compare BERT and GPT Attention" panel). Types only — no `vscode`, no Node —
- * so the browser code imports it too (like `src/protocol.ts`, whose wire format it uses).
+ * "Attention" and the "Compare BERT and GPT Attention" panel). Types only (see `wire.ts`); the
+ * engine types a view draws are re-exported here, so the browser code imports this folder only.
  * Matrices cross as Float32Array (VS Code transfers typed arrays as binary).
  */
 import type { HeadChoice } from '../engine/attention/analysis';
 import type { HeadStats } from '../engine/attention/headStats';
 import type { AttentionSnapshot } from '../engine/attention/snapshot';
-import type { LocalizedStrings } from '../protocol';
+import type { LocalizedStrings } from './wire';
 
 export type { HeadChoice, HeadStats, AttentionSnapshot };
 
