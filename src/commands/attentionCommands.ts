@@ -45,11 +45,14 @@ export function attentionCommands(
   // The compare panel's models: `{ causal, masked }` specs when given, else the roles' models
   // (the active model when it fits, else `transformerExplorer.defaultModels`).
   context.subscriptions.push(highlighter);
-  const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => (role, work) => {
-    const spec = given[role];
-    const named = typeof spec === 'string' && spec.trim() !== '' ? spec.trim() : undefined;
-    return models.withModel(() => (named ? models.forSpec(named) : models.forRole(role)), work);
-  };
+  const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => ({
+    use: (role, work) => {
+      const spec = given[role];
+      const named = typeof spec === 'string' && spec.trim() !== '' ? spec.trim() : undefined;
+      return models.withModel(() => (named ? models.forSpec(named) : models.forRole(role)), work);
+    },
+    choose: () => models.choose(),
+  });
   const compare = (arg?: unknown): Promise<unknown> => {
     const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
     return compareAttentionCommand(panels, host, panels.tokenizers, compareModels(given))(arg);

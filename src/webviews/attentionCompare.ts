@@ -20,7 +20,11 @@ export type CompareRole = 'causal' | 'masked';
  * Runs `work` with the model of a role (the defaults of `transformerExplorer.defaultModels`, or
  * the specs asked for), loading it again once if the model host lost it meanwhile.
  */
-export type CompareModels = <T>(role: CompareRole, work: (model: ModelInfo) => Promise<T>) => Promise<T>;
+export interface CompareModels {
+  use<T>(role: CompareRole, work: (model: ModelInfo) => Promise<T>): Promise<T>;
+  /** Lets the user choose the active model (the panel's "choose a model" link). */
+  choose(): unknown;
+}
 
 interface Side {
   role: CompareRole;
@@ -42,6 +46,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
   private readonly drawn = new vscode.EventEmitter<DrawReport & { role: CompareRole }>();
   private readonly reports = new Map<CompareRole, DrawReport & { role: CompareRole }>();
   private generation = 0;
+  private models: CompareModels | undefined;
 
   private constructor(ctx: PanelContext, panel?: vscode.WebviewPanel) {
     super(ctx, panel ?? createPanel(ctx, ATTENTION_COMPARE_VIEW_TYPE, vscode.l10n.t('Attention: BERT vs GPT'), false), {
@@ -97,7 +102,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
     return {
       requests: { 'compare/matrices': async (p) => this.matrices(p) },
       notifications: {
-        'model/choose': () => void vscode.commands.executeCommand('transformerExplorer.selectModel'),
+        'model/choose': () => void this.models?.choose(),
         'view/didDraw': (r) => {
           this.reports.set(r.role, r);
           this.drawn.fire(r);
@@ -112,6 +117,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
 
   private async load(host: ModelHostService, tokenizers: TokenizerService, models: CompareModels, text: string): Promise<void> {
     const generation = ++this.generation;
+    this.models = models;
     this.text = text;
     this.reports.clear();
     this.sides = [];
@@ -121,7 +127,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
     for (const role of ['masked', 'causal'] as const) {
       const side: Side = { role, spec: role };
       try {
-        const computed = await models(role, (model) => {
+        const computed = await models.use(role, (model) => {
           side.model = model;
           side.spec = model.spec;
           return computeAttention(host, tokenizers, model, text, new AbortController().signal);
