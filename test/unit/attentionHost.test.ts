@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AttentionAnalysis } from '../../src/engine/attention/analysis';
 import { isLowerTriangular } from '../../src/engine/attention/matrix';
-import { tinyModelWeights } from '../../src/engine/graph/tinyModelFolder';
+import { tinyModelWeights } from '../support/tinyModelFolder';
 import { onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 

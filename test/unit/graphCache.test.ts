@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineGpt2Graph, Gpt2Config } from '../../src/engine/graph/gpt2Graph';
 import { cachedGraph, checkpointIdentity, graphCacheKey } from '../../src/engine/graph/graphCache';
-import { gpt2TensorSpecs, randomWeights } from '../../src/engine/graph/randomWeights';
+import { gpt2TensorSpecs } from '../../src/engine/graph/tensorSpecs';
+import { randomWeights } from '../support/randomWeights';
 import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from './graphTestSupport';
 
 const golden = readFixture<{ seed: number; config: Gpt2Config; cases: Array<{ inputIds: number[]; logits: number[][] }> }>('gpt2-golden.json');

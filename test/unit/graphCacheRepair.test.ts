@@ -18,8 +18,9 @@ import { defineGpt2Graph, type Gpt2Config } from '../../src/engine/graph/gpt2Gra
 import { cachedGraph, checkpointIdentity, findCachedGraph, GRAPH_FILE, MANIFEST_FILE } from '../../src/engine/graph/graphCache';
 import { GraphBuildError } from '../../src/engine/graph/modelGraph';
 import type { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
-import { gpt2TensorSpecs, randomWeights } from '../../src/engine/graph/randomWeights';
-import { writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
+import { gpt2TensorSpecs } from '../../src/engine/graph/tensorSpecs';
+import { randomWeights } from '../support/randomWeights';
+import { writeTinyModelFolder } from '../support/tinyModelFolder';
 import { readModelConfig } from '../../src/engine/models/config';
 import { modelGraphPath } from '../../src/engine/tasks/openModel';
 import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from './graphTestSupport';
@@ -132,7 +133,8 @@ test('three processes building one entry at once all get a verified graph', asyn
   const script = `
     const { cachedGraph } = require(${JSON.stringify(join(out, 'graphCache'))});
     const { defineGpt2Graph } = require(${JSON.stringify(join(out, 'gpt2Graph'))});
-    const { gpt2TensorSpecs, randomWeights } = require(${JSON.stringify(join(out, 'randomWeights'))});
+    const { gpt2TensorSpecs } = require(${JSON.stringify(join(out, 'tensorSpecs'))});
+    const { randomWeights } = require(${JSON.stringify(join(__dirname, '..', 'support', 'randomWeights'))});
     const config = ${JSON.stringify(config)};
     const weights = randomWeights(gpt2TensorSpecs(config), ${golden.seed});
     process.stdout.write(cachedGraph(${JSON.stringify(cacheDir)}, '${KEY}', () => defineGpt2Graph(config, weights, { variant: 'decode' })).path);`;

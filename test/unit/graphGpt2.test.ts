@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGpt2Graph, Gpt2Config, Gpt2GraphOptions } from '../../src/engine/graph/gpt2Graph';
-import { gpt2TensorSpecs, randomWeights } from '../../src/engine/graph/randomWeights';
+import { gpt2TensorSpecs } from '../../src/engine/graph/tensorSpecs';
+import { randomWeights } from '../support/randomWeights';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { InferenceSession, TensorData } from '../../src/engine/runtime/types';
 import { flatten, float32, floats, int64, maxAbsDiff, readFixture, rowsOf } from './graphTestSupport';

@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModelGraph, graphFamilyConfig, readGraphWeights } from '../../src/engine/graph/modelGraph';
-import { TinyModelSpec, writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
+import { TinyModelSpec, writeTinyModelFolder } from '../support/tinyModelFolder';
 import { readModelDir } from '../../src/engine/models/modelDir';
 import { Checkpoint } from '../../src/engine/models/weights';
 import type { SafetensorsDtype } from '../../src/engine/models/safetensors';

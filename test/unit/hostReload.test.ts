@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelHostClient } from '../../src/host/client';
 import type { HostProgress } from '../../src/host/protocol';
-import { writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder } from '../support/tinyModelFolder';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
 import { LoadedModels } from '../../src/host/loadedModels';
 import { codeOf, onnxHostClient, sleep } from './hostSupport';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
 import { checkCheckpointAgainstConfig } from '../../src/engine/graph/checkpointCheck';
 import { GraphBuildError } from '../../src/engine/graph/modelGraph';
-import { hfConfigJson, tinyModelWeights, type TinyModelSpec } from '../../src/engine/graph/tinyModelFolder';
+import { hfConfigJson, tinyModelWeights, type TinyModelSpec } from '../support/tinyModelFolder';
 import { ModelConfigError, readModelConfig } from '../../src/engine/models/config';
 import { readModelCard, type ModelDir } from '../../src/engine/models/modelDir';
 import { encodeSafetensors, encodeValues, type TensorToWrite } from '../../src/engine/models/safetensorsWriter';

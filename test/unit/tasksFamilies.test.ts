@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeTinyModelFolder } from '../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder } from '../support/tinyModelFolder';
 import type { EncoderModelType } from '../../src/engine/graph/encoderNames';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { runAttention } from '../../src/engine/tasks/attention';

@@ -2,7 +2,7 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../support/tinyModelFolder';
 import { readFixture } from './graphTestSupport';
 
 export const REPO = join(__dirname, '..', '..', '..');

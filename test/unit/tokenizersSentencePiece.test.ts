@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../support/tinyModelFolder';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { runLogits } from '../../src/engine/tasks/logits';
 import { openModel } from '../../src/engine/tasks/openModel';

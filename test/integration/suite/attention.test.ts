@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
 import { activateExtension, config, openWithSelection, waitFor } from './helpers';
 
 /** The shapes the attention commands return (checked here without importing the extension's code). */

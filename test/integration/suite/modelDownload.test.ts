@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder } from '../../support/tinyModelFolder';
 import { startFakeHub, type FakeHub, type FakeRepo } from '../../support/fakeHub';
 import { activateExtension, config } from './helpers';
 

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
 import { activateExtension, config, EXTENSION_ID, waitFor } from './helpers';
 
 /** The shapes the model commands return (the suite checks them without importing the extension's code). */

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
 import { activateExtension, config, hoverText, openWithSelection, undoIn, waitFor } from './helpers';
 
 /** The shapes the prediction commands return (checked without importing the extension's code). */

@@ -6,12 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SafetensorsDtype } from '../models/safetensors';
-import { encodeSafetensors, encodeValues, TensorToWrite } from '../models/safetensorsWriter';
-import type { EncoderConfig } from './encoderNames';
-import type { Gpt2Config } from './gpt2Graph';
-import { encoderTensorSpecs, gpt2TensorSpecs, randomWeights } from './randomWeights';
-import type { WeightTensor } from './weights';
+import type { SafetensorsDtype } from '../../src/engine/models/safetensors';
+import { encodeSafetensors, encodeValues, TensorToWrite } from '../../src/engine/models/safetensorsWriter';
+import type { EncoderConfig } from '../../src/engine/graph/encoderNames';
+import type { Gpt2Config } from '../../src/engine/graph/gpt2Graph';
+import { encoderTensorSpecs, gpt2TensorSpecs } from '../../src/engine/graph/tensorSpecs';
+import type { WeightTensor } from '../../src/engine/graph/weights';
+import { randomWeights } from './randomWeights';
 
 export type TinyModelSpec = { family: 'gpt2'; config: Gpt2Config; seed: number } | { family: 'encoder'; config: EncoderConfig; seed: number };
 

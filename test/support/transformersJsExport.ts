@@ -8,10 +8,10 @@
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelConfig } from '../models/config';
-import { readModelDir } from '../models/modelDir';
-import { Checkpoint } from '../models/weights';
-import { defineModelGraph, graphFamilyConfig, GraphBuildError, readGraphWeights } from './modelGraph';
+import type { ModelConfig } from '../../src/engine/models/config';
+import { readModelDir } from '../../src/engine/models/modelDir';
+import { Checkpoint } from '../../src/engine/models/weights';
+import { defineModelGraph, graphFamilyConfig, GraphBuildError, readGraphWeights } from '../../src/engine/graph/modelGraph';
 
 function tokenizerConfig(c: ModelConfig): Record<string, unknown> {
   const common = { model_max_length: c.maxPositions, clean_up_tokenization_spaces: false };

@@ -1,12 +1,10 @@
 /**
- * Seeded random weights in the Hugging Face layout, for tests, golden files and benchmarks.
- * Matrices are uniform in ±0.3 (large enough that attention is far from uniform), LayerNorm
- * gains 1 ± 0.2, biases ±0.1. Tensors are generated in name order from one mulberry32 stream,
- * so `tools/golden/` can dump exactly the same numbers for the PyTorch reference.
+ * The tensors of each architecture family in the Hugging Face layout: name, shape and kind
+ * (matrix, LayerNorm gain, bias). The checkpoint check compares a checkpoint against them and the
+ * graph builders read weights by them; tests generate random weights from them (test/support/randomWeights.ts).
  */
 import { encoderNames, EncoderConfig } from './encoderNames';
 import type { Gpt2Config } from './gpt2Graph';
-import { seededRandom, WeightTensor } from './weights';
 
 export type TensorSpec = [name: string, dims: number[], kind: 'matrix' | 'gain' | 'bias'];
 
@@ -50,16 +48,4 @@ export function encoderTensorSpecs(c: EncoderConfig): TensorSpec[] {
     ...body.map(([name, dims, kind]): TensorSpec => [n.prefix + name, dims, kind]),
     ...linear(n.headDense, d, d), ...norm(n.headNorm), [n.headBias, [c.vocabSize], 'bias'],
   ];
-}
-
-export function randomWeights(specs: readonly TensorSpec[], seed: number): Map<string, WeightTensor> {
-  const random = seededRandom(seed);
-  const weights = new Map<string, WeightTensor>();
-  for (const [name, dims, kind] of specs) {
-    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    const [center, spread] = kind === 'gain' ? [1, 0.2] : kind === 'bias' ? [0, 0.1] : [0, 0.3];
-    for (let j = 0; j < data.length; j++) data[j] = center + spread * (2 * random() - 1);
-    weights.set(name, { dims: [...dims], data });
-  }
-  return weights;
 }
