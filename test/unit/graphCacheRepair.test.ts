@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
 import { defineGpt2Graph, type Gpt2Config } from '../../src/engine/graph/gpt2Graph';
@@ -208,6 +208,22 @@ test('leftovers of a crashed build (old temporary folders of dead processes) are
   assert.deepEqual([existsSync(dead), existsSync(live), existsSync(recent)], [false, true, true]);
 });
 
+/**
+ * Waits until a file written now gets a later change time than `file` has: the test then changes
+ * `file` and relies on its change time moving, whatever the file system clock's resolution.
+ */
+async function afterChangeTimeOf(file: string): Promise<void> {
+  const probe = join(dirname(file), 'clock-probe');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    writeFileSync(probe, '');
+    if (statSync(probe).ctimeMs > statSync(file).ctimeMs) break;
+    if (Date.now() > deadline) assert.fail(`the file system clock did not move past the change time of ${file} in 10 s`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  rmSync(probe);
+}
+
 test('the weights memo cannot make a changed checkpoint look unchanged: same size, modification time kept (cp -p)', async () => {
   const dir = join(root, `memo-${count++}`);
   mkdirSync(dir);
@@ -217,7 +233,7 @@ test('the weights memo cannot make a changed checkpoint look unchanged: same siz
   utimesSync(file, stamp, stamp);
   const memo = join(dir, 'graphs');
   const first = checkpointIdentity([file], memo);
-  await new Promise((r) => setTimeout(r, 30));
+  await afterChangeTimeOf(file);
   // What `cp -p new.safetensors model.safetensors` does: new content, same size, the old mtime.
   writeFileSync(join(dir, 'new.safetensors'), 'weights BBBB');
   copyFileSync(join(dir, 'new.safetensors'), file);
@@ -236,7 +252,7 @@ test('the weights memo cannot make a changed checkpoint look unchanged: same siz
   const link = join(dir, 'snapshot.safetensors');
   symlinkSync(blob, link);
   assert.equal(checkpointIdentity([link], memo), 'e'.repeat(64), 'a blob seen for the first time is taken by its name');
-  await new Promise((r) => setTimeout(r, 30));
+  await afterChangeTimeOf(blob);
   writeFileSync(link, 'other weights');
   utimesSync(blob, stamp, stamp);
   assert.equal(checkpointIdentity([link], memo), createHash('sha256').update('other weights').digest('hex'), 'changed since: hashed again');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFakeModel } from '../../src/engine/runtime/fakeBackend';
 import { HostDiedError, HostRequestError, type HostDeath } from '../../src/host/client';
-import { f32, fakeHostClient, i32, REPO_ROOT, sleep } from './hostSupport';
+import { f32, fakeHostClient, i32, REPO_ROOT, until } from './hostSupport';
 
 const x = f32([2], [1, 2]);
 
@@ -100,10 +100,12 @@ test('host: killed mid-request, every pending request rejects with HostDiedError
     const firstPid = client.pid;
     assert.ok(firstPid);
     let running = 0;
+    let bothRunning!: () => void;
+    const bothStarted = new Promise<void>((resolve) => (bothRunning = resolve));
     const pending = [1, 2].map(() =>
-      settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => running++ })),
+      settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => ++running === 2 && bothRunning() })),
     );
-    while (running < 2) await sleep(5);
+    await bothStarted;
     process.kill(firstPid, 'SIGKILL');
     for (const error of await Promise.all(pending)) {
       assert.ok(error instanceof HostDiedError, String(error));
@@ -182,12 +184,15 @@ test('host: dispose rejects pending requests without reporting a death, and refu
   client.onDidDie((d) => deaths.push(d));
   const { sessionId } = await client.request('session/create', { model: encodeFakeModel({ scale: 1 }), device: 'cpu' });
   const pending = settle(client.request('session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }));
+  const hostPid = client.pid;
+  assert.ok(hostPid);
   client.dispose();
   const error = await pending;
   assert.ok(error instanceof HostDiedError, String(error));
   assert.match(error.message, /shut down/);
   assertCode(await settle(client.request('host/ping', {})), 'internal');
-  await sleep(20);
+  // Once the process is reaped its 'exit' has been handled: that is when a death would be reported.
+  await until(() => !exists(hostPid), `model host ${hostPid} still running after dispose`);
   assert.equal(deaths.length, 0);
   assert.equal(client.pid, undefined);
 });
@@ -213,9 +218,18 @@ test('host: when the extension host dies abruptly, the model host exits too (no 
   assert.ok(isAlive(hostPid), 'model host running');
   parent.kill('SIGKILL');
   // Bounded wait for the host to notice its channel closed (not a timing assertion).
-  for (let waited = 0; isAlive(hostPid) && waited < 10_000; waited += 20) await sleep(20);
-  assert.equal(isAlive(hostPid), false, `model host ${hostPid} outlived its parent`);
+  await until(() => !isAlive(hostPid), `model host ${hostPid} outlived its parent`);
 });
+
+/** Whether a process `pid` exists, a zombie not yet reaped included. */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
 function isAlive(pid: number): boolean {

@@ -5,12 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ModelHostClient } from '../../src/host/client';
 import type { HostProgress } from '../../src/host/protocol';
 import { writeTinyModelFolder } from '../support/tinyModelFolder';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
 import { LoadedModels } from '../../src/host/loadedModels';
-import { codeOf, onnxHostClient, sleep } from './hostSupport';
+import { codeOf, onnxHostClient } from './hostSupport';
 import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
 
 const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-reload-'));
@@ -42,9 +44,11 @@ test('host: re-loading a folder whose weights were replaced opens the new weight
     const same = await client.request('model/load', { spec: dir, device: 'cpu' });
     assert.equal(same.modelId, first.modelId, 'nothing changed: the loaded model is reused');
 
-    await sleep(20); // a later modification time, even on a coarse clock
     const spec = tinySpec('gpt2');
+    const weightsFile = join(dir, 'model.safetensors');
+    const later = statSync(weightsFile).mtimeMs / 1000 + 60;
     writeTinyModelFolder(dir, { ...spec, seed: spec.seed + 1 }); // same names and sizes, other weights
+    utimesSync(weightsFile, later, later); // a later modification time, whatever the clock's resolution
     const reloaded = await client.request('model/load', { spec: dir, device: 'cpu' });
     assert.notEqual(reloaded.modelId, first.modelId, 'the changed folder is opened again');
     const after = (await client.request('model/logits', { modelId: reloaded.modelId, text, positions: [0] })).logits.data as Float32Array;
@@ -97,12 +101,17 @@ test('LoadedModels: eviction takes idle models before busy ones; a busy one evic
   const idle = await models.add('idle', fake('idle'));
   models.get(idle); // `busy` is now the least recently used…
   let finish!: () => void;
-  const running = models.use(busy, new AbortController().signal, (_model, signal) => new Promise<string>((resolve) => (finish = () => resolve(signal.aborted ? 'stopped' : 'done'))));
+  let askedToStop!: () => void;
+  const stopAsked = new Promise<void>((resolve) => (askedToStop = resolve));
+  const running = models.use(busy, new AbortController().signal, (_model, signal) => {
+    signal.addEventListener('abort', () => askedToStop(), { once: true });
+    return new Promise<string>((resolve) => (finish = () => resolve(signal.aborted ? 'stopped' : 'done')));
+  });
   await models.add('third', fake('third'));
   assert.deepEqual(released, ['idle'], '…but it is running a request: the idle one goes');
   models.limits.maxModels = 1;
   const fourth = models.add('fourth', fake('fourth'));
-  await sleep(10);
+  await stopAsked; // the eviction has reached the busy model: it asked its request to stop
   assert.deepEqual(released, ['idle', 'third'], 'a busy model is released only once its request stopped');
   finish();
   await fourth;

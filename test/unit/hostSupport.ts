@@ -1,4 +1,5 @@
 /** Shared by the model-host tests: a client on the built host bundle running the fake backend. */
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { HostRequestError, ModelHostClient, type ModelHostClientOptions } from '../../src/host/client';
 import type { TensorData } from '../../src/engine/runtime/types';
@@ -30,4 +31,14 @@ export const i64 = (dims: number[], values: number[]): TensorData => ({
   data: BigInt64Array.from(values, (v) => BigInt(v)),
 });
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits until `condition` holds, checking every few milliseconds, and fails with `what` when it
+ * still does not after `timeoutMs`: for states no event announces (a process gone).
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`${what} (waited ${timeoutMs} ms)`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+  }
+}

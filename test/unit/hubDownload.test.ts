@@ -114,7 +114,7 @@ test('two concurrent resolves of one model share each blob download', async () =
   assert.deepEqual(readFileSync(join(a.snapshotDir, 'model.safetensors')), fileOf('model.safetensors').content);
 });
 
-test('a blob locked by another live process is waited for; a stale lock (dead pid) is taken over', async () => {
+test('a blob locked by another live process is waited for; a stale lock (dead pid) is taken over', async (t) => {
   const { hub, settings } = await setup();
   const plan = await planModelDownload(repo.id, settings);
   const blobs = join(settings.cacheDir, 'models--trex-test--tiny-gpt2', 'blobs');
@@ -122,8 +122,18 @@ test('a blob locked by another live process is waited for; a stale lock (dead pi
   const weightsLock = join(blobs, `${plan.files[2].etag}.lock`);
   writeFileSync(join(blobs, `${plan.files[0].etag}.lock`), `4194311 ${hostname()}`); // pid above Linux's pid_max: dead
   writeFileSync(weightsLock, `${process.ppid} ${hostname()}`); // our parent: alive
+  // The lock's holder is checked with `process.kill(pid, 0)`: the second check of our parent shows
+  // the downloader found the lock held, waited, and looked again instead of downloading.
+  let checks = 0;
+  let waitedOnce!: () => void;
+  const lookedAgain = new Promise<void>((resolve) => (waitedOnce = resolve));
+  const kill = process.kill.bind(process);
+  t.mock.method(process, 'kill', (pid: number, signal?: string | number) => {
+    if (pid === process.ppid && signal === 0 && ++checks === 2) waitedOnce();
+    return kill(pid, signal);
+  });
   const pending = resolveModel(repo.id, settings);
-  await new Promise((r) => setTimeout(r, 500));
+  await Promise.race([lookedAgain, pending.then(() => assert.fail('the download finished while a live process held a lock'))]);
   assert.ok(hub.requests.some((r) => r.path.endsWith('/config.json')), 'the stale lock was not taken over');
   assert.ok(!hub.requests.some((r) => r.path.startsWith('/cdn/')), 'downloaded a blob locked by a live process');
   rmSync(weightsLock);
