@@ -4,48 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
+import type { EnableGpuResult } from '../../../src/commands/enableGpu';
+import type { ModelCardResult } from '../../../src/commands/showModelCard';
+import type { ModelState } from '../../../src/models/modelTypes';
 import { activateExtension, config, EXTENSION_ID, waitFor } from './helpers';
-
-/** The shapes the model commands return (the suite checks them without importing the extension's code). */
-interface ActiveModel {
-  spec: string;
-  dir: string;
-  modelId: string;
-  label: string;
-  family: string;
-  device: 'cpu' | 'cuda';
-  fallbackReason?: string;
-  numLayers: number;
-  numHeads: number;
-  contextLength: number;
-  vocabSize: number;
-}
-interface ModelState {
-  active: ActiveModel | undefined;
-  loading: string | undefined;
-  hostPid: number | undefined;
-  statusBar: { text: string; tooltip: string; visible: boolean };
-}
-interface ModelCardResult {
-  model: ActiveModel;
-  facts: {
-    numLayers: number;
-    hiddenSize: number;
-    numHeads: number;
-    vocabSize: number;
-    contextLength: number;
-    parameters: { exact: number; estimate: number };
-    dtypes: string[];
-  };
-  markdown: string;
-  document: string;
-}
-interface EnableGpuResult {
-  driver: { source: string; version?: string } | undefined;
-  changed: boolean;
-  message: string;
-  outcome: string;
-}
 
 const MODEL_SETTINGS = ['model', 'device', 'gpuId', 'modelCacheMemoryMB'];
 
