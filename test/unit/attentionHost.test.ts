@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { AttentionAnalysis } from '../../src/engine/attention/analysis';
 import { isLowerTriangular } from '../../src/engine/attention/matrix';
 import { tinyModelWeights } from '../support/tinyModelFolder';
-import { onnxHostClient } from './hostSupport';
-import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
+import { onnxHostClient } from '../support/hostClients';
+import { tempDir, tinyModelDir, tinySpec } from '../support/tinyModels';
 
 const onnxClient = onnxHostClient;
 

@@ -9,8 +9,8 @@ import type { MergeTrace } from '../../src/engine/tokenizers/types';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCorpus, describeChunk } from './support/corpus';
-import { bundledJsonPath } from './support/reference';
+import { buildCorpus, describeChunk } from '../support/referenceCorpus';
+import { bundledJsonPath } from '../support/rustReference';
 
 /** The symbols after each BPE step are the previous ones with one adjacent pair joined. */
 function checkBpeSteps(trace: Extract<MergeTrace, { kind: 'bpe' }>): void {

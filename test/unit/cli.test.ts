@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './support/corpus';
+import { REPO_ROOT } from '../support/referenceCorpus';
 
 const BIN = join(REPO_ROOT, 'bin', 'trex.js');
 

@@ -11,7 +11,7 @@ import { closeSync, cpSync, mkdirSync, openSync, readFileSync, symlinkSync, writ
 import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
 import { MAX_INPUT_BYTES } from '../../src/cli/input';
-import { REPO, tempDir, tinyModelDir } from './tasksSupport';
+import { REPO, tempDir, tinyModelDir } from '../support/tinyModels';
 
 const BIN = join(REPO, 'bin', 'trex.js');
 const env = { ...process.env, TREX_CACHE_DIR: tempDir('trex-hostile-cache-'), HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: tempDir('trex-hostile-hf-'), HF_HUB_OFFLINE: '1' };

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepoCache } from '../../src/engine/models/hub/cacheLayout';
-import { REPO, tempDir, tinyModelDir, tinySpec } from './tasksSupport';
+import { REPO, tempDir, tinyModelDir, tinySpec } from '../support/tinyModels';
 
 const BIN = join(REPO, 'bin', 'trex.js');
 const graphCache = tempDir('trex-cli-cache-');

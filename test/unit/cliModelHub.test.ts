@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeHub, type FakeRepo } from '../support/fakeHub';
-import { REPO, tempDir, tinyModelDir } from './tasksSupport';
+import { REPO, tempDir, tinyModelDir } from '../support/tinyModels';
 
 const BIN = join(REPO, 'bin', 'trex.js');
 

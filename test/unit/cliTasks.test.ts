@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO, tempDir, tinyModelDir } from './tasksSupport';
+import { REPO, tempDir, tinyModelDir } from '../support/tinyModels';
 
 const BIN = join(REPO, 'bin', 'trex.js');
 const env = { ...process.env, TREX_CACHE_DIR: tempDir('trex-cli-tasks-cache-'), HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: tempDir('trex-cli-tasks-hf-') };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countInSlices, sliceEnd, SLICE_CHARS } from '../../src/editor/countInSlices';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
-import { REPO } from './tasksSupport';
+import { REPO } from '../support/tinyModels';
 
 const never = (): boolean => false;
 

@@ -9,7 +9,7 @@ import { defineGpt2Graph, Gpt2Config } from '../../src/engine/graph/gpt2Graph';
 import { cachedGraph, checkpointIdentity, graphCacheKey } from '../../src/engine/graph/graphCache';
 import { gpt2TensorSpecs } from '../../src/engine/graph/tensorSpecs';
 import { randomWeights } from '../support/randomWeights';
-import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from './graphTestSupport';
+import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from '../support/graphGolden';
 
 const golden = readFixture<{ seed: number; config: Gpt2Config; cases: Array<{ inputIds: number[]; logits: number[][] }> }>('gpt2-golden.json');
 const { config } = golden;

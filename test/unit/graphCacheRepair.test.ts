@@ -23,7 +23,7 @@ import { randomWeights } from '../support/randomWeights';
 import { writeTinyModelFolder } from '../support/tinyModelFolder';
 import { readModelConfig } from '../../src/engine/models/config';
 import { modelGraphPath } from '../../src/engine/tasks/openModel';
-import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from './graphTestSupport';
+import { flatten, gpt2DecodeLogits, maxAbsDiff, readFixture } from '../support/graphGolden';
 
 const golden = readFixture<{ seed: number; config: Gpt2Config; cases: Array<{ inputIds: number[]; logits: number[][] }> }>('gpt2-golden.json');
 const { config } = golden;

@@ -15,7 +15,7 @@ import { parseModelConfig } from '../../src/engine/models/config';
 import { encodeSafetensors, TensorToWrite } from '../../src/engine/models/safetensorsWriter';
 import { Checkpoint } from '../../src/engine/models/weights';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
-import { flatten, floats, int64, maxAbsDiff, readFixture } from './graphTestSupport';
+import { flatten, floats, int64, maxAbsDiff, readFixture } from '../support/graphGolden';
 
 const dir = mkdtempSync(join(tmpdir(), 'trex-graph-ckpt-'));
 

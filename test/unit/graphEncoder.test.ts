@@ -11,7 +11,7 @@ import { encoderTensorSpecs } from '../../src/engine/graph/tensorSpecs';
 import { randomWeights } from '../support/randomWeights';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { TensorData } from '../../src/engine/runtime/types';
-import { flatten, floats, int64, maxAbsDiff, readFixture, rowsOf } from './graphTestSupport';
+import { flatten, floats, int64, maxAbsDiff, readFixture, rowsOf } from '../support/graphGolden';
 
 interface Case { inputIds: number[]; tokenTypeIds: number[]; attentionMask: number[]; logits: number[][]; attentions: number[][][][] }
 interface Golden { seed: number; config: EncoderConfig; cases: Case[] }

@@ -9,7 +9,7 @@ import { TinyModelSpec, writeTinyModelFolder } from '../support/tinyModelFolder'
 import { exportForTransformersJs } from '../support/transformersJsExport';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { TensorData } from '../../src/engine/runtime/types';
-import { int64, readFixture, rowsOf } from './graphTestSupport';
+import { int64, readFixture, rowsOf } from '../support/graphGolden';
 
 const REPO = join(__dirname, '..', '..', '..');
 

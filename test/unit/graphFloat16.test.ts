@@ -25,8 +25,8 @@ import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { InferenceBackend, InferenceSession, SessionOptions, TensorData } from '../../src/engine/runtime/types';
 import { openModel } from '../../src/engine/tasks/openModel';
 import { readFileSync } from 'node:fs';
-import { float32, floats, int64, readFixture } from './graphTestSupport';
-import { tempDir, tinyModelDir } from './tasksSupport';
+import { float32, floats, int64, readFixture } from '../support/graphGolden';
+import { tempDir, tinyModelDir } from '../support/tinyModels';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;

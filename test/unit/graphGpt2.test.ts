@@ -10,7 +10,7 @@ import { gpt2TensorSpecs } from '../../src/engine/graph/tensorSpecs';
 import { randomWeights } from '../support/randomWeights';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { InferenceSession, TensorData } from '../../src/engine/runtime/types';
-import { flatten, float32, floats, int64, maxAbsDiff, readFixture, rowsOf } from './graphTestSupport';
+import { flatten, float32, floats, int64, maxAbsDiff, readFixture, rowsOf } from '../support/graphGolden';
 
 interface Golden {
   seed: number;

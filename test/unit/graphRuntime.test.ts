@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
 import { isCudaRunFailure, OnnxRuntimeBackend, OrtSession } from '../../src/engine/runtime/onnxRuntime';
-import { float32 } from './graphTestSupport';
+import { float32 } from '../support/graphGolden';
 
 /** y = x·W + b and z = relu(y), with a symbolic batch dimension. */
 function tinyGraph(): Uint8Array {

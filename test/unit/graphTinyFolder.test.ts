@@ -17,7 +17,7 @@ import type { SafetensorsDtype } from '../../src/engine/models/safetensors';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { TensorData } from '../../src/engine/runtime/types';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
-import { flatten, floats, int64, maxAbsDiff, readFixture, rowsOf } from './graphTestSupport';
+import { flatten, floats, int64, maxAbsDiff, readFixture, rowsOf } from '../support/graphGolden';
 
 const REPO = join(__dirname, '..', '..', '..');
 type Spec = TinyModelSpec & { text: string };

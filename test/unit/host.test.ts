@@ -12,7 +12,7 @@ import { HostRequestError } from '../../src/host/client';
 import type { HostMethod, HostProgress } from '../../src/host/protocol';
 import { checkTensor } from '../../src/host/tensors';
 import type { TensorData } from '../../src/engine/runtime/types';
-import { f32, fakeHostClient, i64 } from './hostSupport';
+import { f32, fakeHostClient, i64 } from '../support/hostClients';
 
 /** Asserts that `promise` rejects with a HostRequestError of this code; returns it. */
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<HostRequestError> {

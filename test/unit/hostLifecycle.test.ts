@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFakeModel } from '../../src/engine/runtime/fakeBackend';
 import { HostDiedError, HostRequestError, type HostDeath } from '../../src/host/client';
-import { f32, fakeHostClient, i32, REPO_ROOT, until } from './hostSupport';
+import { f32, fakeHostClient, i32, REPO_ROOT } from '../support/hostClients';
+import { until } from '../support/until';
 
 const x = f32([2], [1, 2]);
 

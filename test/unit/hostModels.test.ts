@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { HostProgress } from '../../src/host/protocol';
 import { LoadedModels } from '../../src/host/loadedModels';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
-import { codeOf, onnxHostClient } from './hostSupport';
-import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
+import { codeOf, onnxHostClient } from '../support/hostClients';
+import { tempDir, tinyModelDir, tinySpec } from '../support/tinyModels';
 
 const onnxClient = onnxHostClient;
 

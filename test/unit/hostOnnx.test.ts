@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GraphBuilder } from '../../src/engine/graph/onnxBuilder';
 import { HostRequestError, ModelHostClient } from '../../src/host/client';
-import { f32, HOST_SCRIPT } from './hostSupport';
+import { f32, HOST_SCRIPT } from '../support/hostClients';
 
 /** y = x·W (W 2×2) and s = y + 1, batch dimension symbolic. */
 function smallGraph(): Uint8Array {

@@ -12,8 +12,8 @@ import type { HostProgress } from '../../src/host/protocol';
 import { writeTinyModelFolder } from '../support/tinyModelFolder';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';
 import { LoadedModels } from '../../src/host/loadedModels';
-import { codeOf, onnxHostClient } from './hostSupport';
-import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
+import { codeOf, onnxHostClient } from '../support/hostClients';
+import { tempDir, tinyModelDir, tinySpec } from '../support/tinyModels';
 
 const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-reload-'));
 

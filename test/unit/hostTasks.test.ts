@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import type { ModelHostClient } from '../../src/host/client';
 import type { GenerationStep } from '../../src/engine/tasks/taskTypes';
 import type { HostProgress } from '../../src/host/protocol';
-import { codeOf, onnxHostClient } from './hostSupport';
-import { tempDir, tinyModelDir } from './tasksSupport';
+import { codeOf, onnxHostClient } from '../support/hostClients';
+import { tempDir, tinyModelDir } from '../support/tinyModels';
 
 const onnxClient = (): ModelHostClient => onnxHostClient(tempDir('trex-host-tasks-'));
 

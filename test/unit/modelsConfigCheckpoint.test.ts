@@ -18,7 +18,7 @@ import { readModelCard, type ModelDir } from '../../src/engine/models/modelDir';
 import { encodeSafetensors, encodeValues, type TensorToWrite } from '../../src/engine/models/safetensorsWriter';
 import { Checkpoint } from '../../src/engine/models/weights';
 import { modelGraphPath } from '../../src/engine/tasks/openModel';
-import { readFixture } from './graphTestSupport';
+import { readFixture } from '../support/graphGolden';
 
 const root = mkdtempSync(join(tmpdir(), 'trex-config-ckpt-'));
 let count = 0;

@@ -16,8 +16,8 @@ import { encodeSafetensors, encodeValues } from '../../src/engine/models/safeten
 import { bundledTokenizersDir, loadTokenizer, TokenizerError } from '../../src/engine/tokenizers/load';
 import { parseMergesTxt, parseVocabTxt, tokenizerJsonFromVocabFiles } from '../../src/engine/tokenizers/fromVocabFiles';
 import type { TextTokenizer } from '../../src/engine/tokenizers/textTokenizer';
-import { REPO_ROOT } from './support/corpus';
-import { referenceEncode, rust } from './support/reference';
+import { REPO_ROOT } from '../support/referenceCorpus';
+import { referenceEncode, rust } from '../support/rustReference';
 import { buildTokenizer } from '../../src/engine/tokenizers/buildTokenizer';
 
 const root = mkdtempSync(join(tmpdir(), 'trex-modeldir-'));

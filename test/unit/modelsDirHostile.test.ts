@@ -17,7 +17,7 @@ import { ModelDirError, readModelCard } from '../../src/engine/models/modelDir';
 import { SafetensorsError } from '../../src/engine/models/safetensors';
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { openModel } from '../../src/engine/tasks/openModel';
-import { REPO_ROOT } from './support/corpus';
+import { REPO_ROOT } from '../support/referenceCorpus';
 
 const USER_ERRORS = [ModelConfigError, ModelDirError, SafetensorsError, GraphBuildError];
 const root = mkdtempSync(join(tmpdir(), 'trex-hostile-dir-'));

@@ -11,10 +11,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
-import { FRAGMENTS } from './support/stress';
-import { REPO_ROOT } from './support/corpus';
-import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from './support/reference';
-import { rustWith } from './support/components';
+import { FRAGMENTS } from '../support/unicodeStress';
+import { REPO_ROOT } from '../support/referenceCorpus';
+import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from '../support/rustReference';
+import { rustWith } from '../support/referenceComponents';
 
 const dir = mkdtempSync(join(tmpdir(), 'trex-components-'));
 let files = 0;

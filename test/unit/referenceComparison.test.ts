@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadTokenizer, BUNDLED_TOKENIZERS } from '../../src/engine/tokenizers/load';
 import { createHfTokenizer } from '../../src/engine/tokenizers/hfTokenizers';
-import { buildCorpus, describeChunk, MIN_CORPUS_BYTES } from './support/corpus';
-import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from './support/reference';
+import { buildCorpus, describeChunk, MIN_CORPUS_BYTES } from '../support/referenceCorpus';
+import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from '../support/rustReference';
 
 test('the comparison corpus holds at least 1 MiB of English, code, French and Unicode text', () => {
   const corpus = buildCorpus();

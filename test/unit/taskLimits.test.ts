@@ -10,7 +10,7 @@ import { inRange, rangeText, TASK_LIMITS } from '../../src/engine/tasks/limits';
 import { checkGenerateOptions } from '../../src/host/taskParams';
 import { HostRequestError } from '../../src/host/protocol';
 import { DEFAULT_GENERATION, mergeGenerateOptions } from '../../src/models/generationOptions';
-import { REPO } from './tasksSupport';
+import { REPO } from '../support/tinyModels';
 
 interface SettingSchema {
   minimum?: number;

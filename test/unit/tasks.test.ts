@@ -12,8 +12,8 @@ import { runAttention } from '../../src/engine/tasks/attention';
 import { TaskError } from '../../src/engine/tasks/errors';
 import { runLogits, topK } from '../../src/engine/tasks/logits';
 import { openModel, type LoadedModel } from '../../src/engine/tasks/openModel';
-import { maxAbsDiff, readFixture } from './graphTestSupport';
-import { tempDir, tinyModelDir, tinySpec } from './tasksSupport';
+import { maxAbsDiff, readFixture } from '../support/graphGolden';
+import { tempDir, tinyModelDir, tinySpec } from '../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
 

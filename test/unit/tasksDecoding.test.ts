@@ -12,7 +12,7 @@ import { generate } from '../../src/engine/tasks/generate';
 import { filterLogits, sampleIndex } from '../../src/engine/tasks/sampling';
 import { argmax, logSoftmax, rankOf, softmax, topIds } from '../../src/engine/tasks/softmax';
 import { TaskError } from '../../src/engine/tasks/errors';
-import { EOS, fakeModel, id, logitsOf, VOCAB } from './tasksFakeModel';
+import { EOS, fakeModel, id, logitsOf, VOCAB } from '../support/fakeCausalModel';
 
 const keptSet = (kept: Uint8Array): number[] => [...kept.keys()].filter((i) => kept[i] === 1);
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) <= eps, `${a} ≠ ${b}`);

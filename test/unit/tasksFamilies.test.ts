@@ -9,7 +9,7 @@ import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { runAttention } from '../../src/engine/tasks/attention';
 import { runLogits } from '../../src/engine/tasks/logits';
 import { openModel } from '../../src/engine/tasks/openModel';
-import { REPO, tempDir } from './tasksSupport';
+import { REPO, tempDir } from '../support/tinyModels';
 
 function encoderFolder(modelType: EncoderModelType): string {
   const dir = tempDir(`trex-tasks-${modelType}-`);

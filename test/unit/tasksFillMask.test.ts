@@ -15,7 +15,7 @@ import { mlmDemo } from '../../src/engine/tasks/mlmDemo';
 import { openModel, type LoadedModel } from '../../src/engine/tasks/openModel';
 import { softmax } from '../../src/engine/tasks/softmax';
 import { surprisal } from '../../src/engine/tasks/surprisal';
-import { tempDir, tinyModelDir } from './tasksSupport';
+import { tempDir, tinyModelDir } from '../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
 const graphCacheDir = tempDir('trex-fill-graphs-');

@@ -16,7 +16,7 @@ import { openModel, type LoadedModel } from '../../src/engine/tasks/openModel';
 import { argmax, softmax, topIds } from '../../src/engine/tasks/softmax';
 import { decodeIds, endOfTextId, tokenText } from '../../src/engine/tasks/tokenText';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
-import { tempDir, tinyModelDir } from './tasksSupport';
+import { tempDir, tinyModelDir } from '../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
 const graphCacheDir = tempDir('trex-gen-graphs-');

@@ -13,7 +13,7 @@ import { runLogits } from '../../src/engine/tasks/logits';
 import { openModel, type LoadedModel } from '../../src/engine/tasks/openModel';
 import { logSoftmax, softmax } from '../../src/engine/tasks/softmax';
 import { slidingWindows, surprisal } from '../../src/engine/tasks/surprisal';
-import { tempDir, tinyModelDir } from './tasksSupport';
+import { tempDir, tinyModelDir } from '../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
 const graphCacheDir = tempDir('trex-surprisal-graphs-');

@@ -14,7 +14,7 @@ import { loadTokenizer, TokenizerError } from '../../src/engine/tokenizers/load'
 import { jsonSyntaxError } from '../../src/engine/tokenizers/jsonSyntax';
 import { MAX_TOKENIZER_FILE_BYTES } from '../../src/engine/tokenizers/tokenizerFiles';
 import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
-import { seededRandom } from './support/stress';
+import { seededRandom } from '../support/unicodeStress';
 
 const dir = mkdtempSync(join(tmpdir(), 'trex-tokenizer-files-'));
 const unix = process.platform !== 'win32';

@@ -15,9 +15,9 @@ import { buildTokenizer } from '../../src/engine/tokenizers/buildTokenizer';
 import { NormalizedString } from '../../src/engine/tokenizers/normalizedString';
 import { createPreTokenizer } from '../../src/engine/tokenizers/preTokenizers';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
-import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from './support/reference';
-import { REPO_ROOT } from './support/corpus';
-import { seededRandom } from './support/stress';
+import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from '../support/rustReference';
+import { REPO_ROOT } from '../support/referenceCorpus';
+import { seededRandom } from '../support/unicodeStress';
 
 test('mergeSymbols gives tokenizers.js bpe()\'s symbols on random words of every length (GPT-2 merges)', () => {
   const json = JSON.parse(readFileSync(bundledJsonPath('gpt2'), 'utf8')) as Record<string, unknown>;

@@ -12,8 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRegex, RegexSearch, UnsupportedRegex, type Program } from '../../src/engine/tokenizers/regex/compile';
 import { hfRegex } from '../../src/engine/tokenizers/hfTokenizers';
-import { seededRandom, unicodeStressText } from './support/stress';
-import { buildCorpus } from './support/corpus';
+import { seededRandom, unicodeStressText } from '../support/unicodeStress';
+import { buildCorpus } from '../support/referenceCorpus';
 
 /** A JavaScript `g` scan with the engine: after an empty match, on by one code point. */
 function engineScan(program: Program, text: string): { spans: number[]; steps: number } {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { buildTokenizer } from '../../src/engine/tokenizers/buildTokenizer';
 import { TokenizerError } from '../../src/engine/tokenizers/errors';
 import { MAX_MESSAGE_CHARS } from '../../src/engine/errorText';
-import { rust } from './support/reference';
+import { rust } from '../support/rustReference';
 
 type Json = Record<string, unknown>;
 

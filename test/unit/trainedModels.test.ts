@@ -15,8 +15,8 @@ import { bertTokenizer, gptTokenizer } from '../../tools/training/bpeVocabularie
 import { bibleAvailable, readBible, splitVerses, versesFromTsv, versesToTsv } from '../../tools/training/corpus';
 import { engineFillMask, enginePerplexity } from '../../tools/training/engineEval';
 import { BERT_DIR, GPT_DIR, HELDOUT_FILE, TRAINING_DIR } from '../../tools/training/paths';
-import { rust, referenceEncode } from './support/reference';
-import { tempDir } from './tasksSupport';
+import { rust, referenceEncode } from '../support/rustReference';
+import { tempDir } from '../support/tinyModels';
 
 interface TorchFigures {
   heldoutSubset: Record<string, number>;

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { inRanges } from '../../src/engine/tokenizers/unicodeClasses';
 import { REFERENCE_UNICODE_DIFFERENCES } from '../../src/engine/tokenizers/unicodeReferenceTables';
 import type { NormalizerConfig } from '../../src/engine/tokenizers/normalizers';
-import { formatTables, referenceDifferences } from './support/unicodeTables';
-import { normalizerPair, preTokenizerPair, type NormalizerPair, type PreTokenizerPair } from './support/components';
+import { formatTables, referenceDifferences } from '../support/unicodeTables';
+import { normalizerPair, preTokenizerPair, type NormalizerPair, type PreTokenizerPair } from '../support/referenceComponents';
 
 const bert = (o: object): NormalizerConfig => ({ type: 'BertNormalizer', clean_text: false, handle_chinese_chars: false, strip_accents: false, lowercase: false, ...o });
 

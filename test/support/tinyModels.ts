@@ -2,8 +2,8 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTinyModelFolder, type TinyModelSpec } from '../support/tinyModelFolder';
-import { readFixture } from './graphTestSupport';
+import { writeTinyModelFolder, type TinyModelSpec } from './tinyModelFolder';
+import { readFixture } from './graphGolden';
 
 export const REPO = join(__dirname, '..', '..', '..');
 

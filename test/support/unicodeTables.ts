@@ -3,7 +3,7 @@
  * runtime's Unicode properties and the Rust reference disagree. Slow (~30 s); run through
  * `TREX_PRINT_UNICODE_TABLES=1 node --test out/test/unit/unicodeReference.test.js`.
  */
-import { rustWith } from './components';
+import { rustWith } from './referenceComponents';
 
 type Ranges = number[];
 

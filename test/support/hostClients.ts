@@ -1,10 +1,9 @@
 /** Shared by the model-host tests: a client on the built host bundle running the fake backend. */
-import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { HostRequestError, ModelHostClient, type ModelHostClientOptions } from '../../src/host/client';
 import type { TensorData } from '../../src/engine/runtime/types';
 
-/** out/test/unit → repository root. */
+/** out/test/support → repository root. */
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 /** The bundle the extension forks (built by scripts/build.mjs before the unit tests run). */
 export const HOST_SCRIPT = join(REPO_ROOT, 'dist', 'modelHost.js');
@@ -30,15 +29,3 @@ export const i64 = (dims: number[], values: number[]): TensorData => ({
   dims,
   data: BigInt64Array.from(values, (v) => BigInt(v)),
 });
-
-/**
- * Waits until `condition` holds, checking every few milliseconds, and fails with `what` when it
- * still does not after `timeoutMs`: for states no event announces (a process gone).
- */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`${what} (waited ${timeoutMs} ms)`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 10));
-  }
-}

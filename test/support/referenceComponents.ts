@@ -2,10 +2,10 @@
  * Side-by-side runs of one tokenizer.json component (a normalizer or a pre-tokenizer), ours and
  * the Rust reference's, on the same string — the reference's pieces converted to UTF-16 offsets.
  */
-import { NormalizedString } from '../../../src/engine/tokenizers/normalizedString';
-import { createNormalizer, type NormalizerConfig } from '../../../src/engine/tokenizers/normalizers';
-import { createPreTokenizer } from '../../../src/engine/tokenizers/preTokenizers';
-import { codePointToUtf16, rust, type RustTokenizer } from './reference';
+import { NormalizedString } from '../../src/engine/tokenizers/normalizedString';
+import { createNormalizer, type NormalizerConfig } from '../../src/engine/tokenizers/normalizers';
+import { createPreTokenizer } from '../../src/engine/tokenizers/preTokenizers';
+import { codePointToUtf16, rust, type RustTokenizer } from './rustReference';
 
 /** A Rust tokenizer holding only this normalizer and/or pre-tokenizer (and a dummy model). */
 export function rustWith(normalizer: object | null, preTokenizer: object | null): RustTokenizer {

@@ -4,7 +4,7 @@
  * added tokens in the middle of words. Deterministic (seeded), so a failure can be reproduced.
  */
 
-import { seededRandom } from '../../../src/engine/graph/weights';
+import { seededRandom } from '../../src/engine/graph/weights';
 
 export { seededRandom };
 
