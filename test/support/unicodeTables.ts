@@ -1,7 +1,7 @@
 /**
  * Regenerates src/engine/tokenizers/unicodeReferenceTables.ts: for every code point, where this
  * runtime's Unicode properties and the Rust reference disagree. Slow (~30 s); run through
- * `TREX_PRINT_UNICODE_TABLES=1 node --test out/test/unit/unicodeReference.test.js`.
+ * `TREX_PRINT_UNICODE_TABLES=1 node --test out/test/unit/engine/tokenizers/unicodeReference.test.js`.
  */
 import { rustWith } from './referenceComponents';
 

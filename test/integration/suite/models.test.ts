@@ -161,7 +161,7 @@ suite('Models: choose, load in the model host, model card, GPU', () => {
 
   test('Enable GPU Acceleration without an NVIDIA driver says so and changes nothing', async function () {
     // With a driver the command looks up the provider and asks before downloading: that path is
-    // unit-tested against a local NuGet feed (test/unit/cudaProviderInstall.test.ts).
+    // unit-tested against a local NuGet feed (test/unit/engine/runtime/cudaProviderInstall.test.ts).
     if (hasNvidiaDriver()) this.skip();
     const before = config().inspect('device');
     const result = await vscode.commands.executeCommand<EnableGpuResult>('transformerExplorer.enableGpu');
