@@ -18,7 +18,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AttentionAnalysis } from '../src/engine/attention/analysis';
-import { writeTinyModelFolder } from '../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder } from '../test/support/tinyModelFolder';
 import { ModelHostClient } from '../src/host/client';
 import { loadTokenizer } from '../src/engine/tokenizers/load';
 import { median } from './support/measure';

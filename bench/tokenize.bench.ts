@@ -12,9 +12,9 @@ import { loadTokenizer } from '../src/engine/tokenizers/load';
 import { tokensAt } from '../src/engine/tokenizers/tokensAt';
 import { createHfTokenizer } from '../src/engine/tokenizers/hfTokenizers';
 import { buildTokenizer } from '../src/engine/tokenizers/buildTokenizer';
-import { buildCorpus } from '../test/unit/support/corpus';
-import { seededRandom } from '../test/unit/support/stress';
-import { bundledJsonPath, rust } from '../test/unit/support/reference';
+import { buildCorpus } from '../test/support/referenceCorpus';
+import { seededRandom } from '../test/support/unicodeStress';
+import { bundledJsonPath, rust } from '../test/support/rustReference';
 
 interface TiktokenLike {
   encode(text: string, allowedSpecial?: 'all'): number[];

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachedGraph, checkpointIdentity, findCachedGraph, graphCacheKey } from '../../src/engine/graph/graphCache';
 import { defineModelGraph, graphFamilyConfig, readGraphWeights, type ModelGraphOptions } from '../../src/engine/graph/modelGraph';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../src/engine/graph/tinyModelFolder';
-import { exportForTransformersJs } from '../../src/engine/graph/transformersJsExport';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../test/support/tinyModelFolder';
+import { exportForTransformersJs } from '../../test/support/transformersJsExport';
 import { readModelDir } from '../../src/engine/models/modelDir';
 import { Checkpoint } from '../../src/engine/models/weights';
 

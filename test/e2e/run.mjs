@@ -253,7 +253,7 @@ const ATTENTION_LINE = 'Attention multi-têtes : MultiHead(Q, K, V) = Concat(hea
 /** Writes the tiny model folder and points the workspace settings at it (VS Code reloads them). */
 function useTinyGpt2() {
   const require = createRequire(import.meta.url);
-  const { writeTinyModelFolder } = require(join(repoRoot, 'out', 'src', 'engine', 'graph', 'tinyModelFolder.js'));
+  const { writeTinyModelFolder } = require(join(repoRoot, 'out', 'test', 'support', 'tinyModelFolder.js'));
   const spec = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'tiny-models', 'gpt2-real-vocab.spec.json'), 'utf8'));
   const dir = join(session.dirs.base, 'tiny-gpt2');
   writeTinyModelFolder(dir, spec);

@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { randomWeights, gpt2TensorSpecs, encoderTensorSpecs } = require('../../out/src/engine/graph/randomWeights.js');
+const { gpt2TensorSpecs, encoderTensorSpecs } = require('../../out/src/engine/graph/tensorSpecs.js');
+const { randomWeights } = require('../../out/test/support/randomWeights.js');
 const [specPath, outPath] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(specPath, 'utf8'));
 const specsFor = { gpt2: gpt2TensorSpecs, encoder: encoderTensorSpecs };

@@ -15,7 +15,7 @@ RESULTS = os.path.join(HERE, "results")
 IMAGES = os.path.join(ROOT, "docs", "images")
 GPT_DIR = os.path.join(ROOT, "models", "trex-gpt2-kjv")
 BERT_DIR = os.path.join(ROOT, "models", "trex-bert-kjv")
-# How many held-out items test/unit/trainedModels.test.ts recomputes through the engine.
+# How many held-out items test/unit/repo/trainedModels.test.ts recomputes through the engine.
 TEST_SUBSET = 120
 # TREX_TRAIN_OUT=DIR: every output (weights, logs, curves) under DIR, to compare runs before shipping one.
 OUT = os.environ.get("TREX_TRAIN_OUT")

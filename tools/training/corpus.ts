@@ -1,6 +1,6 @@
 /**
  * The King James Bible (Debian `bible-kjv`) as verses, and the seeded train / validation /
- * held-out test split every step of the training pipeline (and test/unit/trainedModels.test.ts)
+ * held-out test split every step of the training pipeline (and test/unit/repo/trainedModels.test.ts)
  * shares. Plain Node: no vscode, no engine state.
  *
  * Identical verse texts (the Bible repeats some, e.g. "And the LORD spake unto Moses, saying,")

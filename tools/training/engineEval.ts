@@ -1,7 +1,7 @@
 /**
  * The held-out figures computed through our engine (openModel → the ONNX graph → runLogits),
  * the way `trex` computes them: used by evaluate.ts (the report) and by
- * test/unit/trainedModels.test.ts (which recomputes them from the shipped weights).
+ * test/unit/repo/trainedModels.test.ts (which recomputes them from the shipped weights).
  */
 import { runLogits, topK } from '../../src/engine/tasks/logits';
 import type { LoadedModel } from '../../src/engine/tasks/openModel';

@@ -1,7 +1,7 @@
 /**
  * The held-out evaluation items, built from the verse texts and the shipped tokenizers by the same
  * rules in the pipeline (tools/training/prepare.ts → the PyTorch numbers) and in
- * test/unit/trainedModels.test.ts (→ the engine's numbers):
+ * test/unit/repo/trainedModels.test.ts (→ the engine's numbers):
  *
  * - GPT perplexity: each verse read as `<|endoftext|>` + verse; every verse token is predicted from
  *   the ones before it. Verses longer than the context are left out (counted).

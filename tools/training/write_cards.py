@@ -164,7 +164,7 @@ pipeline is `tools/training/` (see its README); every figure below is written by
 
 - 31,102 verses; the distinct verse texts are shuffled with a fixed seed and split 90% / 5% / 5%
   into training, validation and held-out test (a repeated verse text always lands in a single
-  split, so no held-out verse occurs in training — `test/unit/trainedModels.test.ts` checks it).
+  split, so no held-out verse occurs in training — `test/unit/repo/trainedModels.test.ts` checks it).
 - Both vocabularies are learned on the training split only, by **our own BPE trainer**
   (`src/engine/tokenizers/learnBpe.ts`, the algorithm of *Learn BPE from Selection*, made
   incremental so that thousands of merges on 4 MB take a few seconds):
@@ -254,7 +254,7 @@ same float16 weights; they agree to far better than 1e-3:
 |---|---:|---:|---:|
 {cmp_rows}
 
-(`heldoutSubset` = the first {engine['subset']} held-out verses, which `test/unit/trainedModels.test.ts` recomputes
+(`heldoutSubset` = the first {engine['subset']} held-out verses, which `test/unit/repo/trainedModels.test.ts` recomputes
 from the shipped weights at every test run.)
 
 Examples through the engine — fill-mask, five best words:

@@ -15,7 +15,7 @@ import { ModelConfigError, type ModelConfig, type SizeField } from '../models/co
 import type { Checkpoint } from '../models/weights';
 import { encoderNames } from './encoderNames';
 import { GraphBuildError } from './graphBuildError';
-import { encoderTensorSpecs, gpt2TensorSpecs, type TensorSpec } from './randomWeights';
+import { encoderTensorSpecs, gpt2TensorSpecs, type TensorSpec } from './tensorSpecs';
 
 /** A tensor whose dimensions are config sizes, one field per dimension. */
 type Anchor = readonly [name: string, fields: readonly SizeField[]];

@@ -10,7 +10,7 @@ import { defineEncoderGraph } from './encoderGraph';
 import { encoderNames, EncoderConfig } from './encoderNames';
 import { defineGpt2Graph, Gpt2Config } from './gpt2Graph';
 import type { GraphBuilder } from './onnxBuilder';
-import { encoderTensorSpecs, gpt2TensorSpecs, TensorSpec } from './randomWeights';
+import { encoderTensorSpecs, gpt2TensorSpecs, TensorSpec } from './tensorSpecs';
 import type { WeightTensor } from './weights';
 import { GraphBuildError } from './graphBuildError';
 import { requireStoredName } from './checkpointCheck';

@@ -7,7 +7,7 @@
  * our tokenization equals the reference's on every character this runtime knows.
  *
  * Generated and checked, code point by code point over the whole Unicode range, by
- * `test/unit/unicodeReference.test.ts` (run with TREX_PRINT_UNICODE_TABLES=1 to regenerate).
+ * `test/unit/engine/tokenizers/unicodeReference.test.ts` (run with TREX_PRINT_UNICODE_TABLES=1 to regenerate).
  */
 export const REFERENCE_UNICODE_DIFFERENCES = {
   /** punctuation here, not for the reference (BertPreTokenizer/Punctuation). */

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hfConfigJson, writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { hfConfigJson, writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
 import type { Json } from '../mutate/jsonEdits';
 import { parseProto } from '../mutate/protobuf';
 import { once, repoFile, repoJson } from '../seeds';

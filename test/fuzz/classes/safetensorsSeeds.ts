@@ -3,7 +3,7 @@
  * tensors, unicode names, header padding, 300 tensors, a two-shard checkpoint with its index),
  * the tiny models' weights (F32, F16, BF16), and a built-in model's real checkpoint.
  */
-import { tinyModelWeights, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { tinyModelWeights, type TinyModelSpec } from '../../support/tinyModelFolder';
 import type { SafetensorsDtype } from '../../../src/engine/models/safetensors';
 import { encodeValues } from '../../../src/engine/models/safetensorsWriter';
 import type { Json } from '../mutate/jsonEdits';

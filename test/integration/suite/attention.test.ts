@@ -10,33 +10,17 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
+import type { CompareShown } from '../../../src/commands/attentionCompare';
+import type { AttentionShown } from '../../../src/commands/attentionShow';
+import type { AttentionSnapshot } from '../../../src/engine/attention/snapshot';
+import type { Encoding } from '../../../src/engine/tokenizers/types';
+import type { AttentionHighlightState } from '../../../src/editor/attentionHighlight';
+import type { AttentionPayload, DrawReport } from '../../../src/protocol/attention';
 import { activateExtension, config, openWithSelection, waitFor } from './helpers';
 
-/** The shapes the attention commands return (checked here without importing the extension's code). */
-interface DrawReport {
-  tab: string;
-  analysis: number;
-  layer: number;
-  head: number | 'mean' | 'rollout';
-  n: number;
-  upperSum: number;
-  lowerSum: number;
-  upperPainted: number;
-  lowerPainted: number;
-  labels: string[];
-}
-interface Shown {
-  status: { kind: string; message?: string };
-  payload?: { text: string; model: { label: string; causal: boolean; numLayers: number; numHeads: number }; tokens: Array<{ token: string; start: number; end: number; special: boolean }> };
-  drawn?: DrawReport;
-  webview?: { ready: boolean; visible: boolean };
-}
-interface HighlightState {
-  enabled: boolean;
-  token?: { index: number; token: string };
-  targets: Array<{ index: number; weight: number; level: number }>;
-}
+/** What Show Attention resolves to once the view has drawn. */
+type Drawn = AttentionShown & { payload: AttentionPayload; drawn: DrawReport };
 
 // Only `model`: changing `device` makes the model service reload the model (and write `model`
 // again) while later suites write their settings.
@@ -58,12 +42,12 @@ async function resetModelSettings(): Promise<void> {
   }
 }
 
-async function show(arg: Record<string, unknown>): Promise<Shown> {
-  const shown = await vscode.commands.executeCommand<Shown>('transformerExplorer.showAttention', arg);
+async function show(arg: Record<string, unknown>): Promise<Drawn> {
+  const shown = await vscode.commands.executeCommand<AttentionShown | undefined>('transformerExplorer.showAttention', arg);
   assert.ok(shown, 'showAttention returned nothing');
   assert.equal(shown.status.kind, 'ready', `the view is not ready: ${JSON.stringify(shown.status)}`);
   assert.ok(shown.payload && shown.drawn, `nothing drawn (webview ${JSON.stringify(shown.webview)})`);
-  return shown;
+  return shown as Drawn;
 }
 
 suite('Attention viewer: side view, heatmap, highlight, export, compare', function () {
@@ -89,12 +73,12 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     await vscode.commands.executeCommand('transformerExplorer.selectModel', gpt2);
     await openWithSelection('attention-it.txt', `${TEXT}\n`, TEXT);
     const shown = await show({ tab: 'heatmap', layer: 1, head: 0, hideSpecial: false, mergeSubwords: false });
-    const { payload, drawn } = shown as Required<Shown>;
+    const { payload, drawn } = shown;
     assert.equal(payload.text, TEXT);
     assert.equal(payload.model.causal, true);
     assert.equal(payload.model.numLayers, 2);
     // The tokens are the GPT-2 tokenizer's, independently: they spell the text.
-    const enc = await vscode.commands.executeCommand<{ tokens: Array<{ token: string }> }>('transformerExplorer.tokenizeSelection');
+    const enc = await vscode.commands.executeCommand<Encoding>('transformerExplorer.tokenizeSelection');
     assert.deepEqual(payload.tokens.map((t) => t.token), enc.tokens.map((t) => t.token));
     const T = payload.tokens.length;
     assert.equal(drawn.n, T, 'a T × T matrix');
@@ -117,7 +101,7 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     editor.selection = new vscode.Selection(editor.document.positionAt(mat), editor.document.positionAt(mat));
     // The highlight follows selection events: wait for it to reach the cursor's token.
     const state = await waitFor(
-      () => Promise.resolve(vscode.commands.executeCommand<HighlightState>('transformerExplorer.attentionHighlightState')),
+      () => Promise.resolve(vscode.commands.executeCommand<AttentionHighlightState>('transformerExplorer.attentionHighlightState')),
       (s) => s.enabled && s.token !== undefined && shown.payload!.tokens[s.token.index]?.token === 'Ġmat',
       'the highlight to follow the cursor to "mat"',
     );
@@ -127,7 +111,7 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     assert.ok(state.targets.every((t) => t.index <= state.token!.index), 'a causal model looks only back');
     const sum = state.targets.reduce((s, t) => s + t.weight, 0);
     assert.ok(sum <= 1 + 1e-4 && sum > 0.5, `the lit weights are a row of attention (sum ${sum})`);
-    const off = await vscode.commands.executeCommand<HighlightState>('transformerExplorer.toggleAttentionHighlight', false);
+    const off = await vscode.commands.executeCommand<AttentionHighlightState>('transformerExplorer.toggleAttentionHighlight', false);
     assert.equal(off.enabled, false);
     assert.deepEqual(off.targets, []);
     // Put the selection back for the next tests.
@@ -150,7 +134,7 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     const json = path.join(parent, 'snapshot.json');
     const snap = await vscode.commands.executeCommand<{ path: string }>('transformerExplorer.saveAttentionSnapshot', { path: json });
     assert.equal(snap?.path, json);
-    const written = JSON.parse(readFileSync(json, 'utf8')) as { format: string; model: { id: string }; tokens: string[]; layer: number; head: number; causal: boolean; weights: number[][] };
+    const written = JSON.parse(readFileSync(json, 'utf8')) as AttentionSnapshot;
     assert.equal(written.format, 'transformer-explorer.attention-snapshot');
     assert.equal(written.model.id, gpt2);
     assert.equal(written.layer, 1);
@@ -161,7 +145,7 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
       assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-4, `row ${i} sums to 1`);
       assert.ok(row.slice(i + 1).every((v) => v === 0), `row ${i}: nothing after the token`);
     });
-    const opened = await vscode.commands.executeCommand<{ tokens: string[] }>('transformerExplorer.openAttentionSnapshot', { path: json });
+    const opened = await vscode.commands.executeCommand<AttentionSnapshot | undefined>('transformerExplorer.openAttentionSnapshot', { path: json });
     assert.deepEqual(opened?.tokens, written.tokens);
     const broken = path.join(parent, 'broken.json');
     writeFileSync(broken, JSON.stringify({ ...written, weights: written.weights.slice(1) }));
@@ -172,7 +156,7 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     await vscode.commands.executeCommand('transformerExplorer.selectModel', bert);
     await openWithSelection('attention-it.txt', `${TEXT}\n`, TEXT);
     const shown = await show({ tab: 'heatmap', layer: 0, head: 1, hideSpecial: false });
-    const { payload, drawn } = shown as Required<Shown>;
+    const { payload, drawn } = shown;
     assert.equal(payload.model.causal, false);
     const T = payload.tokens.length;
     assert.equal(payload.tokens[0].token, '[CLS]');
@@ -189,16 +173,16 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
 
   test('the other tabs draw: head view, model view, summary, positions', async () => {
     for (const tab of ['heads', 'model', 'summary', 'positions']) {
-      const shown = await vscode.commands.executeCommand<Shown>('transformerExplorer.showAttention', { tab });
+      const shown = await vscode.commands.executeCommand<AttentionShown>('transformerExplorer.showAttention', { tab });
       assert.equal(shown.drawn?.tab, tab, `tab ${tab} was not drawn`);
     }
-    const positions = await vscode.commands.executeCommand<Shown>('transformerExplorer.showPositionalEncodings');
+    const positions = await vscode.commands.executeCommand<AttentionShown>('transformerExplorer.showPositionalEncodings');
     assert.equal(positions.drawn?.tab, 'positions');
     assert.ok((positions.drawn?.n ?? 0) >= 2, 'some positions shown');
   });
 
   test('compare: BERT and GPT-2 side by side on the same text', async () => {
-    const result = await vscode.commands.executeCommand<{ columns: Array<{ role: string; error?: string }>; drawn: Array<DrawReport & { role: string }> }>(
+    const result = await vscode.commands.executeCommand<CompareShown | undefined>(
       'transformerExplorer.compareAttention',
       { text: TEXT, causal: gpt2, masked: bert },
     );

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LearnBpeResult, MergeTrace } from '../../../src/engine/tokenizers/types';
+import type { WordTrace } from '../../../src/webviews/traceViews';
 import {
   activateExtension, closeAllEditors, Command, contentTokens, openWithSelection, resetSettings,
   setSetting, tokenizeSelection,
@@ -12,8 +13,6 @@ import {
  * first occurrence and by alphabetical order), then lo-w 8, then e-r 6 (> low-e 3).
  */
 export const COURSE_CORPUS = 'low low low low low lower lower lowest newer newer wider wider';
-
-type Trace = { start: number; end: number; trace: MergeTrace };
 
 function assertReplayConsistent(t: MergeTrace): void {
   if (t.kind !== 'bpe') return;
@@ -56,7 +55,7 @@ suite('BPE views', () => {
       const text = 'The lowest unaffable croquettes, déjà mangées';
       await openWithSelection('integration-bpe.txt', `${text}\n`, text);
       const enc = await tokenizeSelection();
-      const traces = await vscode.commands.executeCommand<Trace[]>(Command.showBpeMerges);
+      const traces = await vscode.commands.executeCommand<WordTrace[]>(Command.showBpeMerges);
       assert.ok(Array.isArray(traces) && traces.length > 0, `showBpeMerges returned ${JSON.stringify(traces)}`);
       const replayed = traces.flatMap((t) => t.trace.tokens);
       assert.deepEqual(replayed, contentTokens(enc).map((t) => t.token));

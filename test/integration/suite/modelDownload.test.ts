@@ -3,14 +3,11 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder } from '../../support/tinyModelFolder';
 import { startFakeHub, type FakeHub, type FakeRepo } from '../../support/fakeHub';
+import type { ModelState } from '../../../src/models/modelTypes';
 import { activateExtension, config } from './helpers';
 
-interface ModelState {
-  active: { spec: string; dir: string; repoId?: string; device: string; numLayers: number } | undefined;
-  statusBar: { text: string };
-}
 
 type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<unknown>;
 

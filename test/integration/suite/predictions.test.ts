@@ -3,35 +3,13 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../../src/engine/graph/tinyModelFolder';
+import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
+import type { CompletionOutcome } from '../../../src/commands/completeText';
+import type { FillMaskShown } from '../../../src/commands/fillMask';
+import type { SurprisalShown } from '../../../src/commands/showSurprisal';
+import type { CompareAtCursorResult } from '../../../src/engine/tasks/taskTypes';
+import type { ModelState } from '../../../src/models/modelTypes';
 import { activateExtension, config, hoverText, openWithSelection, undoIn, waitFor } from './helpers';
-
-/** The shapes the prediction commands return (checked without importing the extension's code). */
-interface FillMaskShown {
-  model: string;
-  text: string;
-  mode: 'masks' | 'word';
-  result: { masks: Array<{ index: number; candidates: Array<{ text: string; token: string; prob: number; rank: number }> }> };
-  applied?: string[];
-}
-interface CompletionOutcome {
-  inserted: string;
-  streamedSteps: number;
-  finishReason: string;
-  result?: { text: string; steps: unknown[] };
-}
-interface SurprisalShown {
-  model: string;
-  kind: 'causal' | 'pseudo';
-  tokens: number;
-  passes: number;
-  summary: { perplexity: number; bitsPerChar: number; tokens: number } | undefined;
-}
-interface CompareResult {
-  word: { text: string };
-  masked: { candidates: unknown[] };
-  causal: { candidates: unknown[] };
-}
 
 const SETTINGS = ['model', 'defaultModels'];
 
@@ -71,7 +49,7 @@ suite('Predictions: fill-mask, completion, surprisal lens, BERT vs GPT', () => {
     // The active model (a causal one) serves completion and surprisal; fill-mask takes the
     // default masked model, since the active one does not fit.
     await config().update('defaultModels', { causal: path.join(parent, 'missing'), masked: bert }, vscode.ConfigurationTarget.Global);
-    const state = await vscode.commands.executeCommand<{ active?: { family: string } }>('transformerExplorer.selectModel', gpt2);
+    const state = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', gpt2);
     assert.equal(state.active?.family, 'gpt2');
   });
   suiteTeardown(async () => {
@@ -201,7 +179,7 @@ suite('Predictions: fill-mask, completion, surprisal lens, BERT vs GPT', () => {
     const { editor } = await openWithSelection('compare.txt', text);
     const at = editor.document.positionAt(text.indexOf('eats') + 1);
     editor.selection = new vscode.Selection(at, at);
-    const result = await vscode.commands.executeCommand<CompareResult>('transformerExplorer.compareAtCursor');
+    const result = await vscode.commands.executeCommand<CompareAtCursorResult>('transformerExplorer.compareAtCursor');
     assert.ok(result, 'compareAtCursor returned nothing');
     assert.equal(result.word.text, 'eats');
     assert.ok(result.masked.candidates.length > 0 && result.causal.candidates.length > 0);

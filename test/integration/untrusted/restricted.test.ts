@@ -14,18 +14,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadTokenizer } from '../../../src/engine/tokenizers/load';
+import type { ModelCardResult } from '../../../src/commands/showModelCard';
 import type { Encoding } from '../../../src/engine/tokenizers/types';
+import type { TokenCountState } from '../../../src/editor/tokenCountStatusBar';
 import { activateExtension, config, waitFor } from '../suite/helpers';
-
-interface TokenCountState {
-  visible: boolean;
-  text: string;
-  tooltip: string;
-}
-
-interface ModelCardResult {
-  model: { dir: string; label: string };
-}
 
 const tokenCountState = (): Promise<TokenCountState> => Promise.resolve(vscode.commands.executeCommand<TokenCountState>('transformerExplorer.tokenCountState'));
 

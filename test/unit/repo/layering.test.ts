@@ -1,0 +1,155 @@
+/**
+ * The layering rules, checked on the imports of the source files:
+ * - src/engine/** and src/host/** never import `vscode` (they also run in the CLI, in the model-host
+ *   process and in plain Node);
+ * - src/protocol/** (the host ⇄ webview messages) holds types only: every import and re-export is
+ *   `import type` / `export type` of another source file, never `vscode` nor a Node module, and
+ *   nothing that runs;
+ * - webview-ui/** (browser code) imports its own files and src/protocol/ only.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { REPO_ROOT } from '../../support/referenceCorpus';
+
+const VSCODE_IMPORT = /(?:\bfrom\s*['"]vscode['"]|\brequire\s*\(\s*['"]vscode['"]\s*\)|\bimport\s*\(\s*['"]vscode['"]\s*\)|\bimport\s+['"]vscode['"])/;
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tsFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function filesImportingVscode(dir: string): string[] {
+  return tsFiles(dir)
+    .filter((f) => VSCODE_IMPORT.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(REPO_ROOT, f));
+}
+
+/** One module reference of a file: what it names, and whether it is erased at compile time. */
+interface ModuleReference {
+  specifier: string;
+  typeOnly: boolean;
+  line: number;
+}
+
+const STATIC_REFERENCE = /^[ \t]*(import|export)\s+(type\s+)?(?:[^;'"]*?\s*from\s*)?['"]([^'"]+)['"]/gm;
+const CALL_REFERENCE = /\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]/g;
+/** A top-level statement that emits code (declarations start in the first column in this code base). */
+const RUNTIME_STATEMENT = /^(?:export\s+)?(?:default|const|let|var|function|async|class|abstract|enum|declare|namespace|module)\b/gm;
+
+/** Blanks comments out (keeping line breaks, so line numbers stay right). */
+function withoutComments(text: string): string {
+  const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
+  return text.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/^[ \t]*\/\/.*$/gm, blank);
+}
+
+/**
+ * Every import, re-export, `require()` and `import()` of a module's text (`import type` and
+ * `export type … from` are type-only; `import { type A }` is not: it keeps the module), and the
+ * lines of its top-level statements that emit code.
+ */
+function readModule(text: string): { references: ModuleReference[]; runtimeStatements: number[] } {
+  const code = withoutComments(text);
+  const lineAt = (index: number): number => code.slice(0, index).split('\n').length;
+  const references: ModuleReference[] = [];
+  for (const m of code.matchAll(STATIC_REFERENCE)) {
+    references.push({ specifier: m[3]!, typeOnly: m[2] !== undefined, line: lineAt(m.index!) });
+  }
+  for (const m of code.matchAll(CALL_REFERENCE)) {
+    references.push({ specifier: m[1]!, typeOnly: false, line: lineAt(m.index!) });
+  }
+  references.sort((a, b) => a.line - b.line);
+  const runtimeStatements = [...code.matchAll(RUNTIME_STATEMENT)].map((m) => lineAt(m.index!));
+  return { references, runtimeStatements };
+}
+
+/** Whether `specifier`, imported by `file`, lies inside `folder` (a relative import only). */
+function resolvesInto(file: string, specifier: string, folder: string): boolean {
+  if (!specifier.startsWith('.')) return false;
+  const target = resolve(dirname(file), specifier);
+  return target === folder || target.startsWith(folder + sep);
+}
+
+test('the import check recognizes every way of importing vscode', () => {
+  for (const s of ["import * as vscode from 'vscode';", 'import { window } from "vscode"', "const v = require('vscode')", "await import('vscode')", "import 'vscode';"]) {
+    assert.match(s, VSCODE_IMPORT);
+  }
+  assert.doesNotMatch("import { x } from './vscodeLike';", VSCODE_IMPORT);
+});
+
+test('no file under src/engine imports vscode', () => {
+  const files = tsFiles(join(REPO_ROOT, 'src', 'engine'));
+  assert.ok(files.length > 10, `only ${files.length} engine files found`);
+  assert.deepEqual(filesImportingVscode(join(REPO_ROOT, 'src', 'engine')), []);
+});
+
+test('no file under src/host imports vscode', () => {
+  const files = tsFiles(join(REPO_ROOT, 'src', 'host'));
+  assert.ok(files.length > 3, `only ${files.length} host files found`);
+  assert.deepEqual(filesImportingVscode(join(REPO_ROOT, 'src', 'host')), []);
+});
+
+test('the module reader sees type-only and runtime imports, require(), import() and code', () => {
+  const sample = [
+    "import type { A } from './a';",
+    "import { B, type B2 } from './b';",
+    "export type { C } from './c';",
+    'export {',
+    '  D,',
+    "} from './d';",
+    "// import { X } from 'commented-out';",
+    'export interface E { a: A }',
+    'export type F = number;',
+    "export const G = require('node:fs');",
+    "export async function h() { return import('vscode'); }",
+    "import 'side-effect';",
+  ].join('\n');
+  const { references, runtimeStatements } = readModule(sample);
+  assert.deepEqual(
+    references.map((r) => [r.specifier, r.typeOnly, r.line]),
+    [['./a', true, 1], ['./b', false, 2], ['./c', true, 3], ['./d', false, 4], ['node:fs', false, 10], ['vscode', false, 11], ['side-effect', false, 12]],
+  );
+  assert.deepEqual(runtimeStatements, [10, 11]);
+  const file = join(REPO_ROOT, 'webview-ui', 'x.ts');
+  assert.ok(resolvesInto(file, '../src/protocol/wire', join(REPO_ROOT, 'src', 'protocol')));
+  assert.ok(!resolvesInto(file, '../src/protocolish', join(REPO_ROOT, 'src', 'protocol')));
+  assert.ok(!resolvesInto(file, 'vscode', join(REPO_ROOT, 'webview-ui')));
+});
+
+test('src/protocol holds types only: type-only imports of source files, no vscode, no Node, no code', () => {
+  const folder = join(REPO_ROOT, 'src', 'protocol');
+  const files = tsFiles(folder);
+  assert.ok(files.length >= 5, `only ${files.length} protocol files found`);
+  const offenders: string[] = [];
+  for (const file of files) {
+    const { references, runtimeStatements } = readModule(readFileSync(file, 'utf8'));
+    const where = (line: number): string => `${relative(REPO_ROOT, file)}:${line}`;
+    for (const r of references) {
+      if (!r.typeOnly) offenders.push(`${where(r.line)} imports '${r.specifier}' with runtime code (use import type / export type)`);
+      if (!r.specifier.startsWith('.')) offenders.push(`${where(r.line)} imports the package '${r.specifier}'`);
+      else if (!resolvesInto(file, r.specifier, join(REPO_ROOT, 'src'))) offenders.push(`${where(r.line)} imports '${r.specifier}' from outside src/`);
+    }
+    for (const line of runtimeStatements) offenders.push(`${where(line)} holds code (the protocol is types only)`);
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('webview-ui imports its own files and src/protocol only', () => {
+  const folder = join(REPO_ROOT, 'webview-ui');
+  const protocol = join(REPO_ROOT, 'src', 'protocol');
+  const files = tsFiles(folder);
+  assert.ok(files.length > 10, `only ${files.length} webview-ui files found`);
+  const offenders: string[] = [];
+  let protocolImports = 0;
+  for (const file of files) {
+    for (const r of readModule(readFileSync(file, 'utf8')).references) {
+      if (resolvesInto(file, r.specifier, protocol)) protocolImports++;
+      else if (!resolvesInto(file, r.specifier, folder)) offenders.push(`${relative(REPO_ROOT, file)}:${r.line} imports '${r.specifier}'`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+  assert.ok(protocolImports > 10, `only ${protocolImports} imports of src/protocol found`);
+});
