@@ -1,10 +1,10 @@
 // Transformer Explorer's activation path: it registers every command, view and panel serializer
-// package.json declares (src/manifest.ts reads them), the hover, and creates the status bar items
-// and decorations, and nothing more. The code behind them
-// (commands, webviews, model services, the engine) is a second bundle, dist/features.js, loaded on
-// first need: a command, a view or restored panel to fill, or a tokenizer to load (the token count
-// and the hover load one on their first use, after activation). scripts/build.mjs checks that
-// this bundle holds none of that code.
+// that package.json declares (src/manifest.ts reads them) and the hover, creates the status bar
+// items and decorations, and does nothing more. The code behind them (commands, webviews, model
+// services, the engine) is a second bundle, dist/features.js, loaded on first need: a command, a
+// view or restored panel to fill, or a tokenizer to load (the token count and the hover load one
+// on their first use, after activation). scripts/build.mjs checks that this bundle holds none of
+// that code.
 import * as vscode from 'vscode';
 import { UNLISTED_COMMANDS } from './commands/commandIds';
 import { TEXT_DOCUMENTS } from './editor/textDocuments';
