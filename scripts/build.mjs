@@ -45,11 +45,12 @@ const extensionBundles = {
 };
 
 /**
- * What the activation bundle may hold: the wiring, the status bar items, the hover, the
- * decorations and what they import (settings, ids, small helpers, the engine's types and names).
+ * What the activation bundle may hold: the wiring, the manifest reader (src/manifest.ts), the
+ * status bar items, the hover, the decorations and what they import (settings, the ids other
+ * modules name, small helpers, the engine's types and names).
  * No engine code that computes, no webview, no model service: those load with dist/features.js.
  */
-const ACTIVATION_FORBIDDEN = [/^src\/engine\/(?!tokenizers\/(bundledNames|tokensAt)\.ts$|runtime\/types\.ts$)/, /^src\/webviews\/(?!viewTypes\.ts$)/, /^src\/(host|cli|commands\/(?!commandIds\.ts$))/, /^src\/models\/(?!modelStatusBar\.ts$|fallbackReason\.ts$)/, /^node_modules\//, /^src\/features\.ts$/];
+const ACTIVATION_FORBIDDEN = [/^src\/engine\/(?!tokenizers\/(bundledNames|tokensAt)\.ts$|runtime\/types\.ts$)/, /^src\/webviews\/(?!viewTypes\.ts$)/, /^src\/(host|cli|commands\/(?!commandIds\.ts$))/, /^src\/models\/(?!modelStatusBar\.ts$|fallbackReason\.ts$)/, /^node_modules\//, /^src\/features?\.ts$/];
 
 function checkActivationBundle(metafile) {
   const [file, output] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint === 'src/extension.ts');

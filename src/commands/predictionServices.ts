@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import type { FillMaskTarget } from '../engine/tasks/taskTypes';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { ModelInfo } from '../models/modelTypes';
 import type { PanelContext } from '../webviews/panelBase';
-import type { ModelBadge } from '../protocol/prediction';
+import type { ModelBadge, PredictPayload } from '../protocol/prediction';
 
 /** What the prediction commands (fill-mask, completion, surprisal, compare) work with. */
 export interface PredictionServices {
@@ -11,6 +12,16 @@ export interface PredictionServices {
   host: ModelHostService;
   models: ModelRegistry;
 }
+
+/** What the Predictions panel's buttons do; given by the command that filled the panel. */
+export interface PredictActions {
+  apply?(slot: number, text: string): Promise<{ applied: boolean; message?: string }>;
+  target?(text: string): Promise<FillMaskTarget | null>;
+  rerunMlm?(seed: number): Promise<void>;
+}
+
+/** Shows `payload` in the Predictions panel, its buttons doing `actions`. */
+export type ShowPrediction = (payload: PredictPayload, actions: PredictActions) => void;
 
 export function badge(model: ModelInfo): ModelBadge {
   return { label: model.label, family: model.family, spec: model.spec };

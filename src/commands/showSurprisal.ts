@@ -1,10 +1,27 @@
 import * as vscode from 'vscode';
 import type { SurprisalResult } from '../engine/tasks/taskTypes';
-import type { SurprisalLens } from '../editor/surprisalLens';
+import { SurprisalLens } from '../editor/surprisalLens';
 import { summarize, type SurprisalSummary } from '../editor/surprisalScale';
+import { TEXT_DOCUMENTS } from '../editor/textDocuments';
+import type { FeatureFactory } from '../feature';
 import type { ModelInfo } from '../models/modelTypes';
 import { runTask, showTaskError } from '../models/taskRunner';
 import { requireEditor, type PredictionServices } from './predictionServices';
+
+/**
+ * Surprisal in the editor: the lens that colours tokens, its hover (registered when the features
+ * load: before that there are no colours to explain), and the commands that show and clear it.
+ */
+export const surprisalFeature: FeatureFactory = ({ context, panels, host, models }) => {
+  const lens = new SurprisalLens();
+  context.subscriptions.push(lens, vscode.languages.registerHoverProvider(TEXT_DOCUMENTS, lens));
+  return {
+    commands: {
+      'transformerExplorer.showSurprisal': showSurprisalCommand({ panels, host, models }, lens),
+      'transformerExplorer.clearSurprisal': clearSurprisalCommand(lens),
+    },
+  };
+};
 
 /** Longest text the lens scores in one command (characters). */
 const MAX_CHARS = 200_000;

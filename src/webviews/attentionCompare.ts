@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { AttentionAnalysis, HeadChoice } from '../engine/attention/analysis';
+import { readConfig } from '../config';
 import type { TokenizerService } from '../editor/tokenizerService';
+import type { FeatureFactory } from '../feature';
 import { HostRequestError } from '../host/protocol';
 import type { ModelHostService } from '../models/modelHostService';
 import { describeModelError } from '../models/modelErrors';
@@ -8,13 +10,67 @@ import { checkCompareDraw, checkCompareRequest } from './attentionMessageChecks'
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import type { ModelInfo } from '../models/modelTypes';
+import { defaultModelSpec } from '../models/taskSettings';
+import { attentionSource } from './attentionSource';
 import { computeAttention, modelView } from './attentionCompute';
 import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from '../protocol/attention';
 import { attentionStrings } from './attentionStrings';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
-import { ATTENTION_COMPARE_VIEW_TYPE } from './viewTypes';
 
 export type CompareRole = 'causal' | 'masked';
+
+export interface CompareShown {
+  text: string;
+  columns: Array<{ role: CompareRole; spec: string; error?: string }>;
+  drawn: Array<DrawReport & { role: CompareRole }>;
+}
+
+/**
+ * "Compare BERT and GPT Attention" and its panel, revived after a window reload. The columns'
+ * models: `{ causal, masked }` specs when given, else the roles' models (the active model when it
+ * fits, else `transformerExplorer.defaultModels`).
+ */
+export const attentionCompareFeature: FeatureFactory = ({ panels, host, models }) => {
+  const compareModels = (given: Partial<Record<string, unknown>>): CompareModels => ({
+    use: (role, work) => {
+      const spec = given[role];
+      const named = typeof spec === 'string' && spec.trim() !== '' ? spec.trim() : undefined;
+      return models.withModel(() => (named ? models.forSpec(named) : models.forRole(role)), work);
+    },
+    choose: () => models.choose(),
+  });
+  // The saved state comes from the webview: a saved spec is used again only when the settings
+  // name it (the `model` setting or the role's default, read as Restricted Mode allows), or it is a
+  // built-in model — never a path the webview alone names. Others fall back on the role's model.
+  const settingsName = (role: CompareRole, spec: string): boolean => spec.startsWith('builtin:') || spec === readConfig().model || spec === defaultModelSpec(role);
+  const savedModels = (specs: ComparePanelState['specs']): CompareModels =>
+    compareModels(Object.fromEntries(Object.entries(specs ?? {}).filter(([role, spec]) => typeof spec === 'string' && settingsName(role as CompareRole, spec))));
+  return {
+    commands: { 'transformerExplorer.compareAttention': (arg?: unknown) => compareAttention(panels, host, compareModels(objectArg(arg)), arg) },
+    revive: { [AttentionComparePanel.viewType]: (panel, state) => AttentionComparePanel.revive(panels, panel, state, host, savedModels) },
+  };
+};
+
+function objectArg(arg: unknown): Record<string, unknown> {
+  return typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : {};
+}
+
+/**
+ * "Compare BERT and GPT Attention": the selection (or the cursor's paragraph, or `{ text }`)
+ * through the masked and the causal model side by side. Resolves once both are drawn.
+ */
+async function compareAttention(ctx: PanelContext, host: ModelHostService, models: CompareModels, arg: unknown): Promise<CompareShown | undefined> {
+  const given = objectArg(arg).text;
+  const editor = vscode.window.activeTextEditor;
+  const text = typeof given === 'string' && given.trim() !== '' ? given : editor ? attentionSource(editor)?.text : undefined;
+  if (!text) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select some text (or put the cursor in a paragraph) to see its attention.'));
+    return undefined;
+  }
+  const panel = await AttentionComparePanel.show(ctx, host, ctx.tokenizers, models, text);
+  const drawn = await panel.whenDrawn(30_000);
+  return { text, columns: panel.columns.map(({ role, spec, error }) => ({ role, spec, ...(error ? { error } : {}) })), drawn };
+}
 
 /**
  * Runs `work` with the model of a role (the defaults of `transformerExplorer.defaultModels`, or
@@ -40,7 +96,7 @@ interface Side {
  * the past.
  */
 export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
-  static readonly viewType = ATTENTION_COMPARE_VIEW_TYPE;
+  static readonly viewType = 'transformerExplorer.attentionCompare';
   private sides: Side[] = [];
   private text = '';
   private readonly drawn = new vscode.EventEmitter<DrawReport & { role: CompareRole }>();
@@ -49,7 +105,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
   private models: CompareModels | undefined;
 
   private constructor(ctx: PanelContext, panel?: vscode.WebviewPanel) {
-    super(ctx, panel ?? createPanel(ctx, ATTENTION_COMPARE_VIEW_TYPE, vscode.l10n.t('Attention: BERT vs GPT'), false), {
+    super(ctx, panel ?? createPanel(ctx, AttentionComparePanel.viewType, vscode.l10n.t('Attention: BERT vs GPT'), false), {
       script: 'attentionCompare.main',
       styles: ['base.css', 'attention.css'],
       title: vscode.l10n.t('Attention: BERT vs GPT'),

@@ -1,4 +1,8 @@
 import * as vscode from 'vscode';
+import { parseTextArgs } from '../commands/args';
+import { CommandId } from '../commands/commandIds';
+import { selectionOrWord } from '../editor/textSource';
+import type { FeatureFactory } from '../feature';
 import type { BpeChannel, BpePanelState, BpePayload } from '../protocol/bpe';
 import type { LoadMode } from '../editor/tokenizerService';
 import { describeError } from '../util/errors';
@@ -8,7 +12,6 @@ import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { bpeStrings } from './strings';
 import { OfferedTokenizers, summarize } from './tokenViews';
 import { toWordViews, type WordTrace } from './traceViews';
-import { BPE_PANEL_VIEW_TYPE } from './viewTypes';
 
 export interface BpeShown {
   /** The engine's traces, one per pre-token of the text. */
@@ -16,9 +19,32 @@ export interface BpeShown {
   payload: BpePayload;
 }
 
+/** "Show BPE Merges" and the BPE Merges panel. */
+export const bpePanelFeature: FeatureFactory = ({ panels }) => ({
+  commands: { [CommandId.ShowBpeMerges]: (arg?: unknown) => showBpeMerges(panels, arg) },
+  revive: { [BpePanel.viewType]: (panel, state) => BpePanel.revive(panels, panel, state) },
+});
+
+/**
+ * "Show BPE Merges": replays how the active tokenizer cuts each selected word (or the word under
+ * the cursor): BPE merges with their ranks, or WordPiece's longest-match steps.
+ * Resolves to the engine's traces, one per pre-token.
+ */
+async function showBpeMerges(ctx: PanelContext, arg: unknown): Promise<WordTrace[] | undefined> {
+  const args = parseTextArgs(arg);
+  const editor = vscode.window.activeTextEditor;
+  const text = args.text ?? (editor ? selectionOrWord(editor)?.text : undefined);
+  if (text === undefined || text.trim() === '') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more words to replay their merges.'));
+    return undefined;
+  }
+  const shown = await BpePanel.show(ctx, text, args.tokenizer);
+  return shown.traces;
+}
+
 /** The "BPE Merges" panel: each word's merges (or WordPiece steps) replayed with a stepper. */
 export class BpePanel extends PanelBase<BpeChannel> {
-  static readonly viewType = BPE_PANEL_VIEW_TYPE;
+  static readonly viewType = 'transformerExplorer.bpePanel';
   private text = '';
   private spec: string;
   private generation = 0;
@@ -34,7 +60,7 @@ export class BpePanel extends PanelBase<BpeChannel> {
   static async show(ctx: PanelContext, text: string, spec?: string): Promise<BpeShown> {
     let target = BpePanel.revealOpen(false);
     if (!target) {
-      const panel = createPanel(ctx, BPE_PANEL_VIEW_TYPE, vscode.l10n.t('BPE Merges'), false);
+      const panel = createPanel(ctx, BpePanel.viewType, vscode.l10n.t('BPE Merges'), false);
       target = new BpePanel(ctx, panel, spec ?? ctx.tokenizers.activeSpec);
     }
     target.text = text;

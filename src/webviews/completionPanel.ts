@@ -1,12 +1,27 @@
 import * as vscode from 'vscode';
-import type { GenerateOptions } from '../engine/tasks/taskTypes';
+import { fitPrompt, panelThrottle, parseCompletionArgs, placeCursorAfter, Running, stopCompletionCommand, type CompletionOutcome } from '../commands/completeText';
+import { badge, requireEditor, type PredictionServices } from '../commands/predictionServices';
+import { CompletionStream } from '../editor/completionStream';
+import type { GenerateOptions, GenerationStep } from '../engine/tasks/taskTypes';
+import type { FeatureFactory } from '../feature';
+import type { ModelInfo } from '../models/modelTypes';
+import { describeTaskError, isCancelled, runTask, showTaskError, type TaskProgress } from '../models/taskRunner';
+import { mergeGenerateOptions, optionsForStrategy, readGenerationSettings } from '../models/taskSettings';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import { checkRerun } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { CompletionChannel, CompletionPanelState, CompletionPayload } from '../protocol/prediction';
 import { completionStrings } from './predictionStrings';
-import { COMPLETION_PANEL_VIEW_TYPE } from './viewTypes';
+
+/** Complete Text, Stop Completion and the Completion panel. */
+export const completionFeature: FeatureFactory = ({ panels, host, models }) => ({
+  commands: {
+    'transformerExplorer.completeText': completeTextCommand({ panels, host, models }),
+    'transformerExplorer.stopCompletion': stopCompletionCommand(),
+  },
+  revive: { [CompletionPanel.viewType]: (panel, state) => CompletionPanel.revive(panels, panel, state) },
+});
 
 /** What the panel's knobs do; given by the Complete Text command. */
 export interface CompletionActions {
@@ -21,7 +36,7 @@ export interface CompletionActions {
  * generate again from the same prompt.
  */
 export class CompletionPanel extends PanelBase<CompletionChannel> {
-  static readonly viewType = COMPLETION_PANEL_VIEW_TYPE;
+  static readonly viewType = 'transformerExplorer.completionPanel';
   private actions: CompletionActions = {};
   private payload: CompletionPayload | undefined;
 
@@ -37,7 +52,7 @@ export class CompletionPanel extends PanelBase<CompletionChannel> {
   static show(ctx: PanelContext, actions: CompletionActions): CompletionPanel {
     let target = CompletionPanel.revealOpen(true);
     if (!target) {
-      target = new CompletionPanel(ctx, createPanel(ctx, COMPLETION_PANEL_VIEW_TYPE, vscode.l10n.t('Completion'), true));
+      target = new CompletionPanel(ctx, createPanel(ctx, CompletionPanel.viewType, vscode.l10n.t('Completion'), true));
     }
     target.actions = actions;
     return target;
@@ -75,5 +90,107 @@ export class CompletionPanel extends PanelBase<CompletionChannel> {
       },
       checks: { requests: {}, notifications: { 'completion/rerun': checkRerun, 'completion/stop': checkEmpty } },
     };
+  }
+}
+
+/**
+ * "Complete Text": generates from the text before the cursor (or the selection) with the causal
+ * model, streaming the tokens into the editor after it — cancellable (the notification's Cancel,
+ * Escape, or typing in the document) and undone in one step. The Completion panel shows every
+ * step's candidates; its knobs generate again from the same prompt, in the panel.
+ */
+export function completeTextCommand(services: PredictionServices) {
+  return async (arg?: unknown): Promise<CompletionOutcome | undefined> => {
+    const editor = requireEditor();
+    if (!editor) return undefined;
+    const args = parseCompletionArgs(arg);
+    const doc = editor.document;
+    const sel = editor.selection;
+    const insertAt = sel.isEmpty ? sel.active : sel.end;
+    const raw = sel.isEmpty ? doc.getText(new vscode.Range(new vscode.Position(0, 0), sel.active)) : doc.getText(sel);
+    if (raw.trim() === '') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Write or select some text first: the completion continues it.'));
+      return undefined;
+    }
+    const options = optionsForStrategy(mergeGenerateOptions(readGenerationSettings(doc), args.options));
+    let model: ModelInfo;
+    try {
+      model = await services.models.forRole('causal');
+    } catch (error) {
+      showTaskError(error);
+      return undefined;
+    }
+    const prompt = await fitPrompt(services, model, raw, options.maxNewTokens);
+    const panel = args.panel ? CompletionPanel.show(services.panels, {}) : CompletionPanel.open;
+    const abort = Running.begin();
+    const stream = new CompletionStream(editor, insertAt, () => abort.abort());
+    let streamedSteps = 0;
+    const payload: CompletionPayload = { model: badge(model), prompt, options, steps: [], running: true };
+    const rerun = (next: Partial<GenerateOptions>): void => void rerunInPanel(services, model, prompt, optionsForStrategy(mergeGenerateOptions(options, next)));
+    panel?.setActions({ rerun, stop: () => abort.abort() });
+    panel?.update(payload);
+    const throttledPanel = panelThrottle(() => panel?.update({ ...payload }));
+    try {
+      const onStep = (step: GenerationStep, task: TaskProgress): void => {
+        streamedSteps++;
+        payload.steps.push(step);
+        if (options.strategy !== 'beam') void stream.write(step.text);
+        task.report(vscode.l10n.t('{0} of {1} tokens', String(step.index + 1), String(options.maxNewTokens)));
+        throttledPanel();
+      };
+      const result = await runTask({ title: vscode.l10n.t('Completing with {0}', model.label), abort }, (task) =>
+        services.models.withRole('causal', (m) =>
+          services.host.request('model/generate', { modelId: m.modelId, prompt, options }, {
+            signal: task.signal,
+            onProgress: (p) => (p.stage === 'generating' && p.step ? onStep(p.step, task) : task.host(p)),
+          }),
+        ),
+      );
+      const inserted = await stream.finish(result.text);
+      placeCursorAfter(editor, insertAt, inserted, stream.interrupted);
+      panel?.update({ ...payload, steps: result.steps, result, running: false });
+      return { model: model.label, prompt, options, inserted, streamedSteps, finishReason: stream.interrupted ? 'interrupted' : result.finishReason, result };
+    } catch (error) {
+      const cancelled = isCancelled(error);
+      const inserted = await stream.finish();
+      placeCursorAfter(editor, insertAt, inserted, stream.interrupted);
+      panel?.update({ ...payload, running: false, ...(cancelled ? {} : { error: describeTaskError(error) ?? '' }) });
+      if (!cancelled) showTaskError(error);
+      return { model: model.label, prompt, options, inserted, streamedSteps, finishReason: stream.interrupted ? 'interrupted' : 'cancelled' };
+    } finally {
+      stream.dispose();
+      Running.end(abort);
+    }
+  };
+}
+
+/** The panel's "Generate again": same prompt, new options, shown in the panel only. */
+async function rerunInPanel(services: PredictionServices, model: ModelInfo, prompt: string, options: GenerateOptions): Promise<void> {
+  const panel = CompletionPanel.open;
+  if (!panel) return;
+  const abort = Running.begin();
+  const payload: CompletionPayload = { model: badge(model), prompt, options, steps: [], running: true };
+  const rerun = (next: Partial<GenerateOptions>): void => void rerunInPanel(services, model, prompt, optionsForStrategy(mergeGenerateOptions(options, next)));
+  panel.setActions({ rerun, stop: () => abort.abort() });
+  panel.update(payload);
+  const throttled = panelThrottle(() => panel.update({ ...payload }));
+  try {
+    const result = await services.models.withRole('causal', (m) =>
+      services.host.request('model/generate', { modelId: m.modelId, prompt, options }, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.stage === 'generating' && p.step) {
+            payload.steps.push(p.step);
+            throttled();
+          }
+        },
+      }),
+    );
+    panel.update({ ...payload, steps: result.steps, result, running: false });
+  } catch (error) {
+    const cancelled = isCancelled(error);
+    panel.update({ ...payload, running: false, ...(cancelled ? {} : { error: describeTaskError(error) ?? '' }) });
+  } finally {
+    Running.end(abort);
   }
 }

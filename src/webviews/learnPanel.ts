@@ -1,4 +1,8 @@
 import * as vscode from 'vscode';
+import { parseTextArgs } from '../commands/args';
+import { readConfig } from '../config';
+import { selectionOrDocument } from '../editor/textSource';
+import type { FeatureFactory } from '../feature';
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import { learnBpe } from '../engine/tokenizers/learnBpe';
 import type { LearnBpeResult } from '../engine/tokenizers/types';
@@ -8,14 +12,34 @@ import { checkMerges } from './messageChecks';
 import { learnPayload } from './learnViews';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { learnStrings } from './strings';
-import { LEARN_PANEL_VIEW_TYPE } from './viewTypes';
 
 /** Most merges the panel lets one ask for. */
 export const MAX_MERGES = TASK_LIMITS.merges.max;
 
+/** "Learn BPE from Selection" and the Learn BPE panel. */
+export const learnPanelFeature: FeatureFactory = ({ panels }) => ({
+  commands: { 'transformerExplorer.learnBpe': (arg?: unknown) => learnBpeFromSelection(panels, arg) },
+  revive: { [LearnBpePanel.viewType]: (panel, state) => LearnBpePanel.revive(panels, panel, state, readConfig().learnBpe.merges) },
+});
+
+/**
+ * "Learn BPE from Selection": trains a small BPE vocabulary on the selection (or the document)
+ * and shows each merge with its pair frequency. Resolves to the trainer's `LearnBpeResult`.
+ */
+function learnBpeFromSelection(ctx: PanelContext, arg: unknown): LearnBpeResult | undefined {
+  const args = parseTextArgs(arg);
+  const editor = vscode.window.activeTextEditor;
+  const text = args.text ?? (editor ? selectionOrDocument(editor).text : undefined);
+  if (text === undefined || text.trim() === '') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select some text to learn a BPE vocabulary from.'));
+    return undefined;
+  }
+  return LearnBpePanel.show(ctx, text, args.merges ?? readConfig().learnBpe.merges);
+}
+
 /** The "Learn BPE" panel: merges learned from a text, their frequencies, and the segmentations. */
 export class LearnBpePanel extends PanelBase<LearnChannel> {
-  static readonly viewType = LEARN_PANEL_VIEW_TYPE;
+  static readonly viewType = 'transformerExplorer.learnBpePanel';
   private text = '';
   private merges: number;
 
@@ -29,7 +53,7 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
   static show(ctx: PanelContext, text: string, merges: number): LearnBpeResult {
     let target = LearnBpePanel.revealOpen(false);
     if (!target) {
-      const panel = createPanel(ctx, LEARN_PANEL_VIEW_TYPE, vscode.l10n.t('Learn BPE'), false);
+      const panel = createPanel(ctx, LearnBpePanel.viewType, vscode.l10n.t('Learn BPE'), false);
       target = new LearnBpePanel(ctx, panel, merges);
     }
     target.text = text;

@@ -1,17 +1,99 @@
 import * as vscode from 'vscode';
-import type { FillMaskTarget } from '../engine/tasks/taskTypes';
+import { fillMaskCommand } from '../commands/fillMask';
+import { badge, requireEditor, type PredictActions, type PredictionServices } from '../commands/predictionServices';
+import type { CompareAtCursorResult, MlmDemoResult } from '../engine/tasks/taskTypes';
+import { paragraphAround, wordAt } from '../editor/textAround';
+import type { FeatureFactory } from '../feature';
+import { runTask, showTaskError } from '../models/taskRunner';
 import type { ConnectionHandlers } from './connection';
 import { checkApply, checkSeed, checkTarget } from './predictionMessageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import type { PredictChannel, PredictPanelState, PredictPayload } from '../protocol/prediction';
 import { predictStrings } from './predictionStrings';
-import { PREDICT_PANEL_VIEW_TYPE } from './viewTypes';
 
-/** What the panel's buttons do; given by the command that filled the panel. */
-export interface PredictActions {
-  apply?(slot: number, text: string): Promise<{ applied: boolean; message?: string }>;
-  target?(text: string): Promise<FillMaskTarget | null>;
-  rerunMlm?(seed: number): Promise<void>;
+/** Fill Mask, the MLM masking demo and Compare BERT and GPT Here: their commands and their panel. */
+export const predictFeature: FeatureFactory = ({ panels, host, models }) => {
+  const services: PredictionServices = { panels, host, models };
+  return {
+    commands: {
+      'transformerExplorer.fillMask': fillMaskCommand(services, (payload, actions) => PredictPanel.show(panels, payload, actions)),
+      'transformerExplorer.mlmDemo': (arg?: unknown) => mlmDemo(services, arg),
+      'transformerExplorer.compareAtCursor': () => compareAtCursor(services),
+    },
+    revive: { [PredictPanel.viewType]: (panel, state) => PredictPanel.revive(panels, panel, state) },
+  };
+};
+
+/** Longest text the demo corrupts (it is shown token by token). */
+const MAX_DEMO_CHARS = 2000;
+
+/**
+ * "MLM Masking Demo": BERT's training-time corruption applied to the selection (15 % of the
+ * tokens; of those 80 % → mask, 10 % → random, 10 % unchanged; seeded) and what the masked model
+ * recovers at each chosen position, with its accuracy. Argument: `{ seed }` (default 0).
+ */
+async function mlmDemo(services: PredictionServices, arg: unknown): Promise<MlmDemoResult | undefined> {
+  const editor = requireEditor();
+  if (!editor) return undefined;
+  const doc = editor.document;
+  let text = editor.selection.isEmpty ? doc.lineAt(editor.selection.active.line).text : doc.getText(editor.selection);
+  text = text.slice(0, MAX_DEMO_CHARS);
+  if (text.trim() === '') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select some text (a sentence or two) for the masking demo.'));
+    return undefined;
+  }
+  const seedArg = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>)['seed'] : undefined;
+  const seed = typeof seedArg === 'number' && Number.isInteger(seedArg) && seedArg >= 0 ? seedArg : 0;
+  try {
+    return await services.models.withRole('masked', async (model) => {
+      const run = (s: number): Promise<MlmDemoResult> =>
+        runTask({ title: vscode.l10n.t('MLM masking demo with {0}', model.label) }, (task) =>
+          services.host.request('model/mlmDemo', { modelId: model.modelId, text, seed: s }, { signal: task.signal }),
+        );
+      const show = (result: MlmDemoResult): void => {
+        PredictPanel.show(services.panels, { view: 'mlm', model: badge(model), text, result }, { rerunMlm: async (s) => show(await run(s)) });
+      };
+      const result = await run(seed);
+      show(result);
+      return result;
+    });
+  } catch (error) {
+    showTaskError(error);
+    return undefined;
+  }
+}
+
+/**
+ * "Compare BERT and GPT Here": for the word at the cursor, the masked model's prediction from both
+ * sides and the causal model's from the left context only, side by side in the Predictions panel.
+ */
+async function compareAtCursor(services: PredictionServices): Promise<CompareAtCursorResult | undefined> {
+  const editor = requireEditor();
+  if (!editor) return undefined;
+  const doc = editor.document;
+  const full = doc.getText();
+  const word = wordAt(full, doc.offsetAt(editor.selection.active));
+  if (!word) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on a word to compare the two models’ predictions for it.'));
+    return undefined;
+  }
+  const around = paragraphAround(full, word.start, word.end, 600);
+  const text = full.slice(around.start, around.end);
+  const offset = word.start - around.start;
+  try {
+    return await services.models.withRole('masked', (masked) =>
+      services.models.withRole('causal', async (causal) => {
+        const result = await runTask({ title: vscode.l10n.t('Comparing {0} and {1}', masked.label, causal.label) }, (task) =>
+          services.host.request('model/compare', { maskedModelId: masked.modelId, causalModelId: causal.modelId, text, offset }, { signal: task.signal }),
+        );
+        PredictPanel.show(services.panels, { view: 'compare', masked: badge(masked), causal: badge(causal), text, result }, {});
+        return result;
+      }),
+    );
+  } catch (error) {
+    showTaskError(error);
+    return undefined;
+  }
 }
 
 function titleOf(payload: PredictPayload | undefined): string {
@@ -27,7 +109,7 @@ function titleOf(payload: PredictPayload | undefined): string {
 
 /** The Predictions panel: fill-mask bars, the MLM masking demo, BERT vs GPT side by side. */
 export class PredictPanel extends PanelBase<PredictChannel> {
-  static readonly viewType = PREDICT_PANEL_VIEW_TYPE;
+  static readonly viewType = 'transformerExplorer.predictPanel';
   private actions: PredictActions = {};
   private payload: PredictPayload | undefined;
 
@@ -45,7 +127,7 @@ export class PredictPanel extends PanelBase<PredictChannel> {
   static show(ctx: PanelContext, payload: PredictPayload, actions: PredictActions): PredictPanel {
     let target = PredictPanel.revealOpen(true);
     if (!target) {
-      target = new PredictPanel(ctx, createPanel(ctx, PREDICT_PANEL_VIEW_TYPE, titleOf(payload), true));
+      target = new PredictPanel(ctx, createPanel(ctx, PredictPanel.viewType, titleOf(payload), true));
     }
     target.actions = actions;
     target.update(payload);

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { Encoding } from '../engine/tokenizers/types';
+import { parseTextArgs } from '../commands/args';
+import { selectionOrDocument } from '../editor/textSource';
+import type { FeatureFactory } from '../feature';
 import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol/tokens';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty, checkTokensOptions } from './messageChecks';
 import { createPanel, PanelBase, type PanelContext } from './panelBase';
 import { tokensStrings } from './strings';
 import { encodeColumn, MAX_CHIPS, OfferedTokenizers } from './tokenViews';
-import { TOKENS_PANEL_VIEW_TYPE } from './viewTypes';
 
 export interface TokensShown {
   payload: TokensPayload;
@@ -16,12 +18,42 @@ export interface TokensShown {
   error?: string;
 }
 
+/** "Tokenize Selection" and the Tokens panel. */
+export const tokensPanelFeature: FeatureFactory = ({ panels }) => ({
+  commands: { 'transformerExplorer.tokenizeSelection': (arg?: unknown) => tokenizeSelection(panels, arg) },
+  revive: { [TokensPanel.viewType]: (panel, state) => TokensPanel.revive(panels, panel, state) },
+});
+
+/**
+ * "Tokenize Selection": the selection (or the whole document when nothing is selected) as token
+ * chips in the Tokens panel. Resolves to the primary tokenizer's full `Encoding`.
+ */
+async function tokenizeSelection(ctx: PanelContext, arg: unknown): Promise<Encoding | undefined> {
+  const args = parseTextArgs(arg);
+  const editor = vscode.window.activeTextEditor;
+  const text = args.text ?? (editor ? selectionOrDocument(editor).text : undefined);
+  if (text === undefined) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a text file and select some text to tokenize.'));
+    return undefined;
+  }
+  const shown = await TokensPanel.show(ctx, text, {
+    primary: args.tokenizer,
+    secondary: args.compareWith,
+    compare: args.compare ?? (args.compareWith !== undefined ? true : undefined),
+  });
+  if (!shown.primary) {
+    void vscode.window.showErrorMessage(shown.error ?? vscode.l10n.t('The tokenizer could not be loaded.'));
+    return undefined;
+  }
+  return shown.primary;
+}
+
 /**
  * The "Tokens" panel: a text as coloured token chips for one tokenizer, or two side by side.
  * One panel at a time; running the command again shows the new text in it.
  */
 export class TokensPanel extends PanelBase<TokensChannel> {
-  static readonly viewType = TOKENS_PANEL_VIEW_TYPE;
+  static readonly viewType = 'transformerExplorer.tokensPanel';
   private text = '';
   private options: TokensOptions;
   private generation = 0;
@@ -37,7 +69,7 @@ export class TokensPanel extends PanelBase<TokensChannel> {
   static async show(ctx: PanelContext, text: string, options?: Partial<TokensOptions>): Promise<TokensShown> {
     let target = TokensPanel.revealOpen(true);
     if (!target) {
-      const panel = createPanel(ctx, TOKENS_PANEL_VIEW_TYPE, vscode.l10n.t('Tokens'), true);
+      const panel = createPanel(ctx, TokensPanel.viewType, vscode.l10n.t('Tokens'), true);
       target = new TokensPanel(ctx, panel, {
         primary: ctx.tokenizers.activeSpec,
         secondary: ctx.tokenizers.compareSpec,

@@ -1,13 +1,31 @@
 import * as vscode from 'vscode';
 import type { TokensViewChannel, TokensViewPayload } from '../protocol/tokensView';
 import { selectionOrLine, type TextSource } from '../editor/textSource';
+import type { FeatureFactory } from '../feature';
 import { Debouncer } from '../util/debounce';
 import type { ConnectionHandlers, WebviewConnection } from './connection';
 import { checkTokenRange } from './messageChecks';
 import { tokensViewStrings } from './strings';
 import { encodeColumn } from './tokenViews';
 import { ViewBase } from './viewBase';
+import { TOKENS_VIEW_ID } from './viewTypes';
 import type { PanelContext } from './webviewBase';
+
+/** The Tokens side view and "Show Tokens Side Panel". */
+export const tokensViewFeature: FeatureFactory = ({ context, panels }) => {
+  const view = new TokensViewProvider(panels);
+  context.subscriptions.push(view);
+  return {
+    views: { [TOKENS_VIEW_ID]: view },
+    commands: { 'transformerExplorer.showSidePanel': () => showSidePanel(view) },
+  };
+};
+
+/** "Show Tokens Side Panel": focuses the Tokens view; resolves to what it shows once drawn. */
+async function showSidePanel(view: TokensViewProvider): Promise<TokensViewPayload | undefined> {
+  await vscode.commands.executeCommand(`${TOKENS_VIEW_ID}.focus`);
+  return view.whenRendered(5000);
+}
 
 /** The side view follows at most this many characters of a selection. */
 const MAX_VIEW_CHARS = 5000;

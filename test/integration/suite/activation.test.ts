@@ -30,6 +30,9 @@ suite('Activation and commands', () => {
     assert.ok(declared.length >= Object.values(Command).length, 'package.json declares fewer commands than the contract');
     assert.deepEqual(declared.filter((c) => !registered.has(c.command)).map((c) => c.command), [], 'declared but not registered');
     assert.deepEqual(declared.filter((c) => c.category !== 'Transformer' && c.category !== '%category%').map((c) => c.command), [], 'commands outside the "Transformer" category');
+    // A command loads the features bundle, which checks that its handlers cover exactly the
+    // commands, restored panels and views of package.json: a mismatch rejects, naming the ids.
+    await assert.doesNotReject(Promise.resolve(vscode.commands.executeCommand('transformerExplorer.tokenCountState')), 'the features do not match package.json');
   });
 
   test('each command runs on an open document with a selection', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
-import type { CompareShown } from '../../../src/commands/attentionCompare';
+import type { CompareShown } from '../../../src/webviews/attentionCompare';
 import type { AttentionShown } from '../../../src/commands/attentionShow';
 import type { AttentionSnapshot } from '../../../src/engine/attention/snapshot';
 import type { Encoding } from '../../../src/engine/tokenizers/types';

@@ -1,8 +1,32 @@
 import * as vscode from 'vscode';
+import { readConfig, SettingKey, writeSetting } from '../config';
 import { browseForTokenizer, type BrowseTarget } from '../editor/browseTokenizer';
 import { isBundled, type TokenizerService } from '../editor/tokenizerService';
+import type { FeatureFactory } from '../feature';
 import { showError } from '../util/errors';
 import { choiceFor } from '../webviews/tokenViews';
+import { CommandId } from './commandIds';
+
+/** The tokenizer commands without a panel: choose the tokenizer, toggle the boundaries, the token count's state (tests). */
+export const tokenizerFeature: FeatureFactory = ({ panels, tokenCount }) => ({
+  commands: {
+    [CommandId.SelectTokenizer]: selectTokenizerCommand(panels.tokenizers),
+    'transformerExplorer.toggleTokenBoundaries': toggleTokenBoundariesCommand(),
+    [CommandId.TokenCountState]: () => tokenCount.state,
+  },
+});
+
+/**
+ * "Toggle Token Boundaries": flips the `tokenBoundaries.enabled` setting (the decorator follows
+ * it). Resolves to the new state.
+ */
+export function toggleTokenBoundariesCommand() {
+  return async (): Promise<boolean> => {
+    const next = !readConfig().tokenBoundaries.enabled;
+    await writeSetting(SettingKey.tokenBoundariesEnabled, next);
+    return next;
+  };
+}
 
 type Pick = vscode.QuickPickItem & ({ spec: string } | { browse: BrowseTarget });
 
