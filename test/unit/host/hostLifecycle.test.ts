@@ -105,7 +105,7 @@ test('host: killed mid-request, every pending request rejects with HostDiedError
     let bothRunning!: () => void;
     const bothStarted = new Promise<void>((resolve) => (bothRunning = resolve));
     const pending = [1, 2].map(() =>
-      settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => running++ })),
+      settle(sessionRequest(client, 'session/run', { sessionId, feeds: { x, delayMs: i32(60_000) }, fetch: ['y'] }, { onProgress: () => ++running === 2 && bothRunning() })),
     );
     await bothStarted;
     process.kill(firstPid, 'SIGKILL');
