@@ -3,13 +3,24 @@
  * loaded model (GPT-2's `wpe`, BERT's `embeddings.position_embeddings`), read from its weights.
  */
 import { Checkpoint } from '../engine/models/weights';
+import type { TensorData } from '../engine/runtime/types';
 import type { LoadedModel } from '../engine/tasks/openModel';
+import { HostRequestError } from './hostErrors';
 import type { LoadedModels } from './loadedModels';
 import { optionalPositiveInt, requireString } from './params';
-import { HostRequestError, type HostHandlers } from './protocol';
-import { runTask } from './requestKit';
+import { runTask, type Handlers } from './requestKit';
 
-type AttentionMethods = 'model/positions';
+/** The attention viewer's requests, with their params and results (part of the protocol's `HostRequests`). */
+export interface AttentionRequests {
+  /**
+   * The learned position embeddings of a loaded model (`wpe` / `position_embeddings`): the first
+   * `rows` rows (all when absent) as float32 [rows, d]; `offset` = the table rows skipped (RoBERTa's 2).
+   */
+  'model/positions': {
+    params: { modelId: string; rows?: number };
+    result: { name: string; offset: number; table: TensorData };
+  };
+}
 
 /** Where each family keeps its position table; the first one the checkpoint has is read. */
 const POSITION_TABLES = ['wpe.weight', 'embeddings.position_embeddings.weight'];
@@ -34,7 +45,7 @@ export async function readPositionEmbeddings(model: Pick<LoadedModel, 'model' | 
   }
 }
 
-export function createAttentionHandlers(models: LoadedModels): Pick<HostHandlers, AttentionMethods> {
+export function createAttentionHandlers(models: LoadedModels): Handlers<AttentionRequests> {
   return {
     'model/positions': async (params, ctx) => {
       const rows = optionalPositiveInt(params.rows, 'rows');

@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import type { InferenceBackend } from '../engine/runtime/types';
-import type { RequestContext } from './protocol';
+import type { RequestContext } from './requestKit';
 
 export const BACKEND_NAMES = ['onnx'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];

@@ -30,14 +30,14 @@ import {
   type FromHostMessage,
   type HostMethod,
   type HostProgress,
+  type ModelLimits,
   type ParamsOf,
   type ResultOf,
   type ToHostMessage,
 } from './protocol';
-
 import { hostArgs } from './hostOptions';
-import type { ModelLimits } from './protocol';
 import {
+  DEFAULT_TIMEOUT_MS,
   DEFAULT_TIMEOUTS_MS,
   HostDiedError,
   lastErrorLine,
@@ -73,8 +73,11 @@ interface Pending {
 
 const TAIL_CHARS = 4000;
 const DISCONNECT_GRACE_MS = 2000;
-/** For a method this client does not know (a newer host?): still bounded. */
-const FALLBACK_TIMEOUT_MS = 60_000;
+
+/** `table[method]` when the table has that own entry (never what every object inherits: `toString`, …). */
+function ownEntry(table: Partial<Record<HostMethod, number>> | undefined, method: HostMethod): number | undefined {
+  return table !== undefined && Object.prototype.hasOwnProperty.call(table, method) ? table[method] : undefined;
+}
 
 export class ModelHostClient implements Disposable {
   private host: RunningHost | undefined;
@@ -123,7 +126,7 @@ export class ModelHostClient implements Disposable {
       return Promise.reject(new HostDiedError(`the model host could not be started: ${e instanceof Error ? e.message : String(e)}`, null, null));
     }
     const id = this.nextId++;
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutsMs?.[method] ?? DEFAULT_TIMEOUTS_MS[method] ?? FALLBACK_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? ownEntry(this.options.timeoutsMs, method) ?? ownEntry(DEFAULT_TIMEOUTS_MS, method) ?? DEFAULT_TIMEOUT_MS;
 
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const cleanup = (): void => {

@@ -1,6 +1,7 @@
 /** The public types of `ModelHostClient` (options, errors, the death event), re-exported by client.ts. */
 import type { HostOptions } from './hostOptions';
-import { HostRequestError, type HostMethod, type HostProgress } from './protocol';
+import { HostRequestError } from './hostErrors';
+import type { HostMethod, HostProgress } from './protocol';
 
 /** Every pending request rejects with this when the model-host process stops. */
 export class HostDiedError extends HostRequestError {
@@ -43,19 +44,19 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_TIMEOUTS_MS: Readonly<Record<HostMethod, number>> = {
+/** How long a request may take by default: a model task (a forward pass, a prediction). */
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** The methods whose default timeout differs from DEFAULT_TIMEOUT_MS (a new task needs no entry). */
+export const DEFAULT_TIMEOUTS_MS: Readonly<Partial<Record<HostMethod, number>>> = {
   // Waits for the models released by new limits to finish their requests.
   'host/configure': 60_000,
   'model/load': 10 * 60_000,
-  'model/attention': 5 * 60_000,
   'model/release': 30_000,
   'model/card': 60_000,
-  'model/fillMask': 5 * 60_000,
-  'model/mlmDemo': 5 * 60_000,
   'model/generate': 10 * 60_000,
   // Pseudo-perplexity costs one pass per token; long documents take many windows.
   'model/surprisal': 10 * 60_000,
-  'model/compare': 5 * 60_000,
   'model/positions': 60_000,
 };
 

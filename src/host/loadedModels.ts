@@ -13,10 +13,16 @@
 import { releaseDecodeSession } from '../engine/tasks/decodeSession';
 import type { LoadedModel } from '../engine/tasks/openModel';
 import type { DeviceKind } from '../engine/runtime/types';
-import { HostRequestError, type ModelLimits } from './protocol';
+import { HostRequestError } from './hostErrors';
 import { CANCELLED_MESSAGE, unknownModel } from './requestKit';
 
-export type { ModelLimits };
+/** The bounds of the host's loaded-model cache (host options; see `host/configure`). */
+export interface ModelLimits {
+  /** Models open at once. */
+  maxModels: number;
+  /** Bytes of their graphs (`Infinity`: no bound). */
+  maxBytes: number;
+}
 
 export const DEFAULT_MODEL_LIMITS: ModelLimits = { maxModels: 2, maxBytes: Number.POSITIVE_INFINITY };
 

@@ -12,20 +12,9 @@ import type { InferenceBackend } from '../engine/runtime/types';
 import { createBackend, loadTestModule, type TestMethod } from './backends';
 import { createHandlers } from './handlers';
 import { parseHostArgs } from './hostOptions';
-import {
-  hostErrorCode,
-  isHostMethod,
-  isObject,
-  type FromHostMessage,
-  type HostErrorPayload,
-  type HostHandlers,
-  type HostMethod,
-  type HostProgress,
-  type RequestContext,
-  type ParamsOf,
-  type ResultOf,
-} from './protocol';
-import { CANCELLED_MESSAGE } from './requestKit';
+import { hostErrorCode, isObject, type HostErrorPayload } from './hostErrors';
+import type { FromHostMessage, HostHandlers, HostMethod, ParamsOf, ResultOf } from './protocol';
+import { CANCELLED_MESSAGE, type HostProgress, type RequestContext } from './requestKit';
 
 function send(message: FromHostMessage): void {
   // The parent may be gone already; nothing useful to do then but exit (see 'disconnect').
@@ -35,6 +24,11 @@ function send(message: FromHostMessage): void {
 function toErrorPayload(e: unknown): HostErrorPayload {
   const message = e instanceof Error ? e.message : String(e);
   return { code: hostErrorCode(e) ?? 'backendError', message };
+}
+
+/** Whether `method` is one the host serves: an own property of its handler table (not `toString`, …). */
+function isHandled(handlers: HostHandlers, method: unknown): method is HostMethod {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(handlers, method);
 }
 
 /** Calls the handler of `method`, typed by method (the union is narrowed per call). */
@@ -54,7 +48,7 @@ export function startModelHost(): void {
   let backend: InferenceBackend | undefined;
   const getBackend = (): InferenceBackend => (backend ??= testModule?.createBackend?.() ?? createBackend(options.backend));
   const graphCacheDir = options.cacheDir ? join(options.cacheDir, 'graphs') : defaultGraphCacheDir(process.env);
-  const handlers = createHandlers({ backendName, getBackend, graphCacheDir, ...(options.limits ? { limits: options.limits } : {}) });
+  const handlers: HostHandlers = createHandlers({ backendName, getBackend, graphCacheDir, ...(options.limits ? { limits: options.limits } : {}) });
   const testMethods: Record<string, TestMethod> = testModule?.createTestMethods?.(getBackend) ?? {};
   /** Requests in progress; a cancelled one is removed at once, so its late result is dropped. */
   const inFlight = new Map<number, AbortController>();
@@ -76,8 +70,9 @@ export function startModelHost(): void {
     }
     if (raw['kind'] !== 'request') return;
     const method = raw['method'];
-    const testMethod = typeof method === 'string' && Object.prototype.hasOwnProperty.call(testMethods, method) ? testMethods[method] : undefined;
-    if (!isHostMethod(method) && !testMethod) {
+    const served = isHandled(handlers, method);
+    const testMethod = !served && typeof method === 'string' && Object.prototype.hasOwnProperty.call(testMethods, method) ? testMethods[method] : undefined;
+    if (!served && !testMethod) {
       send({ kind: 'error', id, error: { code: 'unknownMethod', message: `unknown method ${String(method)}` } });
       return;
     }
@@ -94,7 +89,7 @@ export function startModelHost(): void {
       },
     };
     // Params are checked by each handler: they came from another process.
-    const work = isHostMethod(method) ? call(handlers, method, raw['params'] as ParamsOf<typeof method>, ctx) : (testMethod as TestMethod)(raw['params'], ctx);
+    const work = isHandled(handlers, method) ? call(handlers, method, raw['params'] as ParamsOf<typeof method>, ctx) : (testMethod as TestMethod)(raw['params'], ctx);
     work.then(
       (result) => answer(id, { kind: 'result', id, method, result } as FromHostMessage),
       (e: unknown) => answer(id, { kind: 'error', id, error: toErrorPayload(e) }),

@@ -1,19 +1,59 @@
 /** The model-level requests (`model/*`): open a model folder, run attention, release it, read its card. */
-import { readModelCard } from '../engine/models/modelDir';
-import type { DevicePreference, InferenceBackend } from '../engine/runtime/types';
+import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
+import type { DeviceKind, DevicePreference, InferenceBackend, TensorData } from '../engine/runtime/types';
 import { runAttention } from '../engine/tasks/attention';
 import { locateModel } from '../engine/tasks/modelSpec';
 import { openModel, type LoadedModel } from '../engine/tasks/openModel';
+import type { TokenSpan } from '../engine/tokenizers/types';
 import { folderStamp } from './folderStamp';
+import { HostRequestError } from './hostErrors';
 import type { LoadedModels } from './loadedModels';
 import { optionalIntList, requireDevice, requireString } from './params';
-import { HostRequestError, type HostHandlers, type RequestContext } from './protocol';
-import { runTask, throwIfCancelled } from './requestKit';
+import { runTask, throwIfCancelled, type Handlers, type RequestContext } from './requestKit';
 
-type ModelMethods = 'model/load' | 'model/attention' | 'model/release' | 'model/card';
+/** The model-level requests, with their params and results (part of the protocol's `HostRequests`). */
+export interface ModelRequests {
+  /**
+   * Opens a model for the tasks below: `spec` is a model folder, or a Hub id already complete in
+   * the HF cache (resolved offline; the extension downloads beforehand). Loading the same folder
+   * on the same device again returns the same modelId. Loaded models are kept in an LRU bounded
+   * by the host's limits (its options, see `host/configure`).
+   */
+  'model/load': {
+    params: { spec: string; device: DevicePreference; gpuId?: number };
+    result: {
+      modelId: string;
+      family: 'gpt2' | 'bert' | 'distilbert' | 'roberta';
+      label: string;
+      device: DeviceKind;
+      fallbackReason?: string;
+      tokenizerSpec: string;
+      maskToken?: string;
+      numLayers: number;
+      numHeads: number;
+      contextLength: number;
+      vocabSize: number;
+    };
+  };
+  /** Attention probabilities of `text`: one float32 [H, T, T] tensor per requested layer (all when absent). */
+  'model/attention': {
+    params: { modelId: string; text: string; layers?: number[] };
+    result: { tokens: TokenSpan[]; attentions: TensorData[] };
+  };
+  /** Frees a loaded model; its id is invalid afterwards. */
+  'model/release': {
+    params: { modelId: string };
+    result: { released: true };
+  };
+  /** The model card of a folder or cached Hub id (config figures, parameters, files), from headers only. */
+  'model/card': {
+    params: { spec: string };
+    result: ModelCardFacts;
+  };
+}
 
 /** What `model/load` answers about a loaded model. */
-function describe(modelId: string, m: LoadedModel) {
+function describe(modelId: string, m: LoadedModel): ModelRequests['model/load']['result'] {
   return {
     modelId,
     family: m.family,
@@ -29,7 +69,7 @@ function describe(modelId: string, m: LoadedModel) {
   };
 }
 
-export function createModelHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Pick<HostHandlers, ModelMethods> {
+export function createModelHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Handlers<ModelRequests> {
   /** Opens in progress, by key and stamp: a second load of the same files waits for the first. */
   const opening = new Map<string, Promise<string>>();
   const open = async (key: string, stamp: string, dir: string, where: { device: DevicePreference; gpuId?: number }, ctx: RequestContext): Promise<string> => {

@@ -9,7 +9,7 @@
 import { DEVICE_PREFERENCES, type DevicePreference } from '../engine/runtime/types';
 import { TASK_LIMITS, type IntRange } from '../engine/tasks/limits';
 import { DECODING_STRATEGIES, type DecodingStrategy, type GenerateOptions } from '../engine/tasks/taskTypes';
-import { HostRequestError, isObject } from './protocol';
+import { HostRequestError, isObject } from './hostErrors';
 
 function invalid(message: string): never {
   throw new HostRequestError('invalidParams', message);

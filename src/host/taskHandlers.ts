@@ -14,14 +14,57 @@ import { mlmDemo } from '../engine/tasks/mlmDemo';
 import { surprisal } from '../engine/tasks/surprisal';
 import type { InferenceBackend } from '../engine/runtime/types';
 import { TASK_LIMITS } from '../engine/tasks/limits';
+import type {
+  CompareAtCursorResult,
+  FillMaskResult,
+  GenerateOptions,
+  GenerateResult,
+  MlmDemoResult,
+  SurprisalResult,
+} from '../engine/tasks/taskTypes';
 import type { LoadedModels } from './loadedModels';
 import { checkGenerateOptions, checkSurprisalParams, optionalInt, optionalNumber, optionalRange, optionalStrings, requireInt, requireString } from './params';
-import type { HostHandlers } from './protocol';
-import { runTask } from './requestKit';
+import { runTask, type Handlers } from './requestKit';
 
-type TaskMethods = 'model/fillMask' | 'model/mlmDemo' | 'model/generate' | 'model/surprisal' | 'model/compare';
+/** The prediction requests, with their params and results (part of the protocol's `HostRequests`). */
+export interface TaskRequests {
+  /**
+   * Fill-mask on an encoder (masked-LM) model: `[MASK]`/`<mask>` in any spelling is mapped to the
+   * model's mask token; `targets` are the user's own candidates (probability and rank each).
+   * `word` given: the characters [start, end) of `text` are masked first, one mask per token of the
+   * model's tokenizer (engine `maskWord`), and `masked` says what the model read.
+   */
+  'model/fillMask': {
+    params: { modelId: string; text: string; topK?: number; targets?: string[]; word?: { start: number; end: number } };
+    result: FillMaskResult & { masked?: { text: string; maskCount: number } };
+  };
+  /** BERT's training-time corruption (15 %: 80/10/10, seeded) and what the model recovers. */
+  'model/mlmDemo': {
+    params: { modelId: string; text: string; seed: number; rate?: number; topK?: number };
+    result: MlmDemoResult;
+  };
+  /**
+   * Generation on a causal model with the KV cache. Every step is also sent as progress
+   * (`stage: 'generating'` with `step`), so a client can stream. Cancelling the request rejects
+   * it with `cancelled` on the client; the host stops generating at the next step.
+   */
+  'model/generate': {
+    params: { modelId: string; prompt: string; options: GenerateOptions };
+    result: GenerateResult;
+  };
+  /** Surprisal of every token (causal models) or pseudo-perplexity (encoders); progress `running` done/total. */
+  'model/surprisal': {
+    params: { modelId: string; text: string; topK?: number; window?: number; stride?: number };
+    result: SurprisalResult;
+  };
+  /** The word at `offset`: the masked model's prediction from both sides, the causal model's from the left. */
+  'model/compare': {
+    params: { maskedModelId: string; causalModelId: string; text: string; offset: number; topK?: number };
+    result: CompareAtCursorResult;
+  };
+}
 
-export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Pick<HostHandlers, TaskMethods> {
+export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Handlers<TaskRequests> {
   return {
     'model/fillMask': async (params, ctx) => {
       const text = requireString(params, 'text');

@@ -171,6 +171,10 @@ test('host: an unknown method is refused with unknownMethod, also beside a test 
   const client = fakeHostClient();
   try {
     await rejectsWith(client.request('session/nope' as HostMethod, {} as never), 'unknownMethod', /session\/nope/);
+    // The host serves the own properties of its handler table, not what every object inherits.
+    for (const inherited of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
+      await rejectsWith(client.request(inherited as HostMethod, {} as never), 'unknownMethod', new RegExp(`unknown method ${inherited}`));
+    }
   } finally {
     client.dispose();
   }

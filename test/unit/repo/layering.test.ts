@@ -5,7 +5,10 @@
  * - src/protocol/** (the host ⇄ webview messages) holds types only: every import and re-export is
  *   `import type` / `export type` of another source file, never `vscode` nor a Node module, and
  *   nothing that runs;
- * - webview-ui/** (browser code) imports its own files and src/protocol/ only.
+ * - webview-ui/** (browser code) imports its own files and src/protocol/ only;
+ * - src/host/protocol.ts (which the extension side bundles) reaches the host's handler groups by
+ *   `import type` only: at run time it needs src/host/hostErrors.ts alone, and its `HostRequests`
+ *   extends every group's `…Requests`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -152,4 +155,38 @@ test('webview-ui imports its own files and src/protocol only', () => {
   }
   assert.deepEqual(offenders, []);
   assert.ok(protocolImports > 10, `only ${protocolImports} imports of src/protocol found`);
+});
+
+test('src/host/protocol.ts imports the handler groups with import type only: at run time it needs hostErrors.ts alone', () => {
+  const start = join(REPO_ROOT, 'src', 'host', 'protocol.ts');
+  const reached = new Set<string>([start]);
+  const typeOnly: string[] = [];
+  const queue = [start];
+  while (queue.length) {
+    const file = queue.shift()!;
+    for (const r of readModule(readFileSync(file, 'utf8')).references) {
+      if (!r.specifier.startsWith('.')) continue;
+      const target = `${resolve(dirname(file), r.specifier)}.ts`;
+      if (r.typeOnly) {
+        if (file === start) typeOnly.push(relative(REPO_ROOT, target));
+        continue;
+      }
+      if (!reached.has(target)) {
+        reached.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  assert.deepEqual([...reached].map((f) => relative(REPO_ROOT, f)).sort(), [join('src', 'host', 'hostErrors.ts'), join('src', 'host', 'protocol.ts')]);
+  assert.ok(typeOnly.includes(join('src', 'host', 'taskHandlers.ts')), `protocol.ts type-imports ${typeOnly.join(', ')}`);
+});
+
+test("src/host/protocol.ts's HostRequests extends every handler group's requests", () => {
+  const folder = join(REPO_ROOT, 'src', 'host');
+  const groups = tsFiles(folder).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^export interface (\w+Requests)\b/gm)].map((m) => m[1]!));
+  const composed = /export interface HostRequests extends ([\w\s,]+)\{/.exec(readFileSync(join(folder, 'protocol.ts'), 'utf8'));
+  assert.ok(composed, 'protocol.ts declares HostRequests as an interface extending the groups');
+  const extended = composed[1]!.split(',').map((s) => s.trim()).filter(Boolean);
+  assert.ok(groups.length >= 4, `only ${groups.length} handler groups found`);
+  assert.deepEqual(extended.sort(), groups.filter((g) => g !== 'HostRequests').sort());
 });
