@@ -140,6 +140,42 @@ test('src/protocol holds types only: type-only imports of source files, no vscod
   assert.deepEqual(offenders, []);
 });
 
+/**
+ * The webview type check (webview-ui/tsconfig.json) compiles src/protocol and every file its types
+ * come from, without Node's or VS Code's types. So the files the protocol reaches, following every
+ * import (type-only ones too), must use neither: an engine result type the page draws lives in a
+ * file without Node code (engine/tasks/taskTypes.ts, …), or the protocol declares the page's own
+ * shape and the panel maps the result to it.
+ */
+test('what src/protocol reaches, following every import, uses neither Node nor vscode', () => {
+  const src = join(REPO_ROOT, 'src');
+  const resolveTs = (from: string, specifier: string): string | undefined => {
+    const base = resolve(dirname(from), specifier);
+    return [`${base}.ts`, join(base, 'index.ts')].find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
+  };
+  const reachedFrom = new Map<string, string>();
+  const queue = tsFiles(join(src, 'protocol'));
+  for (const f of queue) reachedFrom.set(f, f);
+  const offenders: string[] = [];
+  while (queue.length) {
+    const file = queue.shift()!;
+    for (const r of readModule(readFileSync(file, 'utf8')).references) {
+      if (!r.specifier.startsWith('.')) {
+        const chain = `${relative(REPO_ROOT, file)}:${r.line} (reached from ${relative(REPO_ROOT, reachedFrom.get(file)!)})`;
+        offenders.push(`${chain} imports '${r.specifier}'`);
+        continue;
+      }
+      const target = resolveTs(file, r.specifier);
+      if (target && target.startsWith(src + sep) && !reachedFrom.has(target)) {
+        reachedFrom.set(target, reachedFrom.get(file)!);
+        queue.push(target);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+  assert.ok(reachedFrom.size > tsFiles(join(src, 'protocol')).length, 'the protocol reaches no engine type: the walk found nothing');
+});
+
 test('webview-ui imports its own files and src/protocol only', () => {
   const folder = join(REPO_ROOT, 'webview-ui');
   const protocol = join(REPO_ROOT, 'src', 'protocol');
