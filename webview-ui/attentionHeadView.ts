@@ -2,7 +2,7 @@
 // to each key token (right) with opacity = weight, one colour per head. Hovering or focusing a
 // token isolates its lines. Windowed: only the rows in view are drawn, so 512 tokens stay smooth.
 import { css, headColor, type Palette } from './attentionColors';
-import { clip, escapeXml } from './attentionMatrix';
+import { CanvasWindowView, clip, escapeXml } from './canvasWindow';
 import { h } from './dom';
 
 export interface HeadViewSpec {
@@ -20,32 +20,18 @@ type Focus = { side: 'from' | 'to'; index: number } | undefined;
 const ROW = 20;
 const MIN_ALPHA = 0.01;
 
-export class HeadView {
+export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
   readonly element: HTMLElement;
-  private readonly wrapper: HTMLDivElement;
-  private readonly canvas: HTMLCanvasElement;
-  private readonly scroller: HTMLDivElement;
-  private readonly spacer: HTMLDivElement;
-  private readonly status: HTMLElement;
   private spec: HeadViewSpec | undefined;
   private focus: Focus;
 
   constructor(
-    private readonly palette: () => Palette,
+    palette: () => Palette,
     private readonly describe: (from: string, to: string, weight: number) => string,
     private readonly noFocus: string,
   ) {
-    this.canvas = h('canvas', { class: 'matrix-canvas', 'aria-hidden': 'true' });
-    this.spacer = h('div', { class: 'matrix-spacer' });
-    this.scroller = h('div', { class: 'matrix-scroller', tabindex: 0, role: 'img' }, this.spacer);
-    this.wrapper = h('div', { class: 'matrix-wrapper headview' }, this.canvas, this.scroller);
-    this.status = h('p', { class: 'matrix-status mono', 'aria-live': 'polite' }, noFocus);
+    super(palette, 'matrix-wrapper headview', noFocus);
     this.element = h('div', { class: 'matrix' }, this.wrapper, this.status);
-    this.scroller.addEventListener('scroll', () => this.draw());
-    this.scroller.addEventListener('mousemove', (e) => this.pointer(e));
-    this.scroller.addEventListener('mouseleave', () => this.setFocus(undefined));
-    this.scroller.addEventListener('keydown', (e) => this.key(e));
-    new ResizeObserver(() => this.layout()).observe(this.wrapper);
   }
 
   set(spec: HeadViewSpec): void {
@@ -59,7 +45,7 @@ export class HeadView {
     this.draw();
   }
 
-  private layout(): void {
+  protected layout(): void {
     const spec = this.spec;
     if (!spec) return;
     this.spacer.style.height = `${spec.n * ROW + 8}px`;
@@ -73,7 +59,7 @@ export class HeadView {
     return { colW, leftX: colW, rightX: width - colW };
   }
 
-  private draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; top: number }): void {
+  protected draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; top: number }): void {
     const spec = this.spec;
     if (!spec) return;
     const p = this.palette();
@@ -85,15 +71,7 @@ export class HeadView {
     if (target) {
       ({ ctx, width, height, top } = target);
     } else {
-      const dpr = window.devicePixelRatio || 1;
-      width = this.wrapper.clientWidth;
-      height = this.wrapper.clientHeight;
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.width = `${width}px`;
-      this.canvas.style.height = `${height}px`;
-      ctx = this.canvas.getContext('2d')!;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ({ ctx, width, height } = this.fitCanvas());
       sy = this.scroller.scrollTop;
     }
     ctx.fillStyle = css(p.background);
@@ -152,12 +130,12 @@ export class HeadView {
     return this.focus;
   }
 
-  private pointer(e: MouseEvent): void {
+  protected pointer(e: MouseEvent): void {
     const f = this.rowAt(e);
     if (f?.side !== this.focus?.side || f?.index !== this.focus?.index) this.setFocus(f);
   }
 
-  private setFocus(f: Focus): void {
+  protected setFocus(f: Focus): void {
     const spec = this.spec;
     this.focus = f;
     if (!spec || !f) {
@@ -177,7 +155,7 @@ export class HeadView {
     this.draw();
   }
 
-  private key(e: KeyboardEvent): void {
+  protected key(e: KeyboardEvent): void {
     const spec = this.spec;
     if (!spec) return;
     const f = this.focus ?? { side: 'from' as const, index: -1 };
@@ -206,11 +184,7 @@ export class HeadView {
     canvas.height = Math.min(16000, 28 + spec.n * ROW + 8);
     const ctx = canvas.getContext('2d')!;
     this.draw({ ctx, width: canvas.width, height: canvas.height, top: 28 });
-    ctx.fillStyle = css(this.palette().foreground);
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'top';
-    ctx.fillText(caption, 4, 4);
-    return canvas.toDataURL('image/png');
+    return this.captionedPng(canvas, ctx, caption);
   }
 
   toSvg(caption: string): string {

@@ -3,6 +3,7 @@
 // one-pixel-per-cell image scaled up without smoothing — smooth at 512 × 512. A transparent
 // scroller on top gives native scrolling; zoom with Ctrl+wheel or + − 0; arrows move a focus cell.
 import { css, divergingColor, maxAbs, maxOf, rampColor, type Palette, type Rgb } from './attentionColors';
+import { CanvasWindowView, clip, escapeXml } from './canvasWindow';
 import { h } from './dom';
 
 export interface MatrixSpec {
@@ -32,13 +33,8 @@ const ZOOMS = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24];
 const MAX_LABEL_WIDTH = 140;
 const MAX_EXPORT_PX = 4000;
 
-export class MatrixView {
+export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
   readonly element: HTMLElement;
-  private readonly wrapper: HTMLDivElement;
-  private readonly canvas: HTMLCanvasElement;
-  private readonly scroller: HTMLDivElement;
-  private readonly spacer: HTMLDivElement;
-  private readonly status: HTMLElement;
   private readonly legend: HTMLCanvasElement;
   private readonly legendMax: HTMLElement;
   private spec: MatrixSpec | undefined;
@@ -51,17 +47,13 @@ export class MatrixView {
   private cell = 1;
 
   constructor(
-    private readonly palette: () => Palette,
+    palette: () => Palette,
     legendLabel: string,
     private readonly zoomLabel: (zoom: number) => string,
     maxHeight = 0.72,
   ) {
-    this.canvas = h('canvas', { class: 'matrix-canvas', 'aria-hidden': 'true' });
-    this.spacer = h('div', { class: 'matrix-spacer' });
-    this.scroller = h('div', { class: 'matrix-scroller', tabindex: 0, role: 'img' }, this.spacer);
-    this.wrapper = h('div', { class: 'matrix-wrapper' }, this.canvas, this.scroller);
+    super(palette, 'matrix-wrapper');
     this.wrapper.style.height = `${Math.round(maxHeight * 100)}vh`;
-    this.status = h('p', { class: 'matrix-status mono', 'aria-live': 'polite' });
     this.legend = h('canvas', { class: 'legend-bar', width: 160, height: 10, 'aria-hidden': 'true' });
     this.legendMax = h('span', { class: 'legend-max' });
     this.element = h(
@@ -71,17 +63,12 @@ export class MatrixView {
       this.wrapper,
       this.status,
     );
-    this.scroller.addEventListener('scroll', () => this.draw());
-    this.scroller.addEventListener('mousemove', (e) => this.pointer(e));
-    this.scroller.addEventListener('mouseleave', () => this.setFocus(undefined));
     this.scroller.addEventListener('wheel', (e) => {
       if (e.ctrlKey || e.metaKey) {
         e.preventDefault();
         this.zoomBy(e.deltaY < 0 ? 1 : -1);
       }
     });
-    this.scroller.addEventListener('keydown', (e) => this.key(e));
-    new ResizeObserver(() => this.layout()).observe(this.wrapper);
   }
 
   set(spec: MatrixSpec): void {
@@ -161,7 +148,7 @@ export class MatrixView {
     return `${Math.max(9, Math.min(12, Math.floor(cell - 2)))}px ${this.palette().font}`;
   }
 
-  private layout(): void {
+  protected layout(): void {
     const spec = this.spec;
     if (!spec) return;
     const width = this.wrapper.clientWidth || 300;
@@ -178,12 +165,11 @@ export class MatrixView {
   }
 
   /** Draws the visible window (or, with `target`, the whole matrix for an export). */
-  private draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; cell: number; left: number; top: number }): void {
+  protected draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; cell: number; left: number; top: number }): void {
     const spec = this.spec;
     const img = this.image;
     if (!spec || !img) return;
     const p = this.palette();
-    const dpr = window.devicePixelRatio || 1;
     let ctx: CanvasRenderingContext2D;
     let width: number;
     let height: number;
@@ -195,14 +181,7 @@ export class MatrixView {
     if (target) {
       ({ ctx, width, height, cell, left, top } = target);
     } else {
-      width = this.wrapper.clientWidth;
-      height = this.wrapper.clientHeight;
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.width = `${width}px`;
-      this.canvas.style.height = `${height}px`;
-      ctx = this.canvas.getContext('2d')!;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ({ ctx, width, height } = this.fitCanvas());
       sx = this.scroller.scrollLeft;
       sy = this.scroller.scrollTop;
       // The geometry, for tests that check the pixels from outside (CSS pixels).
@@ -277,11 +256,11 @@ export class MatrixView {
     return i >= 0 && j >= 0 && i < spec.rows && j < spec.cols ? { i, j } : undefined;
   }
 
-  private pointer(e: MouseEvent): void {
+  protected pointer(e: MouseEvent): void {
     this.setFocus(this.cellAt(e.clientX, e.clientY));
   }
 
-  private setFocus(cell: { i: number; j: number } | undefined): void {
+  protected setFocus(cell: { i: number; j: number } | undefined): void {
     const spec = this.spec;
     this.focus = cell;
     if (spec && cell) this.status.textContent = spec.describe(cell.i, cell.j, spec.data[cell.i * spec.cols + cell.j]);
@@ -289,7 +268,7 @@ export class MatrixView {
     this.draw();
   }
 
-  private key(e: KeyboardEvent): void {
+  protected key(e: KeyboardEvent): void {
     const spec = this.spec;
     if (!spec) return;
     const f = this.focus ?? { i: 0, j: 0 };
@@ -368,12 +347,7 @@ export class MatrixView {
     canvas.height = top + spec.rows * cell + 8;
     const ctx = canvas.getContext('2d')!;
     this.draw({ ctx, width: canvas.width, height: canvas.height, cell, left, top });
-    ctx.fillStyle = css(this.palette().foreground);
-    ctx.font = `12px ${this.palette().font}`;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'top';
-    ctx.fillText(caption, 4, 4);
-    return canvas.toDataURL('image/png');
+    return this.captionedPng(canvas, ctx, caption);
   }
 
   /** The whole matrix as SVG: one rect per non-empty cell, the labels as text. */
@@ -409,12 +383,4 @@ export class MatrixView {
     parts.push('</svg>');
     return parts.join('\n');
   }
-}
-
-export function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

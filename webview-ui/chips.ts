@@ -1,7 +1,7 @@
 // Token chips: the text drawn as one coloured chip per token, in reading order, with the
 // whitespace between tokens kept visible (line breaks stay line breaks). Shared by the Tokens
 // panel and the side view; the BPE panels draw their symbols with `symbolChip()`.
-import type { ChipView } from '../src/protocol/tokens';
+import type { ChipView, TokenColumnView } from '../src/protocol/tokens';
 import { format, h } from './dom';
 
 export const CHIP_COLOURS = 6;
@@ -20,6 +20,32 @@ export interface ChipListOptions {
   showIds?: boolean;
   onFocusChip?: (chip: ChipView) => void;
   onActivate?: (chip: ChipView) => void;
+}
+
+/** The strings of a tokenizer column: the chips' and those of its note and focus line. */
+export interface ColumnStrings extends ChipStrings {
+  /** Shown when the text has no token. */
+  empty: string;
+  /** "{0} — id {1} — characters {2}–{3}: {4}": the focused chip, its id, its span and its text. */
+  focused: string;
+}
+
+export interface ColumnChipsOptions extends Omit<ChipListOptions, 'chips' | 'strings' | 'onFocusChip'> {
+  strings: ColumnStrings;
+  /** Where the focused chip is described. */
+  detail: HTMLElement;
+}
+
+/** A tokenizer column's chips, or its load error, or the "empty" note when the text has no token. */
+export function renderColumnChips(column: TokenColumnView, o: ColumnChipsOptions): HTMLElement {
+  if (column.error) return h('p', { class: 'error', role: 'alert' }, column.error);
+  if (column.total === 0) return h('p', { class: 'muted' }, o.strings.empty);
+  const { detail, ...list } = o;
+  return renderChipList({ ...list, chips: column.tokens, onFocusChip: (chip) => (detail.textContent = describeChip(o.strings, o.text, chip)) });
+}
+
+function describeChip(s: ColumnStrings, text: string, chip: ChipView): string {
+  return format(s.focused, chip.display, String(chip.id), chip.start, chip.end, text.slice(chip.start, chip.end));
 }
 
 /**

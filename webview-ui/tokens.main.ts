@@ -1,7 +1,7 @@
 // The Tokens panel: one tokenizer's chips, or two side by side (compare mode), with counts.
-import type { ChipView, TokenColumnView, TokenizerChoice, TokensChannel, TokensPanelState, TokensPayload, TokensStringKey } from '../src/protocol/tokens';
+import type { TokenColumnView, TokenizerChoice, TokensChannel, TokensPanelState, TokensPayload, TokensStringKey } from '../src/protocol/tokens';
 import type { LocalizedStrings } from '../src/protocol/wire';
-import { renderChipList } from './chips';
+import { renderColumnChips } from './chips';
 import { byId, format, h, replaceChildren } from './dom';
 import { tokenizerPicker } from './picker';
 import { HostClient } from './rpc';
@@ -130,21 +130,13 @@ function renderColumn(s: LocalizedStrings<TokensStringKey>, payload: TokensPaylo
         h('span', { class: 'stat' }, format(s.charsPerToken, column.charsPerToken)),
         h('span', { class: 'stat' }, format(s.characters, payload.textLength)),
       );
-  let body: HTMLElement;
-  if (column.error) {
-    body = h('p', { class: 'error', role: 'alert' }, column.error);
-  } else if (column.total === 0) {
-    body = h('p', { class: 'muted' }, s.empty);
-  } else {
-    body = renderChipList({
-      text: payload.text,
-      chips: column.tokens,
-      strings: s,
-      label: format(s.tokensOf, name),
-      showIds: state?.showIds ?? false,
-      onFocusChip: (chip) => (focusDetail.textContent = describeChip(s, payload.text, chip)),
-    });
-  }
+  const body = renderColumnChips(column, {
+    text: payload.text,
+    strings: s,
+    label: format(s.tokensOf, name),
+    showIds: state?.showIds ?? false,
+    detail: focusDetail,
+  });
   return h(
     'section',
     { class: 'column', 'aria-label': format(s.tokensOf, name), 'data-tokenizer': column.spec },
@@ -168,10 +160,6 @@ function describeComparison(s: LocalizedStrings<TokensStringKey>, payload: Token
   }
   const [more, fewer, by] = a.total > b.total ? [nameA, nameB, a.total - b.total] : [nameB, nameA, b.total - a.total];
   return by === 1 ? format(s.differenceOne, more, fewer) : format(s.difference, more, by, fewer);
-}
-
-function describeChip(s: LocalizedStrings<TokensStringKey>, text: string, chip: ChipView): string {
-  return format(s.focused, chip.display, String(chip.id), chip.start, chip.end, text.slice(chip.start, chip.end));
 }
 
 if (state?.payload) {

@@ -1,7 +1,7 @@
 // The Tokens side view: the tokens of the editor's selection (or the cursor's line), live.
 import type { TokensViewChannel, TokensViewPayload, TokensViewStringKey } from '../src/protocol/tokensView';
 import type { LocalizedStrings } from '../src/protocol/wire';
-import { renderChipList } from './chips';
+import { renderColumnChips } from './chips';
 import { byId, format, h, replaceChildren } from './dom';
 import { HostClient } from './rpc';
 
@@ -44,22 +44,13 @@ function render(): void {
   }
   const { column } = payload;
   const name = column.tokenizer?.label ?? column.spec;
-  let body: HTMLElement;
-  if (column.error) {
-    body = h('p', { class: 'error', role: 'alert' }, column.error);
-  } else if (column.total === 0) {
-    body = h('p', { class: 'muted' }, s.empty);
-  } else {
-    body = renderChipList({
-      text: payload.text,
-      chips: column.tokens,
-      strings: s,
-      label: `${payload.source} — ${name}`,
-      onFocusChip: (chip) =>
-        (detail.textContent = format(s.focused, chip.display, String(chip.id), chip.start, chip.end, payload.text.slice(chip.start, chip.end))),
-      onActivate: (chip) => client.notify('token/didActivate', { start: chip.start, end: chip.end }),
-    });
-  }
+  const body = renderColumnChips(column, {
+    text: payload.text,
+    strings: s,
+    label: `${payload.source} — ${name}`,
+    detail,
+    onActivate: (chip) => client.notify('token/didActivate', { start: chip.start, end: chip.end }),
+  });
   replaceChildren(
     app,
     h(

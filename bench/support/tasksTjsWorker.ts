@@ -2,49 +2,12 @@
  * Tasks bench worker, the peer: @huggingface/transformers (transformers.js) pipelines on the export
  * of the same weights, offline, fp32 on the CPU — `fill-mask` and `text-generation` (greedy). It has
  * no perplexity pipeline: surprisal is its causal-LM forward over the same windows, with the
- * log-softmax at each scored position in JS. Only the few calls used are typed here.
+ * log-softmax at each scored position in JS (its typed calls: transformersJs.ts).
  */
 import { now, peakRssMiB } from './measure';
 import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
+import { idsOf, loadTjs, MODEL_OPTIONS } from './transformersJs';
 import { slidingWindows } from '../../src/engine/tasks/surprisal';
-
-interface TjsTensor {
-  dims: number[];
-  data: Float32Array | BigInt64Array;
-}
-interface TjsTokenizer {
-  (text: string): Record<string, TjsTensor>;
-}
-interface TjsModel {
-  (feeds: Record<string, TjsTensor>): Promise<{ logits: TjsTensor }>;
-  dispose(): Promise<unknown>;
-}
-interface Pipeline {
-  (text: string, options?: Record<string, unknown>): Promise<unknown>;
-  tokenizer: TjsTokenizer;
-  model: TjsModel;
-  dispose(): Promise<unknown>;
-}
-interface Tjs {
-  env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
-  pipeline(task: 'fill-mask' | 'text-generation', name: string, options: Record<string, unknown>): Promise<Pipeline>;
-  AutoTokenizer: { from_pretrained(name: string): Promise<TjsTokenizer> };
-  AutoModelForCausalLM: { from_pretrained(name: string, options: Record<string, unknown>): Promise<TjsModel> };
-  Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => TjsTensor;
-}
-
-const MODEL_OPTIONS = { dtype: 'fp32', device: 'cpu' };
-
-async function loadTjs(root: string): Promise<Tjs> {
-  const specifier = '@huggingface/transformers';
-  const tjs = (await import(specifier)) as Tjs;
-  tjs.env.allowRemoteModels = false;
-  tjs.env.allowLocalModels = true;
-  tjs.env.localModelPath = root.endsWith('/') ? root : `${root}/`;
-  return tjs;
-}
-
-const idsOf = (t: TjsTensor): number[] => Array.from(t.data as BigInt64Array, Number);
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as TaskBenchJob;

@@ -2,50 +2,10 @@
  * Bench worker (a child process, so its peak memory is its own): @huggingface/transformers
  * (transformers.js) on the export of the same weights, offline (`allowRemoteModels = false`,
  * `localModelPath`), fp32 on the CPU — generate() with its KV cache, its model forward on the whole
- * sequence for the uncached figure, and the fill-mask pipeline. Only the few calls used are typed here.
+ * sequence for the uncached figure, and the fill-mask pipeline (its typed calls: transformersJs.ts).
  */
 import { argmax, DecoderResult, EncoderResult, now, peakRssMiB, WorkerTask } from './measure';
-
-interface TjsTensor {
-  dims: number[];
-  data: Float32Array | BigInt64Array;
-  tolist(): unknown[];
-}
-type Feeds = Record<string, TjsTensor>;
-interface TjsTokenizer {
-  (text: string): Feeds;
-}
-interface TjsModel {
-  (feeds: Feeds): Promise<{ logits: TjsTensor }>;
-  generate(options: Record<string, unknown>): Promise<TjsTensor>;
-  dispose(): Promise<unknown>;
-}
-interface FillMaskPipeline {
-  (text: string, options?: { top_k?: number }): Promise<Array<{ token: number; score: number }>>;
-  tokenizer: TjsTokenizer;
-  model: TjsModel;
-  dispose(): Promise<unknown>;
-}
-interface Tjs {
-  env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
-  AutoTokenizer: { from_pretrained(name: string): Promise<TjsTokenizer> };
-  AutoModelForCausalLM: { from_pretrained(name: string, options: Record<string, unknown>): Promise<TjsModel> };
-  pipeline(task: 'fill-mask', name: string, options: Record<string, unknown>): Promise<FillMaskPipeline>;
-  Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => TjsTensor;
-}
-
-const MODEL_OPTIONS = { dtype: 'fp32', device: 'cpu' };
-
-async function loadTjs(root: string): Promise<Tjs> {
-  const specifier = '@huggingface/transformers';
-  const tjs = (await import(specifier)) as Tjs;
-  tjs.env.allowRemoteModels = false;
-  tjs.env.allowLocalModels = true;
-  tjs.env.localModelPath = root.endsWith('/') ? root : `${root}/`;
-  return tjs;
-}
-
-const ids = (t: TjsTensor): number[] => Array.from(t.data as BigInt64Array, Number);
+import { idsOf, loadTjs, MODEL_OPTIONS, type Tjs, type TjsModel, type TjsPipeline, type TjsTokenizer } from './transformersJs';
 
 async function decoder(tjs: Tjs, task: WorkerTask): Promise<DecoderResult> {
   const loads: number[] = [];
@@ -65,7 +25,7 @@ async function decoder(tjs: Tjs, task: WorkerTask): Promise<DecoderResult> {
     let puts = 0;
     const streamer = { put: (): void => { if (puts++ > 0) times.push(now() - t0); }, end: (): void => undefined };
     const out = await model.generate({ ...inputs, max_new_tokens: steps, min_new_tokens: steps, do_sample: false, streamer });
-    return { ids: ids(out).slice(ids(inputs['input_ids']).length), times };
+    return { ids: idsOf(out).slice(idsOf(inputs['input_ids']).length), times };
   };
   const first: number[] = [];
   for (let i = 0; i <= task.repeats; i++) {
@@ -80,11 +40,11 @@ async function decoder(tjs: Tjs, task: WorkerTask): Promise<DecoderResult> {
     cachedIds = g.ids;
   }
   /** The model's forward on the whole sequence every step (transformers.js builds the empty past itself). */
-  const promptIds = ids(tokenizer(task.text)['input_ids']);
+  const promptIds = idsOf(tokenizer(task.text)['input_ids']);
   let promptLogits: number[] = [];
   const uncached = async (): Promise<{ ids: number[]; ms: number }> => {
     const t0 = now();
-    const sequence = ids(tokenizer(task.text)['input_ids']);
+    const sequence = idsOf(tokenizer(task.text)['input_ids']);
     const out: number[] = [];
     for (let step = 0; step < task.newTokens; step++) {
       const n = sequence.length;
@@ -118,7 +78,7 @@ async function decoder(tjs: Tjs, task: WorkerTask): Promise<DecoderResult> {
 
 async function encoder(tjs: Tjs, task: WorkerTask): Promise<EncoderResult> {
   const loads: number[] = [];
-  let pipe!: FillMaskPipeline;
+  let pipe!: TjsPipeline;
   for (let i = 0; i < task.repeats; i++) {
     if (pipe) await pipe.dispose();
     const t0 = now();
@@ -130,12 +90,12 @@ async function encoder(tjs: Tjs, task: WorkerTask): Promise<EncoderResult> {
   await pipe(task.text, { top_k: 5 });
   for (let i = 0; i < task.repeats * 4; i++) {
     const t0 = now();
-    const found = await pipe(task.text, { top_k: 5 });
+    const found = (await pipe(task.text, { top_k: 5 })) as Array<{ token: number; score: number }>;
     times.push(now() - t0);
     top5 = found.map((f) => f.token);
   }
   const inputs = pipe.tokenizer(task.text);
-  const inputIds = ids(inputs['input_ids']);
+  const inputIds = idsOf(inputs['input_ids']);
   const { logits } = await pipe.model(inputs);
   const V = logits.dims[2];
   const at = inputIds.indexOf(task.maskId);

@@ -1,24 +1,19 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { affects, readConfig, SettingKey, writeSetting, type DeviceSetting } from '../config';
+import { affects, readConfig, SettingKey, writeSetting } from '../config';
 import { builtinFolder } from '../engine/tasks/modelSpec';
 import { HostRequestError } from '../host/protocol';
 import { Disposable } from '../util/disposable';
-import { withoutPrefix } from './fallbackReason';
-import { detectNvidiaDriver } from './gpuDetect';
+import { CpuFallbackNotice } from './cpuFallbackNotice';
 import { describeModelError, NoModelError } from './modelErrors';
 import type { ModelHostService } from './modelHostService';
 import { locateModel } from './modelSource';
 import type { ModelInfo } from './modelTypes';
 import { isCancelled, runTask } from './taskRunner';
 import { defaultModelSpec, type ModelRole } from './taskSettings';
+import { fitsRole, loadRoleDefault, type RoleDefaultLoader } from './roleDefaults';
 import { loadRequest } from './loadRequest';
-
-/** Whether a model of `family` can do what `role` asks. */
-export function fitsRole(model: Pick<ModelInfo, 'family' | 'maskToken'>, role: ModelRole): boolean {
-  return role === 'causal' ? model.family === 'gpt2' : model.family !== 'gpt2' && model.maskToken !== undefined;
-}
 
 export interface ModelRegistryOptions {
   /** Lets the user choose the active model (Choose Model…); called when no model fits a feature. */
@@ -37,7 +32,7 @@ export class ModelRegistry extends Disposable {
   private activeModel: ModelInfo | undefined;
   private loadingSpec: string | undefined;
   private generation = 0;
-  private readonly fallbacksShown = new Set<string>();
+  private readonly cpuFallback = new CpuFallbackNotice();
   /** Models loaded beside the active one, by role or by spec. */
   private readonly beside = new Map<string, ModelInfo>();
   private readonly pending = new Map<string, Promise<ModelInfo>>();
@@ -118,7 +113,7 @@ export class ModelRegistry extends Disposable {
       this.activeModel = loaded;
       if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
       if (options.remember !== false && readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
-      await this.noticeFallback(loaded, readConfig().device);
+      await this.cpuFallback.show(loaded, readConfig().device);
       return loaded;
     } finally {
       if (generation === this.generation) this.loadingSpec = undefined;
@@ -128,7 +123,7 @@ export class ModelRegistry extends Disposable {
 
   /** The model for `role`; throws NoModelError when there is none and the user chose none. */
   async forRole(role: ModelRole): Promise<ModelInfo> {
-    return (await this.activeIfFits(role)) ?? this.cached(`role:${role}`, () => this.loadDefault(role));
+    return (await this.activeIfFits(role)) ?? this.cached(`role:${role}`, () => loadRoleDefault(role, this.roleDefaultLoader));
   }
 
   /** The active model whatever its family (surprisal works with both), else the model of `role`. */
@@ -189,6 +184,17 @@ export class ModelRegistry extends Disposable {
     return path.join(this.host.extensionPath, 'models');
   }
 
+  private get roleDefaultLoader(): RoleDefaultLoader {
+    return {
+      builtinRoot: this.builtinRoot,
+      open: (spec) => this.open(spec),
+      chooseActive: async () => {
+        await this.choose();
+        return this.activeModel;
+      },
+    };
+  }
+
   /** The model under `key`, loaded once by `load` (concurrent callers share the load). */
   private async cached(key: string, load: () => Promise<ModelInfo>): Promise<ModelInfo> {
     const known = this.beside.get(key);
@@ -235,49 +241,5 @@ export class ModelRegistry extends Disposable {
       }
     }
     return active && fitsRole(active, role) ? active : undefined;
-  }
-
-  private async loadDefault(role: ModelRole): Promise<ModelInfo> {
-    const spec = defaultModelSpec(role);
-    const builtin = builtinFolder(spec, this.builtinRoot);
-    if (builtin && !existsSync(builtin.dir)) return this.askForModel(role, vscode.l10n.t('The built-in model {0} is not installed (expected in {1}).', builtin.name, builtin.dir));
-    let info: ModelInfo | undefined;
-    try {
-      info = await this.open(spec);
-    } catch (error) {
-      return this.askForModel(role, describeModelError(error, spec));
-    }
-    if (!info) throw new NoModelError();
-    if (!fitsRole(info, role)) {
-      return this.askForModel(role, role === 'causal'
-        ? vscode.l10n.t('{0} is a masked (BERT-like) model: this feature needs a causal GPT-2-family model.', spec)
-        : vscode.l10n.t('{0} is a causal model: fill-mask needs a BERT-like (masked) model.', spec));
-    }
-    return info;
-  }
-
-  /** Says why no model could be used, offers "Choose Model…", and uses the choice when it fits. */
-  private async askForModel(role: ModelRole, why: string): Promise<ModelInfo> {
-    const choose = vscode.l10n.t('Choose Model…');
-    const need = role === 'causal' ? vscode.l10n.t('A causal (GPT-2-family) model is needed.') : vscode.l10n.t('A masked (BERT-family) model is needed.');
-    const answer = await vscode.window.showErrorMessage(`${why} ${need}`, choose);
-    if (answer !== choose) throw new NoModelError();
-    await this.choose();
-    const active = this.activeModel;
-    if (active && fitsRole(active, role)) return active;
-    throw new NoModelError();
-  }
-
-  /**
-   * Tells the user once per reason that CUDA was not used. With `auto` on a machine without an
-   * NVIDIA driver, CPU is the expected outcome, not a failure: no notice (the tooltip and the
-   * model card still say why).
-   */
-  private async noticeFallback(model: ModelInfo, asked: DeviceSetting): Promise<void> {
-    const reason = model.fallbackReason && withoutPrefix(model.fallbackReason);
-    if (!reason || this.fallbacksShown.has(reason)) return;
-    if (asked === 'auto' && !(await detectNvidiaDriver())) return;
-    this.fallbacksShown.add(reason);
-    void vscode.window.showWarningMessage(vscode.l10n.t('CUDA unavailable, running on CPU: {0}', reason));
   }
 }

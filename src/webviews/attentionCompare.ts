@@ -15,7 +15,7 @@ import { attentionSource } from './attentionSource';
 import { computeAttention, modelView } from './attentionCompute';
 import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from '../protocol/attention';
 import { attentionStrings } from './attentionStrings';
-import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { PanelBase, type PanelContext } from './panelBase';
 
 export type CompareRole = 'causal' | 'masked';
 
@@ -104,8 +104,8 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
   private generation = 0;
   private models: CompareModels | undefined;
 
-  private constructor(ctx: PanelContext, panel?: vscode.WebviewPanel) {
-    super(ctx, panel ?? createPanel(ctx, AttentionComparePanel.viewType, vscode.l10n.t('Attention: BERT vs GPT'), false), {
+  private constructor(ctx: PanelContext, panel: vscode.WebviewPanel) {
+    super(ctx, panel, {
       script: 'attentionCompare.main',
       styles: ['base.css', 'attention.css'],
       title: vscode.l10n.t('Attention: BERT vs GPT'),
@@ -115,7 +115,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
 
   /** Opens (or reuses) the panel on `text` and computes both models' attention. */
   static async show(ctx: PanelContext, host: ModelHostService, tokenizers: TokenizerService, models: CompareModels, text: string): Promise<AttentionComparePanel> {
-    const panel = AttentionComparePanel.revealOpen(false) ?? new AttentionComparePanel(ctx);
+    const panel = AttentionComparePanel.revealOrCreate(ctx, vscode.l10n.t('Attention: BERT vs GPT'), false, (created) => new AttentionComparePanel(ctx, created));
     await panel.load(host, tokenizers, models, text);
     return panel;
   }

@@ -8,7 +8,7 @@ import type { LoadMode } from '../editor/tokenizerService';
 import { describeError } from '../util/errors';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty, checkSpecChange, offeredSpec } from './messageChecks';
-import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { PanelBase, type PanelContext } from './panelBase';
 import { bpeStrings } from './strings';
 import { OfferedTokenizers, summarize } from './tokenViews';
 import { toWordViews, type WordTrace } from './traceViews';
@@ -58,11 +58,7 @@ export class BpePanel extends PanelBase<BpeChannel> {
 
   /** Replays `text` with `spec` (default: the active tokenizer). Rejects when the tokenizer cannot load. */
   static async show(ctx: PanelContext, text: string, spec?: string): Promise<BpeShown> {
-    let target = BpePanel.revealOpen(false);
-    if (!target) {
-      const panel = createPanel(ctx, BpePanel.viewType, vscode.l10n.t('BPE Merges'), false);
-      target = new BpePanel(ctx, panel, spec ?? ctx.tokenizers.activeSpec);
-    }
+    const target = BpePanel.revealOrCreate(ctx, vscode.l10n.t('BPE Merges'), false, (panel) => new BpePanel(ctx, panel, spec ?? ctx.tokenizers.activeSpec));
     target.text = text;
     target.spec = spec ?? ctx.tokenizers.activeSpec; // a new run starts from the setting
     return target.refresh('interactive');

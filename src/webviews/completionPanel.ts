@@ -10,7 +10,7 @@ import { mergeGenerateOptions, optionsForStrategy, readGenerationSettings } from
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty } from './messageChecks';
 import { checkRerun } from './predictionMessageChecks';
-import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { PanelBase, type PanelContext } from './panelBase';
 import type { CompletionChannel, CompletionPanelState, CompletionPayload } from '../protocol/prediction';
 import { completionStrings } from './predictionStrings';
 
@@ -50,10 +50,7 @@ export class CompletionPanel extends PanelBase<CompletionChannel> {
   }
 
   static show(ctx: PanelContext, actions: CompletionActions): CompletionPanel {
-    let target = CompletionPanel.revealOpen(true);
-    if (!target) {
-      target = new CompletionPanel(ctx, createPanel(ctx, CompletionPanel.viewType, vscode.l10n.t('Completion'), true));
-    }
+    const target = CompletionPanel.revealOrCreate(ctx, vscode.l10n.t('Completion'), true, (panel) => new CompletionPanel(ctx, panel));
     target.actions = actions;
     return target;
   }

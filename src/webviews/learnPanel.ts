@@ -10,7 +10,7 @@ import type { LearnChannel, LearnPanelState } from '../protocol/learn';
 import type { ConnectionHandlers } from './connection';
 import { checkMerges } from './messageChecks';
 import { learnPayload } from './learnViews';
-import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { PanelBase, type PanelContext } from './panelBase';
 import { learnStrings } from './strings';
 
 /** Most merges the panel lets one ask for. */
@@ -51,11 +51,7 @@ export class LearnBpePanel extends PanelBase<LearnChannel> {
 
   /** Trains on `text` and shows the result. */
   static show(ctx: PanelContext, text: string, merges: number): LearnBpeResult {
-    let target = LearnBpePanel.revealOpen(false);
-    if (!target) {
-      const panel = createPanel(ctx, LearnBpePanel.viewType, vscode.l10n.t('Learn BPE'), false);
-      target = new LearnBpePanel(ctx, panel, merges);
-    }
+    const target = LearnBpePanel.revealOrCreate(ctx, vscode.l10n.t('Learn BPE'), false, (panel) => new LearnBpePanel(ctx, panel, merges));
     target.text = text;
     target.merges = clampMerges(merges);
     return target.refresh();

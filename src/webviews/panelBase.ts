@@ -7,12 +7,7 @@ import { WebviewBase, type PanelContext } from './webviewBase';
 export type { PanelContext } from './webviewBase';
 
 /** Opens a new editor-area webview panel beside the active editor. */
-export function createPanel(
-  ctx: PanelContext,
-  viewType: string,
-  title: string,
-  preserveFocus: boolean,
-): vscode.WebviewPanel {
+function createPanel(ctx: PanelContext, viewType: string, title: string, preserveFocus: boolean): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(
     viewType,
     title,
@@ -34,10 +29,16 @@ function isInstance<P>(value: unknown, cls: PanelClass<P>): value is P {
   return typeof value === 'object' && value !== null && Object.prototype.isPrototypeOf.call(cls.prototype, value);
 }
 
+/** The open panel of `cls`, if any. */
+function openOf<P>(cls: PanelClass<P>): P | undefined {
+  const open = openPanels.get(cls.viewType);
+  return isInstance(open, cls) ? open : undefined;
+}
+
 /**
  * A webview panel with its typed channel (see `WebviewBase`), one per view type: a new panel
  * (created by a command, or revived by VS Code after a window reload) replaces the open one of
- * its type, and `current()` / `revealOpen()` find it. The panel's lifetime is the owner's:
+ * its type, and `current()` / `revealOrCreate()` find it. The panel's lifetime is the owner's:
  * closing the tab disposes the owner, and disposing the owner closes the tab.
  *
  * A subclass names its `static readonly viewType` (package.json, `viewTypes.ts`).
@@ -64,14 +65,22 @@ export abstract class PanelBase<C extends Channel> extends WebviewBase<C> {
 
   /** The open panel of this class, if any. */
   protected static current<P>(this: PanelClass<P>): P | undefined {
-    const open = openPanels.get(this.viewType);
-    return isInstance(open, this) ? open : undefined;
+    return openOf(this);
   }
 
-  /** Brings the open panel of this class to the front and returns it (`undefined` when none is open). */
-  protected static revealOpen<P extends { reveal(preserveFocus: boolean): void }>(this: PanelClass<P>, preserveFocus: boolean): P | undefined {
-    const open = openPanels.get(this.viewType);
-    if (!isInstance(open, this)) return undefined;
+  /**
+   * The open panel of this class brought to the front, else a new one beside the active editor:
+   * `create` builds the owner around the new webview panel titled `title`.
+   */
+  protected static revealOrCreate<P extends { reveal(preserveFocus: boolean): void }>(
+    this: PanelClass<P>,
+    ctx: PanelContext,
+    title: string,
+    preserveFocus: boolean,
+    create: (panel: vscode.WebviewPanel) => P,
+  ): P {
+    const open = openOf(this);
+    if (!open) return create(createPanel(ctx, this.viewType, title, preserveFocus));
     open.reveal(preserveFocus);
     return open;
   }

@@ -7,7 +7,7 @@ import type { FeatureFactory } from '../feature';
 import { runTask, showTaskError } from '../models/taskRunner';
 import type { ConnectionHandlers } from './connection';
 import { checkApply, checkSeed, checkTarget } from './predictionMessageChecks';
-import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { PanelBase, type PanelContext } from './panelBase';
 import type { PredictChannel, PredictPanelState, PredictPayload } from '../protocol/prediction';
 import { predictStrings } from './predictionStrings';
 
@@ -125,10 +125,7 @@ export class PredictPanel extends PanelBase<PredictChannel> {
 
   /** Shows `payload` in the panel (opened beside the editor, keeping the focus there). */
   static show(ctx: PanelContext, payload: PredictPayload, actions: PredictActions): PredictPanel {
-    let target = PredictPanel.revealOpen(true);
-    if (!target) {
-      target = new PredictPanel(ctx, createPanel(ctx, PredictPanel.viewType, titleOf(payload), true));
-    }
+    const target = PredictPanel.revealOrCreate(ctx, titleOf(payload), true, (panel) => new PredictPanel(ctx, panel));
     target.actions = actions;
     target.update(payload);
     return target;

@@ -6,7 +6,7 @@ import type { FeatureFactory } from '../feature';
 import type { TokenizerChoice, TokensChannel, TokensOptions, TokensPanelState, TokensPayload } from '../protocol/tokens';
 import type { ConnectionHandlers } from './connection';
 import { checkEmpty, checkTokensOptions } from './messageChecks';
-import { createPanel, PanelBase, type PanelContext } from './panelBase';
+import { PanelBase, type PanelContext } from './panelBase';
 import { tokensStrings } from './strings';
 import { encodeColumn, MAX_CHIPS, OfferedTokenizers } from './tokenViews';
 
@@ -67,15 +67,9 @@ export class TokensPanel extends PanelBase<TokensChannel> {
 
   /** Shows `text` (creating or revealing the panel) and resolves once it is tokenized. */
   static async show(ctx: PanelContext, text: string, options?: Partial<TokensOptions>): Promise<TokensShown> {
-    let target = TokensPanel.revealOpen(true);
-    if (!target) {
-      const panel = createPanel(ctx, TokensPanel.viewType, vscode.l10n.t('Tokens'), true);
-      target = new TokensPanel(ctx, panel, {
-        primary: ctx.tokenizers.activeSpec,
-        secondary: ctx.tokenizers.compareSpec,
-        compare: false,
-      });
-    }
+    const target = TokensPanel.revealOrCreate(ctx, vscode.l10n.t('Tokens'), true, (panel) =>
+      new TokensPanel(ctx, panel, { primary: ctx.tokenizers.activeSpec, secondary: ctx.tokenizers.compareSpec, compare: false }),
+    );
     // A new run starts from the settings (the panel's pickers are for exploring); compare mode stays.
     target.options = {
       primary: options?.primary ?? ctx.tokenizers.activeSpec,

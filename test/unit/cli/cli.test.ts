@@ -1,17 +1,14 @@
 /** `trex`, run as a user runs it (node bin/trex.js): JSON shapes, exit codes, one-line errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/referenceCorpus';
+import { runTrex, type TrexRun } from '../../support/trexCli';
 
-const BIN = join(REPO_ROOT, 'bin', 'trex.js');
-
-function trex(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, input: input ?? '', encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function trex(args: string[], input?: string): TrexRun {
+  return runTrex(args, { input });
 }
 
 function assertOneLineError(r: { code: number | null; stderr: string; stdout: string }, code: number, pattern: RegExp): void {

@@ -1,35 +1,21 @@
 /** `trex logits | attention | model-card` as a user runs them, on tiny model folders and a pre-filled HF cache. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepoCache } from '../../../src/engine/models/hub/cacheLayout';
-import { REPO, tempDir, tinyModelDir, tinySpec } from '../../support/tinyModels';
+import { tempDir, tinyModelDir, tinySpec } from '../../support/tinyModels';
+import { assertOneLineError, json, runTrex, type TrexRun } from '../../support/trexCli';
 
-const BIN = join(REPO, 'bin', 'trex.js');
 const graphCache = tempDir('trex-cli-cache-');
 /** No request may reach a Hub: the endpoint is a closed local port. */
 const baseEnv = { ...process.env, TREX_CACHE_DIR: graphCache, HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: tempDir('trex-cli-hf-empty-') };
 const gpt2Dir = tinyModelDir('gpt2');
 const bertDir = tinyModelDir('bert');
 
-function trex(args: string[], env: NodeJS.ProcessEnv = baseEnv) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, input: '', encoding: 'utf8', timeout: 60_000, env, maxBuffer: 256 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json<T>(r: { code: number | null; stdout: string; stderr: string }): T {
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as T;
-}
-
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit code (stderr: ${r.stderr})`);
-  assert.match(r.stderr, pattern);
-  assert.equal(r.stderr.trim().split('\n').length, 1, `more than one line: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
+function trex(args: string[], env: NodeJS.ProcessEnv = baseEnv): TrexRun {
+  return runTrex(args, { env, maxBuffer: 256 * 1024 * 1024 });
 }
 
 interface LogitsJson { model: string; tokens: string[]; ids: number[]; offsets: number[][]; vocabSize: number; logits?: number[][]; top?: Array<Array<{ id: number; token: string; logit: number; prob: number }>> }

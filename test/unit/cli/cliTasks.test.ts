@@ -1,30 +1,15 @@
 /** `trex fill-mask | generate | perplexity` as a user runs them, on tiny model folders. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO, tempDir, tinyModelDir } from '../../support/tinyModels';
+import { tempDir, tinyModelDir } from '../../support/tinyModels';
+import { assertOneLineError, json, runTrex, type TrexRun } from '../../support/trexCli';
 
-const BIN = join(REPO, 'bin', 'trex.js');
 const env = { ...process.env, TREX_CACHE_DIR: tempDir('trex-cli-tasks-cache-'), HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: tempDir('trex-cli-tasks-hf-') };
 const gpt2Dir = tinyModelDir('gpt2');
 const bertDir = tinyModelDir('bert');
 
-function trex(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, input: '', encoding: 'utf8', timeout: 120_000, env, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json<T>(r: { code: number | null; stdout: string; stderr: string }): T {
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as T;
-}
-
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit code (stderr: ${r.stderr})`);
-  assert.match(r.stderr, pattern);
-  assert.equal(r.stderr.trim().split('\n').length, 1, `more than one line: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
+function trex(args: string[]): TrexRun {
+  return runTrex(args, { env, timeoutMs: 120_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
 interface FillJson { masks: Array<{ index: number; start: number; end: number; candidates: Array<{ token: string; id: number; score: number; rank: number }> }>; targets: Array<{ text: string; prob: number; rank: number }>; filledText: string }
