@@ -6,9 +6,8 @@
 import { join } from 'node:path';
 import { HostRequestError, ModelHostClient, type ModelHostClientOptions } from '../../src/host/client';
 import type { TensorData } from '../../src/engine/runtime/types';
+import { REPO_ROOT } from './repoRoot';
 
-/** out/test/support → repository root. */
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
 /** The bundle the extension forks (built by scripts/build.mjs before the unit tests run). */
 export const HOST_SCRIPT = join(REPO_ROOT, 'dist', 'modelHost.js');
 

@@ -15,8 +15,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { unicodeStressText } from './unicodeStress';
+import { REPO_ROOT } from './repoRoot';
 
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const CHUNK_CHARS = 4096;
 /** The corpus must reach this many UTF-8 bytes (1 MiB). */
 export const MIN_CORPUS_BYTES = 1024 * 1024;

@@ -4,7 +4,7 @@
  * the UTF-16 indices our engine and the editor use.
  */
 import { join } from 'node:path';
-import { REPO_ROOT } from './referenceCorpus';
+import { REPO_ROOT } from './repoRoot';
 
 interface RustEncoding {
   getIds(): number[];

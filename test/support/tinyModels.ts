@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyModelFolder, type TinyModelSpec } from './tinyModelFolder';
 import { readFixture } from './graphGolden';
-
-export const REPO = join(__dirname, '..', '..', '..');
+import { REPO_ROOT } from './repoRoot';
 
 export type TinySpec = TinyModelSpec & { text: string; inputs: unknown; logitColumns: number[] };
 
@@ -18,7 +17,7 @@ export function tinySpec(name: 'gpt2' | 'bert'): TinySpec {
 export function tinyModelDir(name: 'gpt2' | 'bert', parent?: string): string {
   const dir = parent ?? mkdtempSync(join(tmpdir(), `trex-tasks-${name}-`));
   writeTinyModelFolder(dir, tinySpec(name));
-  copyFileSync(join(REPO, 'dist', 'tokenizers', name === 'gpt2' ? 'gpt2.json' : 'bert-base-uncased.json'), join(dir, 'tokenizer.json'));
+  copyFileSync(join(REPO_ROOT, 'dist', 'tokenizers', name === 'gpt2' ? 'gpt2.json' : 'bert-base-uncased.json'), join(dir, 'tokenizer.json'));
   return dir;
 }
 

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO } from './tinyModels';
+import { REPO_ROOT } from './repoRoot';
 
-const BIN = join(REPO, 'bin', 'trex.js');
+const BIN = join(REPO_ROOT, 'bin', 'trex.js');
 
 export interface TrexRun {
   code: number | null;
@@ -22,7 +22,7 @@ export interface TrexOptions {
 
 export function runTrex(args: string[], options: TrexOptions = {}): TrexRun {
   const { input = '', env, timeoutMs = 60_000, maxBuffer } = options;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, input, encoding: 'utf8', timeout: timeoutMs, env, maxBuffer });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, input, encoding: 'utf8', timeout: timeoutMs, env, maxBuffer });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

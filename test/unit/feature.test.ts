@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { checkFeatures, joinFeatures, type Feature } from '../../src/feature';
 import { readManifest } from '../../src/manifest';
-import { REPO_ROOT } from '../support/referenceCorpus';
+import { REPO_ROOT } from '../support/repoRoot';
 
 const packageJson: unknown = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 

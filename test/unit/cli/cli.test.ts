@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../support/referenceCorpus';
 import { runTrex, type TrexRun } from '../../support/trexCli';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 function trex(args: string[], input?: string): TrexRun {
   return runTrex(args, { input });

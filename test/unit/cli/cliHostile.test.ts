@@ -11,9 +11,10 @@ import { closeSync, cpSync, mkdirSync, openSync, readFileSync, symlinkSync, writ
 import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS } from '../../../src/engine/errorText';
 import { MAX_INPUT_BYTES } from '../../../src/cli/input';
-import { REPO, tempDir, tinyModelDir } from '../../support/tinyModels';
+import { tempDir, tinyModelDir } from '../../support/tinyModels';
+import { REPO_ROOT } from '../../support/repoRoot';
 
-const BIN = join(REPO, 'bin', 'trex.js');
+const BIN = join(REPO_ROOT, 'bin', 'trex.js');
 const env = { ...process.env, TREX_CACHE_DIR: tempDir('trex-hostile-cache-'), HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: tempDir('trex-hostile-hf-'), HF_HUB_OFFLINE: '1' };
 
 /** What trex reads on stdin: nothing (closed at once), bytes, or bytes written after a pause (a pipe still empty when trex starts). */
@@ -36,7 +37,7 @@ interface Run {
 
 function trex(args: string[], stdin: Stdin = { bytes: '' }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -140,7 +141,7 @@ const rows: Row[] = [
   { name: 'a file as model folder', args: ['logits', '--model', plainFile, 'x'], exit: 1, says: /is not a folder/ },
   { name: 'an empty folder as model', args: ['generate', '--model', emptyDir, 'x'], exit: 1, says: /no config\.json/ },
   { name: 'a folder with config.json {} as model', args: ['fill-mask', '--model', notModel, 'x [MASK]'], exit: 1, says: /has no "model_type"/ },
-  { name: 'the repository as model', args: ['model-card', '--model', REPO], exit: 1, says: /no config\.json/ },
+  { name: 'the repository as model', args: ['model-card', '--model', REPO_ROOT], exit: 1, says: /no config\.json/ },
   { name: 'a dangling symlink as model', args: ['attention', '--model', dangling, 'x'], exit: 1 },
   { name: 'a model path with a line break', args: ['model-card', '--model', `${dir}/a\nb`], exit: 1, says: /no model folder .*a b/ },
   { name: 'an empty --model', args: ['perplexity', '--model', '', 'x'], exit: 2, says: /--model ID\|PATH is required/ },
@@ -148,8 +149,8 @@ const rows: Row[] = [
 ];
 
 // ── hostile file contents: the audit's tokenizer.json, config.json and safetensors defects ──
-const bundledGpt2 = (): Record<string, unknown> => JSON.parse(readFileSync(join(REPO, 'dist', 'tokenizers', 'gpt2.json'), 'utf8')) as Record<string, unknown>;
-const wordpieceToy = (): Record<string, unknown> => JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'wordpiece-toy', 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
+const bundledGpt2 = (): Record<string, unknown> => JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'tokenizers', 'gpt2.json'), 'utf8')) as Record<string, unknown>;
+const wordpieceToy = (): Record<string, unknown> => JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'wordpiece-toy', 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
 let files = 0;
 
 /** A tokenizer.json: `edit` changes a copy of `base` (or returns the file's whole text). */
@@ -227,7 +228,7 @@ for (const row of [...rows, ...contentRows]) {
 
 test('trex with a folder as stdin says so in one line (exit 1)', () => {
   const fd = openSync(emptyDir, 'r');
-  const r = spawnSync(process.execPath, [BIN, 'tokenize'], { cwd: REPO, env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, 'tokenize'], { cwd: REPO_ROOT, env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
   closeSync(fd);
   assert.equal(r.status, 1, r.stderr);
   assertOneLine({ code: r.status, stdout: r.stdout, stderr: r.stderr }, { name: 'a folder as stdin', args: [], exit: 1, says: /stdin is a folder/ });
@@ -239,7 +240,7 @@ test('trex reads a pipe whole: 200 kB written slowly give the tokens of the same
   const piped = await trex(['tokenize', '--json'], { bytes: text200k, delayMs: 100 });
   assert.equal(piped.code, 0, piped.stderr);
   const fd = openSync(file, 'r');
-  const fromFile = spawnSync(process.execPath, [BIN, 'tokenize', '--json'], { cwd: REPO, env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  const fromFile = spawnSync(process.execPath, [BIN, 'tokenize', '--json'], { cwd: REPO_ROOT, env, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
   closeSync(fd);
   assert.equal(fromFile.status, 0, fromFile.stderr);
   const ids = (JSON.parse(piped.stdout) as { ids: number[] }).ids;

@@ -5,14 +5,15 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeHub, type FakeRepo } from '../../support/fakeHub';
-import { REPO, tempDir, tinyModelDir } from '../../support/tinyModels';
+import { tempDir, tinyModelDir } from '../../support/tinyModels';
+import { REPO_ROOT } from '../../support/repoRoot';
 
-const BIN = join(REPO, 'bin', 'trex.js');
+const BIN = join(REPO_ROOT, 'bin', 'trex.js');
 
 /** Async, so the fake Hub in this process can answer while trex runs. */
 function trex(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

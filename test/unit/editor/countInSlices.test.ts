@@ -9,13 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countInSlices, sliceEnd, SLICE_CHARS } from '../../../src/editor/countInSlices';
 import { loadTokenizer } from '../../../src/engine/tokenizers/load';
-import { REPO } from '../../support/tinyModels';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 const never = (): boolean => false;
 
 test('countInSlices: the sum over the slices is the count of the whole text (GPT-2 and BERT, prose, code, French, emoji)', async () => {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const code = readFileSync(join(REPO, 'src', 'editor', 'tokenCountStatusBar.ts'), 'utf8');
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const code = readFileSync(join(REPO_ROOT, 'src', 'editor', 'tokenCountStatusBar.ts'), 'utf8');
   const french = "Le chat mange des croquettes à côté de l'étagère 🐱 — déjà fini !\n\tEt puis  deux espaces.  ";
   const texts = [readme, code.repeat(8), french.repeat(2000), `${'word '.repeat(5000)}\n\n\n${'😀 '.repeat(4000)}`];
   for (const spec of ['gpt2', 'bert-base-uncased']) {

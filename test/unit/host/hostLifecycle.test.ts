@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { encodeFakeModel } from '../../support/fakeBackend';
 import { HostDiedError, HostRequestError, type HostDeath } from '../../../src/host/client';
 import { sessionRequest } from '../../support/sessionMethods';
-import { f32, FAKE_BACKEND_MODULE, fakeHostClient, i32, REPO_ROOT } from '../../support/hostClients';
+import { f32, FAKE_BACKEND_MODULE, fakeHostClient, i32 } from '../../support/hostClients';
 import { until } from '../../support/until';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 const x = f32([2], [1, 2]);
 

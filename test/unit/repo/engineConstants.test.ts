@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEVICE_PREFERENCES } from '../../../src/engine/runtime/types';
 import { DECODING_STRATEGIES } from '../../../src/engine/tasks/taskTypes';
-import { REPO } from '../../support/tinyModels';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 function settingEnum(key: string): unknown {
-  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum?: unknown }> } } };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum?: unknown }> } } };
   return manifest.contributes.configuration.properties[`transformerExplorer.${key}`]?.enum;
 }
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { REPO_ROOT } from '../../support/referenceCorpus';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 const STATIC_IMPORT = /(?:^|[\n;])\s*(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?['"](\.{1,2}\/[^'"]*)['"]/g;
 const CALL_IMPORT = /\b(?:require|import)\(\s*['"](\.{1,2}\/[^'"]*)['"]\s*\)/g;

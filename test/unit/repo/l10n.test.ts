@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO_ROOT } from '../../support/referenceCorpus';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 /** `l10n.t(` then a single- or double-quoted literal (possibly on the next line). */
 const L10N_CALL = /\bl10n\.t\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(`))/g;

@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { REPO_ROOT } from '../../support/referenceCorpus';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 const VSCODE_IMPORT = /(?:\bfrom\s*['"]vscode['"]|\brequire\s*\(\s*['"]vscode['"]\s*\)|\bimport\s*\(\s*['"]vscode['"]\s*\)|\bimport\s+['"]vscode['"])/;
 

@@ -10,8 +10,7 @@ import { exportForTransformersJs } from '../../../support/transformersJsExport';
 import { OnnxRuntimeBackend } from '../../../../src/engine/runtime/onnxRuntime';
 import type { TensorData } from '../../../../src/engine/runtime/types';
 import { int64, readFixture, rowsOf } from '../../../support/graphGolden';
-
-const REPO = join(__dirname, '..', '..', '..', '..', '..');
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 function inputDims(model: Uint8Array): Record<string, Array<string | number>> {
   const decoded = onnx.ModelProto.decode(model);
@@ -27,7 +26,7 @@ test('GPT-2 export: files transformers.js loads, past dims it understands, golde
   const work = mkdtempSync(join(tmpdir(), 'trex-export-'));
   const modelDir = join(work, 'tiny-gpt2');
   writeTinyModelFolder(modelDir, spec);
-  copyFileSync(join(REPO, 'dist', 'tokenizers', 'gpt2.json'), join(modelDir, 'tokenizer.json'));
+  copyFileSync(join(REPO_ROOT, 'dist', 'tokenizers', 'gpt2.json'), join(modelDir, 'tokenizer.json'));
   const out = await exportForTransformersJs(modelDir, join(work, 'models'), 'tiny-gpt2');
   assert.equal(out, join(work, 'models', 'tiny-gpt2'));
   for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'onnx/model.onnx']) assert.ok(existsSync(join(out, file)), file);
@@ -57,7 +56,7 @@ test('BERT export: a tokenizer_config with the mask token and token_type_ids as 
   const work = mkdtempSync(join(tmpdir(), 'trex-export-'));
   const modelDir = join(work, 'tiny-bert');
   writeTinyModelFolder(modelDir, spec);
-  copyFileSync(join(REPO, 'dist', 'tokenizers', 'bert-base-uncased.json'), join(modelDir, 'tokenizer.json'));
+  copyFileSync(join(REPO_ROOT, 'dist', 'tokenizers', 'bert-base-uncased.json'), join(modelDir, 'tokenizer.json'));
   const out = await exportForTransformersJs(modelDir, join(work, 'models'), 'tiny-bert');
   const config = JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
   assert.deepEqual([config.tokenizer_class, config.mask_token], ['BertTokenizer', '[MASK]']);

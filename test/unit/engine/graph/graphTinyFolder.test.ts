@@ -18,8 +18,8 @@ import { OnnxRuntimeBackend } from '../../../../src/engine/runtime/onnxRuntime';
 import type { TensorData } from '../../../../src/engine/runtime/types';
 import { loadTokenizer } from '../../../../src/engine/tokenizers/load';
 import { flatten, floats, int64, maxAbsDiff, readFixture, rowsOf } from '../../../support/graphGolden';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
-const REPO = join(__dirname, '..', '..', '..', '..', '..');
 type Spec = TinyModelSpec & { text: string };
 interface GoldenCase { logitColumns: number[]; logitsAtColumns: number[][]; logsumexp: number[]; argmax: number[]; attentions: number[][][][] }
 
@@ -27,7 +27,7 @@ async function runFolder(name: 'gpt2' | 'bert', tokenizerFile: string, dtype: Sa
   const spec = readFixture<Spec>(`${name}-real-vocab.spec.json`);
   const dir = mkdtempSync(join(tmpdir(), `trex-tiny-${name}-`));
   writeTinyModelFolder(dir, spec, dtype);
-  copyFileSync(join(REPO, 'dist', 'tokenizers', tokenizerFile), join(dir, 'tokenizer.json'));
+  copyFileSync(join(REPO_ROOT, 'dist', 'tokenizers', tokenizerFile), join(dir, 'tokenizer.json'));
   const folder = await readModelDir(dir);
   const tokenizer = await loadTokenizer(folder.tokenizerSpec);
   const ids = tokenizer.encode(spec.text, { special: name === 'bert' }).tokens.map((t) => t.id);

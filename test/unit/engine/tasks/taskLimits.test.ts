@@ -10,7 +10,7 @@ import { inRange, rangeText, TASK_LIMITS } from '../../../../src/engine/tasks/li
 import { checkGenerateOptions } from '../../../../src/host/params';
 import { HostRequestError } from '../../../../src/host/protocol';
 import { DEFAULT_GENERATION, mergeGenerateOptions } from '../../../../src/models/generationOptions';
-import { REPO } from '../../../support/tinyModels';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 interface SettingSchema {
   minimum?: number;
@@ -18,7 +18,7 @@ interface SettingSchema {
 }
 
 function setting(key: string): SettingSchema {
-  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, SettingSchema> } } };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, SettingSchema> } } };
   const schema = manifest.contributes.configuration.properties[`transformerExplorer.${key}`];
   assert.ok(schema, key);
   return schema;

@@ -9,7 +9,8 @@ import { OnnxRuntimeBackend } from '../../../../src/engine/runtime/onnxRuntime';
 import { runAttention } from '../../../../src/engine/tasks/attention';
 import { runLogits } from '../../../../src/engine/tasks/logits';
 import { openModel } from '../../../../src/engine/tasks/openModel';
-import { REPO, tempDir } from '../../../support/tinyModels';
+import { tempDir } from '../../../support/tinyModels';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 function encoderFolder(modelType: EncoderModelType): string {
   const dir = tempDir(`trex-tasks-${modelType}-`);
@@ -19,7 +20,7 @@ function encoderFolder(modelType: EncoderModelType): string {
     layerNormEpsilon: 1e-12, padTokenId: modelType === 'roberta' ? 1 : 0,
   };
   writeTinyModelFolder(dir, { family: 'encoder', config, seed: 7 });
-  copyFileSync(join(REPO, 'dist', 'tokenizers', 'bert-base-uncased.json'), join(dir, 'tokenizer.json'));
+  copyFileSync(join(REPO_ROOT, 'dist', 'tokenizers', 'bert-base-uncased.json'), join(dir, 'tokenizer.json'));
   return dir;
 }
 

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTokenizer } from '../../../../src/engine/tokenizers/load';
 import { FRAGMENTS } from '../../../support/unicodeStress';
-import { REPO_ROOT } from '../../../support/referenceCorpus';
 import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from '../../../support/rustReference';
 import { rustWith } from '../../../support/referenceComponents';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 const dir = mkdtempSync(join(tmpdir(), 'trex-components-'));
 let files = 0;

@@ -16,8 +16,8 @@ import { NormalizedString } from '../../../../src/engine/tokenizers/normalizedSt
 import { createPreTokenizer } from '../../../../src/engine/tokenizers/preTokenizers';
 import { loadTokenizer } from '../../../../src/engine/tokenizers/load';
 import { bundledJsonPath, firstDifference, referenceEncode, rust, type PlainToken } from '../../../support/rustReference';
-import { REPO_ROOT } from '../../../support/referenceCorpus';
 import { seededRandom } from '../../../support/unicodeStress';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 test('mergeSymbols gives tokenizers.js bpe()\'s symbols on random words of every length (GPT-2 merges)', () => {
   const json = JSON.parse(readFileSync(bundledJsonPath('gpt2'), 'utf8')) as Record<string, unknown>;

@@ -16,8 +16,8 @@ import { parseSentencePieceModel } from '../../../../src/engine/tokenizers/sente
 import { PrecompiledCharsmap } from '../../../../src/engine/tokenizers/precompiledCharsmap';
 import { MAX_MESSAGE_CHARS } from '../../../../src/engine/errorText';
 import type { TextTokenizer } from '../../../../src/engine/tokenizers/textTokenizer';
-import { REPO_ROOT } from '../../../support/referenceCorpus';
 import { seededRandom } from '../../../support/unicodeStress';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 const TEXT = 'unaffable Le café où l’élève 😀 aab abab ＡＢＣ ﬁ  123 <s> [MASK]';

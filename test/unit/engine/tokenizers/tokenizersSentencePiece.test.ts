@@ -15,8 +15,8 @@ import { buildTokenizer } from '../../../../src/engine/tokenizers/buildTokenizer
 import { sentencePieceTokenizerJson } from '../../../../src/engine/tokenizers/fromSentencePiece';
 import { tokenizerJsonFromVocabFiles } from '../../../../src/engine/tokenizers/fromVocabFiles';
 import { parseSentencePieceModel } from '../../../../src/engine/tokenizers/sentencePieceModel';
-import { REPO_ROOT } from '../../../support/referenceCorpus';
 import { tempDir } from '../../../support/tinyModels';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 const MODEL_FILE = join(REPO_ROOT, 'test', 'fixtures', 'camembert-spm', 'sentencepiece.bpe.model');
 

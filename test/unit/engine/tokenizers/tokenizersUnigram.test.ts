@@ -23,9 +23,10 @@ import { loadTokenizer } from '../../../../src/engine/tokenizers/load';
 import { parseSentencePieceModel } from '../../../../src/engine/tokenizers/sentencePieceModel';
 import { tokenizerJsonFromVocabFiles } from '../../../../src/engine/tokenizers/fromVocabFiles';
 import type { TextTokenizer } from '../../../../src/engine/tokenizers/textTokenizer';
-import { buildCorpus, describeChunk, REPO_ROOT } from '../../../support/referenceCorpus';
+import { buildCorpus, describeChunk } from '../../../support/referenceCorpus';
 import { firstDifference, referenceEncode, rust, type PlainToken } from '../../../support/rustReference';
 import { FRAGMENTS, seededRandom } from '../../../support/unicodeStress';
+import { REPO_ROOT } from '../../../support/repoRoot';
 
 const TOY = join(REPO_ROOT, 'test', 'fixtures', 'unigram-toy', 'tokenizer.json');
 const CAMEMBERT = join(REPO_ROOT, 'test', 'fixtures', 'camembert-spm');
