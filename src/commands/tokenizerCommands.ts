@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { readConfig, SettingKey, writeSetting } from '../config';
 import { browseForTokenizer, type BrowseTarget } from '../editor/browseTokenizer';
-import { isBundled, type TokenizerService } from '../editor/tokenizerService';
+import { isBundled, tokenizerLabel, type TokenizerService } from '../editor/tokenizerService';
 import type { FeatureFactory } from '../feature';
 import { showError } from '../util/errors';
 import { choiceFor } from '../webviews/tokenViews';
@@ -46,7 +46,7 @@ export function selectTokenizerCommand(tokenizers: TokenizerService) {
       const active = await tokenizers.activate(spec);
       const tok = tokenizers.peek(active);
       if (typeof arg !== 'string' && tok) {
-        vscode.window.setStatusBarMessage(vscode.l10n.t('Tokenizer: {0}', tok.info.label), 4000);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Tokenizer: {0}', tokenizerLabel(tok.info)), 4000);
       }
       return active;
     } catch (error) {

@@ -5,7 +5,7 @@ import { Debouncer } from '../util/debounce';
 import { describeError } from '../util/errors';
 import { Disposable } from '../util/disposable';
 import { countInSlices } from './countInSlices';
-import { displayName, type TokenizerService } from './tokenizerService';
+import { displayName, tokenizerLabel, type TokenizerService } from './tokenizerService';
 
 /**
  * Above this many characters a document is not counted: encoding runs on the extension host's
@@ -103,7 +103,7 @@ export class TokenCountStatusBar extends Disposable {
       const label = count === 1 ? vscode.l10n.t('1 token') : vscode.l10n.t('{0} tokens', format(count));
       const perToken = count > 0 ? (length / count).toFixed(2) : '—';
       this.show(`$(whole-word) ${label} · ${name}`, [
-        vscode.l10n.t('{0} in {1} ({2} characters, {3} characters per token), for {4}.', label, what, format(length), perToken, tok.info.label),
+        vscode.l10n.t('{0} in {1} ({2} characters, {3} characters per token), for {4}.', label, what, format(length), perToken, tokenizerLabel(tok.info)),
         vscode.l10n.t('Click to choose another tokenizer.'),
       ]);
     } catch (error) {

@@ -5,7 +5,7 @@ import type { TokenSpan } from '../engine/tokenizers/types';
 import { readConfig } from '../config';
 import { CommandId } from '../commands/commandIds';
 import { codeSpan, escapeMarkdown } from './markdown';
-import type { TokenizerService } from './tokenizerService';
+import { tokenizerLabel, type TokenizerService } from './tokenizerService';
 
 /** Around the cursor, at most this many characters of a long line are tokenized for a hover. */
 const HOVER_WINDOW = 400;
@@ -55,7 +55,7 @@ export function hoverMarkdown(tok: TextTokenizer, word: string, tokens: readonly
   const md = new vscode.MarkdownString(undefined, true);
   const count =
     tokens.length === 1 ? vscode.l10n.t('1 token') : vscode.l10n.t('{0} tokens', tokens.length);
-  md.appendMarkdown(`**${escapeMarkdown(word)}** → ${count} · ${escapeMarkdown(tok.info.label)}\n\n`);
+  md.appendMarkdown(`**${escapeMarkdown(word)}** → ${count} · ${escapeMarkdown(tokenizerLabel(tok.info))}\n\n`);
   md.appendMarkdown(`| ${vscode.l10n.t('Token')} | ${vscode.l10n.t('ID')} |\n|:--|--:|\n`);
   for (const t of tokens) {
     md.appendMarkdown(`| ${codeSpan(tok.display(t.token))} | ${t.id} |\n`);

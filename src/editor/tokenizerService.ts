@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUNDLED_TOKENIZERS } from '../engine/tokenizers/bundledNames';
 import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
+import type { TokenizerInfo } from '../engine/tokenizers/types';
 import { affects, readConfig, SettingKey, writeSetting } from '../config';
 import { Disposable } from '../util/disposable';
 
@@ -140,6 +141,15 @@ export function resolveSpec(spec: string): string {
 }
 
 /** A short name for the status bar and pickers: `gpt2`, or the model folder's name. */
+/**
+ * The tokenizer's label in the UI language. The engine (no `vscode.l10n`) names a byte-level
+ * tokenizer "<name> (byte-level BPE)", the bundled GPT-2 included; that part is translated here.
+ */
+export function tokenizerLabel(info: Pick<TokenizerInfo, 'label' | 'byteLevel'>): string {
+  const english = ' (byte-level BPE)';
+  return info.byteLevel && info.label.endsWith(english) ? `${info.label.slice(0, -english.length)} (${vscode.l10n.t('byte-level BPE')})` : info.label;
+}
+
 export function displayName(spec: string): string {
   if (isBundled(spec)) {
     return spec;

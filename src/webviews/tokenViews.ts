@@ -2,7 +2,7 @@ import type { TextTokenizer } from '../engine/tokenizers/textTokenizer';
 import type { Encoding, TokenSpan } from '../engine/tokenizers/types';
 import type { ChipView, TokenColumnView, TokenizerChoice, TokenizerSummary } from '../protocol/tokens';
 import { describeError } from '../util/errors';
-import { displayName, isBundled, type LoadMode, type TokenizerService } from '../editor/tokenizerService';
+import { displayName, isBundled, tokenizerLabel, type LoadMode, type TokenizerService } from '../editor/tokenizerService';
 import { browseForTokenizer } from '../editor/browseTokenizer';
 import * as vscode from 'vscode';
 
@@ -10,8 +10,8 @@ import * as vscode from 'vscode';
 export const MAX_CHIPS = 4000;
 
 export function summarize(tok: TextTokenizer, spec: string): TokenizerSummary {
-  const { label, kind, byteLevel, vocabSize } = tok.info;
-  return { spec, label, kind, byteLevel, vocabSize };
+  const { kind, byteLevel, vocabSize } = tok.info;
+  return { spec, label: tokenizerLabel(tok.info), kind, byteLevel, vocabSize };
 }
 
 export function toChips(tok: TextTokenizer, spans: readonly TokenSpan[], limit = MAX_CHIPS): ChipView[] {
