@@ -173,8 +173,9 @@ export async function installExtensionFromVsix(dirs, vsixPath, { log = () => {} 
  * Resolves once /healthz answers. `stop()` ends it (and its children) by the PID we started.
  * Workspace trust is off (every folder trusted) unless `workspaceTrust`: then the user settings
  * of `dirs` decide (see the Restricted Mode run of test/integration/run-code-server.mjs).
+ * `locale` (e.g. `fr`) needs that language's pack installed first (scripts/french-language-pack.mjs).
  */
-export async function startCodeServer({ dirs, port, folder, log = () => {}, timeoutMs = 60_000, workspaceTrust = false }) {
+export async function startCodeServer({ dirs, port, folder, log = () => {}, timeoutMs = 60_000, workspaceTrust = false, locale }) {
   requireCodeServer();
   const args = [
     codeServerEntry,
@@ -187,6 +188,7 @@ export async function startCodeServer({ dirs, port, folder, log = () => {}, time
     '--disable-getting-started-override',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,
+    ...(locale ? ['--locale', locale] : []),
     ...(folder ? [folder] : []),
   ];
   const env = {

@@ -1,5 +1,6 @@
 // `npm test`: build once, then the tiers in order — unit (Node's test runner), integration (Mocha
-// inside a real VS Code's extension host), e2e (Chromium driving the workbench), then the installed
+// inside a real VS Code's extension host), e2e (Chromium driving the workbench), e2e (French: the
+// same checks with the French language pack and --locale fr, our French text read in each view), then the installed
 // extension: `npm run package` (every platform, each VSIX verified), the linux-x64 one installed into a fresh profile with
 // --install-extension, where the e2e checks and the smoke test of every palette command run again.
 // Every tier runs even if an earlier one failed; the exit code is non-zero if any failed. A failed
@@ -55,6 +56,7 @@ const results = [
   ['unit', await run('unit', ['--test', '--test-reporter=spec', join(root, 'out', 'test', 'unit')])],
   ['integration', await run('integration', [join(root, 'test', 'integration', 'run-code-server.mjs')])],
   ['e2e', await run('e2e', [join(root, 'test', 'e2e', 'run.mjs')])],
+  ['e2e (French)', await run('e2e (French)', [join(root, 'test', 'e2e', 'run.mjs'), '--locale', 'fr'])],
 ];
 const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const vsix = join(root, 'vsix', `${name}-linux-x64-${version}.vsix`);

@@ -4,15 +4,20 @@
 // replay BPE merges, hover a word, open the side panel, learn BPE on the course's corpus.
 // Expected tokens come from the engine through the CLI (`node bin/trex.js ... --json`).
 // Screenshots: test-results/e2e/*.png. Exit code 1 if any check failed.
-// Usage: node test/e2e/run.mjs [--headed] [--verbose] [--timeout <seconds>] [--vsix <file>]
+// Every view and panel is also checked for our own text (l10n bundle keys, read in the page).
+// Usage: node test/e2e/run.mjs [--headed] [--verbose] [--timeout <seconds>] [--vsix <file>] [--locale fr]
 // With --vsix the extension is installed from that package (`--install-extension`) into a fresh
 // profile instead of loaded from the source tree; screenshots then go to test-results/e2e-vsix/.
+// With --locale fr (the French pass) the French language pack is installed and code-server runs
+// with --locale fr: palette commands are run by their French titles (package.nls.fr.json), each
+// view must show our French text (l10n/bundle.l10n.fr.json) and no English phrase of the bundle;
+// screenshots go to test-results/e2e-fr/. The Reload Window check runs in English only.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { withWorkbench } from './session.mjs';
+import { argValue, withWorkbench } from './session.mjs';
 
 const verbose = process.argv.includes('--verbose') || process.env.TREX_TEST_VERBOSE === '1';
 const headed = process.argv.includes('--headed');
@@ -20,9 +25,60 @@ const timeoutIndex = process.argv.indexOf('--timeout');
 const overallTimeoutS = Number(timeoutIndex >= 0 ? process.argv[timeoutIndex + 1] : process.env.TREX_E2E_TIMEOUT_S ?? 600);
 const vsixIndex = process.argv.indexOf('--vsix');
 const vsix = vsixIndex >= 0 ? process.argv[vsixIndex + 1] : undefined;
-const shots = join(repoRoot, 'test-results', vsix ? 'e2e-vsix' : 'e2e');
+const locale = argValue('--locale') ?? 'en';
+if (!['en', 'fr'].includes(locale)) throw new Error(`--locale ${locale}: only en and fr`);
+const fr = locale === 'fr';
+const profile = [vsix ? 'e2e-vsix' : 'e2e', ...(fr ? ['fr'] : [])].join('-');
+const shots = join(repoRoot, 'test-results', profile);
 const t0 = Date.now();
-const say = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const say = (msg) => console.log(`[${profile} ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+
+// ── Our own text, as the student must read it in this locale ─────────────────────────────────
+/** The French l10n bundle: English key → French text (`{0}`… filled in by the extension). */
+const frBundle = JSON.parse(readFileSync(join(repoRoot, 'l10n', 'bundle.l10n.fr.json'), 'utf8'));
+const norm = (text) => text.replace(/[\s\u200b]+/g, ' ').trim();
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A bundle text as a pattern: each `{n}` stands for any text; any case (headings are upper-cased by CSS, and innerText says so). */
+const templatePattern = (text) => new RegExp(norm(text).split(/\{\d+\}/).map(escapeRegExp).join('.+?'), 'i');
+/** Our text for the English bundle key `key` in this locale: the key itself in English, the bundle's French in French. */
+function ours(key) {
+  if (!fr) return key;
+  if (!(key in frBundle)) throw new Error(`l10n/bundle.l10n.fr.json has no French for "${key}"`);
+  return frBundle[key];
+}
+/**
+ * English phrases of the bundle (those whose French differs, 12+ characters of fixed text and a
+ * space): in the French pass, one of them on the screen is a string we forgot to localize.
+ */
+const englishPhrases = Object.entries(frBundle)
+  .filter(([en, french]) => en !== french && norm(en).split(/\{\d+\}/).some((part) => part.length >= 12 && part.trim().includes(' ')))
+  .map(([en]) => ({ en, pattern: templatePattern(en) }));
+
+/**
+ * Waits until our text for every key in `keys` is on screen (a key may be a list of alternatives:
+ * one of them): in one webview (`where: 'webview'`, `view` as for inFrames), the editor hover or
+ * the notifications. In French, fails if that same text also shows an English phrase of the
+ * bundle. Returns the text read.
+ */
+async function seesOurText(keys, { where = 'webview', view } = {}) {
+  const wanted = keys.map((key) => {
+    const texts = [key].flat().map(ours);
+    const patterns = texts.map(templatePattern);
+    return { text: texts.join(fr ? ' » ou « ' : '" or "'), pattern: { test: (t) => patterns.some((p) => p.test(t)) } };
+  });
+  const workbenchSelector = { hover: '.monaco-hover-content', notification: '.notifications-toasts' }[where];
+  const read = workbenchSelector
+    ? async () => [norm((await wb.page.locator(workbenchSelector).allInnerTexts()).join('\n'))]
+    : async () => (await wb.inFrames(() => document.body?.innerText || undefined, undefined, { view })).map((f) => norm(f.value));
+  const texts = await wb.poll(read, (list) => list.some((t) => wanted.every((w) => w.pattern.test(t))), `our ${locale} text ${wanted.map((w) => `"${w.text}"`).join(', ')} in the ${where}`);
+  const text = texts.filter((t) => wanted.every((w) => w.pattern.test(t))).at(-1);
+  if (fr) {
+    const leaks = englishPhrases.filter((p) => p.pattern.test(text)).map((p) => `"${p.en}"`);
+    if (leaks.length) throw new Error(`English where French should be (${where}): ${leaks.join(', ')}`);
+  }
+  say(`  ${locale}: ${wanted.map((w) => (fr ? `« ${w.text} »` : `"${w.text}"`)).join(', ')}`);
+  return text;
+}
 
 // ── What the student does, and what the engine says they must see ──────────────────────────
 const MASK_FILE = 'masque-et-suite.txt';
@@ -119,7 +175,8 @@ async function run() {
       sameSequence(bertChips.map((c) => c.token), sentenceBert.tokens, 'tokens of the BERT chips');
     }
     const tabs = await wb.panelTitles();
-    if (!tabs.some((t) => /Tokens/.test(t))) throw new Error(`no editor tab titled "Tokens" (tabs: ${tabs.join(' | ')})`);
+    if (!tabs.some((t) => t.includes(ours('Tokens')))) throw new Error(`no editor tab titled "${ours('Tokens')}" (tabs: ${tabs.join(' | ')})`);
+    await seesOurText(['Compare two tokenizers', '{0} characters per token']);
     say(`  ${gpt2Chips.length} GPT-2 chips${columns.has('bert-base-uncased') ? ' + a BERT column' : ''}, tabs: ${tabs.join(' | ')}`);
     await wb.screenshot('01-token-panel');
   });
@@ -132,6 +189,7 @@ async function run() {
     sameSequence(chips.filter(isBert).map((c) => Number(c.id)), sentenceBert.ids, 'ids of the BERT column');
     sameSequence(chips.filter((c) => c.tokenizer === 'gpt2').map((c) => c.token), sentenceGpt2.tokens, 'tokens of the GPT-2 column');
     say(`  GPT-2 ${sentenceGpt2.tokens.length} tokens vs BERT ${sentenceBert.tokens.length}: ${sentenceBert.tokens.join(' ')}`);
+    await seesOurText(['Compare with', ['{0} needs {1} more tokens than {2} for this text.', '{0} needs 1 more token than {1} for this text.', 'Both tokenizers need {0} tokens for this text.']]);
     await wb.screenshot('01b-compare-gpt2-bert');
   });
 
@@ -146,6 +204,7 @@ async function run() {
     // Jump to the last merge, as a student clicking the last step of the sequence.
     await wb.clickLastInFrames('.bpe-step button');
     await wb.waitForBpe((r) => r.current === steps, `step ${steps} of ${steps} to be the current one`);
+    await seesOurText(['Merge sequence', 'Final tokens']);
     await wb.screenshot('02-bpe-replay');
   });
 
@@ -153,6 +212,7 @@ async function run() {
     await wb.focusEditor();
     const text = await wb.hoverWord(HOVER_WORD, SENTENCE, (t) => hoverIds.every((id) => new RegExp(`(^|\\D)${id}(\\D|$)`).test(t)));
     for (const id of hoverIds) if (!text.includes(String(id))) throw new Error(`hover lacks id ${id}: ${text}`);
+    await seesOurText(['Replay how this word is cut'], { where: 'hover' });
     await wb.screenshot('03-hover');
   });
 
@@ -163,6 +223,7 @@ async function run() {
     const same = (list) => JSON.stringify(list.map((c) => Number(c.id))) === JSON.stringify(sentenceGpt2.ids);
     const chips = await wb.waitForChips(same, `the side view to show the sentence's ${sentenceGpt2.ids.length} GPT-2 chips`, { view: true });
     sameSequence(chips.map((c) => c.token), sentenceGpt2.tokens, 'tokens of the side view');
+    await seesOurText(['Selection', '{0} tokens'], { view: true });
     await wb.screenshot('04-side-panel');
   });
 
@@ -178,6 +239,7 @@ async function run() {
         throw new Error(`merge ${i + 1} should be "${merged}" (frequency ${freq}); the row reads "${row}"`);
       }
     });
+    await seesOurText(['Merges learned', 'Word frequencies']);
     await wb.screenshot('05-learn-bpe');
   });
 
@@ -193,7 +255,8 @@ async function run() {
     await freshEditor();
     await wb.selectLineText(SENTENCE);
     await wb.runCommand('Transformer: Show Surprisal');
-    await wb.hoverWord(HOVER_WORD, SENTENCE, (t) => /bits/.test(t) && /rank|rang/i.test(t));
+    await wb.hoverWord(HOVER_WORD, SENTENCE, (t) => templatePattern(ours('surprisal {0} bits, probability {1}, rank {2}')).test(norm(t)));
+    await seesOurText(['surprisal {0} bits, probability {1}, rank {2}'], { where: 'hover' });
     await wb.screenshot('06-surprisal');
   });
 
@@ -207,6 +270,7 @@ async function run() {
     const pieces = inWord.map((t) => t.replace(/^·/, '').toLowerCase());
     if (!pieces.every((piece) => piece !== '' && 'mange'.includes(piece))) throw new Error(`the outlined tokens are not pieces of "mange": ${pieces.join(' | ')}`);
     say(`  tokens of "mange" in the aligned rows: ${inWord.join(' | ')}`);
+    await seesOurText(['BERT vs GPT at the Cursor', 'The masked model sees both sides of the word; the causal model only the text to its left.']);
     await wb.screenshot('07-compare');
   });
 
@@ -217,6 +281,7 @@ async function run() {
     const rows = await wb.waitForRows('.mlm-table tbody tr', (r) => r.length >= 1, 'the corrupted positions');
     const accuracy = await wb.waitForRows('.accuracy', (r) => r.length === 1, 'the accuracy line');
     say(`  ${rows.length} positions; ${accuracy[0]}`);
+    await seesOurText(['MLM Masking Demo', 'Recovered {0} of {1} positions (accuracy {2} %).']);
     await wb.screenshot('07b-mlm-demo');
   });
 
@@ -227,6 +292,7 @@ async function run() {
     const tabs = await wb.waitForRows('.step-tab', (r) => r.length >= 1, 'generated steps in the Completion panel');
     await wb.waitForRows('.bar-row', (r) => r.length >= 2, 'the candidates of a step');
     say(`  ${tabs.length} steps: ${tabs.join(' ')}`);
+    await seesOurText(['Completion', 'Generated text', 'Strategy']);
     await wb.screenshot('08-completion');
   });
 
@@ -236,9 +302,11 @@ async function run() {
     await wb.runCommand('Transformer: Fill Mask');
     const rows = await wb.waitForRows('.mask-slot .bar-row', (r) => r.length >= 3, 'fill-mask candidates');
     say(`  best: ${rows[0]}`);
+    await seesOurText(['Fill Mask', 'Mask {0} of {1}, characters {2} to {3}', 'Your own candidate']);
     await wb.screenshot('09-fill-mask');
     await wb.clickInFrames('.mask-slot button.bar-row');
     await wb.waitForRows('.fill-status', (r) => r.some((t) => t.length > 0), 'the panel saying the candidate is in the editor');
+    await seesOurText(['Put “{0}” in the editor.']);
     await wb.screenshot('09b-fill-mask-applied');
     await wb.runCommand('File: Save All Files');
   });
@@ -318,18 +386,20 @@ async function attentionChecks() {
     const pixels = await wb.poll(heatmapPixels, (p) => p !== undefined && p.rows > 5 && p.lower > 0, 'the heatmap canvas of the Attention view', 120_000);
     if (pixels.upper !== 0) throw new Error(`${pixels.upper} painted cells above the diagonal of a causal model`);
     say(`  ${pixels.rows} × ${pixels.rows} heatmap, ${pixels.lower} painted cells on and below the diagonal, none above`);
+    await seesOurText(['Heatmap', 'Layer', 'Causal model: each token sees only itself and the tokens before it (upper triangle empty).'], { view: true });
     await wb.screenshot('10-attention-heatmap');
   });
 
-  for (const [tab, shot, ready] of [
-    ['heads', '10b-attention-head-view', '.headview canvas'],
-    ['model', '10c-attention-model-view', '.thumb-button'],
-    ['summary', '10d-attention-summary', '.stats-table'],
-    ['positions', '10e-positional-encodings', '.positions-block canvas'],
+  for (const [tab, shot, ready, text] of [
+    ['heads', '10b-attention-head-view', '.headview canvas', 'Left: tokens attending; right: tokens attended to. Hover or focus a token (↑ ↓) to isolate its lines.'],
+    ['model', '10c-attention-model-view', '.thumb-button', 'Every layer (rows) × head (columns). Click or press Enter on one to open it large.'],
+    ['summary', '10d-attention-summary', '.stats-table', 'Entropy (bits)'],
+    ['positions', '10e-positional-encodings', '.positions-block canvas', 'Positions shown'],
   ]) {
     await check(`the Attention view's ${tab} tab`, async () => {
       await wb.clickInFrames(`#tab-${tab}`, `#tab-${tab}`);
       await wb.poll(() => wb.inFrames((sel) => document.querySelectorAll(sel).length, ready, { view: true }), (f) => f.some((x) => x.value > 0), `${ready} in the Attention view`, 60_000);
+      await seesOurText([text], { view: true });
       await wb.page.waitForTimeout(300);
       await wb.screenshot(shot);
     });
@@ -346,6 +416,7 @@ async function attentionChecks() {
       if (row.slice(i + 1).some((v) => v !== 0)) throw new Error(`row ${i} of the causal snapshot has weight after its token`);
     });
     say(`  ${files[0]}: ${snap.tokens.length} tokens, layer ${snap.layer}, head ${snap.head}`);
+    await seesOurText(['Attention snapshot saved: {0}'], { where: 'notification' });
   });
 
   await check('Compare BERT and GPT Attention: both models’ heatmaps side by side', async () => {
@@ -368,9 +439,15 @@ async function attentionChecks() {
     if (masked.upper === 0) throw new Error('the BERT heatmap has nothing above the diagonal');
     if (causal.upper !== 0) throw new Error(`${causal.upper} painted cells above the diagonal of the GPT heatmap`);
     say(`  BERT: ${masked.upper} painted cells above the diagonal; GPT: none above, ${causal.lower} on and below`);
+    await seesOurText(['Layer', 'Mean over heads'], { view: false });
+    const compareTabs = await wb.panelTitles();
+    if (!compareTabs.includes(ours('Attention: BERT vs GPT'))) throw new Error(`no editor tab titled "${ours('Attention: BERT vs GPT')}" (tabs: ${compareTabs.join(' | ')})`);
     await wb.page.waitForTimeout(500);
     await wb.screenshot('10f-attention-compare');
   });
+
+  // Reload Window restores the panels whatever the language: checked once, in English.
+  if (fr) return;
 
   await check('after Reload Window the Tokens and attention compare panels come back with their content, the Attention view redraws', async () => {
     // A Tokens panel beside the compare panel, on the line the compare panel shows.
@@ -390,7 +467,7 @@ async function attentionChecks() {
       await wb.poll(() => tab.count(), (n) => n > 0, `the restored "${title}" tab`, 60_000);
       await tab.first().click();
     };
-    await showTab('Attention: BERT vs GPT');
+    await showTab(ours('Attention: BERT vs GPT'));
     const masked = await compareHeatmap('masked', 'the restored BERT heatmap', 180_000);
     const causal = await compareHeatmap('causal', 'the restored GPT heatmap', 60_000);
     if (masked.upper === 0 || causal.upper !== 0) throw new Error(`restored heatmaps: BERT ${masked.upper} cells above the diagonal, GPT ${causal.upper}`);
@@ -410,8 +487,7 @@ async function main() {
   for (const f of ['dist/extension.js', 'dist/cli.js', 'dist/tokenizers/gpt2.json']) {
     if (!existsSync(join(repoRoot, f))) throw new Error(`missing ${f}: run node scripts/build.mjs`);
   }
-  const profile = vsix ? 'e2e-vsix' : 'e2e';
-  await withWorkbench({ profile, vsix, verbose, headed, timeoutS: overallTimeoutS, say }, async (workbench, context) => {
+  await withWorkbench({ profile, vsix, locale, verbose, headed, timeoutS: overallTimeoutS, say }, async (workbench, context) => {
     wb = workbench;
     session = context;
     await run();
@@ -419,7 +495,7 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   console.log(`\nScreenshots: ${shots}`);
   for (const r of failed) console.log(`  failed: ${r.name}\n    ${r.error.message.split('\n').join('\n    ')}`);
-  console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed`);
+  console.log(`${profile}: ${results.length - failed.length} passed, ${failed.length} failed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return failed.length ? 1 : 0;
 }
 

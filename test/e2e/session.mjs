@@ -1,18 +1,38 @@
 // One e2e session: a fresh code-server profile with the extension (from the source tree, or
 // installed from a VSIX as a user does), a copy of the sample workspace, Chromium on the workbench,
 // a watchdog, and cleanup on every way out. Used by run.mjs (the feature checks) and smoke.mjs.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addExtensionFolder, findFreePort, installExtensionFromSource, installExtensionFromVsix, launchChromium, preparePrivateDirs, repoRoot,
   requireCodeServer, startCodeServer,
 } from '../../scripts/code-server.mjs';
+import { installFrenchLanguagePack } from '../../scripts/french-language-pack.mjs';
 import { Workbench } from './workbench.mjs';
 
 /** `--name value` from the command line, or undefined. */
 export function argValue(name) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/**
+ * Our palette titles in `locale` (`Transformer: Remplir le masque`), keyed by the English ones
+ * (`Transformer: Fill Mask`), from package.json and package.nls(.<locale>).json. Empty for English.
+ */
+export function localizedCommandTitles(locale) {
+  if (!locale || locale === 'en') return new Map();
+  const read = (name) => JSON.parse(readFileSync(join(repoRoot, name), 'utf8'));
+  const pkg = read('package.json');
+  const [english, local] = [read('package.nls.json'), read(`package.nls.${locale}.json`)];
+  const text = (nls, value) => value.replace(/^%(.+)%$/, (_, key) => {
+    if (!(key in nls)) throw new Error(`package.nls${nls === local ? `.${locale}` : ''}.json has no "${key}"`);
+    return nls[key];
+  });
+  return new Map(pkg.contributes.commands.map((c) => {
+    const title = (nls) => (c.category ? `${text(nls, c.category)}: ` : '') + text(nls, c.title);
+    return [title(english), title(local)];
+  }));
 }
 
 /** A logger that prefixes the seconds since `t0`. */
@@ -25,8 +45,9 @@ export function stopwatch(label) {
  * Starts everything, runs `body(wb, ctx)`, always cleans up. `profile` names the private folder
  * (.vscode-test/<profile>) and the screenshot folder (test-results/<profile>). `alsoInstall`:
  * unpackaged extension folders installed beside ours (the activation benchmark's baseline).
+ * `locale: 'fr'`: the French language pack is installed and the workbench runs with `--locale fr`.
  */
-export async function withWorkbench({ profile, vsix, verbose = false, headed = false, timeoutS = 600, say = console.log, settings = {}, alsoInstall = [] }, body) {
+export async function withWorkbench({ profile, vsix, verbose = false, headed = false, timeoutS = 600, say = console.log, settings = {}, alsoInstall = [], locale }, body) {
   requireCodeServer();
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('missing dist/extension.js: run node scripts/build.mjs');
   const shots = join(repoRoot, 'test-results', profile);
@@ -37,6 +58,8 @@ export async function withWorkbench({ profile, vsix, verbose = false, headed = f
   if (vsix) say(`installed ${vsix} into ${await installExtensionFromVsix(dirs, vsix)}`);
   else installExtensionFromSource(dirs.extensions);
   for (const folder of alsoInstall) addExtensionFolder(dirs.extensions, folder);
+  if (locale === 'fr') say(`French language pack in ${installFrenchLanguagePack(dirs)}`);
+  else if (locale && locale !== 'en') throw new Error(`no language pack for locale ${locale} (only fr)`);
   const workspace = join(base, 'workspace');
   cpSync(join(repoRoot, 'sample-workspace'), workspace, { recursive: true });
   const port = await findFreePort();
@@ -55,11 +78,11 @@ export async function withWorkbench({ profile, vsix, verbose = false, headed = f
   watchdog.unref();
   try {
     say(`starting code-server on 127.0.0.1:${port}`);
-    server = await startCodeServer({ dirs, port, folder: workspace, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
+    server = await startCodeServer({ dirs, port, folder: workspace, locale, log: verbose ? (t) => process.stdout.write(`[code-server] ${t}`) : undefined });
     browser = await launchChromium({ headless: !headed });
     const page = await browser.context.newPage();
     if (verbose) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
-    const wb = new Workbench(page, { shots, log: verbose ? say : () => {} });
+    const wb = new Workbench(page, { shots, log: verbose ? say : () => {}, commandTitles: localizedCommandTitles(locale) });
     await page.goto(`${server.url}/?folder=${encodeURI(workspace)}`);
     return await body(wb, { shots, workspace, dirs });
   } finally {

@@ -8,10 +8,15 @@ const POLL_MS = 200;
 
 export class Workbench {
   /** @param {import('playwright-core').Page} page */
-  constructor(page, { shots, log = () => {} }) {
+  /**
+   * `commandTitles`: English palette title → the title the palette shows in the workbench's
+   * language (our commands in French); titles not in it (VS Code's own) are typed as given.
+   */
+  constructor(page, { shots, log = () => {}, commandTitles = new Map() }) {
     this.page = page;
     this.shots = shots;
     this.log = log;
+    this.commandTitles = commandTitles;
   }
 
   async poll(probe, ok, what, timeoutMs = 30_000) {
@@ -125,7 +130,8 @@ export class Workbench {
   }
 
   /** F1, the command's title, Enter — as a person runs a command from the palette. */
-  async runCommand(title) {
+  async runCommand(englishTitle) {
+    const title = this.commandTitles.get(englishTitle) ?? englishTitle;
     this.log(`palette: ${title}`);
     const widget = this.page.locator('.quick-input-widget');
     await this.page.keyboard.press('F1');
