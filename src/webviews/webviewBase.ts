@@ -5,6 +5,7 @@ import { Disposable } from '../util/disposable';
 import { WebviewConnection, type ConnectionHandlers } from './connection';
 import { renderPage, webviewOptions, type PageSpec } from './html';
 import { reloadUntilReady } from './reloadUntilReady';
+import { startInTurn, whenReady } from './startInTurn';
 
 /** What every panel and view needs from the extension. */
 export interface PanelContext {
@@ -69,14 +70,18 @@ export abstract class WebviewBase<C extends Channel> extends Disposable {
     };
     this.session = session;
     const page = (): string => renderPage(webview, this.ctx.extensionUri, this.page);
-    webview.html = page();
-    this.forWebview(
-      reloadUntilReady(webview, connection, page, {
-        visible: () => host.visible,
-        stillCurrent: () => this.session === session,
-        onGiveUp: () => noticeWebviewStalled(this.stalledTitle()),
-      }),
-    );
+    startInTurn(() => {
+      if (this.session !== session) return Promise.resolve(); // let go before its turn
+      webview.html = page();
+      session.owned.push(
+        reloadUntilReady(webview, connection, page, {
+          visible: () => host.visible,
+          stillCurrent: () => this.session === session,
+          onGiveUp: () => noticeWebviewStalled(this.stalledTitle()),
+        }),
+      );
+      return whenReady(connection);
+    });
     this.forWebview(
       host.onDidDispose(() => {
         session.dispose();
