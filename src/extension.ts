@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const features = (): Features => {
     if (loaded === undefined) {
       try {
-        loaded = featuresModule().activateFeatures(context, { tokenizers, modelStatusBar, tokenCount });
+        loaded = featuresModule().activateFeatures(context, { tokenizers, modelStatusBar, tokenCount, manifest });
       } catch (error) {
         loaded = error instanceof Error ? error : new Error(String(error));
       }

@@ -13,7 +13,7 @@ import { tokenizerFeature } from './commands/tokenizerCommands';
 import type { TokenCountStatusBar } from './editor/tokenCountStatusBar';
 import type { TokenizerService } from './editor/tokenizerService';
 import { checkFeatures, joinFeatures, type FeatureFactory, type Features, type FeatureServices } from './feature';
-import { readManifest } from './manifest';
+import type { ManifestEntries } from './manifest';
 import { ModelHostService } from './models/modelHostService';
 import { ModelRegistry } from './models/modelRegistry';
 import type { ModelStatusBar } from './models/modelStatusBar';
@@ -47,11 +47,13 @@ export interface ActivationServices {
   tokenizers: TokenizerService;
   modelStatusBar: ModelStatusBar;
   tokenCount: TokenCountStatusBar;
+  /** package.json's commands, panels and views, as activation read them. */
+  manifest: ManifestEntries;
 }
 
 /** Creates every feature; called once, when the bundle is first needed. Throws when they do not match package.json. */
 export function activateFeatures(context: vscode.ExtensionContext, activation: ActivationServices): Features {
-  const { tokenizers, modelStatusBar, tokenCount } = activation;
+  const { tokenizers, modelStatusBar, tokenCount, manifest } = activation;
   // Models run in a separate model-host process, started on the first request.
   // Enable GPU Acceleration installs a CUDA-enabled copy of onnxruntime-node into the extension's storage.
   const gpuRuntimeRoot = vscode.Uri.joinPath(context.globalStorageUri, 'gpu-runtime').fsPath;
@@ -72,6 +74,6 @@ export function activateFeatures(context: vscode.ExtensionContext, activation: A
     gpuRuntimeRoot,
   };
   const features = joinFeatures(FEATURES.map((make) => make(services)));
-  checkFeatures(features, readManifest(context.extension.packageJSON), UNLISTED_COMMANDS);
+  checkFeatures(features, manifest, UNLISTED_COMMANDS);
   return features;
 }

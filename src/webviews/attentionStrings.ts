@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
+import { slot } from './strings';
 import type { LocalizedStrings } from '../protocol/wire';
 import type { AttentionStringKey } from '../protocol/attention';
 
 // The attention viewer's strings, localized on the host (webviews have no `vscode.l10n`);
 // `{0}`, `{1}` stay in the text for the webview to fill.
-const slot = (n: number): string => `{${n}}`;
 
 export function attentionStrings(): LocalizedStrings<AttentionStringKey> {
   return {

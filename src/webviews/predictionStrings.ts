@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { slot } from './strings';
 import type { LocalizedStrings } from '../protocol/wire';
 import type { CompletionStringKey, PredictStringKey } from '../protocol/prediction';
 
 // Strings of the prediction panels, localized on the host. `{0}`, `{1}` are filled by the webview.
-const slot = (n: number): string => `{${n}}`;
 
 export function predictStrings(): LocalizedStrings<PredictStringKey> {
   return {

@@ -7,7 +7,8 @@ import type { LocalizedStrings } from '../protocol/wire';
 
 // Strings the webviews show, localized here on the host (webviews have no `vscode.l10n`).
 // `{0}`, `{1}` stay in the text: the webview fills them in.
-const slot = (n: number): string => `{${n}}`;
+/** The `{n}` placeholder a webview fills in; shared by every localized string table. */
+export const slot = (n: number): string => `{${n}}`;
 
 export function tokensStrings(): LocalizedStrings<TokensStringKey> {
   return {
