@@ -2,7 +2,8 @@
  * `trex fill-mask`, `trex generate`, `trex perplexity`: the prediction tasks of the engine run
  * in-process on onnxruntime-node, on a model folder or a Hub id (same model loading as `trex logits`).
  */
-import { openDecodeSession, releaseDecodeSession } from '../engine/tasks/decodeSession';
+import { openDecodeSession } from '../engine/tasks/decodeSession';
+import { releaseModelExtras } from '../engine/tasks/modelExtras';
 import { fillMask } from '../engine/tasks/fillMask';
 import { generate } from '../engine/tasks/generate';
 import { defaultGraphCacheDir, type LoadedModel } from '../engine/tasks/openModel';
@@ -22,7 +23,7 @@ async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promi
   try {
     return await run(model);
   } finally {
-    await releaseDecodeSession(model);
+    await releaseModelExtras(model);
     await model.session.release();
   }
 }

@@ -4,7 +4,8 @@
  *   - handlers.ts (here): `host/configure`, the host's own state;
  *   - modelHandlers.ts: open, release and describe a model, its attention (`model/load`, …);
  *   - taskHandlers.ts: the predictions (`model/fillMask`, `model/generate`, …);
- *   - attentionHandlers.ts: what the attention viewer reads from a model's weights (`model/positions`).
+ *   - attentionHandlers.ts: what the attention viewer reads from a model's weights (`model/positions`);
+ *   - insideHandlers.ts: inside the model (`model/attentionSteps`, `model/logitLens`, `model/embeddings`).
  * A new host task goes into the group it belongs to: one entry in its `XRequests` (params, result,
  * doc comment) and one handler beside it; nothing else in the host changes (the compiler asks for
  * both halves). A new group is one more file, one more `extends` in protocol.ts's `HostRequests`
@@ -14,6 +15,7 @@
 import type { InferenceBackend } from '../engine/runtime/types';
 import { createAttentionHandlers } from './attentionHandlers';
 import { HostRequestError, isObject } from './hostErrors';
+import { createInsideHandlers } from './insideHandlers';
 import { LoadedModels, type ModelLimits } from './loadedModels';
 import { createModelHandlers } from './modelHandlers';
 import { optionalLimit } from './params';
@@ -77,5 +79,6 @@ export function createHandlers(options: HandlerOptions) {
     ...createModelHandlers(backend, options.graphCacheDir, models),
     ...createTaskHandlers(backend, options.graphCacheDir, models),
     ...createAttentionHandlers(models),
+    ...createInsideHandlers(backend, options.graphCacheDir, models),
   };
 }

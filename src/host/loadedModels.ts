@@ -10,7 +10,7 @@
  * forward pass ends — waits for them to stop, and only then frees its sessions: a session is never
  * disposed under a run. Each of those requests answers `cancelled`, saying the model was released.
  */
-import { releaseDecodeSession } from '../engine/tasks/decodeSession';
+import { releaseModelExtras } from '../engine/tasks/modelExtras';
 import type { LoadedModel } from '../engine/tasks/openModel';
 import type { DeviceKind } from '../engine/runtime/types';
 import { HostRequestError } from './hostErrors';
@@ -122,7 +122,7 @@ export class LoadedModels {
     entry.reason = reason;
     entry.closing.abort();
     await Promise.allSettled([...entry.running]);
-    await releaseDecodeSession(entry.model);
+    await releaseModelExtras(entry.model);
     await entry.model.session.release();
     return true;
   }

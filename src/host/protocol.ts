@@ -13,6 +13,7 @@
 import type { AttentionRequests } from './attentionHandlers';
 import type { CoreRequests } from './handlers';
 import type { HostErrorPayload } from './hostErrors';
+import type { InsideRequests } from './insideHandlers';
 import type { ModelRequests } from './modelHandlers';
 import type { Handlers, HostProgress } from './requestKit';
 import type { TaskRequests } from './taskHandlers';
@@ -22,7 +23,7 @@ export type { ModelLimits } from './loadedModels';
 export type { HostProgress } from './requestKit';
 
 /** Every request method with its params and result: the union of the handler groups' requests. */
-export interface HostRequests extends CoreRequests, ModelRequests, TaskRequests, AttentionRequests {}
+export interface HostRequests extends CoreRequests, ModelRequests, TaskRequests, AttentionRequests, InsideRequests {}
 
 export type HostMethod = keyof HostRequests;
 export type ParamsOf<M extends HostMethod> = HostRequests[M]['params'];

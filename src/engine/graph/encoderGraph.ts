@@ -13,6 +13,13 @@ export interface EncoderGraphOptions {
   variant: 'inspect' | 'decode';
   /** Adds `hidden_states.{i}` [B, T, d] as Hugging Face returns them: the embeddings (after their LayerNorm), then each layer's output. */
   hiddenStates?: boolean;
+  /**
+   * Adds what the inside-the-model views read, per layer i: `attn_input.{i}` [B, T, d] (the layer's
+   * input: post-LN blocks attend over it directly), `query.{i}`, `key.{i}`, `value.{i}` and
+   * `head_outputs.{i}` (softmax·V) [B, H, T, hd], and `attn_output.{i}` [B, T, d] (heads concatenated
+   * and projected). Implies `hiddenStates`.
+   */
+  internals?: boolean;
   /** `float16`: projection weights, word embeddings (tied decoder) and an untied decoder stored and multiplied in float16; the rest float32. */
   precision?: FloatStorage;
 }
@@ -87,21 +94,30 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
   const scale = g.scalar('scale', 1 / Math.sqrt(headDim));
   const headsShape = g.op('Concat', [inputShape, g.int64('heads', [nHead, headDim])], { axis: 0 });
   const flatShape = g.int64('flat_d', [-1, d]);
-  const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] });
 
-  const hiddenOutputs: string[] = options.hiddenStates ? [hidden] : [];
+  const internals = options.internals === true;
+  const hiddenStates = internals || options.hiddenStates === true;
+  const hiddenShape = hiddenStates ? g.op('Concat', [inputShape, g.int64('hidden', [d])], { axis: 0 }) : '';
+  /** `x` [B·T, d] as the named [B, T, d] output. */
+  const unflat = (x: string, name: string): string => g.op('Reshape', [x, hiddenShape], {}, name);
+  const hiddenOutputs: string[] = hiddenStates ? [hidden] : [];
   for (let i = 0; i < config.nLayer; i++) {
     const n = names.layer(i);
-    const q = toHeads(linear(hidden, n.query, d, d));
-    const kT = g.op('Transpose', [g.op('Reshape', [linear(hidden, n.key, d, d), headsShape])], { perm: [0, 2, 3, 1] });
-    const v = toHeads(linear(hidden, n.value, d, d));
+    if (internals) unflat(hidden, `attn_input.${i}`);
+    const q = g.op('Transpose', [g.op('Reshape', [linear(hidden, n.query, d, d), headsShape])], { perm: [0, 2, 1, 3] }, internals ? `query.${i}` : undefined);
+    const kT = internals
+      ? g.op('Transpose', [g.op('Transpose', [g.op('Reshape', [linear(hidden, n.key, d, d), headsShape])], { perm: [0, 2, 1, 3] }, `key.${i}`)], { perm: [0, 1, 3, 2] })
+      : g.op('Transpose', [g.op('Reshape', [linear(hidden, n.key, d, d), headsShape])], { perm: [0, 2, 3, 1] });
+    const v = g.op('Transpose', [g.op('Reshape', [linear(hidden, n.value, d, d), headsShape])], { perm: [0, 2, 1, 3] }, internals ? `value.${i}` : undefined);
     const scores = g.op('Mul', [g.op('MatMul', [q, kT]), scale]);
     const probs = g.op('Softmax', [g.op('Where', [notPadding, scores, masked])], { axis: -1 }, options.variant === 'inspect' ? `attentions.${i}` : undefined);
-    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }), flatShape]);
-    hidden = layerNorm(g.op('Add', [hidden, linear(context, n.attentionOutput, d, d)]), n.attentionNorm, body);
+    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, v], {}, internals ? `head_outputs.${i}` : undefined)], { perm: [0, 2, 1, 3] }), flatShape]);
+    const projected = linear(context, n.attentionOutput, d, d);
+    if (internals) unflat(projected, `attn_output.${i}`);
+    hidden = layerNorm(g.op('Add', [hidden, projected]), n.attentionNorm, body);
     const ffn = linear(geluErf(linear(hidden, n.intermediate, d, ff)), n.output, ff, d);
     hidden = layerNorm(g.op('Add', [hidden, ffn]), n.outputNorm, body);
-    if (options.hiddenStates) hiddenOutputs.push(hidden);
+    if (hiddenStates) hiddenOutputs.push(hidden);
   }
 
   // MLM head: dense → GELU → LayerNorm → decoder (tied to the word embeddings unless the checkpoint has its own).
@@ -113,12 +129,16 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
     : g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
   const logitsShape = g.op('Concat', [inputShape, g.int64('vocab', [V])], { axis: 0 });
   g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
-  if (hiddenOutputs.length > 0) {
-    const hiddenShape = g.op('Concat', [inputShape, g.int64('hidden', [d])], { axis: 0 });
-    hiddenOutputs.forEach((value, i) => g.output(`hidden_states.${i}`, g.op('Reshape', [value, hiddenShape]), 'float32', [B, T, d]));
-  }
+  hiddenOutputs.forEach((value, i) => g.output(`hidden_states.${i}`, g.op('Reshape', [value, hiddenShape]), 'float32', [B, T, d]));
   if (options.variant === 'inspect') {
     for (let i = 0; i < config.nLayer; i++) g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, T]);
+  }
+  if (internals) {
+    for (let i = 0; i < config.nLayer; i++) {
+      g.output(`attn_input.${i}`, `attn_input.${i}`, 'float32', [B, T, d]);
+      for (const name of ['query', 'key', 'value', 'head_outputs']) g.output(`${name}.${i}`, `${name}.${i}`, 'float32', [B, nHead, T, headDim]);
+      g.output(`attn_output.${i}`, `attn_output.${i}`, 'float32', [B, T, d]);
+    }
   }
   return g;
 }

@@ -26,6 +26,13 @@ export interface Gpt2GraphOptions {
   lastLogitsOnly?: boolean;
   /** Adds `hidden_states.{i}` [B, T, d] as Hugging Face returns them: the embeddings (i = 0), each block's output, the last one after ln_f. */
   hiddenStates?: boolean;
+  /**
+   * Adds what the inside-the-model views read, per layer i: `attn_input.{i}` [B, T, d] (ln_1 of the
+   * block's input), `query.{i}`, `key.{i}`, `value.{i}` and `head_outputs.{i}` (softmax·V) [B, H, T, hd],
+   * `attn_output.{i}` [B, T, d] (heads concatenated and projected by c_proj), and `residual_final`
+   * [B, T, d] (the last block's output before ln_f, for the logit lens). Implies `hiddenStates`.
+   */
+  internals?: boolean;
   /** `float16`: c_attn/c_proj/c_fc weights and wte (embedding and tied LM head) stored and multiplied in float16; the rest float32. */
   precision?: FloatStorage;
 }
@@ -100,7 +107,6 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
     g.op('LayerNormalization', [x, w(`${name}.weight`, [d]), w(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
   const conv1d = (x: string, name: string, nIn: number, nOut: number): string =>
     g.op('Add', [result(g.op('MatMul', [operand(x), w(`${name}.weight`, [nIn, nOut], matrix)])), w(`${name}.bias`, [nOut])]);
-  const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] });
   const geluTanh = (x: string): string => {
     const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
     const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.scalar('gelu_c', 0.044715)])]), g.scalar('gelu_k', Math.sqrt(2 / Math.PI))]);
@@ -108,28 +114,36 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
     return g.op('Mul', [g.op('Mul', [x, gate]), g.scalar('gelu_half', 0.5)]);
   };
 
-  const hiddenOutputs: string[] = options.hiddenStates ? [hidden] : [];
+  const internals = options.internals === true;
+  const hiddenStates = internals || options.hiddenStates === true;
+  /** The name of an internals output (or a fresh one when the graph has no internals). */
+  const named = (name: string): string | undefined => (internals ? name : undefined);
+  const hiddenOutputs: string[] = hiddenStates ? [hidden] : [];
   for (let i = 0; i < nLayer; i++) {
     const p = `h.${i}`;
-    const qkv = conv1d(layerNorm(hidden, `${p}.ln_1`), `${p}.attn.c_attn`, d, 3 * d);
+    const normalized = internals ? g.op('Identity', [layerNorm(hidden, `${p}.ln_1`)], {}, `attn_input.${i}`) : layerNorm(hidden, `${p}.ln_1`);
+    const qkv = conv1d(normalized, `${p}.attn.c_attn`, d, 3 * d);
     const [q, k, v] = g.opMulti('Split', [qkv, splitSizes], 3, { axis: 2 });
-    const key = g.op('Concat', [pastKeys[i], toHeads(k)], { axis: 2 }, `present.${i}.key`);
-    const value = g.op('Concat', [pastValues[i], toHeads(v)], { axis: 2 }, `present.${i}.value`);
-    const scores = g.op('Mul', [g.op('MatMul', [toHeads(q), g.op('Transpose', [key], { perm: [0, 1, 3, 2] })]), scale]);
+    const headsOf = (x: string, name: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: [0, 2, 1, 3] }, named(name));
+    const key = g.op('Concat', [pastKeys[i], headsOf(k, `key.${i}`)], { axis: 2 }, `present.${i}.key`);
+    const value = g.op('Concat', [pastValues[i], headsOf(v, `value.${i}`)], { axis: 2 }, `present.${i}.value`);
+    const scores = g.op('Mul', [g.op('MatMul', [headsOf(q, `query.${i}`), g.op('Transpose', [key], { perm: [0, 1, 3, 2] })]), scale]);
     const probsName = options.variant === 'inspect' ? `attentions.${i}` : undefined;
     const probs = g.op('Softmax', [g.op('Where', [allowed, scores, masked])], { axis: -1 }, probsName);
-    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, value])], { perm: [0, 2, 1, 3] }), mergedShape]);
-    hidden = g.op('Add', [hidden, conv1d(context, `${p}.attn.c_proj`, d, d)]);
+    const context = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, value], {}, named(`head_outputs.${i}`))], { perm: [0, 2, 1, 3] }), mergedShape]);
+    const projected = conv1d(context, `${p}.attn.c_proj`, d, d);
+    hidden = g.op('Add', [hidden, internals ? g.op('Identity', [projected], {}, `attn_output.${i}`) : projected]);
     const mlp = conv1d(geluTanh(conv1d(layerNorm(hidden, `${p}.ln_2`), `${p}.mlp.c_fc`, d, 4 * d)), `${p}.mlp.c_proj`, 4 * d, d);
     hidden = g.op('Add', [hidden, mlp]);
-    if (options.hiddenStates) hiddenOutputs.push(hidden);
+    if (hiddenStates) hiddenOutputs.push(hidden);
   }
+  if (internals) g.output('residual_final', hidden, 'float32', [B, T, d]);
 
   // Tied LM head: logits = ln_f(h) · wteᵀ, as a Gemm on [B·T, d] so wte is stored once.
   const lastPosition = (x: string): string => g.op('Slice', [x, g.int64('last_start', [-1]), g.int64('last_end', [Number.MAX_SAFE_INTEGER]), g.int64('ax1', [1])]);
-  const sliceFirst = options.lastLogitsOnly === true && !options.hiddenStates; // LayerNorm is per position: slice first when nothing else needs all
+  const sliceFirst = options.lastLogitsOnly === true && !hiddenStates; // LayerNorm is per position: slice first when nothing else needs all
   const normalized = layerNorm(sliceFirst ? lastPosition(hidden) : hidden, 'ln_f');
-  if (options.hiddenStates) hiddenOutputs[nLayer] = normalized;
+  if (hiddenStates) hiddenOutputs[nLayer] = normalized;
   const final = g.op('Reshape', [options.lastLogitsOnly && !sliceFirst ? lastPosition(normalized) : normalized, g.int64('flat', [-1, d])]);
   const flatLogits = result(g.op('Gemm', [operand(final), wte], { transB: 1 }));
   const batch = g.op('Slice', [g.op('Shape', [inputIds]), g.int64('s0', [0]), g.int64('e1', [1])]);
@@ -141,6 +155,11 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
     g.output(`present.${i}.key`, `present.${i}.key`, 'float32', [B, nHead, TOTAL, headDim]);
     g.output(`present.${i}.value`, `present.${i}.value`, 'float32', [B, nHead, TOTAL, headDim]);
     if (options.variant === 'inspect') g.output(`attentions.${i}`, `attentions.${i}`, 'float32', [B, nHead, T, TOTAL]);
+    if (internals) {
+      g.output(`attn_input.${i}`, `attn_input.${i}`, 'float32', [B, T, d]);
+      for (const name of ['query', 'key', 'value', 'head_outputs']) g.output(`${name}.${i}`, `${name}.${i}`, 'float32', [B, nHead, T, headDim]);
+      g.output(`attn_output.${i}`, `attn_output.${i}`, 'float32', [B, T, d]);
+    }
   }
   return g;
 }

@@ -39,6 +39,8 @@ export interface ModelGraphOptions {
   variant: 'inspect' | 'decode';
   /** `hidden_states.{i}` outputs (embeddings, then each layer). */
   hiddenStates?: boolean;
+  /** The inside-the-model outputs (q, k, v, head outputs, attention input and output per layer; see the builders). */
+  internals?: boolean;
   /** GPT-2 only: logits of the last position only. */
   lastLogitsOnly?: boolean;
   /**

@@ -9,6 +9,7 @@ import type { ModelDir } from '../models/modelDir';
 import type { DevicePreference, InferenceBackend, InferenceSession, TensorData } from '../runtime/types';
 import { TaskError } from './errors';
 import type { TaskModel } from './inputs';
+import { perModel } from './modelExtras';
 import { modelGraphPath, type LoadedModel } from './openModel';
 
 export interface DecodeSession {
@@ -38,38 +39,30 @@ export async function decodeGraph(model: ModelDir, graphCacheDir: string, onBuil
   return modelGraphPath(model, graphCacheDir, DECODE_GRAPH, onBuild);
 }
 
-const opening = new WeakMap<LoadedModel, Promise<DecodeSession>>();
+const decodeSessions = perModel<DecodeSession>(async (decode, model) => {
+  delete (model as LoadedModel & { decode?: DecodeSession }).decode;
+  await decode.session.release();
+});
 
 /**
  * Opens the decode session of `model` (once: later and concurrent calls share it) and returns the
- * same LoadedModel object with `decode` set. Throws a TaskError for encoder families.
+ * same LoadedModel object with `decode` set. Throws a TaskError for encoder families. It is
+ * released with the model's other extras (releaseModelExtras).
  */
 export async function openDecodeSession(model: LoadedModel, backend: InferenceBackend, options: DecodeSessionOptions): Promise<LoadedModel & GenerationModel> {
   if (model.family !== 'gpt2') throw new TaskError(`${model.label} is a masked (BERT-like) model: text completion needs a causal GPT-2-family model`);
-  let pending = opening.get(model);
-  if (!pending) {
-    pending = (async () => {
-      const graphPath = await decodeGraph(model.model, options.graphCacheDir, options.onBuild);
-      if (options.signal?.aborted) throw new TaskError('cancelled');
-      const session = await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
-      return { graphPath, session };
-    })();
-    opening.set(model, pending);
-    pending.catch(() => opening.delete(model));
-  }
-  const decode = await pending;
+  const decode = await decodeSessions.get(model, async () => {
+    const graphPath = await decodeGraph(model.model, options.graphCacheDir, options.onBuild);
+    if (options.signal?.aborted) throw new TaskError('cancelled');
+    const session = await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
+    return { graphPath, session };
+  });
   return Object.assign(model, { decode });
 }
 
-/** Releases the decode session opened for `model`, if any (call it next to model.session.release()). */
+/** Releases the decode session opened for `model`, if any. */
 export async function releaseDecodeSession(model: LoadedModel): Promise<void> {
-  const pending = opening.get(model);
-  if (!pending) return;
-  opening.delete(model);
-  const withDecode = model as LoadedModel & { decode?: DecodeSession };
-  delete withDecode.decode;
-  const decode = await pending.catch(() => undefined);
-  await decode?.session.release();
+  await decodeSessions.release(model);
 }
 
 /** The key/value cache of a batch of sequences: `past_key_values.{i}.key|value` [B, H, length, hd]. */

@@ -78,14 +78,14 @@ function tokensOfRange(model: TaskModel, text: string, start: number, end: numbe
 }
 
 /** The word [start,end) of `text` replaced by as many mask tokens as the model's tokenizer gives it (a word of 3 tokens → 3 masks). */
-export function maskWord(model: TaskModel, text: string, start: number, end: number): { text: string; maskCount: number; originalTokens: string[] } {
+export function maskWord(model: TaskModel, text: string, start: number, end: number): { text: string; maskCount: number; originalTokens: string[]; originalIds: number[] } {
   const { maskToken } = requireMaskToken(model);
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= text.length && start < end) || !text.slice(start, end).trim()) {
     throw new TaskError('no word to mask there: put the cursor on a word, or write [MASK] (or <mask>) where a word should be predicted');
   }
   const tokens = tokensOfRange(model, text, start, end);
   const count = Math.max(1, tokens.length);
-  return { text: text.slice(0, start) + maskToken.repeat(count) + text.slice(end), maskCount: count, originalTokens: tokens.map((t) => t.token) };
+  return { text: text.slice(0, start) + maskToken.repeat(count) + text.slice(end), maskCount: count, originalTokens: tokens.map((t) => t.token), originalIds: tokens.map((t) => t.id) };
 }
 
 /** Where the model's input is cut when the text is too long: ordinary tokens [from, to) kept. */

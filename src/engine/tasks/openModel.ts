@@ -87,10 +87,17 @@ export function findMaskToken(tokenizer: TextTokenizer): string | undefined {
   return ['[MASK]', '<mask>'].find((candidate) => specialTokenId(tokenizer, candidate) !== undefined);
 }
 
+/**
+ * The graph every loaded model runs: attention probabilities of every layer, and the internals the
+ * inside-the-model views read (q, k, v, head outputs, hidden states…: see the builders). A run
+ * fetches only the outputs it names.
+ */
+export const INSPECT_GRAPH: ModelGraphOptions = { variant: 'inspect', internals: true };
+
 /** The inspect graph of a model folder, built (reading only the weights it needs) when not cached. */
 export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32', onLog?: GraphCacheLog): Promise<string> {
   // float32 leaves `precision` out, so its cache key is the one it had before precision existed.
-  const options: ModelGraphOptions = precision === 'float16' ? { variant: 'inspect', precision } : { variant: 'inspect' };
+  const options: ModelGraphOptions = precision === 'float16' ? { ...INSPECT_GRAPH, precision } : INSPECT_GRAPH;
   return modelGraphPath(model, graphCacheDir, options, onBuild, onLog);
 }
 
