@@ -18,7 +18,7 @@ import { choiceOption, deviceOption, intOption, numberOption, textOption } from 
 const COMMON = ['--model', '--device'];
 const COMMON_FLAGS = ['--json', '--yes'];
 
-async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promise<T>): Promise<T> {
+export async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promise<T>): Promise<T> {
   const model = await load(args);
   try {
     return await run(model);

@@ -13,6 +13,7 @@ import { intOption } from './options';
 import { formatEncoding, formatLearned, formatTrace } from './format';
 import { attentionCommand, logitsCommand, modelCardCommand } from './modelCommands';
 import { fillMaskCommand, generateCommand, perplexityCommand } from './taskCommands';
+import { attentionStepsCommand, embeddingsCommand, lensCommand } from './insideCommands';
 import { errorReport } from './userErrors';
 import type { BpeStep, WordPieceStep } from '../engine/tokenizers/types';
 
@@ -50,6 +51,25 @@ Usage:
       Surprisal −log2 P(token | left context) of each token, perplexity exp(mean NLL) and bits per
       character; BERT-like models give pseudo-perplexity. JSON: {"ppl","bpc","tokens":[{"token",
       "offsets","surprisal"}]}.
+  trex attention-steps --model ID|PATH --layer L --head H --query I [--device …] [--yes] [--json] [TEXT]
+      The attention formula for token I of head H in layer L (from 0): x_i, q_i, every k_j and v_j,
+      q·k_j, /√d_k, the mask, the softmax (checked against the model's row), Σ a_ij v_j, heads
+      concatenated and projected. JSON: {"model","tokens":[{"id","token","start","end","special"}],
+      "layer","head","query","dModel","dk","layout":"preLN"|"postLN","input","q","keys","values",
+      "dots","scaled","allowed","weights","modelWeights","maxDifference","headOutput","allHeads",
+      "concat","projected"}.
+  trex lens --model ID|PATH [--top-k K] [--word WORD] [--device …] [--yes] [--json] [TEXT]
+      The logit lens: every layer read through the output head. Causal models: the next token at
+      every position; masked models: at each [MASK], or at WORD masked. JSON: {"model","kind",
+      "tokens","numLayers","positions","cells":[row][column]{"top":[{"id","token","text","prob"}],
+      "target":{"id","token","text","prob","rank"}},"firstFinal","masked"} (row 0 = the embeddings,
+      row r = the output of layer r − 1).
+  trex embeddings --model ID|PATH --word WORD [--compare WORD2] [--neighbours N] [--device …] [--yes] [--json] [TEXT]
+      Contextual embeddings of WORD: cosine per layer with its other occurrences (or WORD2) and with
+      its static embedding, its nearest vocabulary tokens, and with --compare the semantic
+      similarity (cosine of mean last-layer hidden states). JSON: {"model","tokens","numLayers",
+      "word":{"start","end","text","positions"},"comparisons":[{"other","cosine":[L+1],"source"}],
+      "staticCosine","nearest":[{"position","neighbours":[{"id","token","text","cosine"}]}],"similarity"}.
   trex --help
 
 Text: the words after the options, else all of stdin (at most ${MAX_INPUT_BYTES / (1024 * 1024)} MiB).
@@ -137,8 +157,17 @@ async function main(argv: string[]): Promise<number> {
     case 'perplexity':
       output = await perplexityCommand(rest, (p) => readText(p, 'text'));
       break;
+    case 'attention-steps':
+      output = await attentionStepsCommand(rest, (p) => readText(p, 'text'));
+      break;
+    case 'lens':
+      output = await lensCommand(rest, (p) => readText(p, 'text'));
+      break;
+    case 'embeddings':
+      output = await embeddingsCommand(rest, (p) => readText(p, 'text'));
+      break;
     default:
-      throw new UsageError(`unknown command ${quoteValue(command)} (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity)`);
+      throw new UsageError(`unknown command ${quoteValue(command)} (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity, attention-steps, lens, embeddings)`);
   }
   process.stdout.write(`${output}\n`);
   return 0;

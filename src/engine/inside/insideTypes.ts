@@ -74,7 +74,7 @@ export interface LogitLensResult {
   /** `causal`: next-token prediction at every position; `masked`: what an MLM would fill at each mask. */
   kind: 'causal' | 'masked';
   tokens: TokenSpan[];
-  /** Row r: r = 0 the embeddings, r = ℓ the output of layer ℓ (1 … numLayers; the last row is the model's output). */
+  /** Row r: r = 0 the embeddings, r ≥ 1 the output of layer r − 1 (layers numbered from 0; the last row is the model's output). */
   numLayers: number;
   /** The token position of each column. */
   positions: number[];
@@ -98,7 +98,7 @@ export interface EmbeddingSpan {
 
 export interface EmbeddingComparison {
   other: EmbeddingSpan;
-  /** Cosine of the two spans' hidden states at each layer (0 = embeddings … numLayers) [L + 1]. */
+  /** Cosine of the two spans' hidden states: [0] the embeddings, [r] after layer r − 1 (layers from 0) [L + 1]. */
   cosine: number[];
   /** Where `other` comes from: the user's second selection or another occurrence of the same word. */
   source: 'selection' | 'occurrence';
