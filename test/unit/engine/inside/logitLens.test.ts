@@ -106,3 +106,22 @@ test('the masked-word lens: one mask per token of the word, targets the original
     await close(bert);
   }
 });
+
+test('the masked-word lens on a text that already has a [MASK]: the word\'s masks get its ids, the other mask no target', async () => {
+  const { model: bert } = await open('bert');
+  try {
+    const text = 'the [MASK] sat on the unaffable mat';
+    const word = { start: 22, end: 31 };
+    assert.equal(text.slice(word.start, word.end), 'unaffable');
+    const pieces = bert.tokenizer.encode(text).tokens.filter((t) => t.start < word.end && t.end > word.start);
+    const plan = planLens(bert, text, { word });
+    const internals = await runInternals(bert, plan.text);
+    const { positions, targets } = plan.columns(internals);
+    assert.equal(positions.length, 1 + pieces.length, 'every mask is read');
+    const wordMasks = positions.filter((p) => internals.tokens[p].start >= word.start);
+    assert.deepEqual(positions.map((p, i) => (wordMasks.includes(p) ? targets[i] : -1)), targets, 'the mask written in the text has no target');
+    assert.deepEqual(wordMasks.map((p) => targets[positions.indexOf(p)]), pieces.map((t) => t.id), 'the word\'s masks, in order, against its tokens');
+  } finally {
+    await close(bert);
+  }
+});
