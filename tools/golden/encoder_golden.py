@@ -7,16 +7,28 @@ nn.MultiheadAttention (padding as key_padding_mask, per-head weights); MLM head 
 LayerNorm -> decoder tied to the word embeddings + bias. RoBERTa numbers positions from
 padding_idx + 1 and gives padding the position padding_idx. Computed in float64.
 
+Each case also holds `inside`, the numbers of the inside-the-model views (issue 14), computed on the
+case's real tokens read as one text (no padding, token types 0: what the engine feeds for a text):
+per layer the attention's input x = h (the layer's input), q, k, v per head from the in-projection,
+the scaled scores q k^T / sqrt(d_k) before the mask, the probabilities, the head outputs
+(softmax V) and the projected attention output (checked here against nn.MultiheadAttention's);
+the hidden states (embeddings, then each layer's output); the logit lens (the MLM head applied to
+every hidden state; target: the token at the position); and the embedding similarities
+(golden_common.py).
+
 Usage (family spec in test/fixtures/tiny-models/<name>-tiny.spec.json):
   node tools/golden/dump-weights.mjs test/fixtures/tiny-models/bert-tiny.spec.json /tmp/bert-w.json
   /usr/bin/python3.11 tools/golden/encoder_golden.py /tmp/bert-w.json test/fixtures/tiny-models/bert-golden.json
 """
 import json
+import math
 import sys
 
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from golden_common import lens_fields, logit_fields, rounded, similarity_fields, write_golden
 
 torch.set_default_dtype(torch.float64)
 
@@ -52,6 +64,24 @@ class Layer(nn.Module):
         x = self.ln_out(x + self.ff_out(F.gelu(self.ff_in(x))))
         return x, probs
 
+    def inside(self, x):
+        """The layer on one unpadded sequence x [T, d], with its attention spelled out."""
+        d = x.shape[-1]
+        H = self.attn.num_heads
+        dk = d // H
+        heads = lambda z: z.view(-1, H, dk).transpose(0, 1)  # [T, d] -> [H, T, dk]
+        w, b = self.attn.in_proj_weight, self.attn.in_proj_bias
+        q, k, v = (heads(x @ w[i * d:(i + 1) * d].T + b[i * d:(i + 1) * d]) for i in range(3))
+        scores = q @ k.transpose(-2, -1) / math.sqrt(dk)
+        probs = torch.softmax(scores, dim=-1)
+        heads_out = probs @ v
+        projected = self.attn.out_proj(heads_out.transpose(0, 1).reshape(-1, d))
+        reference, _ = self.attn(x[None], x[None], x[None], need_weights=False)
+        assert (projected - reference[0]).abs().max() < 1e-12, "the spelled-out attention is nn.MultiheadAttention's"
+        out = self.ln_attn(x + projected)
+        out = self.ln_out(out + self.ff_out(F.gelu(self.ff_in(out))))
+        return out, {"attnInput": x, "query": q, "key": k, "value": v, "scores": scores, "attentions": probs, "headOutputs": heads_out, "attnOutput": projected}
+
 
 class Encoder(nn.Module):
     def __init__(self, c):
@@ -74,17 +104,41 @@ class Encoder(nn.Module):
             return torch.cumsum(real, dim=1) * real + pad
         return torch.arange(ids.shape[1])[None].expand_as(ids)
 
-    def forward(self, ids, types, mask):
+    def embeddings(self, ids, types):
         x = self.word(ids) + self.pos(self.positions(ids))
         if self.types is not None:
             x = x + self.types(types)
-        x = self.ln_emb(x)
+        return self.ln_emb(x)
+
+    def head(self, x):
+        h = self.head_ln(F.gelu(self.head_dense(x)))
+        return h @ self.word.weight.T + self.head_bias
+
+    def forward(self, ids, types, mask):
+        x = self.embeddings(ids, types)
         attentions = []
         for layer in self.layers:
             x, probs = layer(x, mask == 0)
             attentions.append(probs)
-        h = self.head_ln(F.gelu(self.head_dense(x)))
-        return h @ self.word.weight.T + self.head_bias, attentions
+        return self.head(x), attentions
+
+    def inside(self, ids):
+        """The inside-the-model fields of one unpadded sequence (a list of ids), token types 0."""
+        x = self.embeddings(torch.tensor([ids]), torch.zeros(1, len(ids), dtype=torch.long))[0]
+        hidden = [x]
+        layers = []
+        for layer in self.layers:
+            x, inside = layer.inside(x)
+            hidden.append(x)
+            layers.append(inside)
+        hidden = torch.stack(hidden)
+        return {
+            "inputIds": ids,
+            **{name: rounded([layer[name].tolist() for layer in layers]) for name in layers[0]},
+            "hiddenStates": rounded(hidden.tolist()),
+            "lens": lens_fields(torch.stack([self.head(h) for h in hidden]), ids),
+            "similarity": similarity_fields(hidden, ids, self.word.weight),
+        }
 
 
 def load(model, c, tensors):
@@ -118,23 +172,6 @@ def load(model, c, tensors):
         model.head_bias.copy_(t(head_bias, base=False))
 
 
-def rounded(x):
-    return [rounded(v) for v in x] if isinstance(x, list) else float(f"{x:.8g}")
-
-
-def logit_fields(logits, spec):
-    """Full logits for small vocabularies; for a real one (50,257 columns) a few columns, and per
-    row the log-sum-exp over all columns and the argmax, to keep the golden file small."""
-    if "logitColumns" not in spec:
-        return {"logits": rounded(logits.tolist())}
-    cols = spec["logitColumns"]
-    return {
-        "logitColumns": cols,
-        "logitsAtColumns": rounded(logits[:, cols].tolist()),
-        "logsumexp": rounded(torch.logsumexp(logits, dim=-1).tolist()),
-        "argmax": logits.argmax(dim=-1).tolist(),
-    }
-
 
 def main(weights_path, out_path):
     dump = json.load(open(weights_path))
@@ -147,11 +184,9 @@ def main(weights_path, out_path):
     with torch.no_grad():
         for case in spec["inputs"]:
             logits, attentions = model(torch.tensor([case["inputIds"]]), torch.tensor([case["tokenTypeIds"]]), torch.tensor([case["attentionMask"]]))
-            cases.append({**case, **logit_fields(logits[0], spec), "attentions": rounded([a[0].tolist() for a in attentions])})
-    golden = {"generator": "tools/golden/encoder_golden.py (torch %s, float64)" % torch.__version__, "seed": spec["seed"], "config": c, "cases": cases}
-    with open(out_path, "w") as f:
-        json.dump(golden, f, separators=(",", ":"))
-        f.write("\n")
+            real = [i for i, m in zip(case["inputIds"], case["attentionMask"]) if m == 1]
+            cases.append({**case, **logit_fields(logits[0], spec), "attentions": rounded([a[0].tolist() for a in attentions]), "inside": model.inside(real)})
+    write_golden(out_path, "tools/golden/encoder_golden.py", spec, cases)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,13 @@ causal softmax(q k^T / sqrt(head_dim)); MLP with the tanh-approximated GELU; fin
 LayerNorm; LM head tied to the token embedding. HF stores Conv1D weights [in, out], so they
 are transposed into nn.Linear's [out, in]. Computed in float64 for a clean reference.
 
+Each case also holds `inside`, the numbers of the inside-the-model views (issue 14): per layer the
+attention's input x = ln_1(h), q, k, v per head, the scaled scores q k^T / sqrt(d_k) before the
+mask, the probabilities, the head outputs (softmax V) and the projected attention output; the
+hidden states (Hugging Face's convention: embeddings, each block's output, the last one after
+ln_f); the logit lens (row r < L: ln_f(h_r) through the tied head, row L: the model's logits;
+target: the next token); and the embedding similarities (golden_common.py).
+
 Usage:
   node tools/golden/dump-weights.mjs test/fixtures/tiny-models/gpt2-tiny.spec.json /tmp/gpt2-w.json
   /usr/bin/python3.11 tools/golden/gpt2_golden.py /tmp/gpt2-w.json test/fixtures/tiny-models/gpt2-golden.json
@@ -17,6 +24,8 @@ import sys
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from golden_common import lens_fields, logit_fields, rounded, similarity_fields, write_golden
 
 torch.set_default_dtype(torch.float64)
 
@@ -41,14 +50,17 @@ class Block(nn.Module):
         scores = q @ k.transpose(-2, -1) / math.sqrt(hd)
         causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
         probs = torch.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1)
-        out = (probs @ v).transpose(1, 2).reshape(b, t, d)
-        return self.proj(out), probs
+        heads_out = probs @ v
+        out = heads_out.transpose(1, 2).reshape(b, t, d)
+        projected = self.proj(out)
+        return projected, probs, {"query": q, "key": k, "value": v, "scores": scores, "attentions": probs, "headOutputs": heads_out, "attnOutput": projected}
 
     def forward(self, x):
-        a, probs = self.attention(self.ln_1(x))
+        attn_input = self.ln_1(x)
+        a, probs, inside = self.attention(attn_input)
         x = x + a
         x = x + self.fc_out(F.gelu(self.fc(self.ln_2(x)), approximate="tanh"))
-        return x, probs
+        return x, probs, {"attnInput": attn_input, **inside}
 
 
 class GPT2(nn.Module):
@@ -63,10 +75,30 @@ class GPT2(nn.Module):
     def forward(self, ids):
         x = self.tok(ids) + self.pos(torch.arange(ids.shape[1]))[None]
         attentions = []
+        residuals = [x]
+        layers = []
         for block in self.blocks:
-            x, probs = block(x)
+            x, probs, inside = block(x)
             attentions.append(probs)
-        return self.ln_f(x) @ self.tok.weight.T, attentions
+            residuals.append(x)
+            layers.append(inside)
+        logits = self.ln_f(x) @ self.tok.weight.T
+        return logits, attentions, {"residuals": residuals, "layers": layers}
+
+    def inside(self, ids, logits, internals):
+        """The inside-the-model fields of one sequence (batch of one)."""
+        residuals, layers = internals["residuals"], internals["layers"]
+        L = len(self.blocks)
+        hidden = torch.stack([*(h[0] for h in residuals[:L]), self.ln_f(residuals[L])[0]])
+        lens_rows = torch.stack([*(self.ln_f(h[0]) @ self.tok.weight.T for h in residuals[:L]), logits[0]])
+        per_layer = lambda name: rounded([layer[name][0].tolist() for layer in layers])
+        ids = ids[0].tolist()
+        return {
+            **{name: per_layer(name) for name in ("attnInput", "query", "key", "value", "scores", "attentions", "headOutputs", "attnOutput")},
+            "hiddenStates": rounded(hidden.tolist()),
+            "lens": lens_fields(lens_rows, [*ids[1:], -1]),
+            "similarity": similarity_fields(hidden, ids, self.tok.weight),
+        }
 
 
 def load(model, tensors):
@@ -86,23 +118,6 @@ def load(model, tensors):
         model.ln_f.bias.copy_(t("ln_f.bias"))
 
 
-def rounded(x):
-    return [rounded(v) for v in x] if isinstance(x, list) else float(f"{x:.8g}")
-
-
-def logit_fields(logits, spec):
-    """Full logits for small vocabularies; for a real one (50,257 columns) a few columns, and per
-    row the log-sum-exp over all columns and the argmax, to keep the golden file small."""
-    if "logitColumns" not in spec:
-        return {"logits": rounded(logits.tolist())}
-    cols = spec["logitColumns"]
-    return {
-        "logitColumns": cols,
-        "logitsAtColumns": rounded(logits[:, cols].tolist()),
-        "logsumexp": rounded(torch.logsumexp(logits, dim=-1).tolist()),
-        "argmax": logits.argmax(dim=-1).tolist(),
-    }
-
 
 def main(weights_path, out_path):
     dump = json.load(open(weights_path))
@@ -112,16 +127,15 @@ def main(weights_path, out_path):
     cases = []
     with torch.no_grad():
         for ids in spec["inputs"]:
-            logits, attentions = model(torch.tensor([ids]))
+            input_ids = torch.tensor([ids])
+            logits, attentions, internals = model(input_ids)
             cases.append({
                 "inputIds": ids,
                 **logit_fields(logits[0], spec),
                 "attentions": rounded([a[0].tolist() for a in attentions]),
+                "inside": model.inside(input_ids, logits, internals),
             })
-    golden = {"generator": "tools/golden/gpt2_golden.py (torch %s, float64)" % torch.__version__, "seed": spec["seed"], "config": spec["config"], "cases": cases}
-    with open(out_path, "w") as f:
-        json.dump(golden, f, separators=(",", ":"))
-        f.write("\n")
+    write_golden(out_path, "tools/golden/gpt2_golden.py", spec, cases)
 
 
 if __name__ == "__main__":

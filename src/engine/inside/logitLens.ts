@@ -44,15 +44,20 @@ export function planLens(model: TaskModel, text: string, options: LogitLensOptio
     };
   }
   const maskId = maskIdOf(model);
-  if (options.word) {
-    const masked = maskWord(model, text, options.word.start, options.word.end);
+  const word = options.word;
+  if (word) {
+    const masked = maskWord(model, text, word.start, word.end);
     return {
       kind: 'masked',
       text: masked.text,
-      masked: { start: options.word.start, end: options.word.end, text: text.slice(options.word.start, options.word.end), maskCount: masked.maskCount, readText: masked.text },
+      masked: { start: word.start, end: word.end, text: text.slice(word.start, word.end), maskCount: masked.maskCount, readText: masked.text },
       columns: (internals) => {
         const positions = internals.tokens.flatMap((t, i) => (t.id === maskId ? [i] : []));
-        return { positions, targets: positions.map((_, i) => masked.originalIds[i] ?? -1) };
+        // The word's masks fill [start, start + maskCount × mask length) of the read text; a mask
+        // the text already had elsewhere is read too, with no target.
+        const wordEnd = word.start + masked.maskCount * (model.maskToken ?? '').length;
+        const inWord = positions.filter((p) => internals.tokens[p].end > word.start && internals.tokens[p].start < wordEnd);
+        return { positions, targets: positions.map((p) => (inWord.includes(p) ? masked.originalIds[inWord.indexOf(p)] ?? -1 : -1)) };
       },
     };
   }
