@@ -54,11 +54,12 @@ export function internalsOutputNames(numLayers: number, family: TaskModel['famil
 }
 
 /** The bytes a ModelInternals of T tokens holds (for the host's cache bound). */
-export function internalsBytes(model: Pick<TaskModel, 'numLayers' | 'numHeads' | 'hiddenSize'>, T: number): number {
+export function internalsBytes(model: Pick<TaskModel, 'numLayers' | 'numHeads' | 'hiddenSize' | 'family'>, T: number): number {
   const L = model.numLayers;
   const d = model.hiddenSize;
   const perLayer = 7 * T * d + model.numHeads * T * T; // attn_input, q, k, v, head outputs, attn_output, hidden; attentions
-  return 4 * (L * perLayer + 2 * T * d);
+  const extra = model.family === 'gpt2' ? 2 : 1; // the embeddings' hidden state, and GPT-2's residual_final
+  return 4 * (L * perLayer + extra * T * d);
 }
 
 function floats(outputs: Record<string, TensorData>, name: string, size: number): Float32Array {
