@@ -22,11 +22,10 @@ export function cosineDomain(values: readonly number[]): [number, number] {
   return [lo, 1];
 }
 
-/** Ticks from `lo` to `hi` every `step` (rounded, so 0.6000000001 reads 0.6). */
+/** The multiples of `step` from `lo` to `hi` (rounded, so 0.6000000001 reads 0.6). */
 export function ticks(lo: number, hi: number, step: number): number[] {
   const out: number[] = [];
-  const n = Math.round((hi - lo) / step);
-  for (let i = 0; i <= n; i++) out.push(Math.round((lo + i * step) * 1e9) / 1e9);
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + 1e-9; i++) out.push(Math.round(i * step * 1e9) / 1e9 + 0);
   return out;
 }
 
@@ -53,7 +52,7 @@ export function chartGeometry(series: readonly (readonly number[])[], box: Chart
   const domain = cosineDomain(series.flat());
   const x = linear([0, Math.max(1, points - 1)], [box.left, box.width - box.right]);
   const y = linear(domain, [box.height - box.bottom, box.top]);
-  const step = domain[1] - domain[0] > 1 ? 0.5 : 0.2;
+  const step = domain[1] - domain[0] > 1.2 ? 0.5 : 0.2;
   return { x, y, domain, yTicks: ticks(domain[0], domain[1], step), paths: series.map((s) => pathOf(s, x, y)) };
 }
 

@@ -164,7 +164,7 @@ function lensCell(s: Strings, cell: LensCell, row: number, column: number, first
   const top = cell.top[0];
   const text = top ? visible(top.text) : '';
   const label = format(s.cellLabel, rowLabel, columnLabel, text, top ? percent(top.prob) : '0') + (first ? ` — ${s.firstFinal}` : '');
-  const td = h('td', { class: `lens-cell${first ? ' first-final' : ''}`, role: 'gridcell', tabindex: -1, 'data-row': row, 'data-column': column, 'aria-label': label }, shortText(text, CELL_CHARS));
+  const td = h('td', { class: `lens-cell${first ? ' first-final' : ''}`, role: 'gridcell', tabindex: -1, 'data-row': row, 'data-column': column, 'data-id': top?.id ?? -1, 'aria-label': label }, shortText(text, CELL_CHARS));
   td.style.setProperty('--shade', `${probabilityShade(top?.prob ?? 0)}%`);
   return td;
 }

@@ -38,8 +38,9 @@ interface LensInput {
 /**
  * "Show Logit Lens" on the selection, or the paragraph at the cursor. A causal model reads the
  * next token at every position; a masked model reads at the text's [MASK]s, or, when there is
- * none, at the word selected or under the cursor, masked. The model: the active one whatever its
- * family, else the causal default (the masked one when the text holds a [MASK]).
+ * none, at the word selected or under the cursor, masked. The model: for a text with a [MASK],
+ * the masked one (the active model when it is masked, else the masked default, as Fill Mask
+ * does); otherwise the active one whatever its family, else the causal default.
  */
 export function logitLensCommand(services: PredictionServices, show: ShowLens) {
   return async (): Promise<LensShown | undefined> => {
@@ -56,15 +57,17 @@ export function logitLensCommand(services: PredictionServices, show: ShowLens) {
       return undefined;
     }
     const hasMask = findMasks(full.slice(around.start, around.end)).length > 0;
+    const work = async (model: ModelInfo): Promise<LensShown | undefined> => {
+      const input = lensInput(model, full, selection, cursor, around);
+      if (!input) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0} is a masked model: write [MASK] in the text where it should predict, or put the cursor on a word to mask it.', model.label));
+        return undefined;
+      }
+      return runLens(services, show, model, full, input);
+    };
     try {
-      return await services.models.withActiveOr(hasMask ? 'masked' : 'causal', async (model) => {
-        const input = lensInput(model, full, selection, cursor, around);
-        if (!input) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('{0} is a masked model: write [MASK] in the text where it should predict, or put the cursor on a word to mask it.', model.label));
-          return undefined;
-        }
-        return await runLens(services, show, model, full, input);
-      });
+      // A [MASK] asks for a masked model (as Fill Mask does); otherwise the active model, whatever its family.
+      return await (hasMask ? services.models.withRole('masked', work) : services.models.withActiveOr('causal', work));
     } catch (error) {
       showTaskError(error);
       return undefined;

@@ -57,7 +57,7 @@ export function embeddingsStrings(): LocalizedStrings<EmbeddingsStringKey> {
       'A contextual embedding is the hidden state after a layer: every layer mixes in the rest of the sentence through attention, so the same word gets a different vector in a different context (a river bank, a bank account).',
     ),
     explainCosine: vscode.l10n.t('Cosine similarity: 1 = same direction, 0 = unrelated, −1 = opposite. A word of several tokens is the mean of its tokens’ vectors.'),
-    word: vscode.l10n.t('Word: “{0}” (characters {1} to {2}, {3} tokens)', slot(0), slot(1), slot(2), slot(3)),
+    word: vscode.l10n.t('Word: “{0}” (characters {1} to {2}; tokens: {3})', slot(0), slot(1), slot(2), slot(3)),
     second: vscode.l10n.t('Compared with the second selection: “{0}”', slot(0)),
     extraSelections: vscode.l10n.t('{0} more selections were left out: only the first two are compared.', slot(0)),
     readRange: vscode.l10n.t('Text read: lines {0} to {1} ({2} tokens)', slot(0), slot(1), slot(2)),

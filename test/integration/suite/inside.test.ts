@@ -141,6 +141,16 @@ suite('Inside the model: Logit Lens and Contextual Embeddings on the built-in mo
     });
   });
 
+  test('Logit Lens: a text with a [MASK] goes to the masked model even when the active one is causal', async () => {
+    await useModel(GPT2, 'gpt2');
+    await openWithSelection('lens-mask-causal-active.txt', 'And God said, Let there be [MASK]: and there was light.');
+    const shown = await lens();
+    assert.equal(shown.result.kind, 'masked');
+    assert.equal(shown.family, 'bert', `read by ${shown.model}`);
+    assert.equal(shown.result.positions.length, 1);
+    assertLensShape(shown);
+  });
+
   test('Logit Lens, masked: without a [MASK], the word at the cursor is masked and the view says which', async () => {
     await useModel(BERT, 'bert');
     const { editor } = await openWithSelection('lens-word.txt', GENESIS, 'heaven');

@@ -47,6 +47,8 @@ test('cosine chart: the y range reaches 1, starts at 0 or below the lowest value
   assert.deepEqual(cosineDomain([]), [0, 1]);
   assert.deepEqual(ticks(0, 1, 0.2), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(ticks(-1, 1, 0.5), [-1, -0.5, 0, 0.5, 1]);
+  assert.deepEqual(ticks(-0.2, 1, 0.5), [0, 0.5, 1], 'round multiples of the step, never −0.2, 0.3, 0.8');
+  assert.deepEqual(ticks(-0.2, 1, 0.2), [-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1]);
 });
 
 test('cosine chart: scales map the domain onto the box (y downwards), paths go through every finite point', () => {
@@ -67,6 +69,7 @@ test('cosine chart: scales map the domain onto the box (y downwards), paths go t
   assert.equal(pathOf([0.5, NaN, 0.5], (i) => i * 10, () => 7), 'M0 7 M20 7', 'a missing value breaks the line');
   assert.equal(g.yTicks[0], 0);
   assert.equal(g.yTicks.at(-1), 1);
+  assert.deepEqual(chartGeometry([[-0.15, 1]], box).yTicks, [-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1]);
   const wide = chartGeometry([[-0.9, 1]], box);
   assert.deepEqual(wide.domain, [-1, 1]);
   assert.deepEqual(wide.yTicks, [-1, -0.5, 0, 0.5, 1]);
