@@ -145,7 +145,7 @@ function lensTable(s: Strings, payload: LensPayload, rowLabels: string[], column
         'th',
         { scope: 'col', class: 'column-head', title: label, 'aria-label': label },
         h('span', { class: 'column-input' }, shortText(input, CELL_CHARS)),
-        h('span', { class: 'column-next' }, below ? `${result.kind === 'causal' ? '→' : '='} ${shortText(visible(below.text), CELL_CHARS)}` : '∎'),
+        h('span', { class: 'column-next' }, below ? `${result.kind === 'causal' ? '→' : '='} ${shortText(visible(below.text), CELL_CHARS)}` : result.kind === 'causal' ? '∎' : ''),
       );
     }),
   );

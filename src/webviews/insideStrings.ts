@@ -22,7 +22,7 @@ export function lensStrings(): LocalizedStrings<LensStringKey> {
     ),
     maskedWord: vscode.l10n.t('Masked: “{0}” (characters {1} to {2}), {3} mask tokens', slot(0), slot(1), slot(2), slot(3)),
     readText: vscode.l10n.t('The model read: {0}', slot(0)),
-    maskCount: vscode.l10n.t('{0} masks in the text', slot(0)),
+    maskCount: vscode.l10n.t('Masks in the text: {0}', slot(0)),
     cut: vscode.l10n.t('The text is longer than the model’s context: only {0} tokens of it were read (the model reads at most {1}).', slot(0), slot(1)),
     gridLabel: vscode.l10n.t('Logit lens: layers (rows) by positions (columns); each cell is the top-1 token read at that layer'),
     rowEmbeddings: vscode.l10n.t('embeddings'),

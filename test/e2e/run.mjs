@@ -438,9 +438,10 @@ async function insideChecks(freshEditor) {
       if (!(width <= 560)) throw new Error(`the panel is ${width} px wide, not narrow`);
       await wb.screenshot('embeddings-narrow');
       await wb.focusEditor();
-      await wb.selectLineText(GENESIS_LINE);
+      // A line short enough not to wrap in the narrower editor.
+      await wb.selectLineText('and darkness was upon the face of the deep.');
       await wb.runCommand('Transformer: Show Logit Lens');
-      await lensGrid('the lens grid in a narrow panel');
+      await wb.poll(() => lensGrid('the lens grid in a narrow panel'), (g) => g.output.length === 10, 'the lens grid of the new line', 60_000);
       await hoverLensCell(2);
       await wb.screenshot('logit-lens-narrow');
     } finally {
