@@ -6,6 +6,7 @@ import type { LocalizedStrings } from '../src/protocol/wire';
 import type { EmbeddingsChannel, EmbeddingsPanelState, EmbeddingsPayload, EmbeddingsStringKey, NearestTokens } from '../src/protocol/embeddings';
 import { chartGeometry, formatCosine, type ChartBox } from './chartScale';
 import { byId, format, h, replaceChildren } from './dom';
+import { layerBefore, stateLabel } from './layerLabels';
 import { visible } from './probBars';
 import { HostClient } from './rpc';
 
@@ -46,8 +47,14 @@ function seriesOf(s: Strings, payload: EmbeddingsPayload): Series[] {
   return [...compared, { name: s.vsStatic, values: result.staticCosine, cls: 'series-static' }];
 }
 
-function layerName(s: Strings, i: number): string {
-  return i === 0 ? s.layerEmbeddings : String(i);
+/** The x axis's tick of hidden state i: "emb.", then the layer it comes after. */
+function layerTick(s: Strings, i: number): string {
+  return String(layerBefore(i) ?? s.layerEmbeddings);
+}
+
+/** Hidden state i in words: the embeddings, or after layer ℓ. */
+function stateName(s: Strings, i: number, count: number): string {
+  return stateLabel(i, count, { embeddings: s.stateEmbeddings, after: (layer) => format(s.layerN, layer), output: (layer) => format(s.layerN, layer) });
 }
 
 let chartHost: HTMLElement | undefined;
@@ -104,7 +111,7 @@ function similarity(s: Strings, payload: EmbeddingsPayload): HTMLElement {
     h('h2', { class: 'section-title', id: 'similarity-title' }, s.similarityTitle),
     h('p', { class: 'similarity-pair' }, `“${sim.a.text}” · “${sim.b.text}”`),
     h('p', { class: 'similarity-value' }, formatCosine(sim.cosine, lang)),
-    h('p', { class: 'muted similarity-method' }, format(s.similarityMethod, payload.result.numLayers)),
+    h('p', { class: 'muted similarity-method' }, format(s.similarityMethod, payload.result.numLayers - 1)),
   );
 }
 
@@ -146,7 +153,7 @@ function drawChart(): void {
     ),
   );
   const xLabels = Array.from({ length: points }, (_, i) =>
-    svg('text', { x: geometry.x(i), y: box.height - box.bottom + 16, 'text-anchor': 'middle', class: 'x-label' }, layerName(s, i)),
+    svg('text', { x: geometry.x(i), y: box.height - box.bottom + 16, 'text-anchor': 'middle', class: 'x-label' }, layerTick(s, i)),
   );
   const curves = drawnSeries.map((ser, k) =>
     svg(
@@ -155,7 +162,7 @@ function drawChart(): void {
       svg('path', { d: geometry.paths[k], class: 'curve', fill: 'none' }),
       ...ser.values.map((v, i) =>
         Number.isFinite(v)
-          ? svg('circle', { cx: geometry.x(i), cy: geometry.y(v), r: 3.5, class: 'point' }, svg('title', {}, `${ser.name} — ${i === 0 ? s.layerEmbeddings : format(s.layerN, i)}: ${formatCosine(v, lang)}`))
+          ? svg('circle', { cx: geometry.x(i), cy: geometry.y(v), r: 3.5, class: 'point' }, svg('title', {}, `${ser.name} — ${stateName(s, i, points)}: ${formatCosine(v, lang)}`))
           : svg('g', {}),
       ),
     ),
@@ -164,7 +171,7 @@ function drawChart(): void {
     'svg',
     { class: 'cosine-chart', width: box.width, height: box.height, viewBox: `0 0 ${box.width} ${box.height}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}` },
     svg('title', { id: titleId }, s.chartTitle),
-    svg('desc', { id: descId }, format(s.chartDesc, payload.result.numLayers)),
+    svg('desc', { id: descId }, format(s.chartDesc, payload.result.numLayers - 1)),
     ...grid,
     ...xLabels,
     svg('text', { x: (box.left + box.width - box.right) / 2, y: box.height - 6, 'text-anchor': 'middle', class: 'axis-title' }, s.axisLayer),
@@ -186,11 +193,11 @@ function valuesTable(s: Strings, series: Series[], numLayers: number): HTMLEleme
       h(
         'table',
         { class: 'values-table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.axisLayer), series.map((ser) => h('th', { scope: 'col' }, ser.name)))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.stateHeader), series.map((ser) => h('th', { scope: 'col' }, ser.name)))),
         h(
           'tbody',
           {},
-          layers.map((i) => h('tr', {}, h('th', { scope: 'row' }, i === 0 ? s.layerEmbeddings : format(s.layerN, i)), series.map((ser) => h('td', {}, formatCosine(ser.values[i] ?? NaN, lang))))),
+          layers.map((i) => h('tr', {}, h('th', { scope: 'row' }, stateName(s, i, layers.length)), series.map((ser) => h('td', {}, formatCosine(ser.values[i] ?? NaN, lang))))),
         ),
       ),
     ),

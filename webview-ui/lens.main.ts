@@ -5,6 +5,7 @@
 import type { LocalizedStrings } from '../src/protocol/wire';
 import type { LensCell, LensChannel, LensPanelState, LensPayload, LensStringKey } from '../src/protocol/lens';
 import { byId, format, h, replaceChildren } from './dom';
+import { stateLabel } from './layerLabels';
 import { legendStops, moveInGrid, probabilityShade, shortText } from './lensScale';
 import { barList, percent, visible } from './probBars';
 import { HostClient } from './rpc';
@@ -51,7 +52,9 @@ function render(): void {
   }
   const { result } = payload;
   const rows = result.cells.length;
-  const rowLabels = result.cells.map((_, r) => (r === 0 ? s.rowEmbeddings : r === rows - 1 ? format(s.rowOutput, r) : format(s.rowLayer, r)));
+  const rowLabels = result.cells.map((_, r) =>
+    stateLabel(r, rows, { embeddings: s.rowEmbeddings, after: (layer) => format(s.rowLayer, layer), output: (layer) => format(s.rowOutput, layer) }),
+  );
   const columnLabels = result.positions.map((_, c) => columnLabel(s, payload, c));
   const detail = h('div', { class: 'lens-detail', role: 'status', 'aria-live': 'polite', hidden: true });
   const table = lensTable(s, payload, rowLabels, columnLabels);

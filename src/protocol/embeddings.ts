@@ -24,6 +24,8 @@ export type EmbeddingsStringKey =
   | 'chartTitle'
   | 'chartDesc'
   | 'axisLayer'
+  | 'stateHeader'
+  | 'stateEmbeddings'
   | 'axisCosine'
   | 'layerEmbeddings'
   | 'layerN'

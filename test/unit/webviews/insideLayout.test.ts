@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chartGeometry, cosineDomain, formatCosine, linear, pathOf, ticks } from '../../../webview-ui/chartScale';
+import { layerBefore, stateLabel } from '../../../webview-ui/layerLabels';
 import { legendStops, MAX_SHADE, moveInGrid, probabilityShade, shortText } from '../../../webview-ui/lensScale';
 
 test('lens shade: linear in the probability, clamped to [0, MAX_SHADE], 0 for nonsense', () => {
@@ -79,4 +80,15 @@ test('cosines are written with three decimals in the page’s language', () => {
   assert.equal(formatCosine(0.83245, 'en'), '0.832');
   assert.equal(formatCosine(0.83245, 'fr'), '0,832');
   assert.equal(formatCosine(-1, 'en'), '-1.000');
+});
+
+test('hidden states are labelled by the layer they come after, numbered from 0; the last is the output', () => {
+  assert.equal(layerBefore(0), undefined, 'state 0 is the embeddings');
+  assert.equal(layerBefore(1), 0);
+  assert.equal(layerBefore(3), 2);
+  const labels = { embeddings: 'embeddings', after: (l: number) => `after layer ${l}`, output: (l: number) => `after layer ${l} (output)` };
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => stateLabel(i, 4, labels)),
+    ['embeddings', 'after layer 0', 'after layer 1', 'after layer 2 (output)'],
+  );
 });
