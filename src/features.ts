@@ -20,7 +20,9 @@ import type { ModelStatusBar } from './models/modelStatusBar';
 import { attentionCompareFeature } from './webviews/attentionCompare';
 import { bpePanelFeature } from './webviews/bpePanel';
 import { completionFeature } from './webviews/completionPanel';
+import { embeddingsFeature } from './webviews/embeddingsPanel';
 import { learnPanelFeature } from './webviews/learnPanel';
+import { logitLensFeature } from './webviews/lensPanel';
 import { predictFeature } from './webviews/predictPanel';
 import { tokensPanelFeature } from './webviews/tokensPanel';
 import { tokensViewFeature } from './webviews/tokensView';
@@ -40,6 +42,8 @@ const FEATURES: readonly FeatureFactory[] = [
   surprisalFeature,
   attentionFeature,
   attentionCompareFeature,
+  logitLensFeature,
+  embeddingsFeature,
 ];
 
 /** What activation created and hands over: the services the editor features already use. */

@@ -32,6 +32,14 @@ export function wordAt(text: string, offset: number): TextRange | undefined {
   return start < end ? { start, end } : undefined;
 }
 
+/** `range` of `text` without the white space at its ends. */
+export function trimRange(text: string, range: TextRange): TextRange {
+  let { start, end } = range;
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return { start, end };
+}
+
 /**
  * The paragraph holding [start, end): up to the blank lines around it, at most `maxChars` on each
  * side of the range (cut at a space when possible).

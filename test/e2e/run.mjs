@@ -269,10 +269,10 @@ async function run() {
 
   // ── Predictions (issue 4), with the built-in models (defaultModels) ─────────────────────
   /** Saves what the predictions wrote (no save prompt later), closes every editor and panel, opens the file. */
-  const freshEditor = async () => {
+  const freshEditor = async (file = MASK_FILE) => {
     await wb.runCommand('File: Save All Files');
     await wb.runCommand('View: Close All Editor Groups');
-    await wb.openFromExplorer(MASK_FILE);
+    await wb.openFromExplorer(file);
   };
 
   await check('Show Surprisal colours the sentence; its hover gives probability and rank', async () => {
@@ -335,7 +335,119 @@ async function run() {
     await wb.runCommand('File: Save All Files');
   });
 
+  await insideChecks(freshEditor);
   await attentionChecks();
+}
+
+// ── Inside the model (issue 14): the logit lens and contextual embeddings, built-in models ──
+const GENESIS_FILE = 'genesis.txt';
+const GENESIS_LINE = 'In the beginning God created the heaven and the earth.';
+const GENESIS_MASK = 'In the beginning God [MASK] the heaven and the earth.';
+const GENESIS_SECOND = 'And the earth was without form, and void;';
+
+/** The ids of the lens grid's output row and its row count, once drawn. */
+async function lensGrid(what) {
+  const found = await wb.poll(
+    () => wb.inFrames(() => {
+      const out = [...document.querySelectorAll('.lens-grid tr.output-row td.lens-cell')].map((td) => Number(td.getAttribute('data-id')));
+      return out.length ? { rows: document.querySelectorAll('.lens-grid tbody tr').length, output: out, outlined: document.querySelectorAll('td.first-final').length } : undefined;
+    }),
+    (frames) => frames.length > 0,
+    what,
+    120_000,
+  );
+  return found.at(-1).value;
+}
+
+/** Hovers cell `column` of the lens grid's output row and waits for its top-5 box. */
+async function hoverLensCell(column) {
+  const frames = await wb.inFrames(() => (document.querySelector('.lens-grid') ? true : undefined));
+  if (!frames.length) throw new Error('no lens grid to hover');
+  await frames.at(-1).frame.locator('.lens-grid tr.output-row td.lens-cell').nth(column).hover();
+  return wb.waitForRows('.lens-detail:not([hidden]) .bar-row', (r) => r.length === 5, 'the top-5 box of the hovered cell');
+}
+
+async function insideChecks(freshEditor) {
+  const layers = 3;
+  const gptTop = trex(['logits', '--model', join(repoRoot, 'models', 'trex-gpt2-kjv'), '--top-k', '1', '--json', GENESIS_LINE]);
+  const bertFill = trex(['fill-mask', '--model', join(repoRoot, 'models', 'trex-bert-kjv'), '--top-k', '1', '--json', GENESIS_MASK]);
+
+  await check('Show Logit Lens: every layer of GPT-2 (KJV) read through its head; the output row is the model’s own prediction', async () => {
+    await freshEditor(GENESIS_FILE);
+    await wb.selectLineText(GENESIS_LINE);
+    await wb.runCommand('Transformer: Show Logit Lens');
+    const grid = await lensGrid('the logit lens grid');
+    if (grid.rows !== layers + 1) throw new Error(`${grid.rows} rows; the model has ${layers} layers plus the embeddings`);
+    sameSequence(grid.output, gptTop.top.map((t) => t[0].id), 'top-1 ids of the output row (trex logits --top-k 1)');
+    if (grid.outlined !== grid.output.length) throw new Error(`${grid.outlined} outlined cells for ${grid.output.length} columns`);
+    const top5 = await hoverLensCell(3);
+    say(`  ${grid.rows} rows × ${grid.output.length} columns; after “God”: ${top5.slice(0, 2).join(' | ')}`);
+    await seesOurText(['Logit Lens', 'Caveat: only the last layer was trained to be read through the output head. Early layers were not, so their rows show what the head makes of them, not what the model “thinks” there.', 'The token that actually comes next']);
+    await wb.screenshot('logit-lens');
+  });
+
+  await check('Show Logit Lens at a [MASK]: what BERT (KJV) would fill at each layer', async () => {
+    await wb.focusEditor();
+    await wb.selectLineText(GENESIS_MASK);
+    await wb.runCommand('Transformer: Show Logit Lens');
+    const grid = await wb.poll(() => lensGrid('the masked lens grid'), (g) => g.output.length === 1, 'a one-column (one [MASK]) lens grid', 120_000);
+    sameSequence(grid.output, [bertFill.masks[0].candidates[0].id], 'top-1 id at the mask, output row (trex fill-mask)');
+    await hoverLensCell(0);
+    await seesOurText(['Each row applies the model’s MLM head to the hidden state after one layer, as if the model stopped there: what it would fill in at each mask at that layer.', 'mask {0}']);
+    await wb.screenshot('logit-lens-masked');
+  });
+
+  await check('Show Contextual Embeddings: “earth” and a second “earth” (Ctrl+D), a curve per layer and their similarity', async () => {
+    await freshEditor(GENESIS_FILE);
+    await wb.selectWord('earth', GENESIS_LINE);
+    await wb.page.keyboard.press('Control+D');
+    await wb.poll(() => wb.page.locator('.statusbar').innerText(), (t) => /\b2 s[ée]lections\b/i.test(t), 'two selections of “earth” (status bar)', 5_000);
+    await wb.runCommand('Transformer: Show Contextual Embeddings');
+    const found = await wb.poll(
+      () => wb.inFrames(() => {
+        const value = document.querySelector('.similarity-value')?.textContent;
+        const curves = document.querySelectorAll('svg.cosine-chart path.curve').length;
+        const points = document.querySelectorAll('svg.cosine-chart circle.point').length;
+        const neighbours = document.querySelectorAll('.nearest li').length;
+        return value && curves ? { value, curves, points, neighbours } : undefined;
+      }),
+      (frames) => frames.length > 0,
+      'the cosine chart and the similarity',
+      120_000,
+    );
+    const shown = found.at(-1).value;
+    const similarity = Number(shown.value.replace(',', '.'));
+    if (!(similarity >= -1 && similarity <= 1)) throw new Error(`similarity “${shown.value}” is not a cosine`);
+    if (shown.curves !== 2 || shown.points !== 2 * (layers + 1)) throw new Error(`${shown.curves} curves and ${shown.points} points; expected 2 curves of ${layers + 1} points`);
+    if (shown.neighbours < 10) throw new Error(`${shown.neighbours} nearest tokens listed`);
+    say(`  similarity of the two “earth”: ${shown.value}; ${shown.curves} curves, ${shown.neighbours} neighbours`);
+    await seesOurText(['Contextual Embeddings', 'Semantic similarity of the two selections', 'vs its own static embedding']);
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot('embeddings');
+  });
+
+  // A narrow panel (about 500 px) must stay readable: checked once, in English.
+  if (fr) return;
+  await check('the embeddings and lens panels at about 500 px wide', async () => {
+    const size = wb.page.viewportSize();
+    try {
+      await wb.page.setViewportSize({ width: 1360, height: size.height });
+      await wb.page.waitForTimeout(800);
+      const width = (await wb.inFrames(() => (document.querySelector('.chart-host') ? document.body.clientWidth : undefined))).at(-1)?.value;
+      say(`  embeddings panel ${width} px wide`);
+      if (!(width <= 560)) throw new Error(`the panel is ${width} px wide, not narrow`);
+      await wb.screenshot('embeddings-narrow');
+      await wb.focusEditor();
+      // A line short enough not to wrap in the narrower editor.
+      await wb.selectLineText('and darkness was upon the face of the deep.');
+      await wb.runCommand('Transformer: Show Logit Lens');
+      await wb.poll(() => lensGrid('the lens grid in a narrow panel'), (g) => g.output.length === 10, 'the lens grid of the new line', 60_000);
+      await hoverLensCell(2);
+      await wb.screenshot('logit-lens-narrow');
+    } finally {
+      await wb.page.setViewportSize(size);
+    }
+  });
 }
 
 // ── The attention viewer (issue 5): a tiny random-weight GPT-2 with the real vocabulary ─────
