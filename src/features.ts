@@ -18,6 +18,7 @@ import { ModelHostService } from './models/modelHostService';
 import { ModelRegistry } from './models/modelRegistry';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import { attentionCompareFeature } from './webviews/attentionCompare';
+import { attentionStepsFeature } from './webviews/attentionStepsPanel';
 import { bpePanelFeature } from './webviews/bpePanel';
 import { completionFeature } from './webviews/completionPanel';
 import { learnPanelFeature } from './webviews/learnPanel';
@@ -40,6 +41,7 @@ const FEATURES: readonly FeatureFactory[] = [
   surprisalFeature,
   attentionFeature,
   attentionCompareFeature,
+  attentionStepsFeature,
 ];
 
 /** What activation created and hands over: the services the editor features already use. */
