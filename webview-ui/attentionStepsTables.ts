@@ -55,7 +55,7 @@ export function scoresSection(v: StepsView, tolerance: number): HTMLElement {
   const sum = r.weights.reduce((a, b) => a + b, 0);
   return h(
     'section',
-    { class: 'stage' },
+    { class: 'stage', id: 'stage-scores' },
     h('h2', { class: 'stage-title' }, s.stage3),
     h('p', { class: 'formula' }, s.stage3Formula),
     h('p', { class: 'formula small' }, format(s.dk, r.dk, fmt.fixed(sqrt, 3))),
