@@ -18,6 +18,7 @@ import { ModelHostService } from './models/modelHostService';
 import { ModelRegistry } from './models/modelRegistry';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import { attentionCompareFeature } from './webviews/attentionCompare';
+import { attentionStepsFeature } from './webviews/attentionStepsPanel';
 import { bpePanelFeature } from './webviews/bpePanel';
 import { completionFeature } from './webviews/completionPanel';
 import { embeddingsFeature } from './webviews/embeddingsPanel';
@@ -42,6 +43,7 @@ const FEATURES: readonly FeatureFactory[] = [
   surprisalFeature,
   attentionFeature,
   attentionCompareFeature,
+  attentionStepsFeature,
   logitLensFeature,
   embeddingsFeature,
 ];

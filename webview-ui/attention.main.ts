@@ -253,6 +253,13 @@ function renderToolbar(payload: AttentionPayload): HTMLElement {
     }
     controls.append(zoom);
   }
+  if (o.tab === 'heatmap' || o.tab === 'heads') {
+    // The step-by-step panel follows one head: the heatmap's, or the first one drawn in the head view.
+    const head = o.tab === 'heatmap' ? (typeof o.head === 'number' ? o.head : 0) : (o.heads[0] ?? 0);
+    const steps = h('button', { id: 'open-steps', class: 'small-button', title: str.stepByStepHint }, str.stepByStep);
+    steps.addEventListener('click', () => client.notify('steps/open', { layer: o.layer, head }));
+    controls.append(steps);
+  }
   return h('div', { class: 'attention-toolbar' }, tabs, controls, toggles.childElementCount ? toggles : null);
 }
 

@@ -16,7 +16,9 @@ export enum CommandId {
   AttentionHighlightState = 'transformerExplorer.attentionHighlightState',
   /** The token count's TokenCountState (tokenCountStatusBar.ts), not in the palette: what the status bar item shows. */
   TokenCountState = 'transformerExplorer.tokenCountState',
+  /** attentionStepsState (attentionStepsPanel.ts), not in the palette: what the step-by-step panel shows and drew. */
+  AttentionStepsState = 'transformerExplorer.attentionStepsState',
 }
 
 /** Commands registered though package.json does not contribute them (for tests, not in the palette). */
-export const UNLISTED_COMMANDS: readonly string[] = [CommandId.AttentionHighlightState, CommandId.TokenCountState];
+export const UNLISTED_COMMANDS: readonly string[] = [CommandId.AttentionHighlightState, CommandId.TokenCountState, CommandId.AttentionStepsState];

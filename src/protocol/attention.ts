@@ -27,7 +27,8 @@ export type AttentionStringKey =
   | 'sinusoidal' | 'learned' | 'cosineSinusoidal' | 'cosineLearned' | 'positionsHelp' | 'positionsCount' | 'noLearned'
   | 'position' | 'dimension'
   | 'savePng' | 'saveSvg' | 'saveSnapshot' | 'snapshotOf' | 'backToLive'
-  | 'focusedToken' | 'noFocus' | 'modelInfo';
+  | 'focusedToken' | 'noFocus' | 'modelInfo'
+  | 'stepByStep' | 'stepByStepHint';
 
 export interface AttentionModelView {
   label: string;
@@ -163,6 +164,8 @@ export type AttentionViewChannel = {
     'model/choose': Record<string, never>;
     'view/didDraw': DrawReport;
     'image/didRender': { id: number; format: ImageFormat; data: string; name: string };
+    /** Opens "Attention, step by step" on the view's text at this layer and head. */
+    'steps/open': { layer: number; head: number };
   };
 };
 

@@ -128,6 +128,14 @@ export const checkCompareDraw: Check<DrawReport & { role: 'causal' | 'masked' }>
   return report && role ? { ...report, role } : undefined;
 };
 
+/** Attention view `steps/open`: a layer and a head, checked against the shown analysis by the command. */
+export const checkStepsOpen: Check<{ layer: number; head: number }> = (p) => {
+  if (!isRecord(p)) return undefined;
+  const layer = layerIndex(p['layer']);
+  const head = intIn(p['head'], 0, MAX_HEADS - 1);
+  return layer !== undefined && head !== undefined ? { layer, head } : undefined;
+};
+
 export const checkCompareRequest: Check<CompareRequest> = (p) => {
   if (!isRecord(p)) return undefined;
   const groups = groupOptions(p);

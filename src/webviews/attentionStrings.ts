@@ -78,5 +78,7 @@ export function attentionStrings(): LocalizedStrings<AttentionStringKey> {
     focusedToken: vscode.l10n.t('“{0}” attends most to “{1}” ({2})', slot(0), slot(1), slot(2)),
     noFocus: vscode.l10n.t('Hover or focus a token to see where it looks.'),
     modelInfo: vscode.l10n.t('{0} — {1} layers × {2} heads', slot(0), slot(1), slot(2)),
+    stepByStep: vscode.l10n.t('Step by step…'),
+    stepByStepHint: vscode.l10n.t('Follow one query token of this layer and head through the formula, number by number'),
   };
 }

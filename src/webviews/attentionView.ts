@@ -22,6 +22,7 @@ import {
   checkMatricesRequest,
   checkPositionsRequest,
   checkSnapshotSave,
+  checkStepsOpen,
   fitsAnalysis,
 } from './attentionMessageChecks';
 import type { ConnectionHandlers, WebviewConnection } from './connection';
@@ -159,6 +160,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
           this.images.get(r.id)?.({ data: r.data, name: r.name });
           this.images.delete(r.id);
         },
+        'steps/open': (p) => void this.openSteps(p.layer, p.head),
       },
       checks: {
         requests: {
@@ -173,6 +175,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
           'model/choose': checkEmpty,
           'view/didDraw': checkDrawReport,
           'image/didRender': checkImageRendered,
+          'steps/open': checkStepsOpen,
         },
       },
     };
@@ -235,6 +238,14 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
     if (typeof options.head === 'number' && options.head >= shown.analysis.numHeads) throw new Error(vscode.l10n.t('No such layer or head in this model.'));
     const snapshot = buildSnapshot(shown.analysis, model, { ...options, layer });
     return writeSnapshot(snapshot, viewFileName(model.label, { ...options, layer }), target);
+  }
+
+  /** "Step by step…": the Attention, step by step panel on the text shown, at `layer` and `head` (the query: the token at the cursor). */
+  private openSteps(layer: number, head: number): Thenable<unknown> | undefined {
+    const shown = this.shownValue;
+    if (!shown) return undefined;
+    const arg = { text: shown.text, uri: shown.document.uri.toString(), offset: shown.offset, label: shown.payload.source, layer, head };
+    return vscode.commands.executeCommand('transformerExplorer.showAttentionSteps', arg);
   }
 
   private analysisFor(id: number) {

@@ -159,6 +159,13 @@ function sameSequence(actual, expected, what) {
   }
 }
 
+/** Saves what the predictions wrote (no save prompt later), closes every editor and panel, opens the file. */
+async function freshEditor(file = MASK_FILE) {
+  await wb.runCommand('File: Save All Files');
+  await wb.runCommand('View: Close All Editor Groups');
+  await wb.openFromExplorer(file);
+}
+
 async function run() {
   const sentenceGpt2 = trex(['tokenize', '--tokenizer', 'gpt2', '--json', SENTENCE]);
   const sentenceBert = trex(['tokenize', '--tokenizer', 'bert-base-uncased', '--json', SENTENCE]);
@@ -268,13 +275,6 @@ async function run() {
   });
 
   // ── Predictions (issue 4), with the built-in models (defaultModels) ─────────────────────
-  /** Saves what the predictions wrote (no save prompt later), closes every editor and panel, opens the file. */
-  const freshEditor = async (file = MASK_FILE) => {
-    await wb.runCommand('File: Save All Files');
-    await wb.runCommand('View: Close All Editor Groups');
-    await wb.openFromExplorer(file);
-  };
-
   await check('Show Surprisal colours the sentence; its hover gives probability and rank', async () => {
     await freshEditor();
     await wb.selectLineText(SENTENCE);
@@ -336,6 +336,7 @@ async function run() {
   });
 
   await insideChecks(freshEditor);
+  await attentionStepsCheck();
   await attentionChecks();
 }
 
@@ -450,6 +451,76 @@ async function insideChecks(freshEditor) {
   });
 }
 
+// ── Attention, step by step (issue 14), on the built-in GPT-2 (the default causal model) ──────
+const STEPS_TEXT = 'Le chat mange des croquettes';
+
+async function attentionStepsCheck() {
+  await check('Attention, step by step: layer 2, head 3, the query “mange”, every stage with the model’s numbers', async () => {
+    await freshEditor();
+    await wb.selectLineText(STEPS_TEXT, SENTENCE);
+    await wb.runCommand('Transformer: Show Attention Step by Step');
+    await wb.waitForRows('.scores-table tbody tr', (r) => r.length >= 5, 'the scores table of the step-by-step panel');
+    const frame = (await wb.inFrames(() => (document.querySelector('.scores-table') ? true : undefined))).at(-1).frame;
+    // As a student: layer 2 and head 3 in the pickers, then a click on the token “mange”.
+    const shown = () => frame.evaluate(() => ({
+      layer: document.querySelector('#layer')?.value,
+      head: document.querySelector('#head')?.value,
+      query: document.querySelector('.token.is-query')?.textContent ?? '',
+      busy: document.querySelector('#app')?.getAttribute('aria-busy'),
+    }));
+    await frame.locator('#layer').selectOption('2');
+    await wb.poll(shown, (v) => v.layer === '2' && v.busy === 'false', 'layer 2 in the panel');
+    await frame.locator('#head').selectOption('3');
+    await wb.poll(shown, (v) => v.head === '3' && v.busy === 'false', 'head 3 in the panel');
+    const mange = await frame.evaluate(() => [...document.querySelectorAll('.token')].findIndex((b) => {
+      const text = (b.textContent ?? '').replace(/^·/, '');
+      return text.startsWith('m') && 'mange'.startsWith(text);
+    }));
+    if (mange < 0) throw new Error('no token of “mange” in the panel’s token row');
+    await frame.locator(`#token-${mange}`).click();
+    await wb.poll(shown, (v) => v.layer === '2' && v.head === '3' && 'mange'.startsWith(v.query.replace(/^·/, '')) && v.busy === 'false', 'the query “mange” at layer 2, head 3');
+    const page = await frame.evaluate(() => ({
+      stages: [...document.querySelectorAll('.stage-title')].map((e) => e.textContent),
+      rows: [...document.querySelectorAll('.scores-table tbody tr')].map((r) => ({ weight: Number(r.dataset.weight), model: Number(r.dataset.modelWeight), text: r.textContent })),
+      check: document.querySelector('.check-line')?.textContent ?? '',
+      passed: document.querySelector('.check-line.passed') !== null,
+      heads: document.querySelectorAll('button.head-row').length,
+      cells: document.querySelectorAll('.strip .cell').length,
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      width: document.documentElement.clientWidth,
+    }));
+    if (page.stages.length !== 5) throw new Error(`5 titled parts expected (4 stages and every head), got ${JSON.stringify(page.stages)}`);
+    if (!page.passed) throw new Error(`the check line does not pass: ${page.check}`);
+    if (page.heads !== 4) throw new Error(`${page.heads} head rows; the built-in GPT-2 has 4 heads`);
+    const worst = Math.max(...page.rows.map((r) => Math.abs(r.weight - r.model)));
+    if (!(worst <= 1e-5)) throw new Error(`a softmax weight differs from the model's by ${worst}`);
+    if (page.rows.slice(mange + 1).some((r) => r.weight !== 0)) throw new Error('weight after the query of a causal model');
+    if (page.overflow > 0) throw new Error(`the page is ${page.overflow} px wider than the ${page.width} px panel`);
+    say(`  ${page.rows.length} tokens, query ${mange}; ${page.check.trim()}; ${page.cells} colour cells; panel ${page.width} px wide, nothing cut off`);
+    await seesOurText(['Attention, Step by Step', '3. Scores, scaling, mask, softmax', 'softmax = the model’s attention row: max |Δ| = {0} ✓ (≤ 1e-5)', 'The same query in every head of layer {0}'], { view: false });
+    await frame.evaluate(() => document.querySelector('#stage-scores')?.scrollIntoView({ block: 'start' }));
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot('12-attention-steps');
+    await frame.evaluate(() => document.querySelector('.all-heads')?.scrollIntoView({ block: 'end' }));
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot('12b-attention-steps-heads');
+    await frame.evaluate(() => window.scrollTo(0, 0));
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot('12c-attention-steps-top');
+    // A narrow panel: the page laid out in 480 px wraps its strips and token row, and scrolls its tables inside their own box.
+    const narrow = await frame.evaluate(() => {
+      const app = document.querySelector('#app');
+      app.style.maxWidth = '480px';
+      return { scroll: app.scrollWidth, client: app.clientWidth };
+    });
+    if (narrow.scroll > narrow.client) throw new Error(`at 480 px the page is ${narrow.scroll} px wide: something is cut off`);
+    await frame.evaluate(() => document.querySelector('#stage-scores')?.scrollIntoView({ block: 'start' }));
+    await wb.page.waitForTimeout(300);
+    await wb.screenshot('12d-attention-steps-narrow');
+    await frame.evaluate(() => { document.querySelector('#app').style.maxWidth = ''; });
+  });
+}
+
 // ── The attention viewer (issue 5): a tiny random-weight GPT-2 with the real vocabulary ─────
 const ATTENTION_FILE = 'attention.md';
 const ATTENTION_LINE = 'Attention multi-têtes : MultiHead(Q, K, V) = Concat(head₁, …, head_h) W^O,';
@@ -540,6 +611,18 @@ async function attentionChecks() {
       await wb.screenshot(shot);
     });
   }
+
+  await check('the Attention view’s “Step by step…” opens the step-by-step panel on its text, layer and head', async () => {
+    await wb.clickInFrames('#tab-heatmap', '#tab-heatmap');
+    await wb.clickInFrames('#open-steps', '#open-steps');
+    const rows = await wb.waitForRows('.scores-table tbody tr', (r) => r.length > 5, 'the step-by-step panel opened from the Attention view');
+    const tabs = await wb.panelTitles();
+    if (!tabs.includes(ours('Attention, Step by Step'))) throw new Error(`no editor tab titled "${ours('Attention, Step by Step')}" (tabs: ${tabs.join(' | ')})`);
+    say(`  ${rows.length} tokens of the attention line in the panel`);
+    // Close its tab (middle click) and leave the Attention view as it was for the next checks.
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: ours('Attention, Step by Step') }).first().click({ button: 'middle' });
+    await wb.poll(() => wb.panelTitles(), (t) => !t.includes(ours('Attention, Step by Step')), 'the step-by-step tab to close', 10_000);
+  });
 
   await check('Save Attention Snapshot writes the view as JSON into the workspace', async () => {
     await wb.clickInFrames('#tab-heatmap', '#tab-heatmap');

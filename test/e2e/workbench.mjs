@@ -139,9 +139,13 @@ export class Workbench {
     await this.page.keyboard.type(title);
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await this.poll(() => rows.allInnerTexts(), (list) => list.some((t) => t.split('\n')[0].trim() === title), `"${title}" in the command palette`, 10_000);
-    // The best match is focused first; make sure it is ours.
-    const focused = await this.page.locator('.quick-input-widget .monaco-list-row.focused').innerText();
-    if (focused.split('\n')[0].trim() !== title) throw new Error(`the palette's first match is "${focused.split('\n')[0]}", not "${title}"`);
+    // The best match is focused first. A recently used command whose title starts with this one
+    // ("Show Attention Step by Step" for "Show Attention") comes first: arrow down to ours, as a person would.
+    const focusedTitle = async () => (await this.page.locator('.quick-input-widget .monaco-list-row.focused').innerText()).split('\n')[0].trim();
+    for (let moves = 0; (await focusedTitle()) !== title; moves++) {
+      if (moves === 5) throw new Error(`the palette's focused match is "${await focusedTitle()}", not "${title}"`);
+      await this.page.keyboard.press('ArrowDown');
+    }
     await this.page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
   }
