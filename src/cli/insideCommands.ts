@@ -86,7 +86,7 @@ export async function lensCommand(argv: string[], readText: ReadText): Promise<s
     ];
     r.positions.forEach((p, c) => {
       const target = r.cells[r.numLayers][c].target;
-      lines.push(`position ${p} ${show(p)}${target ? ` → actual ${model.tokenizer.display(target.token)}` : ''} (final top-1 first at ${row(r.firstFinal[c])}):`);
+      lines.push(`position ${p} ${show(p)}${target ? ` → actual ${model.tokenizer.display(target.token)}` : ''} (the final top-1 first appears ${r.firstFinal[c] === 0 ? 'in the embeddings' : row(r.firstFinal[c])}):`);
       r.cells.forEach((cells, l) => {
         const cell = cells[c];
         const top = cell.top.map((t) => `${model.tokenizer.display(t.token)} ${pct(t.prob)}`).join('  ');
