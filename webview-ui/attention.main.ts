@@ -38,6 +38,8 @@ const DEFAULT_OPTIONS: AttentionOptions = { tab: 'heatmap', layer: 0, head: 'mea
 const client = new HostClient<AttentionViewChannel, ViewState>();
 const app = byId('app');
 let s: LocalizedStrings<AttentionStringKey> | undefined;
+/** The head view's links per token (setting; 0: all). */
+let headViewTopK = 5;
 let state: ViewState = { positions: 64, stat: 'toPrevious', ...client.state, options: { ...DEFAULT_OPTIONS, ...client.state?.options } };
 let palette: Palette = readPalette();
 const paletteNow = (): Palette => palette;
@@ -67,6 +69,7 @@ function setOptions(patch: Partial<AttentionOptions>, redraw = true): void {
 
 client.on('view/didInit', (init) => {
   s = init.strings;
+  headViewTopK = init.headViewTopK;
   render();
 });
 client.on('attention/didChange', (payload) => {
@@ -326,12 +329,13 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
       if (o.tab === 'heads') {
         const view = new HeadView(paletteNow, (a, b, w) => format(str.focusedToken, a, b, w.toFixed(3)), str.noFocus);
         headView = view;
-        replaceChildren(content, h('p', { class: 'hint' }, str.headViewHelp), view.element);
-        view.set({ n: r.n, labels: r.labels, special: r.special, heads: o.heads, matrices: r.matrices, ariaLabel: caption() });
+        const topK = headViewTopK > 0 && headViewTopK < r.n ? h('p', { class: 'hint small muted' }, format(str.topKNote, headViewTopK)) : null;
+        replaceChildren(content, h('p', { class: 'hint' }, str.headViewHelp), topK, view.element);
+        view.set({ n: r.n, labels: r.labels, special: r.special, heads: o.heads, matrices: r.matrices, topK: headViewTopK, ariaLabel: caption() });
         report(payload, r.n, r.labels, undefined);
         return;
       }
-      const view = new MatrixView(paletteNow, str.legend, (z) => format(str.zoom, z));
+      const view = new MatrixView(paletteNow, str.legend, (z) => format(str.zoom, z), undefined, str.minimap);
       matrixView = view;
       const back = fromGrid ? h('button', { class: 'back' }, str.back) : null;
       back?.addEventListener('click', () => ((fromGrid = false), setOptions({ tab: 'model' })));

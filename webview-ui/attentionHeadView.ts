@@ -1,9 +1,13 @@
 // The head view (as in bertviz): the tokens in two columns, a line from each query token (left)
 // to each key token (right) with opacity = weight, one colour per head. Hovering or focusing a
-// token isolates its lines. Windowed: only the rows in view are drawn, so 512 tokens stay smooth.
+// token isolates its lines. Windowed: only the rows in view are drawn, so 1,024 tokens stay smooth;
+// and only the k strongest links of each query token are drawn (topEdges.ts), so that they stay a
+// picture and not a solid block.
 import { css, headColor, type Palette } from './attentionColors';
 import { CanvasWindowView, clip, escapeXml } from './canvasWindow';
 import { h } from './dom';
+import { matrixValues, type MatrixData, type MatrixValues } from './matrixValues';
+import { topK } from './topEdges';
 
 export interface HeadViewSpec {
   n: number;
@@ -11,18 +15,24 @@ export interface HeadViewSpec {
   special: boolean[];
   /** Head numbers, in the order of `matrices`. */
   heads: number[];
-  matrices: Float32Array[];
+  matrices: MatrixData[];
+  /** The links drawn per query token, strongest first (0: all). */
+  topK: number;
   ariaLabel: string;
 }
 
 type Focus = { side: 'from' | 'to'; index: number } | undefined;
 
 const ROW = 20;
-const MIN_ALPHA = 0.01;
+/** A link drawn is at least this share as opaque as its row's strongest, so that long rows of small weights still show. */
+const RELATIVE_ALPHA = 0.6;
 
 export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
   readonly element: HTMLElement;
   private spec: HeadViewSpec | undefined;
+  private values: MatrixValues[] = [];
+  /** Per matrix, per query row: its top-k keys, computed when the row is first drawn. */
+  private edges: Array<Array<number[] | undefined>> = [];
   private focus: Focus;
 
   constructor(
@@ -36,6 +46,8 @@ export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
 
   set(spec: HeadViewSpec): void {
     this.spec = spec;
+    this.values = spec.matrices.map((m) => matrixValues(spec.n, spec.n, m));
+    this.edges = spec.matrices.map(() => new Array<number[] | undefined>(spec.n));
     this.scroller.setAttribute('aria-label', spec.ariaLabel);
     if (this.focus && this.focus.index >= spec.n) this.focus = undefined;
     this.layout();
@@ -57,6 +69,29 @@ export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
   private columns(width: number): { colW: number; leftX: number; rightX: number } {
     const colW = Math.min(150, Math.max(60, width * 0.3));
     return { colW, leftX: colW, rightX: width - colW };
+  }
+
+  /** The keys of query row `i` drawn for matrix `k`, strongest first. */
+  private rowEdges(k: number, i: number): number[] {
+    const spec = this.spec!;
+    let row = this.edges[k][i];
+    if (!row) {
+      const m = this.values[k];
+      const weights = new Float64Array(spec.n);
+      for (let j = 0; j < spec.n; j++) weights[j] = m.value(i, j);
+      row = topK(weights, spec.topK > 0 ? spec.topK : spec.n);
+      this.edges[k][i] = row;
+    }
+    return row;
+  }
+
+  /** The opacity of the link i → j of matrix `k`: its weight, and at least a share of its row's strongest. */
+  private alpha(k: number, i: number, j: number, scale: number): number {
+    const m = this.values[k];
+    const w = m.value(i, j);
+    const first = this.rowEdges(k, i)[0];
+    const top = first === undefined ? 0 : m.value(i, first);
+    return Math.min(1, Math.max(w * scale, top > 0 ? (RELATIVE_ALPHA * w) / top : 0));
   }
 
   protected draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; top: number }): void {
@@ -81,23 +116,21 @@ export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
     const r1 = Math.min(spec.n, Math.ceil((sy + height) / ROW) + 1);
     const y = (i: number): number => top + i * ROW + ROW / 2 - sy;
     const focus = target ? undefined : this.focus;
-    // Lines: from the visible query rows, or only the focused token's.
+    // Lines: the top-k links of the visible query rows, or only the focused token's.
     ctx.lineWidth = 2;
-    spec.matrices.forEach((m, k) => {
+    const scale = spec.matrices.length > 1 ? 0.85 : 1;
+    spec.matrices.forEach((_, k) => {
       const color = headColor(p, spec.heads[k]);
-      const scale = spec.matrices.length > 1 ? 0.85 : 1;
       const line = (i: number, j: number): void => {
-        const w = m[i * spec.n + j];
-        if (w < MIN_ALPHA) return;
-        ctx.strokeStyle = css(color, Math.min(1, w * scale));
+        ctx.strokeStyle = css(color, this.alpha(k, i, j, scale));
         ctx.beginPath();
         ctx.moveTo(leftX + 4, y(i));
         ctx.lineTo(rightX - 4, y(j));
         ctx.stroke();
       };
-      if (focus?.side === 'from') for (let j = 0; j < spec.n; j++) line(focus.index, j);
-      else if (focus?.side === 'to') for (let i = 0; i < spec.n; i++) line(i, focus.index);
-      else for (let i = r0; i < r1; i++) for (let j = 0; j < spec.n; j++) line(i, j);
+      if (focus?.side === 'from') for (const j of this.rowEdges(k, focus.index)) line(focus.index, j);
+      else if (focus?.side === 'to') for (let i = 0; i < spec.n; i++) this.rowEdges(k, i).includes(focus.index) && line(i, focus.index);
+      else for (let i = r0; i < r1; i++) for (const j of this.rowEdges(k, i)) line(i, j);
     });
     ctx.font = `12px ${p.font}`;
     ctx.textBaseline = 'middle';
@@ -142,14 +175,11 @@ export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
       this.status.textContent = this.noFocus;
     } else {
       // The strongest link of the focused token in the first head drawn.
-      const m = spec.matrices[0];
+      const m = this.values[0];
+      const at = (k: number): number => (f.side === 'from' ? m.value(f.index, k) : m.value(k, f.index));
       let best = 0;
-      for (let k = 1; k < spec.n; k++) {
-        const v = f.side === 'from' ? m[f.index * spec.n + k] : m[k * spec.n + f.index];
-        const b = f.side === 'from' ? m[f.index * spec.n + best] : m[best * spec.n + f.index];
-        if (v > b) best = k;
-      }
-      const weight = f.side === 'from' ? m[f.index * spec.n + best] : m[best * spec.n + f.index];
+      for (let k = 1; k < spec.n; k++) if (at(k) > at(best)) best = k;
+      const weight = at(best);
       this.status.textContent = f.side === 'from' ? this.describe(spec.labels[f.index], spec.labels[best], weight) : this.describe(spec.labels[best], spec.labels[f.index], weight);
     }
     this.draw();
@@ -201,12 +231,12 @@ export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
       `<rect width="${width}" height="${height}" fill="${css(p.background)}"/>`,
       `<text x="4" y="16" fill="${css(p.foreground)}">${escapeXml(caption)}</text>`,
     ];
-    spec.matrices.forEach((m, k) => {
+    const scale = spec.matrices.length > 1 ? 0.85 : 1;
+    spec.matrices.forEach((_, k) => {
       const color = css(headColor(p, spec.heads[k]));
       for (let i = 0; i < spec.n; i++) {
-        for (let j = 0; j < spec.n; j++) {
-          const w = m[i * spec.n + j];
-          if (w >= MIN_ALPHA) parts.push(`<line x1="${leftX + 4}" y1="${y(i)}" x2="${rightX - 4}" y2="${y(j)}" stroke="${color}" stroke-width="2" stroke-opacity="${Math.min(1, w).toFixed(3)}"/>`);
+        for (const j of this.rowEdges(k, i)) {
+          parts.push(`<line x1="${leftX + 4}" y1="${y(i)}" x2="${rightX - 4}" y2="${y(j)}" stroke="${color}" stroke-width="2" stroke-opacity="${this.alpha(k, i, j, scale).toFixed(3)}"/>`);
         }
       }
     });

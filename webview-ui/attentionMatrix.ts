@@ -1,16 +1,22 @@
 // A matrix drawn on a canvas: attention heatmaps, thumbnails' large view, position encodings.
 // Windowed: the canvas is the size of the viewport and only the visible cells are drawn, from a
-// one-pixel-per-cell image scaled up without smoothing — smooth at 512 × 512. A transparent
-// scroller on top gives native scrolling; zoom with Ctrl+wheel or + − 0; arrows move a focus cell.
-import { css, divergingColor, maxAbs, maxOf, rampColor, type Palette, type Rgb } from './attentionColors';
+// one-pixel-per-cell image scaled up without smoothing — smooth at 1,024 × 1,024. A transparent
+// scroller on top gives native scrolling (wheel, scroll bars) and drag to pan; zoom about the pointer
+// with Ctrl+wheel or a pinch, or + − 0; arrows move a focus cell; a minimap shows where the view is.
+// The geometry is in heatmapViewport.ts (pure, unit-tested); cells are read through MatrixValues, so
+// float32 and quantized matrices draw alike.
+import { css, divergingColor, rampColor, type Palette, type Rgb } from './attentionColors';
 import { CanvasWindowView, clip, escapeXml } from './canvasWindow';
 import { h } from './dom';
+import { centreOn, clampZoom, fitCell, labelsFit, visibleCells, visibleFraction, zoomAbout, type Viewport } from './heatmapViewport';
+import { matrixValues, maxValue, type MatrixData, type MatrixValues } from './matrixValues';
+import { Minimap } from './minimap';
 
 export interface MatrixSpec {
   rows: number;
   cols: number;
-  /** rows × cols, row-major. */
-  data: Float32Array;
+  /** rows × cols, row-major: float32, or one byte per cell and a scale. */
+  data: MatrixData;
   rowLabels?: string[];
   colLabels?: string[];
   kind: 'sequential' | 'diverging';
@@ -29,70 +35,160 @@ export interface PixelReport {
   lowerPainted: number;
 }
 
-const ZOOMS = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24];
+/** One press of + or −. */
+const ZOOM_STEP = 1.5;
 const MAX_LABEL_WIDTH = 140;
+/** The label gutters when the labels have no room (the top-left corner stays the background). */
+const GUTTER = 6;
+const SCROLLBAR = 14;
 const MAX_EXPORT_PX = 4000;
+/** Above this many cells, the SVG export embeds the matrix as an image (one pixel per cell) instead of a rect per cell. */
+const SVG_MAX_RECTS = 128 * 128;
 
 export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
   readonly element: HTMLElement;
   private readonly legend: HTMLCanvasElement;
   private readonly legendMax: HTMLElement;
+  private readonly minimap: Minimap;
   private spec: MatrixSpec | undefined;
+  private values: MatrixValues | undefined;
   private image: HTMLCanvasElement | undefined;
   private max = 0;
-  private zoomIndex = 0;
+  private zoomFactor = 1;
   private focus: { i: number; j: number } | undefined;
   private leftW = 0;
   private topH = 0;
   private cell = 1;
+  private labels = false;
+  private drag: { x: number; y: number; left: number; top: number } | undefined;
 
   constructor(
     palette: () => Palette,
     legendLabel: string,
     private readonly zoomLabel: (zoom: number) => string,
     maxHeight = 0.72,
+    minimapLabel = '',
   ) {
     super(palette, 'matrix-wrapper');
     this.wrapper.style.height = `${Math.round(maxHeight * 100)}vh`;
     this.legend = h('canvas', { class: 'legend-bar', width: 160, height: 10, 'aria-hidden': 'true' });
     this.legendMax = h('span', { class: 'legend-max' });
+    this.minimap = new Minimap(palette, minimapLabel, (fx, fy) => this.centre(fx, fy));
+    this.minimap.element.hidden = true;
     this.element = h(
       'div',
       { class: 'matrix' },
       h('div', { class: 'legend', role: 'note' }, h('span', { class: 'legend-label' }, legendLabel), h('span', { class: 'legend-min' }, '0'), this.legend, this.legendMax),
-      this.wrapper,
+      h('div', { class: 'matrix-body' }, this.wrapper, this.minimap.element),
       this.status,
     );
-    this.scroller.addEventListener('wheel', (e) => {
-      if (e.ctrlKey || e.metaKey) {
+    this.scroller.addEventListener(
+      'wheel',
+      (e) => {
+        // Ctrl+wheel, and a trackpad pinch (which the browser reports as Ctrl+wheel): zoom about the pointer.
+        if (!(e.ctrlKey || e.metaKey)) return;
         e.preventDefault();
-        this.zoomBy(e.deltaY < 0 ? 1 : -1);
-      }
+        const r = this.wrapper.getBoundingClientRect();
+        const factor = Math.exp(-Math.max(-100, Math.min(100, e.deltaY)) * 0.004);
+        this.zoomTo(this.zoomFactor * factor, e.clientX - r.left - this.leftW, e.clientY - r.top - this.topH);
+      },
+      { passive: false },
+    );
+    // Drag to pan.
+    this.scroller.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0 || e.pointerType === 'touch') return;
+      this.drag = { x: e.clientX, y: e.clientY, left: this.scroller.scrollLeft, top: this.scroller.scrollTop };
+      this.scroller.setPointerCapture(e.pointerId);
     });
+    this.scroller.addEventListener('pointermove', (e) => {
+      if (!this.drag) return;
+      if (Math.abs(e.clientX - this.drag.x) + Math.abs(e.clientY - this.drag.y) > 2) this.wrapper.classList.add('dragging');
+      this.scroller.scrollLeft = this.drag.left - (e.clientX - this.drag.x);
+      this.scroller.scrollTop = this.drag.top - (e.clientY - this.drag.y);
+    });
+    const stop = (): void => {
+      this.drag = undefined;
+      this.wrapper.classList.remove('dragging');
+    };
+    this.scroller.addEventListener('pointerup', stop);
+    this.scroller.addEventListener('pointercancel', stop);
   }
 
   set(spec: MatrixSpec): void {
     this.spec = spec;
-    this.max = spec.kind === 'diverging' ? maxAbs(spec.data) : maxOf(spec.data);
-    this.image = this.buildImage(spec);
+    this.values = matrixValues(spec.rows, spec.cols, spec.data);
+    this.max = maxValue(this.values, spec.kind === 'diverging');
+    this.image = this.buildImage(spec, this.values);
+    this.minimap.setImage(this.image);
     this.scroller.setAttribute('aria-label', spec.ariaLabel);
     if (this.focus && (this.focus.i >= spec.rows || this.focus.j >= spec.cols)) this.focus = undefined;
     this.layout();
   }
 
   get zoom(): number {
-    return ZOOMS[this.zoomIndex];
+    return this.zoomFactor;
   }
 
+  /** One step in (`step` > 0) or out, about the focused cell or the centre of the view. */
   zoomBy(step: number): void {
-    this.zoomIndex = Math.max(0, Math.min(ZOOMS.length - 1, this.zoomIndex + step));
-    this.layout();
-    this.status.textContent = this.zoomLabel(this.zoom);
+    const v = this.viewport();
+    const at = this.focus
+      ? { x: (this.focus.j + 0.5) * this.cell - v.x, y: (this.focus.i + 0.5) * this.cell - v.y }
+      : { x: v.width / 2, y: v.height / 2 };
+    this.zoomTo(this.zoomFactor * Math.pow(ZOOM_STEP, step), at.x, at.y);
   }
 
   fit(): void {
-    this.zoomIndex = 0;
+    this.zoomFactor = 1;
     this.layout();
+    this.status.textContent = this.zoomLabel(1);
+  }
+
+  /** Focuses row `i` (the token under the editor's cursor) and scrolls it into view; `undefined` clears. */
+  showRow(i: number | undefined): void {
+    const spec = this.spec;
+    if (!spec) return;
+    if (i === undefined || i < 0 || i >= spec.rows) {
+      this.setFocus(undefined);
+      return;
+    }
+    const next = { i, j: this.focus?.j ?? Math.min(i, spec.cols - 1) };
+    this.scrollTo(next);
+    this.setFocus(next);
+  }
+
+  /** Zoom to `zoom` (times the fitted cell), keeping the matrix point under (`px`, `py`) of the matrix area in place. */
+  private zoomTo(zoom: number, px: number, py: number): void {
+    const spec = this.spec;
+    if (!spec) return;
+    const before = this.viewport();
+    this.zoomFactor = clampZoom(zoom, this.fitted().cell);
+    this.measure();
+    const after = zoomAbout(before, this.cell, px, py, spec.rows, spec.cols);
+    this.sizeSpacer();
+    this.scroller.scrollLeft = after.x;
+    this.scroller.scrollTop = after.y;
+    this.status.textContent = this.zoomLabel(Math.round(this.zoomFactor * 10) / 10);
+    this.draw();
+  }
+
+  private centre(fx: number, fy: number): void {
+    const spec = this.spec;
+    if (!spec) return;
+    const v = centreOn(this.viewport(), fx, fy, spec.rows, spec.cols);
+    this.scroller.scrollLeft = v.x;
+    this.scroller.scrollTop = v.y;
+  }
+
+  /** The matrix area in view (without the label gutters and the scroll bars), from the scroller. */
+  private viewport(): Viewport {
+    return {
+      cell: this.cell,
+      x: this.scroller.scrollLeft,
+      y: this.scroller.scrollTop,
+      width: Math.max(1, this.scroller.clientWidth - this.leftW),
+      height: Math.max(1, this.scroller.clientHeight - this.topH),
+    };
   }
 
   /** Re-reads the theme's colours (the host's theme changed). */
@@ -100,20 +196,23 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     if (this.spec) this.set(this.spec);
   }
 
-  private buildImage(spec: MatrixSpec): HTMLCanvasElement {
+  private buildImage(spec: MatrixSpec, values: MatrixValues): HTMLCanvasElement {
     const p = this.palette();
     const img = document.createElement('canvas');
     img.width = Math.max(1, spec.cols);
     img.height = Math.max(1, spec.rows);
     const ctx = img.getContext('2d')!;
     const pixels = ctx.createImageData(img.width, img.height);
-    for (let k = 0; k < spec.rows * spec.cols; k++) {
-      const v = spec.data[k];
-      const c: Rgb = spec.kind === 'diverging' ? divergingColor(p, v, this.max) : rampColor(p, v, this.max);
-      pixels.data[k * 4] = Math.round(c[0]);
-      pixels.data[k * 4 + 1] = Math.round(c[1]);
-      pixels.data[k * 4 + 2] = Math.round(c[2]);
-      pixels.data[k * 4 + 3] = 255;
+    let k = 0;
+    for (let i = 0; i < spec.rows; i++) {
+      for (let j = 0; j < spec.cols; j++, k += 4) {
+        const v = values.value(i, j);
+        const c: Rgb = spec.kind === 'diverging' ? divergingColor(p, v, this.max) : rampColor(p, v, this.max);
+        pixels.data[k] = Math.round(c[0]);
+        pixels.data[k + 1] = Math.round(c[1]);
+        pixels.data[k + 2] = Math.round(c[2]);
+        pixels.data[k + 3] = 255;
+      }
     }
     ctx.putImageData(pixels, 0, 0);
     this.drawLegend(p);
@@ -140,7 +239,7 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     const ctx = this.canvas.getContext('2d')!;
     ctx.font = font;
     let w = 0;
-    for (const l of labels.slice(0, 2000)) w = Math.max(w, ctx.measureText(l).width);
+    for (const l of labels.slice(0, 2000)) w = Math.max(w, ctx.measureText(clip(l, 18)).width);
     return Math.min(MAX_LABEL_WIDTH, Math.ceil(w) + 8);
   }
 
@@ -148,24 +247,46 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     return `${Math.max(9, Math.min(12, Math.floor(cell - 2)))}px ${this.palette().font}`;
   }
 
+  /** The fitted (zoom 1) cell and gutters, with the labels when the zoomed cell leaves them room. */
+  private fitted(): { cell: number; left: number; top: number; labels: boolean } {
+    const spec = this.spec!;
+    const width = (this.wrapper.clientWidth || 300) - SCROLLBAR;
+    const font = this.font(12);
+    const left = Math.max(GUTTER, this.labelWidth(spec.rowLabels, font));
+    const top = Math.max(GUTTER, this.labelWidth(spec.colLabels, font));
+    const cell = fitCell(width - left, spec.cols);
+    if ((spec.rowLabels || spec.colLabels) && labelsFit(cell * this.zoomFactor)) return { cell, left, top, labels: true };
+    return { cell: fitCell(width - GUTTER, spec.cols), left: GUTTER, top: GUTTER, labels: false };
+  }
+
+  /** Sets the cell size and the gutters for the current zoom. */
+  private measure(): void {
+    const f = this.fitted();
+    this.zoomFactor = clampZoom(this.zoomFactor, f.cell);
+    this.cell = f.cell * this.zoomFactor;
+    this.leftW = f.left;
+    this.topH = f.top;
+    this.labels = f.labels;
+  }
+
+  private sizeSpacer(): void {
+    const spec = this.spec!;
+    this.spacer.style.width = `${this.leftW + spec.cols * this.cell}px`;
+    this.spacer.style.height = `${this.topH + spec.rows * this.cell}px`;
+  }
+
   protected layout(): void {
     const spec = this.spec;
     if (!spec) return;
-    const width = this.wrapper.clientWidth || 300;
-    const font = this.font(12);
-    this.leftW = this.labelWidth(spec.rowLabels, font);
-    this.topH = this.labelWidth(spec.colLabels, font);
-    const fitCell = Math.max(1, Math.min(28, (width - this.leftW - 14) / Math.max(1, spec.cols)));
-    this.cell = fitCell * this.zoom;
-    this.spacer.style.width = `${this.leftW + spec.cols * this.cell}px`;
-    this.spacer.style.height = `${this.topH + spec.rows * this.cell}px`;
+    this.measure();
+    this.sizeSpacer();
     const wanted = this.topH + spec.rows * this.cell + 16;
     this.wrapper.style.height = `${Math.min(wanted, Math.max(200, window.innerHeight * 0.72))}px`;
     this.draw();
   }
 
   /** Draws the visible window (or, with `target`, the whole matrix for an export). */
-  protected draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; cell: number; left: number; top: number }): void {
+  protected draw(target?: { ctx: CanvasRenderingContext2D; width: number; height: number; cell: number; left: number; top: number; labels: boolean }): void {
     const spec = this.spec;
     const img = this.image;
     if (!spec || !img) return;
@@ -178,37 +299,38 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     let cell = this.cell;
     let left = this.leftW;
     let top = this.topH;
+    let labels = this.labels;
     if (target) {
-      ({ ctx, width, height, cell, left, top } = target);
+      ({ ctx, width, height, cell, left, top, labels } = target);
     } else {
       ({ ctx, width, height } = this.fitCanvas());
       sx = this.scroller.scrollLeft;
       sy = this.scroller.scrollTop;
       // The geometry, for tests that check the pixels from outside (CSS pixels).
-      Object.assign(this.wrapper.dataset, { rows: spec.rows, cols: spec.cols, left: left, top: top, cell: cell, scrollLeft: sx, scrollTop: sy });
+      Object.assign(this.wrapper.dataset, { rows: spec.rows, cols: spec.cols, left: left, top: top, cell: cell, scrollLeft: sx, scrollTop: sy, labels: String(labels) });
     }
     ctx.fillStyle = css(p.background);
     ctx.fillRect(0, 0, width, height);
-    const j0 = Math.max(0, Math.floor(sx / cell));
-    const i0 = Math.max(0, Math.floor(sy / cell));
-    const j1 = Math.min(spec.cols, Math.ceil((sx + width - left) / cell));
-    const i1 = Math.min(spec.rows, Math.ceil((sy + height - top) / cell));
+    const { i0, i1, j0, j1 } = visibleCells({ cell, x: sx, y: sy, width: width - left, height: height - top }, spec.rows, spec.cols);
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width - left, height - top);
     ctx.clip();
-    ctx.imageSmoothingEnabled = false;
+    // Cells of a pixel or more: exact, nearest neighbour; smaller (1,024 tokens fitted): averaged.
+    ctx.imageSmoothingEnabled = cell < 1;
     if (j1 > j0 && i1 > i0) ctx.drawImage(img, j0, i0, j1 - j0, i1 - i0, left + j0 * cell - sx, top + i0 * cell - sy, (j1 - j0) * cell, (i1 - i0) * cell);
     if (this.focus && !target) {
       const { i, j } = this.focus;
       ctx.strokeStyle = css(p.focus);
       ctx.lineWidth = 1;
-      ctx.strokeRect(left - sx, top + i * cell - sy + 0.5, spec.cols * cell, cell - 1);
-      ctx.strokeRect(left + j * cell - sx + 0.5, top - sy, cell - 1, spec.rows * cell);
+      ctx.strokeRect(left - sx, top + i * cell - sy + 0.5, spec.cols * cell, Math.max(1, cell - 1));
+      ctx.strokeRect(left + j * cell - sx + 0.5, top - sy, Math.max(1, cell - 1), spec.rows * cell);
       ctx.lineWidth = 2;
-      ctx.strokeRect(left + j * cell - sx, top + i * cell - sy, cell, cell);
+      ctx.strokeRect(left + j * cell - sx, top + i * cell - sy, Math.max(2, cell), Math.max(2, cell));
     }
     ctx.restore();
+    if (!target) this.minimap.show(visibleFraction(this.viewport(), spec.rows, spec.cols));
+    if (!labels) return;
     const font = this.font(cell);
     const size = parseInt(font, 10);
     const step = Math.max(1, Math.ceil((size + 1) / cell));
@@ -257,13 +379,16 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
   }
 
   protected pointer(e: MouseEvent): void {
-    this.setFocus(this.cellAt(e.clientX, e.clientY));
+    if (this.drag) return;
+    const c = this.cellAt(e.clientX, e.clientY);
+    if (c?.i !== this.focus?.i || c?.j !== this.focus?.j) this.setFocus(c);
   }
 
   protected setFocus(cell: { i: number; j: number } | undefined): void {
     const spec = this.spec;
     this.focus = cell;
-    if (spec && cell) this.status.textContent = spec.describe(cell.i, cell.j, spec.data[cell.i * spec.cols + cell.j]);
+    // The readout: query token, key token, weight.
+    if (spec && cell) this.status.textContent = spec.describe(cell.i, cell.j, this.values?.value(cell.i, cell.j) ?? 0);
     spec?.onFocus?.(cell);
     this.draw();
   }
@@ -275,15 +400,19 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     if (e.key in moves) {
       e.preventDefault();
-      const [di, dj] = moves[e.key];
+      // Shift+arrow: ten cells at a time.
+      const [di, dj] = moves[e.key].map((d) => d * (e.shiftKey ? 10 : 1));
       const next = { i: Math.max(0, Math.min(spec.rows - 1, f.i + (this.focus ? di : 0))), j: Math.max(0, Math.min(spec.cols - 1, f.j + (this.focus ? dj : 0))) };
       this.scrollTo(next);
       this.setFocus(next);
     } else if (e.key === '+' || e.key === '=') {
+      e.preventDefault();
       this.zoomBy(1);
-    } else if (e.key === '-') {
+    } else if (e.key === '-' || e.key === '_') {
+      e.preventDefault();
       this.zoomBy(-1);
     } else if (e.key === '0') {
+      e.preventDefault();
       this.fit();
     } else if (e.key === 'Escape') {
       this.setFocus(undefined);
@@ -291,25 +420,25 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
   }
 
   private scrollTo(c: { i: number; j: number }): void {
-    const viewW = this.wrapper.clientWidth - this.leftW;
-    const viewH = this.wrapper.clientHeight - this.topH;
+    const v = this.viewport();
     const x = c.j * this.cell;
     const y = c.i * this.cell;
-    if (x < this.scroller.scrollLeft) this.scroller.scrollLeft = x;
-    else if (x + this.cell > this.scroller.scrollLeft + viewW - 14) this.scroller.scrollLeft = x + this.cell - viewW + 14;
-    if (y < this.scroller.scrollTop) this.scroller.scrollTop = y;
-    else if (y + this.cell > this.scroller.scrollTop + viewH - 14) this.scroller.scrollTop = y + this.cell - viewH + 14;
+    if (x < v.x) this.scroller.scrollLeft = x;
+    else if (x + this.cell > v.x + v.width) this.scroller.scrollLeft = x + this.cell - v.width;
+    if (y < v.y) this.scroller.scrollTop = y;
+    else if (y + this.cell > v.y + v.height) this.scroller.scrollTop = y + this.cell - v.height;
   }
 
   /** The sums of the weights above / below the diagonal, and the painted pixels of the visible cells there. */
   report(): PixelReport {
     const spec = this.spec;
+    const values = this.values;
     const out: PixelReport = { upperSum: 0, lowerSum: 0, upperPainted: 0, lowerPainted: 0 };
-    if (!spec) return out;
+    if (!spec || !values) return out;
     for (let i = 0; i < spec.rows; i++) {
       for (let j = 0; j < spec.cols; j++) {
-        if (j > i) out.upperSum += spec.data[i * spec.cols + j];
-        else out.lowerSum += spec.data[i * spec.cols + j];
+        if (j > i) out.upperSum += values.value(i, j);
+        else out.lowerSum += values.value(i, j);
       }
     }
     const ctx = this.canvas.getContext('2d')!;
@@ -318,8 +447,10 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     const bg = this.palette().background.map(Math.round);
     const sx = this.scroller.scrollLeft;
     const sy = this.scroller.scrollTop;
-    for (let i = 0; i < spec.rows; i++) {
-      for (let j = 0; j < spec.cols; j++) {
+    // Only the cells in view are on the canvas.
+    const { i0, i1, j0, j1 } = visibleCells(this.viewport(), spec.rows, spec.cols);
+    for (let i = i0; i < i1; i++) {
+      for (let j = j0; j < j1; j++) {
         const x = Math.floor((this.leftW + j * this.cell - sx + this.cell / 2) * dpr);
         const y = Math.floor((this.topH + i * this.cell - sy + this.cell / 2) * dpr);
         if (x < this.leftW * dpr || y < this.topH * dpr || x >= this.canvas.width || y >= this.canvas.height) continue;
@@ -334,30 +465,37 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     return out;
   }
 
-  /** The whole matrix with its labels and a caption, as a PNG data URL. */
+  /** The whole matrix with its labels (when its cells have room for them) and a caption, as a PNG data URL. */
   toPng(caption: string): string {
     const spec = this.spec;
     const canvas = document.createElement('canvas');
     if (!spec) return canvas.toDataURL('image/png');
     const cell = Math.max(1, Math.min(24, Math.floor(MAX_EXPORT_PX / Math.max(spec.rows, spec.cols))));
+    const labels = labelsFit(cell);
     const font = this.font(cell);
-    const left = this.labelWidth(spec.rowLabels, font);
-    const top = this.labelWidth(spec.colLabels, font) + 24;
+    const left = labels ? Math.max(GUTTER, this.labelWidth(spec.rowLabels, font)) : GUTTER;
+    const top = (labels ? Math.max(GUTTER, this.labelWidth(spec.colLabels, font)) : GUTTER) + 24;
     canvas.width = left + spec.cols * cell + 8;
     canvas.height = top + spec.rows * cell + 8;
     const ctx = canvas.getContext('2d')!;
-    this.draw({ ctx, width: canvas.width, height: canvas.height, cell, left, top });
+    this.draw({ ctx, width: canvas.width, height: canvas.height, cell, left, top, labels });
     return this.captionedPng(canvas, ctx, caption);
   }
 
-  /** The whole matrix as SVG: one rect per non-empty cell, the labels as text. */
+  /**
+   * The whole matrix as SVG. Up to 128 × 128 cells: one rect per non-empty cell (with its value as a
+   * title) and the labels as text; larger (up to 1,024 × 1,024): the matrix as one embedded image, one
+   * pixel per cell scaled up without smoothing — exact, and a file of a few hundred kB, not a million rects.
+   */
   toSvg(caption: string): string {
     const spec = this.spec;
-    if (!spec) return '<svg xmlns="http://www.w3.org/2000/svg"/>';
+    const values = this.values;
+    if (!spec || !values || !this.image) return '<svg xmlns="http://www.w3.org/2000/svg"/>';
     const p = this.palette();
     const cell = Math.max(2, Math.min(24, Math.floor(2000 / Math.max(spec.rows, spec.cols))));
-    const left = spec.rowLabels ? 120 : 0;
-    const top = (spec.colLabels ? 120 : 0) + 24;
+    const labels = cell >= 8;
+    const left = spec.rowLabels && labels ? 120 : GUTTER;
+    const top = (spec.colLabels && labels ? 120 : GUTTER) + 24;
     const w = left + spec.cols * cell + 8;
     const ht = top + spec.rows * cell + 8;
     const parts = [
@@ -365,15 +503,21 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
       `<rect width="${w}" height="${ht}" fill="${css(p.background)}"/>`,
       `<text x="4" y="16" font-size="12" fill="${css(p.foreground)}">${escapeXml(caption)}</text>`,
     ];
-    for (let i = 0; i < spec.rows; i++) {
-      for (let j = 0; j < spec.cols; j++) {
-        const v = spec.data[i * spec.cols + j];
-        if (v === 0) continue;
-        const c = spec.kind === 'diverging' ? divergingColor(p, v, this.max) : rampColor(p, v, this.max);
-        parts.push(`<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${css(c)}"><title>${v.toFixed(4)}</title></rect>`);
+    if (spec.rows * spec.cols > SVG_MAX_RECTS) {
+      parts.push(
+        `<image x="${left}" y="${top}" width="${spec.cols * cell}" height="${spec.rows * cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${this.image.toDataURL('image/png')}"/>`,
+      );
+    } else {
+      for (let i = 0; i < spec.rows; i++) {
+        for (let j = 0; j < spec.cols; j++) {
+          const v = values.value(i, j);
+          if (v === 0) continue;
+          const c = spec.kind === 'diverging' ? divergingColor(p, v, this.max) : rampColor(p, v, this.max);
+          parts.push(`<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${css(c)}"><title>${v.toFixed(4)}</title></rect>`);
+        }
       }
     }
-    if (cell >= 8) {
+    if (labels) {
       spec.rowLabels?.forEach((l, i) => parts.push(`<text x="${left - 4}" y="${top + i * cell + cell / 2}" text-anchor="end" dominant-baseline="middle" fill="${css(p.muted)}">${escapeXml(clip(l, 18))}</text>`));
       spec.colLabels?.forEach((l, j) => {
         const x = left + j * cell + cell / 2;

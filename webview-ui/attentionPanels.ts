@@ -23,12 +23,14 @@ export function renderGrid(
   const table = h('div', { class: 'grid', role: 'grid', 'aria-label': s.tabModel });
   table.style.gridTemplateColumns = `auto repeat(${heads}, ${THUMB_PX + 6}px)`;
   table.append(h('span', { class: 'grid-corner' }), ...Array.from({ length: heads }, (_, hd) => h('span', { class: 'grid-head', role: 'columnheader' }, String(hd))));
+  // The buttons at once (they are cheap); the thumbnails' pixels a few per frame (paintProgressively).
+  const pending: Array<() => void> = [];
   for (let l = 0; l < layers; l++) {
     table.append(h('span', { class: 'grid-layer', role: 'rowheader' }, String(l)));
     for (let hd = 0; hd < heads; hd++) {
       const canvas = h('canvas', { width: side, height: side, class: 'thumb', 'aria-hidden': 'true' });
       const data = thumbs.subarray((l * heads + hd) * side * side, (l * heads + hd + 1) * side * side);
-      paintThumb(canvas, data, side, p);
+      pending.push(() => paintThumb(canvas, data, side, p));
       const st = stats[l]?.[hd];
       const label = format(s.layerHeadLabel, l, hd, st ? s[`pattern${st.pattern}` as AttentionStringKey] : '');
       const button = h('button', { class: 'thumb-button', role: 'gridcell', title: label, 'aria-label': label, 'data-layer': l, 'data-head': hd }, canvas);
@@ -36,6 +38,7 @@ export function renderGrid(
       table.append(button);
     }
   }
+  paintProgressively(table, pending);
   // Arrow keys move between thumbnails.
   table.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
@@ -50,6 +53,27 @@ export function renderGrid(
     next?.focus();
   });
   return h('div', { class: 'grid-scroll' }, table);
+}
+
+/** Time per animation frame given to thumbnails: the page stays responsive while 144 of them are painted. */
+const FRAME_BUDGET_MS = 6;
+
+/**
+ * Runs `jobs` in order, a few per animation frame (at least one, then as many as fit in
+ * FRAME_BUDGET_MS); stops when `owner` has left the page (another tab was drawn).
+ */
+export function paintProgressively(owner: HTMLElement, jobs: Array<() => void>): void {
+  let next = 0;
+  let started = false;
+  const frame = (): void => {
+    if (started && !owner.isConnected) return;
+    started = true;
+    const t0 = performance.now();
+    do jobs[next++]?.();
+    while (next < jobs.length && performance.now() - t0 < FRAME_BUDGET_MS);
+    if (next < jobs.length) requestAnimationFrame(frame);
+  };
+  if (jobs.length) requestAnimationFrame(frame);
 }
 
 function paintThumb(canvas: HTMLCanvasElement, data: Float32Array, side: number, p: Palette): void {

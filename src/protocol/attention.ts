@@ -15,7 +15,7 @@ export type AttentionStringKey =
   | 'tabHeads' | 'tabHeatmap' | 'tabModel' | 'tabSummary' | 'tabPositions'
   | 'tabsLabel' | 'layer' | 'head' | 'heads' | 'mean' | 'rollout' | 'allHeads'
   | 'hideSpecial' | 'hideSpecialHint' | 'mergeSubwords' | 'mergeSubwordsHint'
-  | 'zoomIn' | 'zoomOut' | 'zoomReset' | 'zoom'
+  | 'zoomIn' | 'zoomOut' | 'zoomReset' | 'zoom' | 'minimap' | 'topKNote'
   | 'chooseModel'
   | 'tokens' | 'truncated' | 'causalNote' | 'bidirectionalNote'
   | 'from' | 'to' | 'valueAt' | 'legend'
@@ -150,7 +150,8 @@ export type AttentionViewChannel = {
     'image/save': { params: { format: ImageFormat; data: string; name: string }; result: { path: string | null } };
   };
   toWebview: {
-    'view/didInit': { strings: LocalizedStrings<AttentionStringKey> };
+    /** `headViewTopK`: the head view draws this many strongest links per token (0: all). */
+    'view/didInit': { strings: LocalizedStrings<AttentionStringKey>; headViewTopK: number };
     'attention/didChange': AttentionPayload;
     'status/didChange': AttentionStatus;
     'snapshot/didOpen': AttentionSnapshot;

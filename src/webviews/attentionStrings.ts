@@ -28,6 +28,8 @@ export function attentionStrings(): LocalizedStrings<AttentionStringKey> {
     zoomOut: vscode.l10n.t('Zoom out'),
     zoomReset: vscode.l10n.t('Fit'),
     zoom: vscode.l10n.t('Zoom {0}×', slot(0)),
+    minimap: vscode.l10n.t('The whole matrix; the rectangle is the part in view. Click or drag to move there.'),
+    topKNote: vscode.l10n.t('Only the {0} strongest links of each token are drawn (setting “Head View Top K”).', slot(0)),
     chooseModel: vscode.l10n.t('Choose Model…'),
     tokens: vscode.l10n.t('{0} tokens', slot(0)),
     truncated: vscode.l10n.t('Cut to the first {0} tokens (the model’s context).', slot(0)),

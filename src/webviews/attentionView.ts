@@ -86,6 +86,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
     this.register(vscode.workspace.onDidChangeTextDocument((e) => e.document === this.lastEditor?.document && this.schedule()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(HEAD_VIEW_TOP_K)) this.connection?.notify('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
         if (affects(e, SettingKey.model)) {
           this.failedSpec = undefined;
           this.schedule(50);
@@ -182,7 +183,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   }
 
   protected viewDidResolve(connection: WebviewConnection<AttentionViewChannel>): void {
-    connection.notify('view/didInit', { strings: attentionStrings() });
+    connection.notify('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
     if (this.shownValue) connection.notify('attention/didChange', this.shownValue.payload);
     connection.notify('status/didChange', this.status);
     this.schedule(0);
@@ -378,4 +379,12 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
       if (this.inFlight === abort) this.inFlight = undefined;
     }
   }
+}
+
+const HEAD_VIEW_TOP_K = 'transformerExplorer.attention.headViewTopK';
+
+/** The head view's links per token (setting `attention.headViewTopK`; 0: all). */
+function headViewTopK(): number {
+  const k = Math.round(vscode.workspace.getConfiguration().get<number>(HEAD_VIEW_TOP_K, 5));
+  return Number.isFinite(k) ? Math.max(0, Math.min(1024, k)) : 5;
 }
