@@ -60,6 +60,8 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
   private topH = 0;
   private cell = 1;
   private labels = false;
+  /** The label gutters' widths at the view's label font, measured once per matrix. */
+  private gutters = { left: GUTTER, top: GUTTER };
   private drag: { x: number; y: number; left: number; top: number } | undefined;
 
   constructor(
@@ -120,6 +122,8 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     this.max = maxValue(this.values, spec.kind === 'diverging');
     this.image = this.buildImage(spec, this.values);
     this.minimap.setImage(this.image);
+    const font = this.font(12);
+    this.gutters = { left: Math.max(GUTTER, this.labelWidth(spec.rowLabels, font)), top: Math.max(GUTTER, this.labelWidth(spec.colLabels, font)) };
     this.scroller.setAttribute('aria-label', spec.ariaLabel);
     if (this.focus && (this.focus.i >= spec.rows || this.focus.j >= spec.cols)) this.focus = undefined;
     this.layout();
@@ -251,9 +255,7 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
   private fitted(): { cell: number; left: number; top: number; labels: boolean } {
     const spec = this.spec!;
     const width = (this.wrapper.clientWidth || 300) - SCROLLBAR;
-    const font = this.font(12);
-    const left = Math.max(GUTTER, this.labelWidth(spec.rowLabels, font));
-    const top = Math.max(GUTTER, this.labelWidth(spec.colLabels, font));
+    const { left, top } = this.gutters;
     const cell = fitCell(width - left, spec.cols);
     if ((spec.rowLabels || spec.colLabels) && labelsFit(cell * this.zoomFactor)) return { cell, left, top, labels: true };
     return { cell: fitCell(width - GUTTER, spec.cols), left: GUTTER, top: GUTTER, labels: false };
