@@ -99,6 +99,9 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     // Drag to pan.
     this.scroller.addEventListener('pointerdown', (e) => {
       if (e.button !== 0 || e.pointerType === 'touch') return;
+      // Not on the scroll bars: they scroll the native way.
+      const r = this.scroller.getBoundingClientRect();
+      if (e.clientX - r.left >= this.scroller.clientWidth || e.clientY - r.top >= this.scroller.clientHeight) return;
       this.drag = { x: e.clientX, y: e.clientY, left: this.scroller.scrollLeft, top: this.scroller.scrollTop };
       this.scroller.setPointerCapture(e.pointerId);
     });

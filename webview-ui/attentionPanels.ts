@@ -5,6 +5,7 @@ import type { AttentionStringKey, GridResult, HeadStats, PositionsResult } from 
 import { css, maxOf, rampColor, type Palette } from './attentionColors';
 import { MatrixView } from './attentionMatrix';
 import { format, h } from './dom';
+import { paintProgressively } from './progressivePaint';
 
 type Strings = LocalizedStrings<AttentionStringKey>;
 
@@ -38,7 +39,7 @@ export function renderGrid(
       table.append(button);
     }
   }
-  paintProgressively(table, pending);
+  paintProgressively(table, pending, requestAnimationFrame);
   // Arrow keys move between thumbnails.
   table.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
@@ -53,27 +54,6 @@ export function renderGrid(
     next?.focus();
   });
   return h('div', { class: 'grid-scroll' }, table);
-}
-
-/** Time per animation frame given to thumbnails: the page stays responsive while 144 of them are painted. */
-const FRAME_BUDGET_MS = 6;
-
-/**
- * Runs `jobs` in order, a few per animation frame (at least one, then as many as fit in
- * FRAME_BUDGET_MS); stops when `owner` has left the page (another tab was drawn).
- */
-export function paintProgressively(owner: HTMLElement, jobs: Array<() => void>): void {
-  let next = 0;
-  let started = false;
-  const frame = (): void => {
-    if (started && !owner.isConnected) return;
-    started = true;
-    const t0 = performance.now();
-    do jobs[next++]?.();
-    while (next < jobs.length && performance.now() - t0 < FRAME_BUDGET_MS);
-    if (next < jobs.length) requestAnimationFrame(frame);
-  };
-  if (jobs.length) requestAnimationFrame(frame);
 }
 
 function paintThumb(canvas: HTMLCanvasElement, data: Float32Array, side: number, p: Palette): void {

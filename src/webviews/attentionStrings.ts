@@ -40,7 +40,7 @@ export function attentionStrings(): LocalizedStrings<AttentionStringKey> {
     valueAt: vscode.l10n.t('“{0}” → “{1}”: {2}', slot(0), slot(1), slot(2)),
     legend: vscode.l10n.t('Attention weight (square-root scale)'),
     headViewHelp: vscode.l10n.t('Left: tokens attending; right: tokens attended to. Hover or focus a token (↑ ↓) to isolate its lines.'),
-    heatmapHelp: vscode.l10n.t('Rows attend to columns. Arrow keys move the cell; Ctrl+wheel or + − zoom.'),
+    heatmapHelp: vscode.l10n.t('Rows attend to columns. Arrow keys move the cell; Ctrl+wheel, a pinch or + − zoom (0 fits); drag or the minimap to move.'),
     modelViewHelp: vscode.l10n.t('Every layer (rows) × head (columns). Click or press Enter on one to open it large.'),
     headLabel: vscode.l10n.t('Head {0}', slot(0)),
     layerHeadLabel: vscode.l10n.t('Layer {0}, head {1}: {2}', slot(0), slot(1), slot(2)),
