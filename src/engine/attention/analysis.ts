@@ -129,7 +129,7 @@ export class AttentionAnalysis {
     this.checkLayer(layer);
     let stats = this.statsCache.get(layer);
     if (!stats) {
-      stats = Array.from({ length: this.numHeads }, (_, h) => headStats(this.raw(layer, h), this.input.tokens, { causal: this.input.causal }));
+      stats = Array.from({ length: this.numHeads }, (_, h) => headStats(this.headView(layer, h), this.input.tokens, { causal: this.input.causal }));
       this.statsCache.set(layer, stats);
     }
     return stats;
@@ -146,7 +146,7 @@ export class AttentionAnalysis {
     const side = Math.min(max, groups.length);
     const data = new Float32Array(this.numHeads * side * side);
     for (let h = 0; h < this.numHeads; h++) {
-      data.set(downsample(aggregate(this.raw(layer, h), groups, { renormalize: options.hideSpecial }), max).data, h * side * side);
+      data.set(downsample(aggregate(this.headView(layer, h), groups, { renormalize: options.hideSpecial }), max).data, h * side * side);
     }
     return { side, data };
   }
@@ -158,6 +158,12 @@ export class AttentionAnalysis {
     const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
     parts.forEach((p, l) => data.set(p.data, l * p.data.length));
     return { side, data };
+  }
+
+  /** Head `h` of a layer as a view on the layer's tensor (no copy): for the read-only loops here. */
+  private headView(layer: number, h: number): SquareMatrix {
+    const size = this.n * this.n;
+    return { n: this.n, data: this.input.layers[layer].subarray(h * size, (h + 1) * size) };
   }
 
   private checkLayer(layer: number): void {
