@@ -2,17 +2,19 @@
  * The attention analyses of the last texts of each loaded model, kept in the model host: the
  * viewer's first heatmap, a new layer or head, the rollout and the model view read from here, and
  * only what is drawn crosses to the extension (never the whole `[L, H, T, T]`). An LRU per model
- * bounded by a count and by bytes (the newest analysis is always kept, whatever its size), freed
+ * bounded by a count and by bytes (the newest analysis is always kept, whatever its size; room is
+ * made before a run, so old and new tensors are not held together), freed
  * with the model (modelExtras.ts). Each analysis has an id; an id that was evicted (or belongs to
  * an earlier host) is `undefined` here, and the extension analyses its text again.
  */
 import { runAttention } from '../tasks/attention';
+import { tokensFor } from '../tasks/inputs';
 import { perModel } from '../tasks/modelExtras';
 import type { LoadedModel } from '../tasks/openModel';
 import type { TokenSpan } from '../tokenizers/types';
 import { AttentionAnalysis } from './analysis';
 
-export const ANALYSIS_CACHE = { texts: 4, bytes: 1024 * 1024 * 1024 } as const;
+export const ANALYSIS_CACHE = { texts: 4, bytes: 512 * 1024 * 1024 } as const;
 
 export interface KeptAnalysis {
   id: string;
@@ -28,6 +30,9 @@ let nextId = 1;
 /** Runs the model on `text` and keeps its analysis (evicting the least recently used beyond the bounds). */
 export async function analyseText(model: LoadedModel, text: string, bounds: { texts: number; bytes: number } = ANALYSIS_CACHE): Promise<KeptAnalysis> {
   const analyses = await kept.get(model, async () => new Map());
+  // Room first: the new tensors are known in size before the run, so the old ones go before it.
+  const T = tokensFor(model, text).length;
+  trim(analyses, undefined, { texts: bounds.texts - 1, bytes: bounds.bytes - model.numLayers * model.numHeads * T * T * 4 });
   const started = Date.now();
   const result = await runAttention(model, text);
   const modelMs = Date.now() - started;
@@ -61,7 +66,7 @@ export async function keptAnalyses(model: LoadedModel): Promise<{ count: number;
   return { count: analyses.size, bytes: [...analyses.values()].reduce((s, k) => s + k.analysis.bytes, 0) };
 }
 
-function trim(analyses: Map<string, KeptAnalysis>, newest: string, bounds: { texts: number; bytes: number }): void {
+function trim(analyses: Map<string, KeptAnalysis>, newest: string | undefined, bounds: { texts: number; bytes: number }): void {
   let total = [...analyses.values()].reduce((s, k) => s + k.analysis.bytes, 0);
   for (const [key, value] of analyses) {
     if (analyses.size <= bounds.texts && total <= bounds.bytes) break;
