@@ -15,7 +15,8 @@
  * - memory: peak resident memory of the bench process (the extension host's side, cumulative over
  *   the rows) and of the model host (`host/configure`'s `maxRssBytes`, a fresh host per row); the
  *   webview receives one `[T, T]` float32 matrix per view (the bytes column).
- * One warm-up, then medians of TREX_BENCH_REPEATS (default 3). Nothing is asserted on time.
+ * Each repeat starts 300 ms after the last (the view's debounce). One warm-up, then medians of
+ * TREX_BENCH_REPEATS (default 3). Nothing is asserted on time.
  * TREX_BENCH_ATTENTION_SIZES (e.g. `128,512`) and TREX_BENCH_ATTENTION_MODELS (`bert,gpt2`) narrow it.
  */
 import { cpus, loadavg } from 'node:os';
@@ -86,6 +87,9 @@ async function benchShape(shape: BenchShape, rows: string[][]): Promise<void> {
       const samples = { model: [] as number[], first: [] as number[], layer: [] as number[], rollout: [] as number[], grid: [] as number[] };
       let bytes = 0;
       for (let r = 0; r <= REPEATS; r++) {
+        // A selection change reaches the host after the view's 300 ms debounce: the previous
+        // repeat's rollout session (onnxruntime threads spin a little after a run) is quiet by then.
+        await new Promise((resolve) => setTimeout(resolve, 300));
         const a = performance.now();
         const analysed = await client.request('attention/analyse', { modelId: model.modelId, text });
         const b = performance.now();
