@@ -62,9 +62,12 @@ export interface AttentionViewRequests {
     params: AnalysisRef & { layer: number; heads: HeadChoice[] };
     result: AttentionViewResult;
   };
-  /** Thumbnails of every head (at most `max × max`, quantized) and every head's statistics. */
+  /**
+   * Thumbnails of every head (at most `max × max`, quantized) and every head's statistics; with
+   * `layer`, that layer's only (`[1, H, side, side]`, `stats` `[1][H]`): a model view drawn layer by layer.
+   */
   'attention/grid': {
-    params: AnalysisRef & { max: number };
+    params: AnalysisRef & { max: number; layer?: number };
     result: AttentionGridResult;
   };
   /** One query token's raw row (tokens, not groups) of a layer and head choice: the editor's highlight. */
@@ -145,11 +148,14 @@ export function createAttentionViewHandlers(backend: () => InferenceBackend, mod
 
     'attention/grid': async (params, ctx) => {
       const max = requireInt(params.max, 'max', THUMB);
+      const layer = params.layer === undefined ? undefined : requireInt(params.layer, 'layer', INDEX);
       const options = { hideSpecial: requireFlag(params, 'hideSpecial'), mergeSubwords: requireFlag(params, 'mergeSubwords') };
       return withAnalysis(params, ctx.signal, async (kept) => {
-        const { side, data } = kept.analysis.thumbnails(options, max);
+        const a = kept.analysis;
+        if (layer !== undefined) checkLayerHeads(kept, layer, []);
+        const { side, data } = layer === undefined ? a.thumbnails(options, max) : a.layerThumbnails(options, max, layer);
         const q = quantizeBlocks(data, side * side);
-        return { side, thumbs: q.data, scales: q.scales, stats: kept.analysis.stats() };
+        return { side, thumbs: q.data, scales: q.scales, stats: layer === undefined ? a.stats() : [a.layerStats(layer)] };
       });
     },
 

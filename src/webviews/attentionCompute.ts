@@ -78,10 +78,11 @@ export class HostAnalysis {
     return this.call((analysisId) => this.host.request('attention/view', { modelId: this.model.modelId, analysisId, layer, heads: [...heads], hideSpecial, mergeSubwords }));
   }
 
-  /** The model view's thumbnails (crossing as bytes, returned as values) and every head's statistics. */
-  async grid(max: number, options: GroupOptionsView): Promise<GridResult> {
+  /** The model view's thumbnails (crossing as bytes, returned as values) and the heads' statistics: every layer's, or `layer`'s only. */
+  async grid(max: number, options: GroupOptionsView, layer?: number): Promise<GridResult> {
     const { hideSpecial, mergeSubwords } = options;
-    const r = await this.call((analysisId) => this.host.request('attention/grid', { modelId: this.model.modelId, analysisId, max, hideSpecial, mergeSubwords }));
+    const params = { max, hideSpecial, mergeSubwords, ...(layer === undefined ? {} : { layer }) };
+    const r = await this.call((analysisId) => this.host.request('attention/grid', { modelId: this.model.modelId, analysisId, ...params }));
     return { side: r.side, thumbs: dequantizeBlocks(r.thumbs, r.scales), stats: r.stats };
   }
 

@@ -53,6 +53,9 @@ test('host: the attention analysis stays in the host; views, rows and thumbnails
         const maxScale = Math.max(...grid.scales);
         close(back, thumbs.data, maxScale / 510 + 1e-6, `${name} thumbnails`);
         assert.deepEqual(grid.stats, local.stats());
+        const one = await client.request('attention/grid', { ...ref, ...options, max: 8, layer: 1 });
+        close(dequantizeBlocks(one.thumbs, one.scales), local.layerThumbnails(options, 8, 1).data, maxScale / 510 + 1e-6, `${name} layer 1's thumbnails`);
+        assert.deepEqual(one.stats, [local.layerStats(1)]);
       }
 
       const row = await client.request('attention/row', { ...ref, layer: 1, head: 'mean', row: 2 });
@@ -65,6 +68,7 @@ test('host: the attention analysis stays in the host; views, rows and thumbnails
       assert.equal(codeOf(await client.request('attention/view', { ...bad, layer: 0, heads: [loaded.numHeads] }).catch((e: unknown) => e)), 'invalidParams');
       assert.equal(codeOf(await client.request('attention/view', { ...bad, layer: 0, heads: [] }).catch((e: unknown) => e)), 'invalidParams');
       assert.equal(codeOf(await client.request('attention/row', { ...ref, layer: 0, head: 0, row: local.n }).catch((e: unknown) => e)), 'invalidParams');
+      assert.equal(codeOf(await client.request('attention/grid', { ...bad, max: 8, layer: loaded.numLayers }).catch((e: unknown) => e)), 'invalidParams');
       const unknown = await client.request('attention/view', { ...bad, analysisId: 'nope', layer: 0, heads: ['mean'] }).catch((e: unknown) => e);
       assert.equal(codeOf(unknown), 'unknownAnalysis');
       assert.match((unknown as Error).message, /analyse the text again/);
