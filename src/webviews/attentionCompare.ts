@@ -211,7 +211,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
         const layer = Math.max(0, Math.min(a.numLayers - 1, Math.round(p.layer)));
         const head: HeadChoice = typeof p.head === 'number' ? (p.head < a.numHeads ? p.head : 'mean') : p.head;
         const view = await a.view(layer, [head], p);
-        return { role: side.role, spec: side.spec, model: modelView(side.model), labels: view.labels, special: view.special, matrix: view.matrices[0], n: view.n, layer, head };
+        return { role: side.role, spec: side.spec, model: modelView(a.model), labels: view.labels, special: view.special, matrix: view.matrices[0], n: view.n, layer, head };
       }),
     );
     return { text: this.text, columns };
