@@ -50,9 +50,9 @@ export class AttentionHighlighter extends Disposable {
     this.focused = this.register(
       vscode.window.createTextEditorDecorationType({ border: '1px solid', borderColor: new vscode.ThemeColor('editorCursor.foreground'), borderRadius: '2px' }),
     );
-    this.register(vscode.window.onDidChangeTextEditorSelection((e) => this.update(e.textEditor)));
-    this.register(view.onDidChangeAnalysis(() => this.updateActive()));
-    this.register(view.onDidChangeOptions(() => this.updateActive()));
+    this.register(vscode.window.onDidChangeTextEditorSelection((e) => void this.update(e.textEditor)));
+    this.register(view.onDidChangeAnalysis(() => void this.updateActive()));
+    this.register(view.onDidChangeOptions(() => void this.updateActive()));
   }
 
   get enabled(): boolean {
@@ -66,12 +66,12 @@ export class AttentionHighlighter extends Disposable {
   async toggle(on = !this.enabledValue): Promise<AttentionHighlightState> {
     this.enabledValue = on;
     await this.memento.update(STATE_KEY, on);
-    this.updateActive();
+    await this.updateActive();
     return this.stateValue;
   }
 
-  private updateActive(): void {
-    for (const editor of vscode.window.visibleTextEditors) this.update(editor);
+  private async updateActive(): Promise<void> {
+    await Promise.all(vscode.window.visibleTextEditors.map((editor) => this.update(editor)));
   }
 
   private clear(editor: vscode.TextEditor): void {
@@ -79,7 +79,12 @@ export class AttentionHighlighter extends Disposable {
     editor.setDecorations(this.focused, []);
   }
 
-  private update(editor: vscode.TextEditor): void {
+  /** Bumped by every update of an editor: an update whose row arrives after a newer one started draws nothing. */
+  private readonly updates = new WeakMap<vscode.TextEditor, number>();
+
+  private async update(editor: vscode.TextEditor): Promise<void> {
+    const update = (this.updates.get(editor) ?? 0) + 1;
+    this.updates.set(editor, update);
     const shown = this.view.shown;
     const onText = shown && editor.document === shown.document && editor.document.version === shown.version;
     if (!this.enabledValue || !onText) {
@@ -95,8 +100,14 @@ export class AttentionHighlighter extends Disposable {
     }
     const { layer, head } = this.view.options;
     const a = shown.analysis;
-    const m = a.raw(Math.min(layer, a.numLayers - 1), typeof head === 'number' && head >= a.numHeads ? 'mean' : head);
-    const weights = m.data.subarray(index * m.n, (index + 1) * m.n);
+    let weights: Float32Array;
+    try {
+      // The row of the token under the cursor, from the analysis the model host keeps.
+      weights = await a.row(Math.min(layer, a.numLayers - 1), typeof head === 'number' && head >= a.numHeads ? 'mean' : head, index);
+    } catch {
+      return; // the model went away meanwhile: the view's next analysis brings a new highlight
+    }
+    if (update !== this.updates.get(editor) || this.view.shown !== shown || editor.document.version !== shown.version) return;
     let max = 0;
     for (const w of weights) max = Math.max(max, w);
     const byLevel: vscode.DecorationOptions[][] = this.levels.map(() => []);

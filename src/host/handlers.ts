@@ -5,6 +5,7 @@
  *   - modelHandlers.ts: open, release and describe a model, its attention (`model/load`, …);
  *   - taskHandlers.ts: the predictions (`model/fillMask`, `model/generate`, …);
  *   - attentionHandlers.ts: what the attention viewer reads from a model's weights (`model/positions`);
+ *   - attentionViewHandlers.ts: the attention viewer's analyses, kept here (`attention/analyse`, `attention/view`, …);
  *   - insideHandlers.ts: inside the model (`model/attentionSteps`, `model/logitLens`, `model/embeddings`).
  * A new host task goes into the group it belongs to: one entry in its `XRequests` (params, result,
  * doc comment) and one handler beside it; nothing else in the host changes (the compiler asks for
@@ -14,6 +15,7 @@
  */
 import type { InferenceBackend } from '../engine/runtime/types';
 import { createAttentionHandlers } from './attentionHandlers';
+import { createAttentionViewHandlers } from './attentionViewHandlers';
 import { HostRequestError, isObject } from './hostErrors';
 import { createInsideHandlers } from './insideHandlers';
 import { LoadedModels, type ModelLimits } from './loadedModels';
@@ -28,10 +30,11 @@ export interface CoreRequests {
    * The host's state: process, backend, models open and the limits of the loaded-model cache.
    * `limits` given: changes them first (models beyond the new bounds are released, least recently
    * used first); the host was started with the settings' limits, this applies a change of them.
+   * `maxRssBytes`: the host process's peak resident memory so far (the bench states it).
    */
   'host/configure': {
     params: { limits?: Partial<ModelLimits> };
-    result: { pid: number; backend: string; models: number; limits: ModelLimits };
+    result: { pid: number; backend: string; models: number; limits: ModelLimits; maxRssBytes: number };
   };
 }
 
@@ -55,7 +58,7 @@ function createCoreHandlers(options: HandlerOptions, models: LoadedModels): Hand
         const maxBytes = optionalLimit(limits['maxBytes'], 'limits.maxBytes');
         await models.configure({ ...(maxModels === undefined ? {} : { maxModels: Math.floor(maxModels) }), ...(maxBytes === undefined ? {} : { maxBytes }) });
       }
-      return { pid: process.pid, backend: options.backendName, models: models.size, limits: { ...models.limits } };
+      return { pid: process.pid, backend: options.backendName, models: models.size, limits: { ...models.limits }, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
     },
   };
 }
@@ -79,6 +82,7 @@ export function createHandlers(options: HandlerOptions) {
     ...createModelHandlers(backend, options.graphCacheDir, models),
     ...createTaskHandlers(backend, options.graphCacheDir, models),
     ...createAttentionHandlers(models),
+    ...createAttentionViewHandlers(backend, models),
     ...createInsideHandlers(backend, options.graphCacheDir, models),
   };
 }

@@ -6,10 +6,11 @@
 
 /**
  * Machine-readable error codes; the UI localizes from the code, `message` gives the details.
+ * `unknownAnalysis`: an attention analysis the host no longer keeps (evicted, or from an earlier host): analyse the text again.
  * `invalidInput`: a user-fixable problem with a model or its input (missing folder, text too long, bad layer).
  */
 export const HOST_ERROR_CODES = [
-  'cancelled', 'timeout', 'hostDied', 'unknownMethod', 'invalidParams', 'unknownModel', 'invalidInput', 'backendUnavailable', 'backendError', 'internal',
+  'cancelled', 'timeout', 'hostDied', 'unknownMethod', 'invalidParams', 'unknownModel', 'unknownAnalysis', 'invalidInput', 'backendUnavailable', 'backendError', 'internal',
 ] as const;
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 

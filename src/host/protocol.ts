@@ -11,6 +11,7 @@
  * bundles the handlers' code: at run time it reaches hostErrors.ts only.
  */
 import type { AttentionRequests } from './attentionHandlers';
+import type { AttentionViewRequests } from './attentionViewHandlers';
 import type { CoreRequests } from './handlers';
 import type { HostErrorPayload } from './hostErrors';
 import type { InsideRequests } from './insideHandlers';
@@ -23,7 +24,7 @@ export type { ModelLimits } from './loadedModels';
 export type { HostProgress } from './requestKit';
 
 /** Every request method with its params and result: the union of the handler groups' requests. */
-export interface HostRequests extends CoreRequests, ModelRequests, TaskRequests, AttentionRequests, InsideRequests {}
+export interface HostRequests extends CoreRequests, ModelRequests, TaskRequests, AttentionRequests, AttentionViewRequests, InsideRequests {}
 
 export type HostMethod = keyof HostRequests;
 export type ParamsOf<M extends HostMethod> = HostRequests[M]['params'];

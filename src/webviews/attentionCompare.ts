@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AttentionAnalysis, HeadChoice } from '../engine/attention/analysis';
+import type { HeadChoice } from '../engine/attention/analysis';
 import { readConfig } from '../config';
 import type { TokenizerService } from '../editor/tokenizerService';
 import type { FeatureFactory } from '../feature';
@@ -12,7 +12,7 @@ import { checkEmpty } from './messageChecks';
 import type { ModelInfo } from '../models/modelTypes';
 import { defaultModelSpec } from '../models/taskSettings';
 import { attentionSource } from './attentionSource';
-import { computeAttention, modelView } from './attentionCompute';
+import { computeAttention, modelView, type HostAnalysis } from './attentionCompute';
 import type { AttentionCompareChannel, CompareColumn, ComparePanelState, ComparePayload, CompareRequest, DrawReport } from '../protocol/attention';
 import { attentionStrings } from './attentionStrings';
 import { PanelBase, type PanelContext } from './panelBase';
@@ -86,7 +86,7 @@ interface Side {
   role: CompareRole;
   spec: string;
   model?: ModelInfo;
-  analysis?: AttentionAnalysis;
+  analysis?: HostAnalysis;
   error?: string;
 }
 
@@ -156,7 +156,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
 
   protected handlers(): ConnectionHandlers<AttentionCompareChannel> {
     return {
-      requests: { 'compare/matrices': async (p) => this.matrices(p) },
+      requests: { 'compare/matrices': (p) => this.matrices(p) },
       notifications: {
         'model/choose': () => void this.models?.choose(),
         'view/didDraw': (r) => {
@@ -186,7 +186,7 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
         const computed = await models.use(role, (model) => {
           side.model = model;
           side.spec = model.spec;
-          return computeAttention(host, tokenizers, model, text, new AbortController().signal);
+          return computeAttention(host, tokenizers, model, text, new AbortController().signal, () => models.use(role, async (m) => m));
         });
         side.analysis = computed.analysis;
       } catch (e) {
@@ -198,18 +198,22 @@ export class AttentionComparePanel extends PanelBase<AttentionCompareChannel> {
     if (generation !== this.generation) return;
     this.sides = sides;
     this.connection.notify('status/didChange', { kind: 'ready' });
-    this.connection.notify('compare/didChange', this.matrices({ layer: 0, head: 'mean', hideSpecial: false, mergeSubwords: false }));
+    const first = await this.matrices({ layer: 0, head: 'mean', hideSpecial: false, mergeSubwords: false });
+    if (generation === this.generation) this.connection.notify('compare/didChange', first);
   }
 
-  private matrices(p: CompareRequest): ComparePayload {
-    const columns = this.sides.map((side): CompareColumn => {
-      if (!side.model || !side.analysis) return { role: side.role, spec: side.spec, error: side.error ?? '' };
-      const a = side.analysis;
-      const layer = Math.max(0, Math.min(a.numLayers - 1, Math.round(p.layer)));
-      const head: HeadChoice = typeof p.head === 'number' ? (p.head < a.numHeads ? p.head : 'mean') : p.head;
-      const view = a.view(layer, head, p);
-      return { role: side.role, spec: side.spec, model: modelView(side.model), labels: view.labels, special: view.special, matrix: view.matrix.data.slice(), n: view.matrix.n, layer, head };
-    });
+  /** Both columns' matrices for the request's layer and head (clamped to each model), from the model host. */
+  private async matrices(p: CompareRequest): Promise<ComparePayload> {
+    const columns = await Promise.all(
+      this.sides.map(async (side): Promise<CompareColumn> => {
+        if (!side.model || !side.analysis) return { role: side.role, spec: side.spec, error: side.error ?? '' };
+        const a = side.analysis;
+        const layer = Math.max(0, Math.min(a.numLayers - 1, Math.round(p.layer)));
+        const head: HeadChoice = typeof p.head === 'number' ? (p.head < a.numHeads ? p.head : 'mean') : p.head;
+        const view = await a.view(layer, [head], p);
+        return { role: side.role, spec: side.spec, model: modelView(a.model), labels: view.labels, special: view.special, matrix: view.matrices[0], n: view.n, layer, head };
+      }),
+    );
     return { text: this.text, columns };
   }
 }

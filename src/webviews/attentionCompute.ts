@@ -1,17 +1,20 @@
-import * as vscode from 'vscode';
-import { AttentionAnalysis } from '../engine/attention/analysis';
+import type { HeadChoice } from '../engine/attention/analysis';
+import { dequantizeBlocks } from '../engine/attention/quantize';
 import { revisionOfFolder } from '../engine/attention/snapshot';
 import type { TokenSpan } from '../engine/tokenizers/types';
 import type { TokenizerService } from '../editor/tokenizerService';
+import type { AttentionViewResult } from '../host/attentionViewHandlers';
+import { HostRequestError } from '../host/protocol';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelInfo } from '../models/modelTypes';
-import type { AttentionModelView } from '../protocol/attention';
+import type { AttentionModelView, GridResult, GroupOptionsView } from '../protocol/attention';
 
-/** The viewer stops at this many tokens (the issue's 512), or the model's context when shorter. */
-export const MAX_VIEW_TOKENS = 512;
+/** The viewer stops at this many tokens (the issue's 1,024), or the model's context when shorter. */
+export const MAX_VIEW_TOKENS = 1024;
 
 export interface ComputedAttention {
-  analysis: AttentionAnalysis;
+  /** The analysis, kept in the model host: ask it for what is drawn. */
+  analysis: HostAnalysis;
   tokens: TokenSpan[];
   /** The text analysed: cut to the model's context when longer. */
   text: string;
@@ -41,22 +44,89 @@ export async function fitToContext(tokenizers: TokenizerService, model: ModelInf
   return { text: text.slice(0, content[limit].start).trimEnd(), truncated: true };
 }
 
-/** Every layer's attention of `text` for `model`, from the model host; cancelled with `signal`. */
+/**
+ * One text's attention as the model host keeps it (host/attentionViewHandlers.ts): the extension
+ * holds its id and asks for what it draws. When the host no longer keeps it (`unknownAnalysis`:
+ * evicted by newer texts, or the host restarted), the text is analysed again, once, and the
+ * request retried; with `reload`, also when the host lost the model (`unknownModel`): on the
+ * model `reload` gives.
+ */
+export class HostAnalysis {
+  private again: Promise<string> | undefined;
+
+  constructor(
+    private readonly host: ModelHostService,
+    private modelValue: ModelInfo,
+    readonly text: string,
+    private id: string,
+    readonly numLayers: number,
+    readonly numHeads: number,
+    private readonly reload?: () => Promise<ModelInfo>,
+  ) {}
+
+  get model(): ModelInfo {
+    return this.modelValue;
+  }
+
+  get causal(): boolean {
+    return this.model.family === 'gpt2';
+  }
+
+  /** One layer's grouped matrices, one per head choice (float32). */
+  view(layer: number, heads: readonly HeadChoice[], options: GroupOptionsView): Promise<AttentionViewResult> {
+    const { hideSpecial, mergeSubwords } = options;
+    return this.call((analysisId) => this.host.request('attention/view', { modelId: this.model.modelId, analysisId, layer, heads: [...heads], hideSpecial, mergeSubwords }));
+  }
+
+  /** The model view's thumbnails (crossing as bytes, returned as values) and the heads' statistics: every layer's, or `layer`'s only. */
+  async grid(max: number, options: GroupOptionsView, layer?: number): Promise<GridResult> {
+    const { hideSpecial, mergeSubwords } = options;
+    const params = { max, hideSpecial, mergeSubwords, ...(layer === undefined ? {} : { layer }) };
+    const r = await this.call((analysisId) => this.host.request('attention/grid', { modelId: this.model.modelId, analysisId, ...params }));
+    return { side: r.side, thumbs: dequantizeBlocks(r.thumbs, r.scales), stats: r.stats };
+  }
+
+  /** Token `row`'s attention over the tokens (not grouped) for a layer and head choice. */
+  async row(layer: number, head: HeadChoice, row: number): Promise<Float32Array> {
+    return (await this.call((analysisId) => this.host.request('attention/row', { modelId: this.model.modelId, analysisId, layer, head, row }))).weights;
+  }
+
+  private async call<T>(work: (analysisId: string) => Promise<T>): Promise<T> {
+    const id = this.id;
+    try {
+      return await work(id);
+    } catch (e) {
+      const lostModel = e instanceof HostRequestError && e.code === 'unknownModel' && this.reload !== undefined;
+      if (!(e instanceof HostRequestError && e.code === 'unknownAnalysis') && !lostModel) throw e;
+      if (this.id === id) {
+        this.again ??= (async () => {
+          if (lostModel && this.reload) this.modelValue = await this.reload();
+          return (await this.host.request('attention/analyse', { modelId: this.model.modelId, text: this.text })).analysisId;
+        })();
+        try {
+          this.id = await this.again;
+        } finally {
+          this.again = undefined;
+        }
+      }
+      return work(this.id);
+    }
+  }
+}
+
+/** Analyses `text` with `model` in the model host (kept there); cancelled with `signal`. */
 export async function computeAttention(
   host: ModelHostService,
   tokenizers: TokenizerService,
   model: ModelInfo,
   source: string,
   signal: AbortSignal,
+  reload?: () => Promise<ModelInfo>,
 ): Promise<ComputedAttention> {
   const { text, truncated } = await fitToContext(tokenizers, model, source);
   const started = Date.now();
-  const result = await host.request('model/attention', { modelId: model.modelId, text }, { signal });
+  const result = await host.request('attention/analyse', { modelId: model.modelId, text }, { signal });
   const modelMs = Date.now() - started;
-  const layers = result.attentions.map((a) => {
-    if (!(a.data instanceof Float32Array)) throw new Error(vscode.l10n.t('The model host sent attention that is not float32.'));
-    return a.data;
-  });
-  const analysis = new AttentionAnalysis({ text, tokens: result.tokens, layers, numHeads: model.numHeads, causal: model.family === 'gpt2' });
+  const analysis = new HostAnalysis(host, model, text, result.analysisId, result.numLayers, result.numHeads, reload);
   return { analysis, tokens: result.tokens, text, truncated, modelMs };
 }

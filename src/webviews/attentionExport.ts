@@ -1,30 +1,29 @@
 import * as vscode from 'vscode';
-import type { AttentionAnalysis } from '../engine/attention/analysis';
 import { parseSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, toRows, type AttentionSnapshot } from '../engine/attention/snapshot';
 import type { AttentionModelView, AttentionOptions, ImageFormat } from '../protocol/attention';
 
 /** Folder of the workspace where snapshots are saved. */
 export const SNAPSHOT_FOLDER = 'attention-snapshots';
 
-/** The snapshot of what the viewer shows: the layer/head chosen, through the same token groups. */
+/** The snapshot of what the viewer shows: the layer/head chosen, through the same token groups (`view`: the host's grouped matrix). */
 export function buildSnapshot(
-  analysis: AttentionAnalysis,
+  text: string,
+  view: { labels: string[]; n: number; matrix: Float32Array },
   model: AttentionModelView & { spec: string },
   options: AttentionOptions,
   now = new Date(),
 ): AttentionSnapshot {
-  const view = analysis.view(options.layer, options.head, options);
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     model: { id: model.spec, label: model.label, family: model.family, ...(model.revision ? { revision: model.revision } : {}) },
-    text: analysis.input.text,
+    text,
     tokens: view.labels,
     layer: options.layer,
     head: options.head,
     causal: model.causal,
     options: { hideSpecial: options.hideSpecial, mergeSubwords: options.mergeSubwords },
-    weights: toRows(view.matrix.data, view.matrix.n),
+    weights: toRows(view.matrix, view.n),
     created: now.toISOString(),
   };
 }

@@ -19,7 +19,7 @@ import { bool, boundedString, clampedInt, finite, intIn, isRecord, listOf, oneOf
 /** More layers or heads than any model the viewer shows has. */
 export const MAX_LAYERS = 256;
 export const MAX_HEADS = 256;
-/** Labels a draw report may carry (one per token; the viewer draws at most 512 tokens). */
+/** Labels a draw report may carry (one per token; the viewer draws at most 1,024 tokens). */
 const MAX_LABELS = 4096;
 const MAX_LABEL_CHARS = 2048;
 /** An image as a data URL or SVG text: 64 MiB at most. */

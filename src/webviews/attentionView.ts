@@ -31,11 +31,6 @@ import { ViewBase } from './viewBase';
 import type { PanelContext } from './webviewBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
 
-/** Lets other extension-host work run between the slices of a long computation. */
-function yieldToHost(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** The analysis the view shows, with where its text lies in the document (for the editor highlight). */
 export interface ShownAttention extends ComputedAttention {
   id: number;
@@ -116,33 +111,12 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
         'attention/matrices': async (p) => {
           const a = this.analysisFor(p.analysis);
           if (!fitsAnalysis(p, a.numLayers, a.numHeads)) throw new Error(vscode.l10n.t('No such layer or head in this model.'));
-          // The rollout multiplies T × T matrices layer after layer: let the extension host breathe between layers.
-          if (p.heads.includes('rollout')) {
-            for (let l = 0; l <= Math.min(p.layer, a.numLayers - 1); l++) {
-              await yieldToHost();
-              a.rollout(l);
-            }
-          }
-          const views = (p.heads.length ? p.heads : ['mean' as const]).map((h) => a.view(p.layer, h, p));
-          const { labels, special, groups, matrix } = views[0];
-          return { n: matrix.n, labels, special, groups, matrices: views.map((v) => v.matrix.data.slice()) };
+          // The model host keeps the analysis and answers with the matrices drawn (the rollout's products run there).
+          const { n, labels, special, groups, matrices } = await a.view(p.layer, p.heads.length ? p.heads : ['mean'], p);
+          return { n, labels, special, groups, matrices };
         },
-        'attention/grid': async (p) => {
-          const a = this.analysisFor(p.analysis);
-          const max = p.max; // clamped to [8, 96] by its check
-          const parts: Float32Array[] = [];
-          let side = 0;
-          for (let l = 0; l < a.numLayers; l++) {
-            await yieldToHost(); // one layer at a time: 144 heads at 512 tokens take a while
-            const t = a.layerThumbnails(p, max, l);
-            a.layerStats(l);
-            side = t.side;
-            parts.push(t.data);
-          }
-          const thumbs = new Float32Array(parts.reduce((n, x) => n + x.length, 0));
-          parts.forEach((x, l) => thumbs.set(x, l * x.length));
-          return { side, thumbs, stats: a.stats() };
-        },
+        // Thumbnails of every head with the statistics, from the model host (they cross it as bytes).
+        'attention/grid': async (p) => this.analysisFor(p.analysis).grid(p.max, p),
         'positions/get': (p) => this.positions(p.count),
         'snapshot/save': async (p) => ({ path: (await this.saveSnapshot(p))?.fsPath ?? null }),
         'image/save': async (p) => ({ path: (await writeImage(p.format, p.data, p.name))?.fsPath ?? null }),
@@ -237,7 +211,8 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
     const model = { ...shown.payload.model, spec: shown.model.spec };
     const layer = Math.min(options.layer, shown.analysis.numLayers - 1);
     if (typeof options.head === 'number' && options.head >= shown.analysis.numHeads) throw new Error(vscode.l10n.t('No such layer or head in this model.'));
-    const snapshot = buildSnapshot(shown.analysis, model, { ...options, layer });
+    const view = await shown.analysis.view(layer, [options.head], options);
+    const snapshot = buildSnapshot(shown.text, { labels: view.labels, n: view.n, matrix: view.matrices[0] }, model, { ...options, layer });
     return writeSnapshot(snapshot, viewFileName(model.label, { ...options, layer }), target);
   }
 

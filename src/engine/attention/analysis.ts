@@ -5,7 +5,7 @@
  * computed on first use and kept. Plain TypeScript (no Node, no DOM).
  */
 import { headStats, type HeadStats } from './headStats';
-import { downsample, headMatrix, meanOverHeads, multiply, sideOf, type SquareMatrix } from './matrix';
+import { downsample, headMatrix, identity, meanOverHeads, multiply, sideOf, type SquareMatrix } from './matrix';
 import { withResidual } from './rollout';
 import { aggregate, groupLabel, tokenGroups, type GroupOptions, type GroupToken } from './tokenGroups';
 
@@ -78,11 +78,32 @@ export class AttentionAnalysis {
   /** Rollout (with the residual identity, see rollout.ts) of layers 0 … `layer`. */
   rollout(layer: number): SquareMatrix {
     this.checkLayer(layer);
+    const lowerTriangular = this.input.causal;
     for (let l = this.rollouts.length; l <= layer; l++) {
       const a = withResidual(this.mean(l));
-      this.rollouts.push(l === 0 ? a : multiply(a, this.rollouts[l - 1]));
+      this.rollouts.push(l === 0 ? a : multiply(a, this.rollouts[l - 1], { lowerTriangular }));
     }
     return this.rollouts[layer];
+  }
+
+  /**
+   * Computes the rollouts of layers 0 … `layer` with `step` (one layer's heads and the rollout so
+   * far → the next rollout, e.g. onnxruntime in the model host: rolloutProduct.ts), so that
+   * `rollout(layer)` is then a lookup. Layer 0 is stepped from the identity.
+   */
+  async prepareRollout(layer: number, step: (attn: Float32Array, heads: number, prev: SquareMatrix) => Promise<SquareMatrix>): Promise<void> {
+    this.checkLayer(layer);
+    for (let l = this.rollouts.length; l <= layer; l++) {
+      const prev = l === 0 ? identity(this.n) : this.rollouts[l - 1];
+      const rolled = await step(this.input.layers[l], this.numHeads, prev);
+      if (this.rollouts.length === l) this.rollouts.push(rolled); // a concurrent call may have pushed it
+    }
+  }
+
+  /** The bytes this analysis holds: the layers' tensors and the matrices derived so far. */
+  get bytes(): number {
+    const side = this.n * this.n * 4;
+    return this.input.layers.reduce((s, l) => s + l.byteLength, 0) + (this.means.size + this.rollouts.length) * side;
   }
 
   groups(options: ViewOptions): number[][] {
@@ -108,7 +129,7 @@ export class AttentionAnalysis {
     this.checkLayer(layer);
     let stats = this.statsCache.get(layer);
     if (!stats) {
-      stats = Array.from({ length: this.numHeads }, (_, h) => headStats(this.raw(layer, h), this.input.tokens, { causal: this.input.causal }));
+      stats = Array.from({ length: this.numHeads }, (_, h) => headStats(this.headView(layer, h), this.input.tokens, { causal: this.input.causal }));
       this.statsCache.set(layer, stats);
     }
     return stats;
@@ -125,7 +146,7 @@ export class AttentionAnalysis {
     const side = Math.min(max, groups.length);
     const data = new Float32Array(this.numHeads * side * side);
     for (let h = 0; h < this.numHeads; h++) {
-      data.set(downsample(aggregate(this.raw(layer, h), groups, { renormalize: options.hideSpecial }), max).data, h * side * side);
+      data.set(downsample(aggregate(this.headView(layer, h), groups, { renormalize: options.hideSpecial }), max).data, h * side * side);
     }
     return { side, data };
   }
@@ -137,6 +158,12 @@ export class AttentionAnalysis {
     const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
     parts.forEach((p, l) => data.set(p.data, l * p.data.length));
     return { side, data };
+  }
+
+  /** Head `h` of a layer as a view on the layer's tensor (no copy): for the read-only loops here. */
+  private headView(layer: number, h: number): SquareMatrix {
+    const size = this.n * this.n;
+    return { n: this.n, data: this.input.layers[layer].subarray(h * size, (h + 1) * size) };
   }
 
   private checkLayer(layer: number): void {

@@ -17,37 +17,51 @@ export function headMatrix(tensor: Float32Array, heads: number, h: number): Squa
   return { n, data: tensor.slice(h * n * n, (h + 1) * n * n) };
 }
 
-/** The mean over heads of a `[H, T, T]` tensor: `[T, T]`. */
+/** The mean over heads of a `[H, T, T]` tensor: `[T, T]` (cell by cell, summed in double precision). */
 export function meanOverHeads(tensor: Float32Array, heads: number): SquareMatrix {
   const n = sideOf(tensor.length / heads);
   const size = n * n;
-  const sum = new Float64Array(size);
-  for (let h = 0; h < heads; h++) {
-    const base = h * size;
-    for (let k = 0; k < size; k++) sum[k] += tensor[base + k];
-  }
   const data = new Float32Array(size);
-  for (let k = 0; k < size; k++) data[k] = sum[k] / heads;
+  for (let k = 0; k < size; k++) {
+    let s = 0;
+    for (let h = 0, at = k; h < heads; h++, at += size) s += tensor[at];
+    data[k] = s / heads;
+  }
   return { n, data };
 }
 
-/** `a · b` for square matrices of the same side. */
-export function multiply(a: SquareMatrix, b: SquareMatrix): SquareMatrix {
+/** The identity matrix of side `n`. */
+export function identity(n: number): SquareMatrix {
+  const data = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return { n, data };
+}
+
+/**
+ * `a · b` for square matrices of the same side, i-k-j order (rows of `b` read in sequence), summed
+ * in double precision. `lowerTriangular`: both are lower triangular (causal attention and its
+ * rollout), so only k ≤ i and j ≤ k are visited: a sixth of the products. The host's rollout runs
+ * its products through onnxruntime (rolloutProduct.ts); this is the fallback and the reference.
+ */
+export function multiply(a: SquareMatrix, b: SquareMatrix, options: { lowerTriangular?: boolean } = {}): SquareMatrix {
   if (a.n !== b.n) throw new RangeError(`cannot multiply ${a.n}×${a.n} by ${b.n}×${b.n}`);
   const n = a.n;
   const ad = a.data;
   const bd = b.data;
+  const lower = options.lowerTriangular === true;
   const out = new Float32Array(n * n);
-  const acc = new Float64Array(n); // one output row, summed in double precision
+  const acc = new Float64Array(n); // one output row
   for (let i = 0; i < n; i++) {
-    acc.fill(0);
-    for (let k = 0; k < n; k++) {
+    const width = lower ? i + 1 : n;
+    acc.fill(0, 0, width);
+    for (let k = 0; k < width; k++) {
       const aik = ad[i * n + k];
-      if (aik === 0) continue; // causal matrices are half zeros
+      if (aik === 0) continue;
       const row = k * n;
-      for (let j = 0; j < n; j++) acc[j] += aik * bd[row + j];
+      const end = lower ? k + 1 : n;
+      for (let j = 0; j < end; j++) acc[j] += aik * bd[row + j];
     }
-    out.set(acc, i * n);
+    for (let j = 0; j < width; j++) out[i * n + j] = acc[j];
   }
   return { n, data: out };
 }
