@@ -22,7 +22,7 @@ export const attentionFeature: FeatureFactory = ({ context, panels, models, host
     revive: { [AttentionBesidePanel.viewType]: (panel) => void AttentionBesidePanel.revive(panels, panel, view) },
     commands: {
       'transformerExplorer.openAttentionBeside': openAttentionBesideCommand(view, panels),
-      'transformerExplorer.showAttention': showAttentionCommand(view, undefined, panels),
+      'transformerExplorer.showAttention': showAttentionCommand(view),
       'transformerExplorer.showPositionalEncodings': showAttentionCommand(view, 'positions'),
       'transformerExplorer.saveAttentionImage': saveAttentionImageCommand(view),
       'transformerExplorer.saveAttentionSnapshot': saveAttentionSnapshotCommand(view),

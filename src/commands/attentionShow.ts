@@ -32,16 +32,14 @@ function patchOf(arg: unknown): Partial<AttentionOptions> {
 }
 
 /**
- * "Show Attention": focuses the Attention view and (with `beside`) opens the panel beside the text
- * without taking the focus from the editor — the side bar is too narrow for a readable heatmap —
- * waits for them to analyse the current selection, and, with an argument `{ tab, layer, head,
- * heads, hideSpecial, mergeSubwords }`, shows that view. Resolves to what they show once drawn.
+ * "Show Attention": focuses the Attention view, waits for it to analyse the current selection,
+ * and, with an argument `{ tab, layer, head, heads, hideSpecial, mergeSubwords }`, shows that view.
+ * Resolves to what the view shows once drawn.
  */
-export function showAttentionCommand(view: AttentionController, defaultTab?: AttentionTab, beside?: PanelContext) {
+export function showAttentionCommand(view: AttentionController, defaultTab?: AttentionTab) {
   return async (arg?: unknown): Promise<AttentionShown> => {
     await vscode.commands.executeCommand(`${ATTENTION_VIEW_ID}.focus`);
-    if (beside) AttentionBesidePanel.open(beside, view, true);
-    return shownWhenDrawn(view, patchOf(arg), defaultTab, beside !== undefined);
+    return shownWhenDrawn(view, patchOf(arg), defaultTab, false);
   };
 }
 

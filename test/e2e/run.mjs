@@ -626,7 +626,7 @@ async function besideHeatmap() {
 }
 
 async function attentionLayoutCheck() {
-  await check('at 1400 × 900, Show Attention puts the heatmap beside the text: in view without scrolling, cells ≥ 14 px, token labels', async () => {
+  await check('at 1400 × 900, Open Attention Beside puts the heatmap beside the text: in view without scrolling, cells ≥ 14 px, token labels', async () => {
     useTinyGpt2();
     const size = wb.page.viewportSize();
     await wb.page.setViewportSize(DEFAULT_WINDOW);
@@ -635,7 +635,7 @@ async function attentionLayoutCheck() {
       await wb.runCommand('View: Close All Editor Groups');
       await wb.openFromExplorer(LAYOUT_FILE);
       await wb.selectLineText(LAYOUT_SENTENCE);
-      await wb.runCommand('Transformer: Show Attention');
+      await wb.runCommand('Transformer: Open Attention Beside');
       const tabs = await wb.poll(() => wb.panelTitles(), (t) => t.includes(ours('Attention')), 'the Attention panel beside the text', 60_000);
       const g = await wb.poll(besideHeatmap, (m) => m !== undefined && m.rows >= 25 && m.painted > 0, 'the heatmap in the Attention panel beside the text', 120_000);
       say(`  ${g.rows} tokens: cells ${g.cell.toFixed(1)} px, canvas ${Math.round(g.box.width)} × ${Math.round(g.box.height)} px at (${Math.round(g.box.x)}, ${Math.round(g.box.y)}) in the ${DEFAULT_WINDOW.width} × ${DEFAULT_WINDOW.height} window (panel ${g.frame.width} × ${g.frame.height}); labels on ${g.rowLabels} rows and ${g.colLabels} columns`);
