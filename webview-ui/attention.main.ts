@@ -72,6 +72,8 @@ client.on('view/didInit', (init) => {
   headViewTopK = init.headViewTopK;
   render();
 });
+/** Whether this page has told the host its options since it started. */
+let toldOptions = false;
 client.on('attention/didChange', (payload) => {
   const model = payload.model;
   const o = state.options;
@@ -80,10 +82,16 @@ client.on('attention/didChange', (payload) => {
   const heads = o.heads.filter((x) => x < model.numHeads);
   const head = typeof o.head === 'number' && o.head >= model.numHeads ? 'mean' : o.head;
   live = true;
-  state = { ...state, payload, snapshot: undefined, options: { ...o, layer, head, heads: heads.length ? heads : [0] } };
+  const options = { ...o, layer, head, heads: heads.length ? heads : [0] };
+  // Say the options only when the new model changed them, or once so the host knows them: with two
+  // webviews open (the side view and the panel beside), both echoing on every text would make
+  // them swap their options back and forth through the host, and a draw would never finish.
+  const tell = !toldOptions || JSON.stringify(options) !== JSON.stringify(o);
+  toldOptions = true;
+  state = { ...state, payload, snapshot: undefined, options };
   gridCache = undefined;
   save();
-  client.notify('options/didChange', state.options);
+  if (tell) client.notify('options/didChange', state.options);
   render();
 });
 client.on('status/didChange', (status) => {

@@ -1,22 +1,27 @@
 import { AttentionHighlighter, type AttentionHighlightState } from '../editor/attentionHighlight';
 import type { FeatureFactory } from '../feature';
-import { AttentionViewProvider } from '../webviews/attentionView';
+import { AttentionBesidePanel } from '../webviews/attentionBeside';
+import { AttentionController, AttentionSideView } from '../webviews/attentionView';
 import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';
 import { openAttentionSnapshotCommand, saveAttentionImageCommand, saveAttentionSnapshotCommand } from './attentionExport';
-import { showAttentionCommand } from './attentionShow';
+import { openAttentionBesideCommand, showAttentionCommand } from './attentionShow';
 import { CommandId } from './commandIds';
 
 /**
- * The attention viewer (issue 5): the side view, the editor highlight that follows it, and their
- * commands. The compare panel is a feature of its own (webviews/attentionCompare.ts).
+ * The attention viewer (issue 5): one controller, shown in the side view and in the panel beside
+ * the text (issue 15), the editor highlight that follows it, and their commands. The compare panel
+ * is a feature of its own (webviews/attentionCompare.ts).
  */
 export const attentionFeature: FeatureFactory = ({ context, panels, models, host }) => {
-  const view = new AttentionViewProvider(panels, models, host);
+  const view = new AttentionController(panels, models, host);
+  const side = new AttentionSideView(panels, view);
   const highlighter = new AttentionHighlighter(view, context.globalState);
-  context.subscriptions.push(view, highlighter);
+  context.subscriptions.push(view, side, highlighter);
   return {
-    views: { [ATTENTION_VIEW_ID]: view },
+    views: { [ATTENTION_VIEW_ID]: side },
+    revive: { [AttentionBesidePanel.viewType]: (panel) => void AttentionBesidePanel.revive(panels, panel, view) },
     commands: {
+      'transformerExplorer.openAttentionBeside': openAttentionBesideCommand(view, panels),
       'transformerExplorer.showAttention': showAttentionCommand(view),
       'transformerExplorer.showPositionalEncodings': showAttentionCommand(view, 'positions'),
       'transformerExplorer.saveAttentionImage': saveAttentionImageCommand(view),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SnapshotError, type AttentionSnapshot } from '../engine/attention/snapshot';
 import type { ImageFormat } from '../protocol/attention';
 import { readSnapshot } from '../webviews/attentionExport';
-import type { AttentionViewProvider } from '../webviews/attentionView';
+import type { AttentionController } from '../webviews/attentionView';
 import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';
 
 function pathArg(arg: unknown): vscode.Uri | undefined {
@@ -16,7 +16,7 @@ function nothingToSave(): undefined {
 }
 
 /** "Save Attention View as Image…": PNG or SVG of what the view shows; `{ format, path }` skips the questions. */
-export function saveAttentionImageCommand(view: AttentionViewProvider) {
+export function saveAttentionImageCommand(view: AttentionController) {
   return async (arg?: unknown): Promise<{ path: string } | undefined> => {
     if (!view.shown) return nothingToSave();
     const asked = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>).format : undefined;
@@ -39,7 +39,7 @@ export function saveAttentionImageCommand(view: AttentionViewProvider) {
 }
 
 /** "Save Attention Snapshot": the current view's data as JSON in `attention-snapshots/` of the workspace. */
-export function saveAttentionSnapshotCommand(view: AttentionViewProvider) {
+export function saveAttentionSnapshotCommand(view: AttentionController) {
   return async (arg?: unknown): Promise<{ path: string } | undefined> => {
     if (!view.shown) return nothingToSave();
     const uri = await view.saveSnapshot(view.options, pathArg(arg));
@@ -50,7 +50,7 @@ export function saveAttentionSnapshotCommand(view: AttentionViewProvider) {
 }
 
 /** "Open Attention Snapshot…": reads a saved snapshot (checked) and shows it in the Attention view. */
-export function openAttentionSnapshotCommand(view: AttentionViewProvider) {
+export function openAttentionSnapshotCommand(view: AttentionController) {
   return async (arg?: unknown): Promise<AttentionSnapshot | undefined> => {
     let snapshot: AttentionSnapshot | undefined;
     try {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, DrawReport } from '../protocol/attention';
-import type { AttentionViewProvider } from '../webviews/attentionView';
+import { AttentionBesidePanel } from '../webviews/attentionBeside';
+import type { AttentionController } from '../webviews/attentionView';
+import type { PanelContext } from '../webviews/panelBase';
 import { ATTENTION_VIEW_ID } from '../webviews/viewTypes';
 
 /** What "Show Attention" resolves to (tests read it): the view's status, its text and model, and what it drew. */
@@ -10,6 +12,8 @@ export interface AttentionShown {
   drawn: DrawReport | undefined;
   /** The webview's state, said when nothing was drawn. */
   webview: { ready: boolean; visible: boolean };
+  /** What the panel beside the text drew last, when it is open. */
+  beside?: DrawReport;
 }
 
 const TABS: readonly AttentionTab[] = ['heads', 'heatmap', 'model', 'summary', 'positions'];
@@ -32,33 +36,54 @@ function patchOf(arg: unknown): Partial<AttentionOptions> {
  * and, with an argument `{ tab, layer, head, heads, hideSpecial, mergeSubwords }`, shows that view.
  * Resolves to what the view shows once drawn.
  */
-export function showAttentionCommand(view: AttentionViewProvider, defaultTab?: AttentionTab) {
+export function showAttentionCommand(view: AttentionController, defaultTab?: AttentionTab) {
   return async (arg?: unknown): Promise<AttentionShown> => {
     await vscode.commands.executeCommand(`${ATTENTION_VIEW_ID}.focus`);
-    await view.settled(120_000);
-    const patch = patchOf(arg);
-    const tab = patch.tab ?? defaultTab;
-    const shown = view.shown;
-    if (shown && view.status.kind === 'ready') {
-      if (tab) view.showTab(tab, patch);
-      const want = view.options;
-      const drawn = await view.whenDrawn(
-        (r) =>
-          r.analysis === shown.id &&
-          r.tab === want.tab &&
-          r.hideSpecial === want.hideSpecial &&
-          r.mergeSubwords === want.mergeSubwords &&
-          (want.tab !== 'heatmap' || (r.layer === want.layer && r.head === want.head)),
-        60_000,
-      );
-      return { status: view.status, payload: shown.payload, drawn, webview: view.webviewState };
-    }
-    if (tab === 'positions') {
-      // The position encodings need no analysed text.
-      view.showTab(tab, patch);
-      const drawn = await view.whenDrawn((r) => r.tab === 'positions', 30_000);
-      return { status: view.status, payload: shown?.payload, drawn, webview: view.webviewState };
-    }
-    return { status: view.status, payload: shown?.payload, drawn: undefined, webview: view.webviewState };
+    return shownWhenDrawn(view, patchOf(arg), defaultTab, false);
   };
+}
+
+/**
+ * "Open Attention Beside": the attention viewer as an editor panel next to the text (the focus
+ * stays in the editor, which it follows), with the same argument and answer as "Show Attention".
+ */
+export function openAttentionBesideCommand(view: AttentionController, ctx: PanelContext) {
+  return async (arg?: unknown): Promise<AttentionShown> => {
+    AttentionBesidePanel.open(ctx, view, true);
+    return shownWhenDrawn(view, patchOf(arg), undefined, true);
+  };
+}
+
+/** Waits for the analysis of the selection, shows the tab asked for, and what was drawn (in the panel beside, when `inPanel`). */
+async function shownWhenDrawn(view: AttentionController, patch: Partial<AttentionOptions>, defaultTab: AttentionTab | undefined, inPanel: boolean): Promise<AttentionShown> {
+  await view.settled(120_000);
+  const tab = patch.tab ?? defaultTab;
+  const shown = view.shown;
+  const fromPanel = (r: DrawReport): boolean => !inPanel || view.surface('panel')?.lastDraw === r;
+  const besideDraw = (): Partial<AttentionShown> => {
+    const d = view.surface('panel')?.lastDraw;
+    return d ? { beside: d } : {};
+  };
+  if (shown && view.status.kind === 'ready') {
+    if (tab) view.showTab(tab, patch);
+    const want = view.options;
+    const drawn = await view.whenDrawn(
+      (r) =>
+        fromPanel(r) &&
+        r.analysis === shown.id &&
+        r.tab === want.tab &&
+        r.hideSpecial === want.hideSpecial &&
+        r.mergeSubwords === want.mergeSubwords &&
+        (want.tab !== 'heatmap' || (r.layer === want.layer && r.head === want.head)),
+      60_000,
+    );
+    return { status: view.status, payload: shown.payload, drawn, webview: view.webviewState, ...besideDraw() };
+  }
+  if (tab === 'positions') {
+    // The position encodings need no analysed text.
+    view.showTab(tab, patch);
+    const drawn = await view.whenDrawn((r) => r.tab === 'positions', 30_000);
+    return { status: view.status, payload: shown?.payload, drawn, webview: view.webviewState };
+  }
+  return { status: view.status, payload: shown?.payload, drawn: undefined, webview: view.webviewState };
 }

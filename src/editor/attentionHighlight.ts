@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../util/disposable';
-import type { AttentionViewProvider, ShownAttention } from '../webviews/attentionView';
+import type { AttentionController, ShownAttention } from '../webviews/attentionView';
 
 /** Steps of opacity: one decoration type each (a decoration's colour cannot vary per range). */
 const LEVELS = 10;
@@ -28,7 +28,7 @@ export class AttentionHighlighter extends Disposable {
   private stateValue: AttentionHighlightState;
 
   constructor(
-    private readonly view: AttentionViewProvider,
+    private readonly view: AttentionController,
     private readonly memento: vscode.Memento,
   ) {
     super();

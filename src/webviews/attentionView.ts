@@ -26,7 +26,9 @@ import {
   fitsAnalysis,
 } from './attentionMessageChecks';
 import type { ConnectionHandlers, WebviewConnection } from './connection';
+import type { PageSpec } from './html';
 import { checkEmpty } from './messageChecks';
+import { Disposable } from '../util/disposable';
 import { ViewBase } from './viewBase';
 import type { PanelContext } from './webviewBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
@@ -44,13 +46,30 @@ export interface ShownAttention extends ComputedAttention {
 export const DEFAULT_ATTENTION_OPTIONS: AttentionOptions = { tab: 'heatmap', layer: 0, head: 'mean', heads: [0], hideSpecial: false, mergeSubwords: false };
 
 /**
- * The "Attention" view of the side bar: the attention of the selection (or the cursor's
- * paragraph) for the active model, following the editor (debounced; a newer selection cancels the
- * request in flight). The webview asks for the matrices it draws; the view keeps the analysis.
+ * A webview that shows the attention page (`attention.main`): the side view (`AttentionSideView`)
+ * or the editor panel beside the text (`AttentionBesidePanel`). Each serves the controller's
+ * handlers and tells it when its webview comes, goes, or is shown or hidden.
  */
-export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
+export interface AttentionSurface {
+  readonly kind: 'view' | 'panel';
+  /** The channel to its webview while it is open. */
+  readonly channel: WebviewConnection<AttentionViewChannel> | undefined;
+  readonly visible: boolean;
+  /** The last draw report of this webview. */
+  readonly lastDraw: DrawReport | undefined;
+}
+
+/**
+ * The attention viewer's one controller, shared by the side view and the panel beside the text:
+ * the attention of the selection (or the cursor's paragraph) for the active model, following the
+ * last active text editor (debounced; a newer selection cancels the request in flight). The
+ * webviews ask for the matrices they draw; the controller keeps the analysis and the options (a
+ * layer/head chosen in one webview is shown in the other).
+ */
+export class AttentionController extends Disposable {
   private readonly debouncer = this.register(new Debouncer(300, () => this.update()));
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private readonly surfaces = new Set<AttentionSurface>();
   private shownValue: ShownAttention | undefined;
   private shownKey = '';
   private inFlight: AbortController | undefined;
@@ -71,17 +90,17 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   lastDraw: DrawReport | undefined;
 
   constructor(
-    ctx: PanelContext,
+    private readonly ctx: PanelContext,
     private readonly models: ModelRegistry,
     private readonly host: ModelHostService,
   ) {
-    super(ctx, { script: 'attention.main', styles: ['base.css', 'attention.css'], title: vscode.l10n.t('Attention') });
+    super();
     this.register(vscode.window.onDidChangeActiveTextEditor((e) => (e && (this.lastEditor = e), this.schedule())));
     this.register(vscode.window.onDidChangeTextEditorSelection((e) => ((this.lastEditor = e.textEditor), this.schedule())));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => e.document === this.lastEditor?.document && this.schedule()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(HEAD_VIEW_TOP_K)) this.connection?.notify('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
+        if (e.affectsConfiguration(HEAD_VIEW_TOP_K)) this.notifyAll('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
         if (affects(e, SettingKey.model)) {
           this.failedSpec = undefined;
           this.schedule(50);
@@ -96,16 +115,68 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
     );
   }
 
-  /** Whether the webview is up (said `ready`) and its view visible. */
+  /** The page every surface loads. */
+  static readonly page: Omit<PageSpec, 'title'> = { script: 'attention.main', styles: ['base.css', 'attention.css'] };
+
+  /** Whether a webview is up (said `ready`) and one is visible. */
   get webviewState(): { ready: boolean; visible: boolean } {
-    return { ready: this.connection?.ready ?? false, visible: this.view?.visible ?? false };
+    const all = [...this.surfaces];
+    return { ready: all.some((s) => s.channel?.ready), visible: all.some((s) => s.visible) };
   }
 
   get shown(): ShownAttention | undefined {
     return this.shownValue;
   }
 
-  protected handlers(): ConnectionHandlers<AttentionViewChannel> {
+  /** The surface of `kind`, while its webview is open. */
+  surface(kind: AttentionSurface['kind']): AttentionSurface | undefined {
+    return [...this.surfaces].find((s) => s.kind === kind && s.channel);
+  }
+
+  /** The webview that answers for the viewer (image export): the visible panel, else the visible view, else any. */
+  private get connection(): WebviewConnection<AttentionViewChannel> | undefined {
+    const all = [...this.surfaces].filter((s) => s.channel);
+    const best = all.find((s) => s.kind === 'panel' && s.visible) ?? all.find((s) => s.visible) ?? all[0];
+    return best?.channel;
+  }
+
+  /** Sends a notification to every open webview. */
+  private notifyAll<K extends keyof AttentionViewChannel['toWebview'] & string>(method: K, params: AttentionViewChannel['toWebview'][K]): void {
+    for (const s of this.surfaces) s.channel?.notify(method, params);
+  }
+
+  /**
+   * `surface` connected a new webview: say what it shows first (posted once it is ready) and fill
+   * it. With another webview open, it starts at that one's layer/head and tab. Disposing the
+   * result forgets the surface.
+   */
+  attach(surface: AttentionSurface, connection: WebviewConnection<AttentionViewChannel>): vscode.Disposable {
+    const others = [...this.surfaces].some((s) => s !== surface && s.channel);
+    this.surfaces.add(surface);
+    connection.notify('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
+    if (others) connection.notify('tab/didRequest', { ...this.options });
+    if (this.shownValue) connection.notify('attention/didChange', this.shownValue.payload);
+    connection.notify('status/didChange', this.status);
+    this.schedule(0);
+    return { dispose: () => this.surfaces.delete(surface) };
+  }
+
+  /** A surface was shown or hidden. */
+  surfaceDidChangeVisibility(): void {
+    this.schedule();
+  }
+
+  /** One webview changed the options: the others follow (a webview answers with the same options, which stops there). */
+  private optionsDidChange(from: WebviewConnection<AttentionViewChannel> | undefined, o: AttentionOptions): void {
+    const changed = JSON.stringify(o) !== JSON.stringify(this.options);
+    this.options = o;
+    this.optionsEmitter.fire(o);
+    if (!changed) return;
+    for (const s of this.surfaces) if (s.channel && s.channel !== from && s.channel.ready) s.channel.notify('tab/didRequest', { ...o });
+  }
+
+  /** What a webview may ask and say; `from` is the connection it arrives on. */
+  handlers(from: () => WebviewConnection<AttentionViewChannel> | undefined): ConnectionHandlers<AttentionViewChannel> {
     return {
       requests: {
         'attention/matrices': async (p) => {
@@ -122,10 +193,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
         'image/save': async (p) => ({ path: (await writeImage(p.format, p.data, p.name))?.fsPath ?? null }),
       },
       notifications: {
-        'options/didChange': (o) => {
-          this.options = o;
-          this.optionsEmitter.fire(o);
-        },
+        'options/didChange': (o) => this.optionsDidChange(from(), o),
         'model/choose': () => void this.models.choose(),
         'view/didDraw': (r) => {
           this.lastDraw = r;
@@ -156,17 +224,6 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
     };
   }
 
-  protected viewDidResolve(connection: WebviewConnection<AttentionViewChannel>): void {
-    connection.notify('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
-    if (this.shownValue) connection.notify('attention/didChange', this.shownValue.payload);
-    connection.notify('status/didChange', this.status);
-    this.schedule(0);
-  }
-
-  protected viewDidChangeVisibility(): void {
-    this.schedule();
-  }
-
   /** Resolves with the next draw report that `accept` takes (or the last one after `timeoutMs`). */
   whenDrawn(accept: (r: DrawReport) => boolean, timeoutMs: number): Promise<DrawReport | undefined> {
     if (this.lastDraw && accept(this.lastDraw)) return Promise.resolve(this.lastDraw);
@@ -185,11 +242,11 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   /** Shows a tab (and, for tests and commands, a layer/head); the webview draws it and reports. */
   showTab(tab: AttentionTab, patch: Partial<AttentionOptions> = {}): void {
     this.options = { ...this.options, ...patch, tab };
-    this.connection?.notify('tab/didRequest', { tab, ...patch });
+    this.notifyAll('tab/didRequest', { tab, ...patch });
   }
 
   showSnapshot(snapshot: AttentionSnapshot): void {
-    this.connection?.notify('snapshot/didOpen', snapshot);
+    this.notifyAll('snapshot/didOpen', snapshot);
   }
 
   /** Asks the webview for an image of the current view and writes it (dialog unless `target`). */
@@ -252,7 +309,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   }
 
   private schedule(delayMs?: number): void {
-    if (this.view?.visible) {
+    if (this.webviewState.visible) {
       this.scheduled = true;
       this.debouncer.trigger(delayMs);
     }
@@ -262,13 +319,13 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   async settled(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     await new Promise((r) => setTimeout(r, 50));
-    const busy = (): boolean => !this.connection || this.scheduled || this.running > 0 || this.status.kind === 'loading';
+    const busy = (): boolean => !this.surfaces.size || this.scheduled || this.running > 0 || this.status.kind === 'loading';
     while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 
   private setStatus(status: AttentionStatus): void {
     this.status = status;
-    this.connection?.notify('status/didChange', status);
+    this.notifyAll('status/didChange', status);
   }
 
   private async update(): Promise<void> {
@@ -282,7 +339,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
   }
 
   private async updateNow(): Promise<void> {
-    if (!this.connection || !this.view?.visible) return;
+    if (!this.webviewState.visible) return;
     // A webview panel in front (no active text editor) and nothing followed yet, e.g. after a
     // window reload: the text editor left visible beside it.
     const editor = vscode.window.activeTextEditor ?? this.lastEditor ?? vscode.window.visibleTextEditors.find((e) => attentionSource(e));
@@ -344,7 +401,7 @@ export class AttentionViewProvider extends ViewBase<AttentionViewChannel> {
       };
       this.shownValue = { ...computed, id, document: source.document, version: source.document.version, offset: source.offset, model, payload };
       this.shownKey = key;
-      this.connection?.notify('attention/didChange', payload);
+      this.notifyAll('attention/didChange', payload);
       this.setStatus({ kind: 'ready' });
       this.analysisEmitter.fire(this.shownValue);
     } catch (e) {
@@ -362,4 +419,57 @@ const HEAD_VIEW_TOP_K = 'transformerExplorer.attention.headViewTopK';
 function headViewTopK(): number {
   const k = Math.round(vscode.workspace.getConfiguration().get<number>(HEAD_VIEW_TOP_K, 5));
   return Number.isFinite(k) ? Math.max(0, Math.min(1024, k)) : 5;
+}
+
+/**
+ * The "Attention" view of the side bar: the controller's page in a side view, a compact companion
+ * of the panel beside the text (its layer/head, a small map, the controls) or the whole viewer
+ * when the user gives it room (moved to the panel area or the secondary side bar).
+ */
+export class AttentionSideView extends ViewBase<AttentionViewChannel> implements AttentionSurface {
+  readonly kind = 'view';
+  lastDraw: DrawReport | undefined;
+
+  constructor(
+    ctx: PanelContext,
+    private readonly controller: AttentionController,
+  ) {
+    super(ctx, { ...AttentionController.page, title: vscode.l10n.t('Attention') });
+  }
+
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  get channel(): WebviewConnection<AttentionViewChannel> | undefined {
+    return this.connection;
+  }
+
+  protected handlers(): ConnectionHandlers<AttentionViewChannel> {
+    return surfaceHandlers(this, this.controller);
+  }
+
+  protected viewDidResolve(connection: WebviewConnection<AttentionViewChannel>): void {
+    this.forWebview(this.controller.attach(this, connection));
+  }
+
+  protected viewDidChangeVisibility(): void {
+    this.controller.surfaceDidChangeVisibility();
+  }
+}
+
+/** The controller's handlers, with the surface's own draw report kept. */
+export function surfaceHandlers(surface: { readonly channel: WebviewConnection<AttentionViewChannel> | undefined; lastDraw: DrawReport | undefined }, controller: AttentionController): ConnectionHandlers<AttentionViewChannel> {
+  const handlers = controller.handlers(() => surface.channel);
+  const didDraw = handlers.notifications['view/didDraw'];
+  return {
+    ...handlers,
+    notifications: {
+      ...handlers.notifications,
+      'view/didDraw': (r) => {
+        surface.lastDraw = r;
+        didDraw(r);
+      },
+    },
+  };
 }

@@ -578,9 +578,88 @@ async function heatmapPixels(selector = '.matrix-wrapper:not(.headview)', view =
   return found.at(-1)?.value;
 }
 
-async function attentionChecks() {
-  await check('the Attention view draws the heatmap of the selection (causal: upper triangle empty)', async () => {
+// ── Room for the attention viewer (issue 15): the default window, a sentence of about 30 tokens ─
+const LAYOUT_FILE = 'attention-room.md';
+const LAYOUT_SENTENCE = 'The student at the back of the classroom reads every single cell of the attention heatmap, because each one is now large enough to see.';
+const DEFAULT_WINDOW = { width: 1400, height: 900 };
+
+/**
+ * The heatmap of the Attention panel beside the text, measured in its webview and in the window:
+ * the canvas's box in the window, the cell size, the grid inside the canvas without scrolling, and
+ * the token labels read back as pixels (rows and columns whose label band has ink).
+ */
+async function besideHeatmap() {
+  const found = await wb.inFrames(() => {
+    const wrapper = document.querySelector('.matrix-wrapper:not(.headview)');
+    const canvas = wrapper?.querySelector('canvas');
+    if (!wrapper || !canvas || !wrapper.dataset.rows) return undefined;
+    const d = wrapper.dataset;
+    const [rows, cols, left, top, cell, sx, sy] = [d.rows, d.cols, d.left, d.top, d.cell, d.scrollLeft, d.scrollTop].map(Number);
+    const ratio = canvas.width / canvas.clientWidth;
+    const ctx = canvas.getContext('2d');
+    const px = (x, y) => [...ctx.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data].slice(0, 3);
+    const background = px(1, 1);
+    const ink = (x, y) => { const c = px(x, y); return Math.abs(c[0] - background[0]) + Math.abs(c[1] - background[1]) + Math.abs(c[2] - background[2]) > 60; };
+    let rowLabels = 0, colLabels = 0, painted = 0;
+    for (let i = 0; i < rows; i++) {
+      const y = top + i * cell + cell / 2;
+      for (let x = 2; x < left - 2; x++) if (ink(x, y)) { rowLabels++; break; }
+      for (let j = 0; j <= i; j++) if (ink(left + j * cell + cell / 2, y)) painted++;
+    }
+    for (let j = 0; j < cols; j++) {
+      const x = left + j * cell + cell / 2;
+      for (let y = 2; y < top - 2; y++) if (ink(x, y)) { colLabels++; break; }
+    }
+    const box = canvas.getBoundingClientRect();
+    return {
+      rows, cols, cell, left, top, rowLabels, colLabels, painted,
+      scrolled: sx + sy,
+      gridInCanvas: left + cols * cell <= canvas.clientWidth + 1 && top + rows * cell <= canvas.clientHeight + 1,
+      inFrame: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+      frame: { width: innerWidth, height: innerHeight },
+    };
+  }, undefined, { view: false });
+  const last = found.at(-1);
+  if (!last) return undefined;
+  const box = await last.frame.locator('.matrix-wrapper:not(.headview) canvas').first().boundingBox();
+  return { ...last.value, box };
+}
+
+async function attentionLayoutCheck() {
+  await check('at 1400 × 900, Open Attention Beside puts the heatmap beside the text: in view without scrolling, cells ≥ 14 px, token labels', async () => {
     useTinyGpt2();
+    const size = wb.page.viewportSize();
+    await wb.page.setViewportSize(DEFAULT_WINDOW);
+    try {
+      writeFileSync(join(session.workspace, LAYOUT_FILE), `# ${LAYOUT_FILE}\n\n${LAYOUT_SENTENCE}\n`);
+      await wb.runCommand('View: Close All Editor Groups');
+      await wb.openFromExplorer(LAYOUT_FILE);
+      await wb.selectLineText(LAYOUT_SENTENCE);
+      await wb.runCommand('Transformer: Open Attention Beside');
+      const tabs = await wb.poll(() => wb.panelTitles(), (t) => t.includes(ours('Attention')), 'the Attention panel beside the text', 60_000);
+      const g = await wb.poll(besideHeatmap, (m) => m !== undefined && m.rows >= 25 && m.painted > 0, 'the heatmap in the Attention panel beside the text', 120_000);
+      say(`  ${g.rows} tokens: cells ${g.cell.toFixed(1)} px, canvas ${Math.round(g.box.width)} × ${Math.round(g.box.height)} px at (${Math.round(g.box.x)}, ${Math.round(g.box.y)}) in the ${DEFAULT_WINDOW.width} × ${DEFAULT_WINDOW.height} window (panel ${g.frame.width} × ${g.frame.height}); labels on ${g.rowLabels} rows and ${g.colLabels} columns`);
+      if (g.rows > 35) throw new Error(`${g.rows} tokens: the check wants a sentence of about 30`);
+      if (!(g.cell >= 14)) throw new Error(`cells of ${g.cell} px, under 14 px`);
+      if (g.scrolled !== 0 || !g.gridInCanvas) throw new Error(`the grid does not fit its canvas without scrolling: ${JSON.stringify(g)}`);
+      if (!g.inFrame) throw new Error(`the canvas leaves the panel's viewport: ${JSON.stringify(g)}`);
+      const b = g.box;
+      if (!(b.x >= 0 && b.y >= 0 && b.x + b.width <= DEFAULT_WINDOW.width && b.y + b.height <= DEFAULT_WINDOW.height)) throw new Error(`the canvas is not inside the window: ${JSON.stringify(b)}`);
+      if (g.rowLabels < g.rows || g.colLabels < g.cols) throw new Error(`token labels missing: ${g.rowLabels}/${g.rows} rows, ${g.colLabels}/${g.cols} columns have ink`);
+      if (g.painted < (g.rows * (g.rows + 1)) / 2) throw new Error(`${g.painted} painted cells on and below the diagonal of ${g.rows} rows`);
+      // The text keeps the focus and stays in view: the panel is beside it, not over it.
+      if (!tabs.includes(LAYOUT_FILE)) throw new Error(`the text's tab is gone: ${tabs.join(' | ')}`);
+      await wb.page.waitForTimeout(300);
+      await wb.screenshot('10-attention-beside-1400x900');
+    } finally {
+      if (size) await wb.page.setViewportSize(size);
+    }
+  });
+}
+
+async function attentionChecks() {
+  await attentionLayoutCheck();
+  await check('the Attention view draws the heatmap of the selection (causal: upper triangle empty)', async () => {
     await wb.runCommand('View: Close All Editor Groups');
     await wb.openFromExplorer(ATTENTION_FILE);
     await wb.selectLineText(ATTENTION_LINE);
