@@ -350,9 +350,10 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
       replaceChildren(
         content,
         back,
-        h('p', { class: 'hint' }, o.head === 'rollout' ? str.rolloutHelp : str.heatmapHelp),
         h('div', { class: 'axis-labels small muted' }, h('span', {}, `↓ ${str.from}`), h('span', {}, `→ ${str.to}`)),
         view.element,
+        // The help under the map: the map starts higher, within the first screen of a panel.
+        h('p', { class: 'hint' }, o.head === 'rollout' ? str.rolloutHelp : str.heatmapHelp),
       );
       view.set({
         rows: r.n,

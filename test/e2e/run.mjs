@@ -580,7 +580,7 @@ async function heatmapPixels(selector = '.matrix-wrapper:not(.headview)', view =
 
 // ── Room for the attention viewer (issue 15): the default window, a sentence of about 30 tokens ─
 const LAYOUT_FILE = 'attention-room.md';
-const LAYOUT_SENTENCE = 'The student at the back of the classroom reads every single cell of the attention heatmap, because each one is now large enough to see.';
+const LAYOUT_SENTENCE = 'The student at the back of the room reads every cell of the attention map, since each one is large enough.';
 const DEFAULT_WINDOW = { width: 1400, height: 900 };
 
 /**
@@ -599,16 +599,22 @@ async function besideHeatmap() {
     const ctx = canvas.getContext('2d');
     const px = (x, y) => [...ctx.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data].slice(0, 3);
     const background = px(1, 1);
-    const ink = (x, y) => { const c = px(x, y); return Math.abs(c[0] - background[0]) + Math.abs(c[1] - background[1]) + Math.abs(c[2] - background[2]) > 60; };
+    const differs = (x, y, by) => { const c = px(x, y); return Math.abs(c[0] - background[0]) + Math.abs(c[1] - background[1]) + Math.abs(c[2] - background[2]) > by; };
+    // Text is far from the background; a cell of a small weight only a little (the colour scale starts at 6 % of the accent).
+    const ink = (x, y) => differs(x, y, 60);
+    const paint = (x, y) => differs(x, y, 8);
     let rowLabels = 0, colLabels = 0, painted = 0;
+    // A label's ink anywhere in its row's (column's) band: a '.' or ',' sits off the band's centre line.
+    const band = (centre) => Array.from({ length: Math.max(1, Math.floor(cell * 0.8)) }, (_, k) => centre - cell * 0.4 + k);
+    const inked = (points) => points.some(([x, y]) => ink(x, y));
     for (let i = 0; i < rows; i++) {
       const y = top + i * cell + cell / 2;
-      for (let x = 2; x < left - 2; x++) if (ink(x, y)) { rowLabels++; break; }
-      for (let j = 0; j <= i; j++) if (ink(left + j * cell + cell / 2, y)) painted++;
+      if (inked(band(y).flatMap((yy) => Array.from({ length: Math.max(0, Math.floor(left) - 4) }, (_, x) => [x + 2, yy])))) rowLabels++;
+      for (let j = 0; j <= i; j++) if (paint(left + j * cell + cell / 2, y)) painted++;
     }
     for (let j = 0; j < cols; j++) {
       const x = left + j * cell + cell / 2;
-      for (let y = 2; y < top - 2; y++) if (ink(x, y)) { colLabels++; break; }
+      if (inked(band(x).flatMap((xx) => Array.from({ length: Math.max(0, Math.floor(top) - 4) }, (_, y) => [xx, y + 2])))) colLabels++;
     }
     const box = canvas.getBoundingClientRect();
     return {
