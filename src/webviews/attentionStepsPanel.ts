@@ -12,6 +12,7 @@ import { checkStepsDrawReport, checkStepsSelection } from './attentionStepsMessa
 import { attentionStepsStrings, attentionStepsTitle } from './attentionStepsStrings';
 import type { ConnectionHandlers } from './connection';
 import { PanelBase, type PanelContext } from './panelBase';
+import { nextEvent } from '../util/nextEvent';
 
 /** Longest text the panel follows (characters): one sentence or a few; longer texts are the Attention view's. */
 const MAX_STEPS_CHARS = 4000;
@@ -243,16 +244,7 @@ export class AttentionStepsPanel extends PanelBase<AttentionStepsChannel> {
   /** Resolves with the next draw report `accept` takes (or the last one after `timeoutMs`). */
   whenDrawn(accept: (r: StepsDrawReport) => boolean, timeoutMs: number): Promise<StepsDrawReport | undefined> {
     if (this.lastDraw && accept(this.lastDraw)) return Promise.resolve(this.lastDraw);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => (sub.dispose(), resolve(this.lastDraw)), timeoutMs);
-      const sub = this.drawEmitter.event((r) => {
-        if (accept(r)) {
-          clearTimeout(timer);
-          sub.dispose();
-          resolve(r);
-        }
-      });
-    });
+    return nextEvent(this.drawEmitter.event, accept, timeoutMs, () => this.lastDraw);
   }
 
   protected handlers(): ConnectionHandlers<AttentionStepsChannel> {

@@ -32,6 +32,7 @@ import { Disposable } from '../util/disposable';
 import { ViewBase } from './viewBase';
 import type { PanelContext } from './webviewBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
+import { nextEvent } from '../util/nextEvent';
 
 /** The analysis the view shows, with where its text lies in the document (for the editor highlight). */
 export interface ShownAttention extends ComputedAttention {
@@ -227,16 +228,7 @@ export class AttentionController extends Disposable {
   /** Resolves with the next draw report that `accept` takes (or the last one after `timeoutMs`). */
   whenDrawn(accept: (r: DrawReport) => boolean, timeoutMs: number): Promise<DrawReport | undefined> {
     if (this.lastDraw && accept(this.lastDraw)) return Promise.resolve(this.lastDraw);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => (sub.dispose(), resolve(this.lastDraw)), timeoutMs);
-      const sub = this.drawEmitter.event((r) => {
-        if (accept(r)) {
-          clearTimeout(timer);
-          sub.dispose();
-          resolve(r);
-        }
-      });
-    });
+    return nextEvent(this.drawEmitter.event, accept, timeoutMs, () => this.lastDraw);
   }
 
   /** Shows a tab (and, for tests and commands, a layer/head); the webview draws it and reports. */

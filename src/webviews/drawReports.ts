@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../util/disposable';
+import { nextEvent } from '../util/nextEvent';
 
 /**
  * The draw reports a panel's page sends back, matched to the payload they drew by its `drawId`:
@@ -27,16 +28,6 @@ export class DrawReports<R extends { drawId: number }> extends Disposable {
   /** The current payload's report once drawn, or `undefined` after `timeoutMs`. */
   whenDrawn(timeoutMs: number): Promise<R | undefined> {
     if (this.latest) return Promise.resolve(this.latest);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        resolve(this.latest);
-      }, timeoutMs);
-      const sub = this.emitter.event((report) => {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(report);
-      });
-    });
+    return nextEvent(this.emitter.event, () => true, timeoutMs, () => this.latest);
   }
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { contextualEmbeddingsCommand } from '../commands/contextualEmbeddings';
 import type { FeatureFactory } from '../feature';
-import type { EmbeddingsDrawReport, EmbeddingsPanelState, EmbeddingsPayload, EmbeddingsStringKey } from '../protocol/embeddings';
+import type { EmbeddingsDrawReport, EmbeddingsPayload, EmbeddingsStringKey } from '../protocol/embeddings';
 import { embeddingsStrings } from './insideStrings';
 import { checkEmbeddingsDraw } from './insideMessageChecks';
 import type { PanelContext } from './panelBase';
-import { ResultPanel } from './resultPanel';
+import { ResultPanel, savedPayload } from './resultPanel';
 
 /** Show Contextual Embeddings: its command and its panel, revived after a window reload. */
 export const embeddingsFeature: FeatureFactory = ({ panels, host, models }) => ({
@@ -41,11 +41,7 @@ export class EmbeddingsPanel extends ResultPanel<EmbeddingsStringKey, Embeddings
 
   /** After a reload: the saved result is shown again (nothing to recompute). */
   static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
-    const saved = (state as Partial<EmbeddingsPanelState> | undefined)?.payload;
-    if (!saved || typeof saved !== 'object' || typeof saved.result !== 'object' || !Array.isArray(saved.result?.staticCosine)) {
-      panel.dispose();
-      return;
-    }
-    new EmbeddingsPanel(ctx, panel).update(saved);
+    const saved = savedPayload<EmbeddingsPayload>(panel, state, (r) => Array.isArray(r.staticCosine));
+    if (saved) new EmbeddingsPanel(ctx, panel).update(saved); // replaces the open one
   }
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { logitLensCommand } from '../commands/logitLens';
 import type { FeatureFactory } from '../feature';
-import type { LensDrawReport, LensPanelState, LensPayload, LensStringKey } from '../protocol/lens';
+import type { LensDrawReport, LensPayload, LensStringKey } from '../protocol/lens';
 import { lensStrings } from './insideStrings';
 import { checkLensDraw } from './insideMessageChecks';
 import type { PanelContext } from './panelBase';
-import { ResultPanel } from './resultPanel';
+import { ResultPanel, savedPayload } from './resultPanel';
 
 /** Show Logit Lens: its command and its panel, revived after a window reload. */
 export const logitLensFeature: FeatureFactory = ({ panels, host, models }) => ({
@@ -39,11 +39,7 @@ export class LogitLensPanel extends ResultPanel<LensStringKey, LensPayload, Lens
 
   /** After a reload: the saved result is shown again (nothing to recompute). */
   static revive(ctx: PanelContext, panel: vscode.WebviewPanel, state: unknown): void {
-    const saved = (state as Partial<LensPanelState> | undefined)?.payload;
-    if (!saved || typeof saved !== 'object' || typeof saved.result !== 'object' || !Array.isArray(saved.result?.cells)) {
-      panel.dispose(); // nothing was saved: no empty panel
-      return;
-    }
-    new LogitLensPanel(ctx, panel).update(saved); // replaces the open one
+    const saved = savedPayload<LensPayload>(panel, state, (r) => Array.isArray(r.cells));
+    if (saved) new LogitLensPanel(ctx, panel).update(saved); // replaces the open one
   }
 }

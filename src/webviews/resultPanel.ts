@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ResultChannel } from '../protocol/resultPanel';
+import type { ResultChannel, ResultPanelState } from '../protocol/resultPanel';
 import type { Check, LocalizedStrings } from '../protocol/wire';
 import type { ConnectionHandlers } from './connection';
 import { DrawReports } from './drawReports';
@@ -56,4 +56,16 @@ export abstract class ResultPanel<K extends string, P extends { drawId: number }
       checks: { requests: {}, notifications: { 'view/didDraw': (p) => this.spec.checkReport(p) } },
     };
   }
+}
+
+/**
+ * The payload a result panel saved before a window reload (its page's state), when it holds a
+ * result that `looksComplete` accepts; otherwise the panel is disposed (no empty panel) and
+ * `undefined` comes back.
+ */
+export function savedPayload<P extends { result?: unknown }>(panel: vscode.WebviewPanel, state: unknown, looksComplete: (result: NonNullable<P['result']>) => boolean): P | undefined {
+  const saved = (state as Partial<ResultPanelState<P>> | undefined)?.payload;
+  if (saved && typeof saved === 'object' && typeof saved.result === 'object' && saved.result !== null && looksComplete(saved.result as NonNullable<P['result']>)) return saved;
+  panel.dispose();
+  return undefined;
 }
