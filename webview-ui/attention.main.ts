@@ -46,9 +46,14 @@ const paletteNow = (): Palette => palette;
 let matrixView: MatrixView | undefined;
 let headView: HeadView | undefined;
 let positionViews: MatrixView[] = [];
-let gridCache: { key: string; grid: GridResult } | undefined;
+let gridCache: { key: string; layers: GridResult[] } | undefined;
 let drawSeq = 0;
 let fromGrid = false;
+/** The token under the editor's cursor (the host says), and the groups of the matrices drawn. */
+let cursorToken: number | null = null;
+let drawnGroups: number[][] | undefined;
+/** The row (group) of the cursor's token focused in the view drawn, if any. */
+let cursorRow: number | undefined;
 /** False until the host sends an analysis: a payload restored from a previous session has no matrices behind it. */
 let live = false;
 const statusBox = h('div', { class: 'status-box', 'aria-live': 'polite' });
@@ -108,6 +113,11 @@ client.on('tab/didRequest', (patch) => {
   state.snapshot = undefined;
   setOptions(patch);
 });
+client.on('cursor/didMove', ({ token }) => {
+  cursorToken = token;
+  if (showCursor()) reportAgain();
+});
+client.on('layout/didChange', ({ compact }) => document.body.classList.toggle('compact', compact));
 client.on('image/didRequest', ({ id, format: f }) => {
   const image = renderImage(f);
   client.notify('image/didRender', { id, format: f, data: image.data, name: image.name });
@@ -326,6 +336,8 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
   const stale = (): boolean => seq !== drawSeq || state.payload?.analysis !== payload.analysis;
   matrixView = undefined;
   headView = undefined;
+  drawnGroups = undefined;
+  cursorRow = undefined;
   positionViews = [];
   // Until the matrices arrive (the model view and the summary take a moment at 512 tokens).
   replaceChildren(content, h('div', { class: 'progress', role: 'progressbar', 'aria-label': caption() }, h('div', { class: 'progress-bar' })));
@@ -340,6 +352,8 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
         const topK = headViewTopK > 0 && headViewTopK < r.n ? h('p', { class: 'hint small muted' }, format(str.topKNote, headViewTopK)) : null;
         replaceChildren(content, h('p', { class: 'hint' }, str.headViewHelp), topK, view.element);
         view.set({ n: r.n, labels: r.labels, special: r.special, heads: o.heads, matrices: r.matrices, topK: headViewTopK, ariaLabel: caption() });
+        drawnGroups = r.groups;
+        showCursor();
         report(payload, r.n, r.labels, undefined);
         return;
       }
@@ -353,7 +367,7 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
         h('div', { class: 'axis-labels small muted' }, h('span', {}, `↓ ${str.from}`), h('span', {}, `→ ${str.to}`)),
         view.element,
         // The help under the map: the map starts higher, within the first screen of a panel.
-        h('p', { class: 'hint' }, o.head === 'rollout' ? str.rolloutHelp : str.heatmapHelp),
+        h('p', { class: 'hint heatmap-help' }, o.head === 'rollout' ? str.rolloutHelp : str.heatmapHelp),
       );
       view.set({
         rows: r.n,
@@ -365,21 +379,24 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
         ariaLabel: `${caption()} — ${str.heatmapHelp}`,
         describe: (i, j, v) => format(str.valueAt, r.labels[i], r.labels[j], v.toFixed(4)),
       });
-      requestAnimationFrame(() => !stale() && report(payload, r.n, r.labels, view));
+      drawnGroups = r.groups;
+      requestAnimationFrame(() => {
+        if (stale()) return;
+        showCursor();
+        report(payload, r.n, r.labels, view);
+      });
     } else if (o.tab === 'model' || o.tab === 'summary') {
-      const key = `${payload.analysis}|${o.hideSpecial}|${o.mergeSubwords}`;
-      const grid = gridCache?.key === key ? gridCache.grid : await client.request('attention/grid', { analysis: payload.analysis, hideSpecial: o.hideSpecial, mergeSubwords: o.mergeSubwords, max: 48 });
-      if (stale()) return;
-      gridCache = { key, grid };
       const open = (layer: number, head: number): void => {
         fromGrid = o.tab === 'model';
         setOptions({ tab: 'heatmap', layer, head });
       };
-      if (o.tab === 'model') {
-        replaceChildren(content, h('p', { class: 'hint' }, str.modelViewHelp), renderGrid(grid, payload.model.numLayers, payload.model.numHeads, str, palette, open));
-      } else {
-        replaceChildren(content, renderSummary(grid.stats, str, palette, state.stat, (k) => ((state.stat = k), save(), render()), open));
-      }
+      const { numLayers, numHeads } = payload.model;
+      // The model view shows every layer as it comes (the host computes one layer's thumbnails at a time).
+      const grid = o.tab === 'model' ? renderGrid(numLayers, numHeads, str, palette, open) : undefined;
+      if (grid) replaceChildren(content, h('p', { class: 'hint' }, str.modelViewHelp), grid.element);
+      const layers = await loadGrid(payload, o, stale, (l, g) => grid?.fill(l, g.side, g.thumbs, g.stats[0] ?? []));
+      if (!layers) return;
+      if (!grid) replaceChildren(content, renderSummary(layers.map((g) => g.stats[0] ?? []), str, palette, state.stat, (k) => ((state.stat = k), save(), render()), open));
       report(payload, 0, [], undefined);
     } else {
       await drawPositions(stale, payload.analysis);
@@ -387,6 +404,42 @@ async function drawTab(payload: AttentionPayload): Promise<void> {
   } catch (e) {
     if (!stale()) replaceChildren(content, h('p', { class: 'error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
   }
+}
+
+/**
+ * The model view's thumbnails and statistics, layer by layer (`onLayer` as each comes), kept for
+ * the text and grouping; `undefined` when a newer draw started meanwhile.
+ */
+async function loadGrid(payload: AttentionPayload, o: AttentionOptions, stale: () => boolean, onLayer: (layer: number, g: GridResult) => void): Promise<GridResult[] | undefined> {
+  const key = `${payload.analysis}|${o.hideSpecial}|${o.mergeSubwords}`;
+  const layers = gridCache?.key === key ? gridCache.layers : [];
+  gridCache = { key, layers };
+  for (let l = 0; l < payload.model.numLayers; l++) {
+    layers[l] ??= await client.request('attention/grid', { analysis: payload.analysis, hideSpecial: o.hideSpecial, mergeSubwords: o.mergeSubwords, max: 48, layer: l });
+    if (stale()) return undefined;
+    onLayer(l, layers[l]);
+  }
+  return layers;
+}
+
+/** Focuses the row of the cursor's token in the heatmap (in the head view: scrolls to it); whether one is drawn there. */
+function showCursor(): boolean {
+  const view = matrixView ?? headView;
+  if (!view || !drawnGroups || state.snapshot) return false;
+  const g = cursorToken === null ? -1 : drawnGroups.findIndex((members) => members.includes(cursorToken!));
+  cursorRow = g >= 0 ? g : undefined;
+  if (matrixView) matrixView.showRow(cursorRow);
+  else headView?.revealToken(cursorRow);
+  return true;
+}
+
+/** Says the draw again after the cursor's row moved (tests wait for the row). */
+function reportAgain(): void {
+  const p = state.payload;
+  if (!p || !drawnGroups) return;
+  const o = state.options;
+  if (o.tab !== 'heatmap' && o.tab !== 'heads') return;
+  report(p, drawnGroups.length, lastLabels, matrixView);
 }
 
 /** The Positions tab: it needs no analysed text, only the model (for its learned table). */
@@ -406,10 +459,14 @@ async function drawPositions(stale: () => boolean, analysis: number): Promise<vo
   client.notify('view/didDraw', { tab: 'positions', analysis, layer: o.layer, head: o.head, hideSpecial: o.hideSpecial, mergeSubwords: o.mergeSubwords, n: r.count, labels: [], upperSum: 0, lowerSum: 0, upperPainted: 0, lowerPainted: 0 });
 }
 
+let lastLabels: string[] = [];
+
 function report(payload: AttentionPayload, n: number, labels: string[], view: MatrixView | undefined): void {
   const o = state.options;
+  lastLabels = labels;
   const pixels = view?.report() ?? { upperSum: 0, lowerSum: 0, upperPainted: 0, lowerPainted: 0 };
-  client.notify('view/didDraw', { tab: o.tab, analysis: payload.analysis, layer: o.layer, head: o.head, hideSpecial: o.hideSpecial, mergeSubwords: o.mergeSubwords, n, labels, ...pixels });
+  const row = (o.tab === 'heatmap' || o.tab === 'heads') && cursorRow !== undefined ? { cursorRow } : {};
+  client.notify('view/didDraw', { tab: o.tab, analysis: payload.analysis, layer: o.layer, head: o.head, hideSpecial: o.hideSpecial, mergeSubwords: o.mergeSubwords, n, labels, ...pixels, ...row });
 }
 
 function renderSnapshot(snap: AttentionSnapshot): void {

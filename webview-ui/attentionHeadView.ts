@@ -57,6 +57,19 @@ export class HeadView extends CanvasWindowView<NonNullable<Focus>> {
     this.draw();
   }
 
+  /**
+   * Scrolls query token `i` (the token under the editor's cursor) into view. It is not focused:
+   * a focus would isolate its lines and hide the picture of the other tokens' strongest links.
+   */
+  revealToken(i: number | undefined): void {
+    const spec = this.spec;
+    if (!spec || i === undefined || i < 0 || i >= spec.n) return;
+    const top = 4 + i * ROW;
+    const view = this.scroller.clientHeight;
+    if (top < this.scroller.scrollTop || top + ROW > this.scroller.scrollTop + view) this.scroller.scrollTop = Math.max(0, top - (view - ROW) / 2);
+  }
+
+
   protected layout(): void {
     const spec = this.spec;
     if (!spec) return;

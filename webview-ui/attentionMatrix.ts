@@ -151,6 +151,11 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
     this.status.textContent = this.zoomLabel(1);
   }
 
+  /** The row of the focused cell, if any. */
+  get focusedRow(): number | undefined {
+    return this.focus?.i;
+  }
+
   /** Focuses row `i` (the token under the editor's cursor) and scrolls it into view; `undefined` clears. */
   showRow(i: number | undefined): void {
     const spec = this.spec;
@@ -159,7 +164,10 @@ export class MatrixView extends CanvasWindowView<{ i: number; j: number }> {
       this.setFocus(undefined);
       return;
     }
-    const next = { i, j: this.focus?.j ?? Math.min(i, spec.cols - 1) };
+    // The key it attends to most: the read-out says where the token looks.
+    let j = 0;
+    for (let k = 1; k < spec.cols; k++) if ((this.values?.value(i, k) ?? 0) > (this.values?.value(i, j) ?? 0)) j = k;
+    const next = { i, j };
     this.scrollTo(next);
     this.setFocus(next);
   }

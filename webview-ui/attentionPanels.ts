@@ -1,7 +1,7 @@
 // The model view (a grid of thumbnails, layers × heads), the summary (per-head statistics) and
 // the positional-encodings view of the Attention side view.
 import type { LocalizedStrings } from '../src/protocol/wire';
-import type { AttentionStringKey, GridResult, HeadStats, PositionsResult } from '../src/protocol/attention';
+import type { AttentionStringKey, HeadStats, PositionsResult } from '../src/protocol/attention';
 import { css, maxOf, rampColor, type Palette } from './attentionColors';
 import { MatrixView } from './attentionMatrix';
 import { format, h } from './dom';
@@ -11,35 +11,55 @@ type Strings = LocalizedStrings<AttentionStringKey>;
 
 const THUMB_PX = 56;
 
-/** Layers × heads of small heatmaps; each is a button that opens the head large. */
-export function renderGrid(
-  grid: GridResult,
-  layers: number,
-  heads: number,
-  s: Strings,
-  p: Palette,
-  open: (layer: number, head: number) => void,
-): HTMLElement {
-  const { side, thumbs, stats } = grid;
-  const table = h('div', { class: 'grid', role: 'grid', 'aria-label': s.tabModel });
+/** The model view: its element, and `fill` to paint one layer's thumbnails when they arrive. */
+export interface GridView {
+  element: HTMLElement;
+  /** Layer `layer`'s thumbnails (`[H, side, side]`) and its heads' statistics. */
+  fill(layer: number, side: number, thumbs: Float32Array, stats: readonly HeadStats[]): void;
+}
+
+/**
+ * Layers × heads of small heatmaps; each is a button that opens the head large. The buttons at
+ * once (empty until their layer comes, so the page never waits for the whole model), the
+ * thumbnails' pixels a few per frame (paintProgressively).
+ */
+export function renderGrid(layers: number, heads: number, s: Strings, p: Palette, open: (layer: number, head: number) => void): GridView {
+  const table = h('div', { class: 'grid', role: 'grid', 'aria-label': s.tabModel, 'aria-busy': 'true' });
   table.style.gridTemplateColumns = `auto repeat(${heads}, ${THUMB_PX + 6}px)`;
   table.append(h('span', { class: 'grid-corner' }), ...Array.from({ length: heads }, (_, hd) => h('span', { class: 'grid-head', role: 'columnheader' }, String(hd))));
-  // The buttons at once (they are cheap); the thumbnails' pixels a few per frame (paintProgressively).
-  const pending: Array<() => void> = [];
+  const cells: Array<Array<{ button: HTMLElement; canvas: HTMLCanvasElement }>> = [];
   for (let l = 0; l < layers; l++) {
     table.append(h('span', { class: 'grid-layer', role: 'rowheader' }, String(l)));
+    const row: Array<{ button: HTMLElement; canvas: HTMLCanvasElement }> = [];
     for (let hd = 0; hd < heads; hd++) {
-      const canvas = h('canvas', { width: side, height: side, class: 'thumb', 'aria-hidden': 'true' });
-      const data = thumbs.subarray((l * heads + hd) * side * side, (l * heads + hd + 1) * side * side);
-      pending.push(() => paintThumb(canvas, data, side, p));
-      const st = stats[l]?.[hd];
-      const label = format(s.layerHeadLabel, l, hd, st ? s[`pattern${st.pattern}` as AttentionStringKey] : '');
-      const button = h('button', { class: 'thumb-button', role: 'gridcell', title: label, 'aria-label': label, 'data-layer': l, 'data-head': hd }, canvas);
+      const canvas = h('canvas', { width: 1, height: 1, class: 'thumb', 'aria-hidden': 'true' });
+      const label = format(s.layerHeadLabel, l, hd, '');
+      const button = h('button', { class: 'thumb-button pending', role: 'gridcell', title: label, 'aria-label': label, 'data-layer': l, 'data-head': hd }, canvas);
       button.addEventListener('click', () => open(l, hd));
       table.append(button);
+      row.push({ button, canvas });
     }
+    cells.push(row);
   }
-  paintProgressively(table, pending, requestAnimationFrame);
+  let filled = 0;
+  const fill = (layer: number, side: number, thumbs: Float32Array, stats: readonly HeadStats[]): void => {
+    const jobs: Array<() => void> = [];
+    cells[layer]?.forEach(({ button, canvas }, hd) => {
+      const st = stats[hd];
+      const label = format(s.layerHeadLabel, layer, hd, st ? s[`pattern${st.pattern}` as AttentionStringKey] : '');
+      button.title = label;
+      button.setAttribute('aria-label', label);
+      const data = thumbs.subarray(hd * side * side, (hd + 1) * side * side);
+      jobs.push(() => {
+        canvas.width = side;
+        canvas.height = side;
+        paintThumb(canvas, data, side, p);
+        button.classList.remove('pending');
+      });
+    });
+    paintProgressively(table, jobs, requestAnimationFrame);
+    if (++filled >= layers) table.setAttribute('aria-busy', 'false');
+  };
   // Arrow keys move between thumbnails.
   table.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
@@ -53,7 +73,7 @@ export function renderGrid(
     const next = table.querySelector<HTMLElement>(`[data-layer="${l + m[0]}"][data-head="${hd + m[1]}"]`);
     next?.focus();
   });
-  return h('div', { class: 'grid-scroll' }, table);
+  return { element: h('div', { class: 'grid-scroll' }, table), fill };
 }
 
 function paintThumb(canvas: HTMLCanvasElement, data: Float32Array, side: number, p: Palette): void {

@@ -22,8 +22,8 @@ export const attentionFeature: FeatureFactory = ({ context, panels, models, host
     revive: { [AttentionBesidePanel.viewType]: (panel) => void AttentionBesidePanel.revive(panels, panel, view) },
     commands: {
       'transformerExplorer.openAttentionBeside': openAttentionBesideCommand(view, panels),
-      'transformerExplorer.showAttention': showAttentionCommand(view),
-      'transformerExplorer.showPositionalEncodings': showAttentionCommand(view, 'positions'),
+      'transformerExplorer.showAttention': showAttentionCommand(view, panels),
+      'transformerExplorer.showPositionalEncodings': showAttentionCommand(view, panels, 'positions'),
       'transformerExplorer.saveAttentionImage': saveAttentionImageCommand(view),
       'transformerExplorer.saveAttentionSnapshot': saveAttentionSnapshotCommand(view),
       'transformerExplorer.openAttentionSnapshot': openAttentionSnapshotCommand(view),

@@ -32,20 +32,23 @@ function patchOf(arg: unknown): Partial<AttentionOptions> {
 }
 
 /**
- * "Show Attention": focuses the Attention view, waits for it to analyse the current selection,
- * and, with an argument `{ tab, layer, head, heads, hideSpecial, mergeSubwords }`, shows that view.
- * Resolves to what the view shows once drawn.
+ * "Show Attention": the attention viewer where it has room, in the editor panel beside the text
+ * (a 30-token heatmap with cells of 14 px or more at 1400 × 900), and the side view as its compact
+ * companion (the controls and a small map), which takes the focus as before. With an argument
+ * `{ tab, layer, head, heads, hideSpecial, mergeSubwords }`, both show that view. Resolves to what
+ * the panel beside shows once drawn.
  */
-export function showAttentionCommand(view: AttentionController, defaultTab?: AttentionTab) {
+export function showAttentionCommand(view: AttentionController, ctx: PanelContext, defaultTab?: AttentionTab) {
   return async (arg?: unknown): Promise<AttentionShown> => {
     await vscode.commands.executeCommand(`${ATTENTION_VIEW_ID}.focus`);
-    return shownWhenDrawn(view, patchOf(arg), defaultTab, false);
+    AttentionBesidePanel.open(ctx, view, true);
+    return shownWhenDrawn(view, patchOf(arg), defaultTab, true);
   };
 }
 
 /**
- * "Open Attention Beside": the attention viewer as an editor panel next to the text (the focus
- * stays in the editor, which it follows), with the same argument and answer as "Show Attention".
+ * "Open Attention Beside": the panel beside the text alone (the focus stays in the editor, which
+ * it follows), with the same argument and answer as "Show Attention".
  */
 export function openAttentionBesideCommand(view: AttentionController, ctx: PanelContext) {
   return async (arg?: unknown): Promise<AttentionShown> => {
@@ -59,7 +62,9 @@ async function shownWhenDrawn(view: AttentionController, patch: Partial<Attentio
   await view.settled(120_000);
   const tab = patch.tab ?? defaultTab;
   const shown = view.shown;
-  const fromPanel = (r: DrawReport): boolean => !inPanel || view.surface('panel')?.lastDraw === r;
+  // The panel's draw when it is in view (a panel behind another tab does not draw).
+  const panel = inPanel ? view.surface('panel') : undefined;
+  const fromPanel = (r: DrawReport): boolean => !panel?.visible || panel.lastDraw === r;
   const besideDraw = (): Partial<AttentionShown> => {
     const d = view.surface('panel')?.lastDraw;
     return d ? { beside: d } : {};

@@ -56,6 +56,11 @@ export class ModelRegistry extends Disposable {
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('transformerExplorer.defaultModels')) this.beside.clear();
+        // The model setting edited by hand (settings.json, the Settings UI): that model becomes the active one.
+        const configured = affects(e, SettingKey.model) ? readConfig().model : '';
+        if (configured && configured !== this.activeModel?.spec && configured !== this.loadingSpec) {
+          this.load(configured, { remember: false }).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, configured)));
+        }
         if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId)) && this.activeModel) {
           const spec = this.activeModel.spec;
           this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));

@@ -109,6 +109,13 @@ export interface PositionsResult {
   learnedError?: string;
 }
 
+/** The model view's request: the thumbnails at most `max × max`; with `layer`, that layer's only. */
+export interface GridRequest extends GroupOptionsView {
+  analysis: number;
+  max: number;
+  layer?: number;
+}
+
 export type AttentionTab = 'heads' | 'heatmap' | 'model' | 'summary' | 'positions';
 
 /** What the view shows: kept with `setState`, sent to the host for the editor highlight and exports. */
@@ -137,6 +144,8 @@ export interface DrawReport {
   upperPainted: number;
   lowerPainted: number;
   labels: string[];
+  /** The row (group) of the token under the editor's cursor, focused and in view; absent when none. */
+  cursorRow?: number;
 }
 
 export type ImageFormat = 'png' | 'svg';
@@ -144,7 +153,8 @@ export type ImageFormat = 'png' | 'svg';
 export type AttentionViewChannel = {
   requests: {
     'attention/matrices': { params: MatricesRequest; result: MatricesResult };
-    'attention/grid': { params: GroupOptionsView & { analysis: number; max: number }; result: GridResult };
+    /** The model view's thumbnails and statistics: every layer's, or `layer`'s only (drawn layer by layer). */
+    'attention/grid': { params: GridRequest; result: GridResult };
     'positions/get': { params: { count: number }; result: PositionsResult };
     'snapshot/save': { params: AttentionOptions & { analysis: number }; result: { path: string | null } };
     'image/save': { params: { format: ImageFormat; data: string; name: string }; result: { path: string | null } };
@@ -158,6 +168,10 @@ export type AttentionViewChannel = {
     'tab/didRequest': Partial<AttentionOptions> & { tab: AttentionTab };
     /** Asks the webview to render the current view as an image: it answers with `image/didRender`. */
     'image/didRequest': { id: number; format: ImageFormat };
+    /** The token (index in the payload's tokens) under the editor's cursor, or `null` off the text. */
+    'cursor/didMove': { token: number | null };
+    /** `compact`: the panel beside the text is in view, and this side view is its companion (no help, a small map). */
+    'layout/didChange': { compact: boolean };
   };
   toHost: {
     'webview/ready': Record<string, never>;

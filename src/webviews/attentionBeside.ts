@@ -31,7 +31,11 @@ export class AttentionBesidePanel extends PanelBase<AttentionViewChannel> implem
 
   /** The open panel brought to the front (keeping the focus in the editor when `preserveFocus`), else a new one beside the editor. */
   static open(ctx: PanelContext, controller: AttentionController, preserveFocus: boolean): AttentionBesidePanel {
-    return AttentionBesidePanel.revealOrCreate(ctx, vscode.l10n.t('Attention'), preserveFocus, (panel) => new AttentionBesidePanel(ctx, panel, controller));
+    const panel = AttentionBesidePanel.revealOrCreate(ctx, vscode.l10n.t('Attention'), preserveFocus, (p) => new AttentionBesidePanel(ctx, p, controller));
+    // Open in the text's own group (the text was opened there after it), it would hide the text: beside it again.
+    const text = controller.textEditor?.viewColumn;
+    if (text !== undefined && panel.panel.viewColumn === text) panel.panel.reveal(vscode.ViewColumn.Beside, preserveFocus);
+    return panel;
   }
 
   /** Brings back the panel VS Code restored after a window reload. */

@@ -10,6 +10,7 @@ import type {
   CompareRequest,
   DrawReport,
   GroupOptionsView,
+  GridRequest,
   HeadChoice,
   ImageFormat,
   MatricesRequest,
@@ -60,12 +61,14 @@ export const checkMatricesRequest: Check<MatricesRequest> = (p) => {
   return { ...groups, analysis, layer, heads };
 };
 
-export const checkGridRequest: Check<GroupOptionsView & { analysis: number; max: number }> = (p) => {
+export const checkGridRequest: Check<GridRequest> = (p) => {
   if (!isRecord(p)) return undefined;
   const groups = groupOptions(p);
   const analysis = analysisId(p['analysis']);
   const max = clampedInt(p['max'], 8, 96);
-  return groups && analysis !== undefined && max !== undefined ? { ...groups, analysis, max } : undefined;
+  const layer = p['layer'] === undefined ? undefined : layerIndex(p['layer']);
+  if (p['layer'] !== undefined && layer === undefined) return undefined;
+  return groups && analysis !== undefined && max !== undefined ? { ...groups, analysis, max, ...(layer === undefined ? {} : { layer }) } : undefined;
 };
 
 export const checkPositionsRequest: Check<{ count: number }> = (p) => {
@@ -119,7 +122,9 @@ export const checkDrawReport: Check<DrawReport> = (p) => {
   const [upperPainted, lowerPainted] = [intIn(p['upperPainted'], 0, MAX_LABELS ** 2), intIn(p['lowerPainted'], 0, MAX_LABELS ** 2)];
   if (!view || analysis === undefined || n === undefined || !labels) return undefined;
   if (upperSum === undefined || lowerSum === undefined || upperPainted === undefined || lowerPainted === undefined) return undefined;
-  return { ...view, analysis, n, labels, upperSum, lowerSum, upperPainted, lowerPainted };
+  const cursorRow = p['cursorRow'] === undefined ? undefined : intIn(p['cursorRow'], 0, MAX_LABELS - 1);
+  if (p['cursorRow'] !== undefined && cursorRow === undefined) return undefined;
+  return { ...view, analysis, n, labels, upperSum, lowerSum, upperPainted, lowerPainted, ...(cursorRow === undefined ? {} : { cursorRow }) };
 };
 
 export const checkCompareDraw: Check<DrawReport & { role: 'causal' | 'masked' }> = (p) => {

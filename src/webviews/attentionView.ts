@@ -33,6 +33,7 @@ import { ViewBase } from './viewBase';
 import type { PanelContext } from './webviewBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
 import { nextEvent } from '../util/nextEvent';
+import { tokenAt } from '../editor/attentionHighlight';
 
 /** The analysis the view shows, with where its text lies in the document (for the editor highlight). */
 export interface ShownAttention extends ComputedAttention {
@@ -71,6 +72,8 @@ export class AttentionController extends Disposable {
   private readonly debouncer = this.register(new Debouncer(300, () => this.update()));
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   private readonly surfaces = new Set<AttentionSurface>();
+  /** Webviews opened while another was open, until they show the controller's options. */
+  private readonly following = new WeakSet<WebviewConnection<AttentionViewChannel>>();
   private shownValue: ShownAttention | undefined;
   private shownKey = '';
   private inFlight: AbortController | undefined;
@@ -97,7 +100,7 @@ export class AttentionController extends Disposable {
   ) {
     super();
     this.register(vscode.window.onDidChangeActiveTextEditor((e) => (e && (this.lastEditor = e), this.schedule())));
-    this.register(vscode.window.onDidChangeTextEditorSelection((e) => ((this.lastEditor = e.textEditor), this.schedule())));
+    this.register(vscode.window.onDidChangeTextEditorSelection((e) => ((this.lastEditor = e.textEditor), this.schedule(), this.tellCursor())));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => e.document === this.lastEditor?.document && this.schedule()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -123,6 +126,11 @@ export class AttentionController extends Disposable {
   get webviewState(): { ready: boolean; visible: boolean } {
     const all = [...this.surfaces];
     return { ready: all.some((s) => s.channel?.ready), visible: all.some((s) => s.visible) };
+  }
+
+  /** The text editor followed (the last active one). */
+  get textEditor(): vscode.TextEditor | undefined {
+    return this.lastEditor;
   }
 
   get shown(): ShownAttention | undefined {
@@ -154,22 +162,64 @@ export class AttentionController extends Disposable {
   attach(surface: AttentionSurface, connection: WebviewConnection<AttentionViewChannel>): vscode.Disposable {
     const others = [...this.surfaces].some((s) => s !== surface && s.channel);
     this.surfaces.add(surface);
+    if (others) this.following.add(connection);
     connection.notify('view/didInit', { strings: attentionStrings(), headViewTopK: headViewTopK() });
     if (others) connection.notify('tab/didRequest', { ...this.options });
     if (this.shownValue) connection.notify('attention/didChange', this.shownValue.payload);
     connection.notify('status/didChange', this.status);
+    connection.notify('cursor/didMove', { token: this.cursorToken() });
+    this.tellLayout(true);
     this.schedule(0);
-    return { dispose: () => this.surfaces.delete(surface) };
+    return {
+      dispose: () => {
+        this.surfaces.delete(surface);
+        this.tellLayout();
+      },
+    };
   }
 
   /** A surface was shown or hidden. */
   surfaceDidChangeVisibility(): void {
     this.schedule();
+    this.tellLayout();
+  }
+
+  /** The token under the last editor's cursor in the shown text (the editor highlight's), or `null`. */
+  private cursorToken(): number | null {
+    const shown = this.shownValue;
+    const editor = this.lastEditor;
+    if (!shown || !editor || editor.document !== shown.document || editor.document.version !== shown.version) return null;
+    return tokenAt(shown, editor.document.offsetAt(editor.selection.active) - shown.offset) ?? null;
+  }
+
+  private toldCursor: number | null | undefined;
+
+  /** Tells the webviews the token under the cursor when it changed (they focus its row and keep it in view). */
+  private tellCursor(force = false): void {
+    const token = this.cursorToken();
+    if (!force && token === this.toldCursor) return;
+    this.toldCursor = token;
+    this.notifyAll('cursor/didMove', { token });
+  }
+
+  private toldCompact: boolean | undefined;
+
+  /** The side view is a compact companion while the panel beside the text is in view. */
+  private tellLayout(force = false): void {
+    const compact = [...this.surfaces].some((s) => s.kind === 'panel' && s.channel && s.visible);
+    if (!force && compact === this.toldCompact) return;
+    this.toldCompact = compact;
+    for (const s of this.surfaces) if (s.kind === 'view') s.channel?.notify('layout/didChange', { compact });
   }
 
   /** One webview changed the options: the others follow (a webview answers with the same options, which stops there). */
   private optionsDidChange(from: WebviewConnection<AttentionViewChannel> | undefined, o: AttentionOptions): void {
     const changed = JSON.stringify(o) !== JSON.stringify(this.options);
+    if (from && this.following.has(from)) {
+      // A webview that opened beside another follows it: its first word is its restored options, not the user's.
+      if (changed) return void from.notify('tab/didRequest', { ...this.options });
+      this.following.delete(from);
+    }
     this.options = o;
     this.optionsEmitter.fire(o);
     if (!changed) return;
@@ -188,7 +238,7 @@ export class AttentionController extends Disposable {
           return { n, labels, special, groups, matrices };
         },
         // Thumbnails of every head with the statistics, from the model host (they cross it as bytes).
-        'attention/grid': async (p) => this.analysisFor(p.analysis).grid(p.max, p),
+        'attention/grid': async (p) => this.analysisFor(p.analysis).grid(p.max, p, p.layer),
         'positions/get': (p) => this.positions(p.count),
         'snapshot/save': async (p) => ({ path: (await this.saveSnapshot(p))?.fsPath ?? null }),
         'image/save': async (p) => ({ path: (await writeImage(p.format, p.data, p.name))?.fsPath ?? null }),
@@ -227,14 +277,17 @@ export class AttentionController extends Disposable {
 
   /** Resolves with the next draw report that `accept` takes (or the last one after `timeoutMs`). */
   whenDrawn(accept: (r: DrawReport) => boolean, timeoutMs: number): Promise<DrawReport | undefined> {
-    if (this.lastDraw && accept(this.lastDraw)) return Promise.resolve(this.lastDraw);
+    // Each webview's last draw, not only the last of all: the one asked for may have drawn before the other.
+    const drawn = [this.lastDraw, ...[...this.surfaces].map((s) => s.lastDraw)].find((r) => r !== undefined && accept(r));
+    if (drawn) return Promise.resolve(drawn);
     return nextEvent(this.drawEmitter.event, accept, timeoutMs, () => this.lastDraw);
   }
 
   /** Shows a tab (and, for tests and commands, a layer/head); the webview draws it and reports. */
   showTab(tab: AttentionTab, patch: Partial<AttentionOptions> = {}): void {
     this.options = { ...this.options, ...patch, tab };
-    this.notifyAll('tab/didRequest', { tab, ...patch });
+    // The whole options, not the patch: the two webviews then show the same view (a patch would keep their differences).
+    this.notifyAll('tab/didRequest', { ...this.options });
   }
 
   showSnapshot(snapshot: AttentionSnapshot): void {
@@ -369,7 +422,10 @@ export class AttentionController extends Disposable {
   private async analyse(source: AttentionSource, model: ModelInfo): Promise<void> {
     const key = `${model.modelId}\n${source.document.uri.toString()}\n${source.offset}\n${source.text}`;
     if (key === this.shownKey && this.shownValue) {
-      if (this.shownValue.version !== source.document.version) this.shownValue.version = source.document.version;
+      if (this.shownValue.version !== source.document.version) {
+        this.shownValue.version = source.document.version;
+        this.tellCursor();
+      }
       if (this.status.kind !== 'ready') this.setStatus({ kind: 'ready' });
       return;
     }
@@ -395,6 +451,7 @@ export class AttentionController extends Disposable {
       this.shownKey = key;
       this.notifyAll('attention/didChange', payload);
       this.setStatus({ kind: 'ready' });
+      this.tellCursor(true);
       this.analysisEmitter.fire(this.shownValue);
     } catch (e) {
       if (generation !== this.generation || (e instanceof HostRequestError && e.code === 'cancelled')) return;

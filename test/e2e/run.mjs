@@ -167,6 +167,17 @@ async function freshEditor(file = MASK_FILE) {
 }
 
 async function run() {
+  // The attention checks' files, written now so that the explorer lists them when those checks come.
+  writeFileSync(join(session.workspace, LAYOUT_FILE), `# ${LAYOUT_FILE}\n\n${LAYOUT_SENTENCE}\n`);
+  writeFileSync(join(session.workspace, LONG_FILE), `# ${LONG_FILE}\n\n${longParagraph()}\n`);
+  // A developer's shortcut (not used by npm test): TREX_E2E_ONLY=attention runs the attention checks alone.
+  if (process.env.TREX_E2E_ONLY === 'attention') {
+    await check('workbench loads with the sample workspace', async () => {
+      await wb.waitForWorkbench();
+      await wb.explorerRow(MASK_FILE);
+    });
+    return attentionChecks();
+  }
   const sentenceGpt2 = trex(['tokenize', '--tokenizer', 'gpt2', '--json', SENTENCE]);
   const sentenceBert = trex(['tokenize', '--tokenizer', 'bert-base-uncased', '--json', SENTENCE]);
   const lineText = SENTENCE;
@@ -525,17 +536,28 @@ async function attentionStepsCheck() {
 const ATTENTION_FILE = 'attention.md';
 const ATTENTION_LINE = 'Attention multi-têtes : MultiHead(Q, K, V) = Concat(head₁, …, head_h) W^O,';
 
-/** Writes the tiny model folder and points the workspace settings at it (VS Code reloads them). */
-function useTinyGpt2() {
+/**
+ * Writes the tiny model folder (a context of `nPositions`, 64 by default) and points the workspace
+ * settings at it (VS Code reloads them).
+ */
+function useTinyGpt2(nPositions) {
   const require = createRequire(import.meta.url);
   const { writeTinyModelFolder } = require(join(repoRoot, 'out', 'test', 'support', 'tinyModelFolder.js'));
   const spec = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'tiny-models', 'gpt2-real-vocab.spec.json'), 'utf8'));
-  const dir = join(session.dirs.base, 'tiny-gpt2');
-  writeTinyModelFolder(dir, spec);
-  copyFileSync(join(repoRoot, 'dist', 'tokenizers', 'gpt2.json'), join(dir, 'tokenizer.json'));
-  // The sample workspace's settings are JSON with comments: add the two keys after the last setting.
+  if (nPositions) spec.config.nPositions = nPositions;
+  const dir = join(session.dirs.base, nPositions ? `tiny-gpt2-${nPositions}` : 'tiny-gpt2');
+  if (!existsSync(join(dir, 'tokenizer.json'))) {
+    writeTinyModelFolder(dir, spec);
+    copyFileSync(join(repoRoot, 'dist', 'tokenizers', 'gpt2.json'), join(dir, 'tokenizer.json'));
+  }
+  // The sample workspace's settings are JSON with comments: add the two keys after the last setting, or change the model.
   const file = join(session.workspace, '.vscode', 'settings.json');
   const text = readFileSync(file, 'utf8');
+  const set = /"transformerExplorer\.model": "[^"\n]*"/;
+  if (set.test(text)) {
+    writeFileSync(file, text.replace(set, `"transformerExplorer.model": ${JSON.stringify(dir)}`));
+    return dir;
+  }
   const last = '"workbench.editor.enablePreview": false';
   if (!text.includes(last)) throw new Error(`${file} changed: no ${last}`);
   writeFileSync(file, text.replace(last, `${last},\n  "transformerExplorer.model": ${JSON.stringify(dir)},\n  "transformerExplorer.device": "cpu"`));
@@ -579,8 +601,9 @@ async function heatmapPixels(selector = '.matrix-wrapper:not(.headview)', view =
 }
 
 // ── Room for the attention viewer (issue 15): the default window, a sentence of about 30 tokens ─
-const LAYOUT_FILE = 'attention-room.md';
-const LAYOUT_SENTENCE = 'The student at the back of the room reads every cell of the attention map, since each one is large enough.';
+// A plain-text file: Markdown wraps long lines, and the check selects the sentence as one line.
+const LAYOUT_FILE = 'attention-room.txt';
+const LAYOUT_SENTENCE = 'The student at the back of the room reads every cell of the attention map, since each one of them is large enough to be seen.';
 const DEFAULT_WINDOW = { width: 1400, height: 900 };
 
 /**
@@ -632,16 +655,17 @@ async function besideHeatmap() {
 }
 
 async function attentionLayoutCheck() {
-  await check('at 1400 × 900, Open Attention Beside puts the heatmap beside the text: in view without scrolling, cells ≥ 14 px, token labels', async () => {
+  await check('at 1400 × 900, Show Attention puts the heatmap beside the text: in view without scrolling, cells ≥ 14 px, token labels; the cursor’s row follows the editor', async () => {
     useTinyGpt2();
     const size = wb.page.viewportSize();
     await wb.page.setViewportSize(DEFAULT_WINDOW);
     try {
-      writeFileSync(join(session.workspace, LAYOUT_FILE), `# ${LAYOUT_FILE}\n\n${LAYOUT_SENTENCE}\n`);
       await wb.runCommand('View: Close All Editor Groups');
       await wb.openFromExplorer(LAYOUT_FILE);
-      await wb.selectLineText(LAYOUT_SENTENCE);
-      await wb.runCommand('Transformer: Open Attention Beside');
+      // A triple click selects the sentence's whole line (the editor wraps it in a narrow column).
+      const first = await wb.textRect(LAYOUT_SENTENCE.slice(0, 40), 4, 5);
+      await wb.page.mouse.click(first.left + 1, (first.top + first.bottom) / 2, { clickCount: 3 });
+      await wb.runCommand('Transformer: Show Attention');
       const tabs = await wb.poll(() => wb.panelTitles(), (t) => t.includes(ours('Attention')), 'the Attention panel beside the text', 60_000);
       const g = await wb.poll(besideHeatmap, (m) => m !== undefined && m.rows >= 25 && m.painted > 0, 'the heatmap in the Attention panel beside the text', 120_000);
       say(`  ${g.rows} tokens: cells ${g.cell.toFixed(1)} px, canvas ${Math.round(g.box.width)} × ${Math.round(g.box.height)} px at (${Math.round(g.box.x)}, ${Math.round(g.box.y)}) in the ${DEFAULT_WINDOW.width} × ${DEFAULT_WINDOW.height} window (panel ${g.frame.width} × ${g.frame.height}); labels on ${g.rowLabels} rows and ${g.colLabels} columns`);
@@ -657,14 +681,131 @@ async function attentionLayoutCheck() {
       if (!tabs.includes(LAYOUT_FILE)) throw new Error(`the text's tab is gone: ${tabs.join(' | ')}`);
       await wb.page.waitForTimeout(300);
       await wb.screenshot('10-attention-beside-1400x900');
+      // A click on a word of the text: its row is focused in the panel and read out.
+      const word = 'student';
+      const at = await wb.textRect(LAYOUT_SENTENCE.slice(0, 40), LAYOUT_SENTENCE.indexOf(word) + 2, LAYOUT_SENTENCE.indexOf(word) + 3);
+      await wb.page.mouse.click(at.left + 1, (at.top + at.bottom) / 2);
+      // The cursor (no selection now) takes the line: a new analysis, its heatmap drawn with the row of “student” read out.
+      const row = await wb.poll(
+        () => wb.inFrames(() => {
+          const wrapper = document.querySelector('.matrix-wrapper:not(.headview)');
+          const painted = wrapper?.dataset.rows && !document.querySelector('.content .progress');
+          return painted ? wrapper.closest('.matrix')?.querySelector('.matrix-status')?.textContent ?? undefined : undefined;
+        }, undefined, { view: false }),
+        (f) => f.some((x) => /^[“«]\s?\S?student\s?[”»]/.test(x.value)),
+        'the row of “student” focused in the panel beside the text',
+        30_000,
+      );
+      say(`  cursor on “${word}”: the panel reads ${row.map((x) => x.value).at(-1)}`);
+      await wb.page.waitForTimeout(300);
+      await wb.screenshot('10a-attention-cursor-row');
     } finally {
       if (size) await wb.page.setViewportSize(size);
     }
   });
 }
 
+// ── 1,000 tokens (issue 15): a tiny GPT-2 with a context of 1,024 ─────────────────────────────
+const LONG_FILE = 'attention-long.md';
+
+/** One paragraph of 1,000 to 1,024 GPT-2 tokens (counted by the CLI's tokenizer), cut after a sentence. */
+function longParagraph() {
+  const text = Array.from({ length: 100 }, (_, k) => `Sentence ${k + 1} of the long paragraph: the model reads every token of it at once.`).join(' ');
+  const { offsets } = trex(['tokenize', '--tokenizer', 'gpt2', '--json', text]);
+  let cut = 0;
+  for (let e = text.indexOf('.') + 1; e > 0; e = text.indexOf('.', e) + 1) {
+    const n = offsets.filter(([, end]) => end <= e).length;
+    if (n > 1024) break;
+    cut = e;
+    if (n >= 1000) break;
+  }
+  return text.slice(0, cut);
+}
+
+/** The heatmap of the panel beside the text: its grid, zoom and scroll (from the canvas's dataset), and the read-out. */
+async function panelMatrix() {
+  const found = await wb.inFrames(() => {
+    const wrapper = document.querySelector('.matrix-wrapper:not(.headview)');
+    if (!wrapper?.dataset.rows) return undefined;
+    const d = wrapper.dataset;
+    const [rows, cols, left, top, cell, sx, sy] = [d.rows, d.cols, d.left, d.top, d.cell, d.scrollLeft, d.scrollTop].map(Number);
+    const scroller = wrapper.querySelector('.matrix-scroller');
+    return {
+      rows, cols, left, top, cell, sx, sy,
+      width: wrapper.clientWidth, height: wrapper.clientHeight,
+      maxX: scroller.scrollWidth - scroller.clientWidth, maxY: scroller.scrollHeight - scroller.clientHeight,
+      status: wrapper.closest('.matrix')?.querySelector('.matrix-status')?.textContent ?? '',
+    };
+  }, undefined, { view: false });
+  const last = found.at(-1);
+  if (!last) return undefined;
+  const box = await last.frame.locator('.matrix-wrapper:not(.headview) canvas').first().boundingBox();
+  return { ...last.value, box, frame: last.frame };
+}
+
+async function attentionLongCheck() {
+  await check('1,000 tokens: the whole matrix drawn; zoomed into its bottom-right corner, a cell reads out its query, key and weight; the head view draws the top-k links', async () => {
+    useTinyGpt2(1024);
+    const size = wb.page.viewportSize();
+    await wb.page.setViewportSize(DEFAULT_WINDOW);
+    try {
+      const paragraph = readFileSync(join(session.workspace, LONG_FILE), 'utf8').split('\n')[2];
+      await wb.runCommand('View: Close All Editor Groups');
+      await wb.openFromExplorer(LONG_FILE);
+      // The cursor in the paragraph (no selection): the viewer takes the paragraph.
+      const start = await wb.textRect(paragraph.slice(0, 40), 0, 1);
+      await wb.page.mouse.click(start.left + 1, (start.top + start.bottom) / 2);
+      await wb.runCommand('Transformer: Show Attention');
+      await wb.poll(() => wb.clickInFrames('#tab-heatmap').then(() => true, () => false), (ok) => ok === true, 'the Attention panel\'s tabs', 120_000);
+      let m = await wb.poll(panelMatrix, (x) => x !== undefined && x.rows >= 1000, 'the 1,000-token heatmap in the panel beside the text', 180_000);
+      say(`  ${m.rows} × ${m.cols} tokens, fitted cells of ${m.cell.toFixed(2)} px`);
+      // Zoom in with Ctrl+wheel over the bottom-right corner of the canvas, then scroll to the end.
+      const b = m.box;
+      await wb.page.mouse.move(b.x + b.width - 6, b.y + b.height - 6);
+      await wb.page.keyboard.down('Control');
+      for (let k = 0; k < 12; k++) {
+        await wb.page.mouse.wheel(0, -240);
+        await wb.page.waitForTimeout(60);
+      }
+      await wb.page.keyboard.up('Control');
+      m = await wb.poll(panelMatrix, (x) => x !== undefined && x.cell >= 14, 'the heatmap zoomed to cells of 14 px or more', 30_000);
+      await m.frame.locator('.matrix-scroller').first().evaluate((el) => { el.scrollLeft = el.scrollWidth; el.scrollTop = el.scrollHeight; });
+      m = await wb.poll(panelMatrix, (x) => x !== undefined && x.sx >= x.maxX - 1 && x.sy >= x.maxY - 1, 'the zoomed heatmap scrolled to its bottom-right corner', 10_000);
+      // The last row's cell on the diagonal, under the pointer: its read-out.
+      const i = m.rows - 1;
+      const x = m.box.x + m.left + (i + 0.5) * m.cell - m.sx;
+      const y = m.box.y + m.top + (i + 0.5) * m.cell - m.sy;
+      // The pointer over it: the mouse event is also sent in the webview at the cell's point (in this
+      // driver, the page's mouse moves stopped reaching the webview frame after the Ctrl+wheel zoom).
+      await wb.page.mouse.move(x, y);
+      await m.frame.locator('.matrix-wrapper:not(.headview) .matrix-scroller').first().evaluate((el, [cx, cy]) => {
+        const r = el.closest('.matrix-wrapper').getBoundingClientRect();
+        el.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + cx, clientY: r.top + cy, bubbles: true }));
+      }, [x - m.box.x, y - m.box.y]);
+      m = await wb.poll(panelMatrix, (v) => v !== undefined && /: [01]\.\d{4}$/.test(v.status), 'the read-out of the corner cell', 10_000);
+      const weight = Number(m.status.match(/([01]\.\d{4})$/)[1]);
+      say(`  zoomed ×${(m.cell / 1).toFixed(1)} px cells at the corner (scroll ${Math.round(m.sx)}, ${Math.round(m.sy)}): ${m.status}`);
+      if (!(weight > 0 && weight <= 1)) throw new Error(`the corner cell reads ${m.status}: a weight on the diagonal of a causal model is in (0, 1]`);
+      if (!/^[“«]\s?\.\s?[”»] → [“«]\s?\.\s?[”»]/.test(m.status)) throw new Error(`the corner is the last token “.” attending to itself; the read-out says ${m.status}`);
+      await wb.page.waitForTimeout(300);
+      await wb.screenshot('10g-attention-1000-zoomed-corner');
+      // The head view at 1,000 tokens: the k strongest links of each token.
+      await wb.clickInFrames('#tab-heads');
+      await wb.poll(() => wb.inFrames(() => document.querySelector('.headview canvas') ? true : undefined, undefined, { view: false }), (f) => f.length > 0, 'the head view at 1,000 tokens', 60_000);
+      await seesOurText(['Only the {0} strongest links of each token are drawn (setting “Head View Top K”).'], { view: false });
+      await wb.page.waitForTimeout(300);
+      await wb.screenshot('10h-attention-1000-head-view');
+      await wb.clickInFrames('#tab-heatmap');
+    } finally {
+      if (size) await wb.page.setViewportSize(size);
+      useTinyGpt2();
+    }
+  });
+}
+
 async function attentionChecks() {
   await attentionLayoutCheck();
+  await attentionLongCheck();
   await check('the Attention view draws the heatmap of the selection (causal: upper triangle empty)', async () => {
     await wb.runCommand('View: Close All Editor Groups');
     await wb.openFromExplorer(ATTENTION_FILE);

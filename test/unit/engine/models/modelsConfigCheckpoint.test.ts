@@ -4,9 +4,9 @@
  * disagrees with the weights → a one-line ModelConfigError naming the field and the tensor, raised
  * before anything sized by the config is built (no heap exhaustion, no "internal error").
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS } from '../../../../src/engine/errorText';
@@ -21,6 +21,8 @@ import { modelGraphPath } from '../../../../src/engine/tasks/openModel';
 import { readFixture } from '../../../support/graphGolden';
 
 const root = mkdtempSync(join(tmpdir(), 'trex-config-ckpt-'));
+// 160 MB of model folders per run: gone with the run.
+after(() => rmSync(root, { recursive: true, force: true }));
 let count = 0;
 
 type Family = 'gpt2' | 'bert' | 'distilbert' | 'roberta' | 'camembert' | 'xlm-roberta';
