@@ -1,5 +1,5 @@
 import type { HeadChoice } from '../engine/attention/analysis';
-import { cursorWindow, isCut, windowLines, type CursorWindow } from '../engine/attention/cursorWindow';
+import { contentLimit as modelContentLimit, fitWindow, isCut, windowLines, type CursorWindow } from '../engine/attention/cursorWindow';
 import { dequantizeBlocks } from '../engine/attention/quantize';
 import { revisionOfFolder } from '../engine/attention/snapshot';
 import type { TokenSpan } from '../engine/tokenizers/types';
@@ -46,34 +46,21 @@ export interface SourceText {
   clipped?: boolean;
 }
 
-/** The tokens the model reads of a text: its context without its special tokens, and the viewer's limit. */
+/** The tokens the viewer shows of a text: the model's context without its special tokens, and at most MAX_VIEW_TOKENS. */
 export function contentLimit(model: Pick<ModelInfo, 'family' | 'contextLength'>): number {
-  const specials = model.family === 'gpt2' ? 0 : 2;
-  return Math.min(model.contextLength, MAX_VIEW_TOKENS) - specials;
+  return modelContentLimit(model, MAX_VIEW_TOKENS);
 }
 
 /**
  * The part of `source` the model reads: all of it when its tokens (with the model's special
  * tokens) fit the model and the viewer, else a window of tokens centred on the cursor's, cut at
- * token boundaries (cursorWindow.ts).
+ * token boundaries (engine/attention/cursorWindow.ts).
  */
 export async function fitToContext(tokenizers: TokenizerService, model: ModelInfo, source: SourceText): Promise<{ text: string; window: CursorWindow; windowView?: AttentionWindowView }> {
   const tokenizer = await tokenizers.load(model.tokenizerSpec, 'background');
-  const { text, cursor } = source;
-  const content = tokenizer.encode(text, { special: false }).tokens;
-  const limit = contentLimit(model);
-  let window = cursorWindow(content, text.length, cursor, limit);
+  const { window, text } = fitWindow((t) => tokenizer.encode(t, { special: false }).tokens, source.text, source.cursor, contentLimit(model));
   if (!isCut(window) && !source.clipped) return { text, window };
-  let shown = text.slice(window.start, window.end);
-  // The window's text alone may tokenize into a few more tokens at its edges: narrow it until it fits.
-  for (let size = window.count, again = 0; again < 8; again++) {
-    const excess = tokenizer.encode(shown, { special: false }).tokens.length - limit;
-    if (excess <= 0) break;
-    size -= excess;
-    window = cursorWindow(content, text.length, cursor, size);
-    shown = text.slice(window.start, window.end);
-  }
-  const { fromLine, toLine } = windowLines(text, window, source.firstLine ?? 1);
+  const { fromLine, toLine } = windowLines(source.text, window, source.firstLine ?? 1);
   const windowView: AttentionWindowView = {
     firstToken: window.first + 1,
     lastToken: window.first + window.count,
@@ -82,7 +69,7 @@ export async function fitToContext(tokenizers: TokenizerService, model: ModelInf
     fromLine,
     toLine,
   };
-  return { text: shown, window, windowView };
+  return { text, window, windowView };
 }
 
 /**

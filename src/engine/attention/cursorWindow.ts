@@ -71,6 +71,31 @@ export function cursorWindow(tokens: ReadonlyArray<TokenChars>, textLength: numb
   };
 }
 
+/** The tokens a model reads of a text, its special tokens left out ([CLS] and [SEP] for BERT-like models, none for GPT-2), and at most `max`. */
+export function contentLimit(model: { family: string; contextLength: number }, max = Number.POSITIVE_INFINITY): number {
+  return Math.min(model.contextLength, max) - (model.family === 'gpt2' ? 0 : 2);
+}
+
+/**
+ * The window of `text` around `cursor` that `encode` (the model's tokenizer, without special
+ * tokens) reads in at most `limit` tokens: `cursorWindow` on the text's tokens, narrowed when the
+ * window's text alone tokenizes into a few more tokens at its edges. `text` is the window's text.
+ */
+export function fitWindow(encode: (text: string) => ReadonlyArray<TokenChars>, text: string, cursor: number, limit: number): { window: CursorWindow; text: string } {
+  const tokens = encode(text);
+  let window = cursorWindow(tokens, text.length, cursor, limit);
+  if (!isCut(window)) return { window, text };
+  let shown = text.slice(window.start, window.end);
+  for (let size = window.count, again = 0; again < 8; again++) {
+    const excess = encode(shown).length - limit;
+    if (excess <= 0) break;
+    size -= excess;
+    window = cursorWindow(tokens, text.length, cursor, size);
+    shown = text.slice(window.start, window.end);
+  }
+  return { window, text: shown };
+}
+
 /** 1-based lines of the window's first and last characters, the text's first character on `firstLine` (1-based). */
 export function windowLines(text: string, w: Pick<CursorWindow, 'start' | 'end'>, firstLine: number): { fromLine: number; toLine: number } {
   let line = firstLine;
