@@ -10,6 +10,7 @@ import type {
   AttentionStringKey,
   AttentionTab,
   AttentionViewChannel,
+  AttentionWindowView,
   GridResult,
   HeadChoice,
   HeadStats,
@@ -189,9 +190,16 @@ function renderHeader(payload: AttentionPayload): HTMLElement {
     h('span', { class: 'source' }, payload.source),
     h('span', { class: 'stat' }, format(str.tokens, payload.tokens.length)),
     h('span', { class: 'stat model-name' }, format(str.modelInfo, m.label, m.numLayers, m.numHeads)),
-    payload.truncated ? h('p', { class: 'note' }, format(str.truncated, payload.tokens.length)) : null,
+    payload.window ? h('p', { class: 'note window-note' }, windowNote(payload.window)) : null,
     h('p', { class: 'model-note muted small' }, m.causal ? str.causalNote : str.bidirectionalNote),
   );
+}
+
+/** "Showing tokens 1,201–2,224 of 5,310 (lines 40–61), around the cursor…". */
+function windowNote(w: AttentionWindowView): string {
+  const str = s!;
+  const lines = w.fromLine === w.toLine ? format(str.windowLine, w.fromLine) : format(str.windowLines, w.fromLine, w.toLine);
+  return w.more ? format(str.windowMore, w.lastToken - w.firstToken + 1, lines, w.totalTokens) : format(str.window, w.firstToken, w.lastToken, w.totalTokens, lines);
 }
 
 function select(id: string, label: string, values: Array<[string, string]>, value: string, onChange: (v: string) => void): HTMLElement {

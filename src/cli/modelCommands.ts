@@ -2,6 +2,7 @@
  * `trex logits`, `trex attention`, `trex model-card`: a model folder or Hub id run in-process on
  * onnxruntime-node (the CLI has no extension host to protect). JSON output uses nested arrays.
  */
+import { contentLimit, fitWindow } from '../engine/attention/cursorWindow';
 import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
 import { formatBytes } from '../engine/models/hub/plan';
 import { runAttention } from '../engine/tasks/attention';
@@ -67,22 +68,32 @@ export async function logitsCommand(argv: string[], readText: (positional: strin
 }
 
 export async function attentionCommand(argv: string[], readText: (positional: string[]) => Promise<string>): Promise<string> {
-  const args = parseArgs(argv, [...COMMON, '--layer', '--head'], COMMON_FLAGS);
+  const args = parseArgs(argv, [...COMMON, '--layer', '--head', '--at'], COMMON_FLAGS);
   const layer = intOption(args, '--layer', INDEX);
   const head = intOption(args, '--head', INDEX);
-  const text = await readText(args.positional);
+  const whole = await readText(args.positional);
+  const at = intOption(args, '--at', { min: 0, max: whole.length });
   const model = await load(args);
   try {
     if (head !== undefined && head >= model.numHeads) throw new UsageError(`--head ${head} does not exist: ${model.label} has heads 0 to ${model.numHeads - 1}`);
     if (layer !== undefined && layer >= model.numLayers) throw new UsageError(`--layer ${layer} does not exist: ${model.label} has layers 0 to ${model.numLayers - 1}`);
-    const { tokens, layers, attentions } = await runAttention(model, text, layer === undefined ? undefined : [layer]);
+    // --at: the model's context around that character (engine/attention/cursorWindow.ts), as the Attention view shows it.
+    const fitted = at === undefined ? undefined : fitWindow((t) => model.tokenizer.encode(t, { special: false }).tokens, whole, at, contentLimit(model));
+    const text = fitted?.text ?? whole;
+    const shift = fitted?.window.start ?? 0;
+    const result = await runAttention(model, text, layer === undefined ? undefined : [layer]);
+    const { layers, attentions } = result;
+    const tokens = result.tokens.map((t) => ({ ...t, start: t.start + shift, end: t.end + shift }));
     const T = tokens.length;
     const heads = head === undefined ? [...Array(model.numHeads).keys()] : [head];
     const matrix = (data: Float32Array, h: number): number[][] => [...Array(T).keys()].map((q) => Array.from(data.subarray((h * T + q) * T, (h * T + q + 1) * T)));
     const nested = attentions.map((a) => heads.map((h) => matrix(a.data as Float32Array, h)));
-    if (args.flags.has('--json')) return JSON.stringify({ ...tokenFields(model, tokens), family: model.family, layers, heads, attentions: nested });
+    const w = fitted?.window;
+    const window = w ? { start: w.start, end: w.end, first: w.first, count: w.count, total: w.total } : undefined;
+    if (args.flags.has('--json')) return JSON.stringify({ ...tokenFields(model, tokens), family: model.family, ...(window ? { window } : {}), layers, heads, attentions: nested });
     const shown = tokens.map((t) => model.tokenizer.display(t.token));
     const lines: string[] = [];
+    if (w) lines.push(`tokens ${w.first}–${w.first + w.count - 1} of ${w.total} (from 0; characters ${w.start}–${w.end}), around character ${at}`);
     layers.forEach((l, li) => heads.forEach((h, hi) => {
       lines.push(`layer ${l}, head ${h} (row: token attending, columns: tokens attended to)`);
       nested[li][hi].forEach((row, q) => lines.push(`  ${shown[q].padEnd(12)} ${row.map((p) => p.toFixed(2)).join(' ')}`));

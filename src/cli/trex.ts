@@ -34,9 +34,11 @@ Usage:
   trex logits --model ID|PATH [--top-k K] [--device cpu|auto|cuda] [--yes] [--json] [TEXT]
       Run the model on TEXT. JSON: {"model","tokens","ids","offsets","logits":[[…V]…]}, or with
       --top-k K "top":[[{"id","token","logit","prob"}…]…] per position (next token for GPT-2).
-  trex attention --model ID|PATH [--layer L] [--head H] [--device …] [--yes] [--json] [TEXT]
+  trex attention --model ID|PATH [--layer L] [--head H] [--at C] [--device …] [--yes] [--json] [TEXT]
       Attention probabilities. JSON: {"model","tokens","ids","offsets","layers","heads",
-      "attentions":[layer][head][T][T]} (all layers/heads unless --layer/--head).
+      "attentions":[layer][head][T][T]} (all layers/heads unless --layer/--head). --at C: a text
+      longer than the model's context is read around character C (the tokens centred on C's), as
+      the Attention view does; "window":{"start","end","first","count","total"} says which part.
   trex model-card --model ID|PATH [--yes] [--json]
       L, d, h, V, context, exact parameters next to 12·L·d² + V·d, dtype, size and files.
   trex fill-mask --model ID|PATH [--top-k K] [--targets w1,w2] [--device …] [--yes] [--json] [TEXT]

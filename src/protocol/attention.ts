@@ -17,7 +17,7 @@ export type AttentionStringKey =
   | 'hideSpecial' | 'hideSpecialHint' | 'mergeSubwords' | 'mergeSubwordsHint'
   | 'zoomIn' | 'zoomOut' | 'zoomReset' | 'zoom' | 'minimap' | 'topKNote'
   | 'chooseModel'
-  | 'tokens' | 'truncated' | 'causalNote' | 'bidirectionalNote'
+  | 'tokens' | 'window' | 'windowMore' | 'windowLine' | 'windowLines' | 'causalNote' | 'bidirectionalNote'
   | 'from' | 'to' | 'valueAt' | 'legend'
   | 'headViewHelp' | 'heatmapHelp' | 'modelViewHelp'
   | 'headLabel' | 'layerHeadLabel' | 'layerHead' | 'back'
@@ -47,6 +47,19 @@ export interface AttentionTokenView {
   special: boolean;
 }
 
+/** Which part of a text longer than the model reads is shown: a window of tokens around the cursor. */
+export interface AttentionWindowView {
+  /** The tokens shown, 1-based and inclusive, among the text's tokens (special tokens not counted). */
+  firstToken: number;
+  lastToken: number;
+  /** The text's tokens; with `more`, the text was too long to count them all and it has more than this. */
+  totalTokens: number;
+  more: boolean;
+  /** Document lines of the part shown, 1-based. */
+  fromLine: number;
+  toLine: number;
+}
+
 /** One analysed text: its tokens and the model; the matrices are asked for on demand. */
 export interface AttentionPayload {
   /** Id of this analysis: requests name it, so an answer for a stale text is refused. */
@@ -56,8 +69,8 @@ export interface AttentionPayload {
   source: string;
   text: string;
   tokens: AttentionTokenView[];
-  /** The text was cut to the model's context (or the viewer's limit). */
-  truncated: boolean;
+  /** Present when the source is longer than the model's context (or the viewer's limit): the part shown, around the cursor. */
+  window?: AttentionWindowView;
   /** Milliseconds the model took. */
   modelMs: number;
 }

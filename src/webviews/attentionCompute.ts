@@ -1,4 +1,5 @@
 import type { HeadChoice } from '../engine/attention/analysis';
+import { contentLimit as modelContentLimit, fitWindow, isCut, windowLines, type CursorWindow } from '../engine/attention/cursorWindow';
 import { dequantizeBlocks } from '../engine/attention/quantize';
 import { revisionOfFolder } from '../engine/attention/snapshot';
 import type { TokenSpan } from '../engine/tokenizers/types';
@@ -7,7 +8,7 @@ import type { AttentionViewResult } from '../host/attentionViewHandlers';
 import { HostRequestError } from '../host/protocol';
 import type { ModelHostService } from '../models/modelHostService';
 import type { ModelInfo } from '../models/modelTypes';
-import type { AttentionModelView, GridResult, GroupOptionsView } from '../protocol/attention';
+import type { AttentionModelView, AttentionWindowView, GridResult, GroupOptionsView } from '../protocol/attention';
 
 /** The viewer stops at this many tokens (the issue's 1,024), or the model's context when shorter. */
 export const MAX_VIEW_TOKENS = 1024;
@@ -16,9 +17,12 @@ export interface ComputedAttention {
   /** The analysis, kept in the model host: ask it for what is drawn. */
   analysis: HostAnalysis;
   tokens: TokenSpan[];
-  /** The text analysed: cut to the model's context when longer. */
+  /** The text analysed: the source's window around the cursor when the source is longer than the model's context. */
   text: string;
-  truncated: boolean;
+  /** Where `text` lies in the source's text (`window.start`) and which tokens it holds. */
+  window: CursorWindow;
+  /** What the view says of the window, when the text is cut. */
+  windowView?: AttentionWindowView;
   modelMs: number;
 }
 
@@ -34,14 +38,38 @@ export function modelView(model: ModelInfo): AttentionModelView {
   };
 }
 
-/** Cuts `text` so that its tokens (with the model's special tokens) fit the model and the viewer. */
-export async function fitToContext(tokenizers: TokenizerService, model: ModelInfo, text: string): Promise<{ text: string; truncated: boolean }> {
+/** A text to analyse: `cursor` is a character offset in it; `firstLine` (1-based) the document line of its first character; `clipped` when it is itself a part of a longer text. */
+export interface SourceText {
+  text: string;
+  cursor: number;
+  firstLine?: number;
+  clipped?: boolean;
+}
+
+/** The tokens the viewer shows of a text: the model's context without its special tokens, and at most MAX_VIEW_TOKENS. */
+export function contentLimit(model: Pick<ModelInfo, 'family' | 'contextLength'>): number {
+  return modelContentLimit(model, MAX_VIEW_TOKENS);
+}
+
+/**
+ * The part of `source` the model reads: all of it when its tokens (with the model's special
+ * tokens) fit the model and the viewer, else a window of tokens centred on the cursor's, cut at
+ * token boundaries (engine/attention/cursorWindow.ts).
+ */
+export async function fitToContext(tokenizers: TokenizerService, model: ModelInfo, source: SourceText): Promise<{ text: string; window: CursorWindow; windowView?: AttentionWindowView }> {
   const tokenizer = await tokenizers.load(model.tokenizerSpec, 'background');
-  const content = tokenizer.encode(text, { special: false }).tokens;
-  const specials = model.family === 'gpt2' ? 0 : 2;
-  const limit = Math.min(model.contextLength, MAX_VIEW_TOKENS) - specials;
-  if (content.length <= limit) return { text, truncated: false };
-  return { text: text.slice(0, content[limit].start).trimEnd(), truncated: true };
+  const { window, text } = fitWindow((t) => tokenizer.encode(t, { special: false }).tokens, source.text, source.cursor, contentLimit(model));
+  if (!isCut(window) && !source.clipped) return { text, window };
+  const { fromLine, toLine } = windowLines(source.text, window, source.firstLine ?? 1);
+  const windowView: AttentionWindowView = {
+    firstToken: window.first + 1,
+    lastToken: window.first + window.count,
+    totalTokens: window.total,
+    more: source.clipped === true,
+    fromLine,
+    toLine,
+  };
+  return { text, window, windowView };
 }
 
 /**
@@ -114,19 +142,19 @@ export class HostAnalysis {
   }
 }
 
-/** Analyses `text` with `model` in the model host (kept there); cancelled with `signal`. */
+/** Analyses `source` (its window around the cursor when it is longer than the model reads) with `model` in the model host (kept there); cancelled with `signal`. */
 export async function computeAttention(
   host: ModelHostService,
   tokenizers: TokenizerService,
   model: ModelInfo,
-  source: string,
+  source: string | SourceText,
   signal: AbortSignal,
   reload?: () => Promise<ModelInfo>,
 ): Promise<ComputedAttention> {
-  const { text, truncated } = await fitToContext(tokenizers, model, source);
+  const { text, window, windowView } = await fitToContext(tokenizers, model, typeof source === 'string' ? { text: source, cursor: 0 } : source);
   const started = Date.now();
   const result = await host.request('attention/analyse', { modelId: model.modelId, text }, { signal });
   const modelMs = Date.now() - started;
   const analysis = new HostAnalysis(host, model, text, result.analysisId, result.numLayers, result.numHeads, reload);
-  return { analysis, tokens: result.tokens, text, truncated, modelMs };
+  return { analysis, tokens: result.tokens, text, window, ...(windowView ? { windowView } : {}), modelMs };
 }

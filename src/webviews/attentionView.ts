@@ -9,6 +9,7 @@ import { describeModelError } from '../models/modelErrors';
 import type { ModelInfo } from '../models/modelTypes';
 import { Debouncer } from '../util/debounce';
 import { computeAttention, modelView, type ComputedAttention } from './attentionCompute';
+import { keepsWindow } from '../engine/attention/cursorWindow';
 import { buildSnapshot, viewFileName, writeImage, writeSnapshot } from './attentionExport';
 import type { AttentionOptions, AttentionPayload, AttentionStatus, AttentionTab, AttentionViewChannel, DrawReport, ImageFormat, PositionsResult } from '../protocol/attention';
 import { attentionSource, type AttentionSource } from './attentionSource';
@@ -421,7 +422,7 @@ export class AttentionController extends Disposable {
 
   private async analyse(source: AttentionSource, model: ModelInfo): Promise<void> {
     const key = `${model.modelId}\n${source.document.uri.toString()}\n${source.offset}\n${source.text}`;
-    if (key === this.shownKey && this.shownValue) {
+    if (key === this.shownKey && this.shownValue && keepsWindow(this.shownValue.window, source.cursor)) {
       if (this.shownValue.version !== source.document.version) {
         this.shownValue.version = source.document.version;
         this.tellCursor();
@@ -435,7 +436,7 @@ export class AttentionController extends Disposable {
     this.inFlight = abort;
     this.setStatus({ kind: 'loading', message: vscode.l10n.t('Computing attention…') });
     try {
-      const computed = await computeAttention(this.host, this.ctx.tokenizers, model, source.text, abort.signal);
+      const computed = await computeAttention(this.host, this.ctx.tokenizers, model, source, abort.signal);
       if (generation !== this.generation) return;
       const id = this.nextAnalysis++;
       const payload: AttentionPayload = {
@@ -444,10 +445,10 @@ export class AttentionController extends Disposable {
         source: source.label,
         text: computed.text,
         tokens: computed.tokens.map(({ token, start, end, special }) => ({ token, start, end, special })),
-        truncated: computed.truncated,
+        ...(computed.windowView ? { window: computed.windowView } : {}),
         modelMs: computed.modelMs,
       };
-      this.shownValue = { ...computed, id, document: source.document, version: source.document.version, offset: source.offset, model, payload };
+      this.shownValue = { ...computed, id, document: source.document, version: source.document.version, offset: source.offset + computed.window.start, model, payload };
       this.shownKey = key;
       this.notifyAll('attention/didChange', payload);
       this.setStatus({ kind: 'ready' });

@@ -19,7 +19,7 @@ function trex(args: string[], env: NodeJS.ProcessEnv = baseEnv): TrexRun {
 }
 
 interface LogitsJson { model: string; tokens: string[]; ids: number[]; offsets: number[][]; vocabSize: number; logits?: number[][]; top?: Array<Array<{ id: number; token: string; logit: number; prob: number }>> }
-interface AttentionJson { tokens: string[]; ids: number[]; layers: number[]; heads: number[]; attentions: number[][][][] }
+interface AttentionJson { tokens: string[]; ids: number[]; offsets: number[][]; layers: number[]; heads: number[]; attentions: number[][][][]; window?: { start: number; end: number; first: number; count: number; total: number } }
 
 test('trex logits --json: tokens, ids and [T][V] logits; --top-k gives the k best per position', () => {
   const text = 'Le chat dort';
@@ -53,6 +53,28 @@ test('trex attention --json: [layer][head][T][T]; --layer and --head select; BER
   const bert = json<AttentionJson>(trex(['attention', '--model', bertDir, '--layer', '0', '--json', tinySpec('bert').text]));
   assert.deepEqual([bert.tokens[0], bert.tokens.at(-1)], ['[CLS]', '[SEP]']);
   for (const row of bert.attentions[0][0]) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+});
+
+test('trex attention --at C: a text longer than the context is read around character C; offsets are the whole text’s', () => {
+  const whole = Array.from({ length: 120 }, (_, i) => `Line ${i + 1}: the cat sleeps.`).join('\n');
+  const at = whole.indexOf('Line 100:') + 6;
+  assertOneLineError(trex(['attention', '--model', gpt2Dir, '--layer', '0', whole]), 1, /tokens long but .* reads at most/);
+  const context = 64; // both tiny models read 64 positions
+  for (const dir of [gpt2Dir, bertDir]) {
+    const r = json<AttentionJson>(trex(['attention', '--model', dir, '--layer', '0', '--head', '0', '--at', String(at), '--json', whole]));
+    const w = r.window;
+    assert.ok(w, 'the window is said');
+    const specials = dir === bertDir ? 2 : 0;
+    assert.equal(r.tokens.length, w.count + specials);
+    assert.ok(w.count <= context - specials && w.count > context - specials - 4, `${w.count} tokens of a context of ${context}`);
+    assert.ok(w.total > 600 && w.first > 0 && w.first + w.count < w.total, `tokens ${w.first}+${w.count} of ${w.total}: around C`);
+    assert.ok(w.start <= at && at < w.end);
+    const ordinary = r.offsets.slice(specials ? 1 : 0, specials ? -1 : undefined);
+    assert.equal(ordinary[0][0], w.start, 'offsets in the whole text');
+    assert.ok(ordinary.some(([s, e]) => s <= at && at < e), 'a token covers character C');
+    assert.equal(r.attentions[0][0].length, r.tokens.length);
+  }
+  assertOneLineError(trex(['attention', '--model', gpt2Dir, '--at', String(whole.length + 1), whole]), 2, /--at/);
 });
 
 test('trex model-card --json: figures, exact parameters and the course estimate, dtype, files', () => {
