@@ -13,7 +13,8 @@
  * (default 2: each engine's worker runs that many times, ours, transformers.js, transformers.js,
  * ours…, so that a burst of load elsewhere does not land on one engine only; samples are pooled),
  * TREX_BENCH_SURPRISAL_ROUNDS (default 1: one run of the whole document per engine, about a minute
- * each on 2 busy cores), TREX_BENCH_NEW_TOKENS (default 32).
+ * each on 2 busy cores), TREX_BENCH_NEW_TOKENS (default 32), TREX_BENCH_TASKS (default all: a comma
+ * list of fill-mask, generate, surprisal, to run only those sections).
  */
 import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { readModelDir } from '../src/engine/models/modelDir';
 import { decodeGraph } from '../src/engine/tasks/decodeSession';
 import { inspectGraph } from '../src/engine/tasks/openModel';
+import { surprisalGraphs } from '../src/engine/tasks/surprisalSessions';
 import { loadTokenizer } from '../src/engine/tokenizers/load';
 import { median, type Engine } from './support/measure';
 import { benchDir, prepareModel, type PreparedModel } from './support/prepare';
@@ -30,6 +32,7 @@ const REPEATS = Number(process.env['TREX_BENCH_REPEATS'] ?? 3);
 const ROUNDS = Number(process.env['TREX_BENCH_ROUNDS'] ?? 2);
 const SURPRISAL_ROUNDS = Number(process.env['TREX_BENCH_SURPRISAL_ROUNDS'] ?? 1);
 const NEW_TOKENS = Number(process.env['TREX_BENCH_NEW_TOKENS'] ?? 32);
+const SECTIONS = (process.env['TREX_BENCH_TASKS'] ?? 'fill-mask,generate,surprisal').split(',').map((s) => s.trim());
 const SHORT = 'The students read the [MASK] about how transformers split long words into small tokens before training.';
 const PROMPT = 'A transformer reads text as tokens: each word is split into pieces that the model has seen many times during training.';
 const SENTENCES = [
@@ -149,7 +152,8 @@ async function benchSurprisal(gpt2: PreparedModel, graphCacheDir: string): Promi
   const speed = (r: TaskBenchResult): number[] => r.samplesMs[0].map((m, i) => r.tokens[i] / (m / 1000));
   return [
     `GPT-2-small shape, surprisal of a ${Buffer.byteLength(doc)}-byte document (${o[0].tokens[0]} tokens, windows of ${window} every ${stride}):`,
-    '(ours: surprisal(), with rank and top 5 per token; transformers.js: no pipeline — its model forward on the same windows, log-softmax in JS)',
+    '(ours: surprisal(), with rank and top 5 per token: the body graph on each window, its scored rows through the head graph — log-softmax, rank, top 5 in the graph;',
+    ' transformers.js: no pipeline — its model forward on the same windows, log-softmax in JS)',
     '',
     table([
       ['median (best)', 'ours', 'transformers.js'],
@@ -174,7 +178,14 @@ async function main(): Promise<void> {
   // Build our graphs now, so that no worker's load time includes a build.
   for (const p of [gpt2, bert]) await inspectGraph(await readModelDir(p.folder), graphCacheDir, () => log(`building the inspect graph of ${p.name}`));
   await decodeGraph(await readModelDir(gpt2.folder), graphCacheDir, () => log(`building the decode graph of ${gpt2.name}`));
-  const lines = [...await benchFillMask(bert, graphCacheDir), '', ...await benchGenerate(gpt2, graphCacheDir), '', ...await benchSurprisal(gpt2, graphCacheDir)];
+  await surprisalGraphs(await readModelDir(gpt2.folder), graphCacheDir, () => log(`building the surprisal graphs of ${gpt2.name}`));
+  const sections: Array<[string, () => Promise<string[]>]> = [
+    ['fill-mask', () => benchFillMask(bert, graphCacheDir)],
+    ['generate', () => benchGenerate(gpt2, graphCacheDir)],
+    ['surprisal', () => benchSurprisal(gpt2, graphCacheDir)],
+  ];
+  const lines: string[] = [];
+  for (const [name, run] of sections) if (SECTIONS.includes(name)) lines.push(...(lines.length ? [''] : []), ...await run());
   console.log(lines.join('\n'));
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }

@@ -1,14 +1,16 @@
 /**
  * Tasks bench worker, our engine: the task functions the extension and `trex` call — fillMask,
  * generate (decode graph + KV cache, per-step candidates included), surprisal (windows over the
- * inspect graph) — on a model opened with openModel. Sends one TaskBenchResult to the parent.
+ * lean body graph, the scored rows through the head graph) — on a model opened with openModel. Sends one TaskBenchResult to the parent.
  */
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { openDecodeSession } from '../../src/engine/tasks/decodeSession';
 import { fillMask } from '../../src/engine/tasks/fillMask';
 import { generate } from '../../src/engine/tasks/generate';
+import { releaseModelExtras } from '../../src/engine/tasks/modelExtras';
 import { openModel } from '../../src/engine/tasks/openModel';
 import { surprisal } from '../../src/engine/tasks/surprisal';
+import { openSurprisalSessions } from '../../src/engine/tasks/surprisalSessions';
 import { now, peakRssMiB } from './measure';
 import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
 
@@ -17,7 +19,8 @@ async function main(): Promise<void> {
   const backend = new OnnxRuntimeBackend();
   const t0 = now();
   const loaded = await openModel(job.folder, backend, { device: 'cpu', graphCacheDir: job.graphCacheDir });
-  const model = job.kind === 'generate' ? await openDecodeSession(loaded, backend, { device: 'cpu', graphCacheDir: job.graphCacheDir }) : loaded;
+  const extras = { device: 'cpu' as const, graphCacheDir: job.graphCacheDir };
+  const model = job.kind === 'generate' ? await openDecodeSession(loaded, backend, extras) : job.kind === 'surprisal' ? await openSurprisalSessions(loaded, backend, extras) : loaded;
   const result: TaskBenchResult = {
     engine: 'ours', kind: job.kind, loadMs: now() - t0, samplesMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
   };
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     }
     result.samplesMs.push(samples);
   }
+  await releaseModelExtras(loaded);
   await loaded.session.release();
   result.peakRssMiB = peakRssMiB();
   process.send?.(result, () => process.exit(0));

@@ -13,13 +13,15 @@ import { runLogits } from '../../../../src/engine/tasks/logits';
 import { openModel, type LoadedModel } from '../../../../src/engine/tasks/openModel';
 import { logSoftmax, softmax } from '../../../../src/engine/tasks/softmax';
 import { slidingWindows, surprisal } from '../../../../src/engine/tasks/surprisal';
+import { openSurprisalSessions } from '../../../../src/engine/tasks/surprisalSessions';
 import { tempDir, tinyModelDir } from '../../../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
 const graphCacheDir = tempDir('trex-surprisal-graphs-');
 const models = new Map<string, Promise<LoadedModel>>();
+/** The model with its surprisal sessions (the lean path; an encoder is returned as it is). */
 function open(name: 'gpt2' | 'bert'): Promise<LoadedModel> {
-  if (!models.has(name)) models.set(name, openModel(tinyModelDir(name), backend, { device: 'cpu', graphCacheDir }));
+  if (!models.has(name)) models.set(name, openModel(tinyModelDir(name), backend, { device: 'cpu', graphCacheDir }).then((m) => openSurprisalSessions(m, backend, { device: 'cpu', graphCacheDir })));
   return models.get(name) as Promise<LoadedModel>;
 }
 
