@@ -150,6 +150,8 @@ async function benchSurprisal(gpt2: PreparedModel, graphCacheDir: string): Promi
   const runs = await both({ kind: 'surprisal', folder: gpt2.folder, tjsRoot: gpt2.tjsRoot, tjsModel: gpt2.name, graphCacheDir, repeats: 1, texts: [doc], newTokens: 0, window, stride }, SURPRISAL_ROUNDS);
   const [o, t] = [runs.ours, runs['transformers.js']];
   const speed = (r: TaskBenchResult): number[] => r.samplesMs[0].map((m, i) => r.tokens[i] / (m / 1000));
+  const peak = (rs: TaskBenchResult[]): number => Math.max(...rs.map((r) => r.peakRssMiB));
+  const ratio = (x: number): string => `${x.toFixed(2)}×`;
   return [
     `GPT-2-small shape, surprisal of a ${Buffer.byteLength(doc)}-byte document (${o[0].tokens[0]} tokens, windows of ${window} every ${stride}):`,
     '(ours: surprisal(), with rank and top 5 per token: the body graph on each window, its scored rows through the head graph — log-softmax, rank, top 5 in the graph;',
@@ -160,9 +162,11 @@ async function benchSurprisal(gpt2: PreparedModel, graphCacheDir: string): Promi
       ['load (tokenizer + session)', stat(o.map((r) => r.loadMs), ms), stat(t.map((r) => r.loadMs), ms)],
       ['surprisal throughput', stat(pool(o, speed), perSec, true), stat(pool(t, speed), perSec, true)],
       ['whole document', stat(pool(o, (r) => r.samplesMs[0]), ms), stat(pool(t, (r) => r.samplesMs[0]), ms)],
-      ['peak RSS of the process (max)', mib(Math.max(...o.map((r) => r.peakRssMiB))), mib(Math.max(...t.map((r) => r.peakRssMiB)))],
+      ['CPU time, whole document', stat(pool(o, (r) => r.cpuMs), ms), stat(pool(t, (r) => r.cpuMs), ms)],
+      ['peak RSS of the process (max)', mib(peak(o)), mib(peak(t))],
     ]),
     '',
+    `- ours / transformers.js (medians): throughput ${ratio(median(pool(o, speed)) / median(pool(t, speed)))}, CPU time ${ratio(median(pool(o, (r) => r.cpuMs)) / median(pool(t, (r) => r.cpuMs)))}, peak memory ${ratio(peak(o) / peak(t))}`,
     `- tokens scored: ours ${o[0].tokens[0]}, transformers.js ${t[0].tokens[0]}; mean NLL ours ${o[0].meanNll.toFixed(6)}, transformers.js ${t[0].meanNll.toFixed(6)} (|Δ| ${Math.abs(o[0].meanNll - t[0].meanNll).toExponential(1)})`,
   ];
 }

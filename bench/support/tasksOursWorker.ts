@@ -11,7 +11,7 @@ import { releaseModelExtras } from '../../src/engine/tasks/modelExtras';
 import { openModel } from '../../src/engine/tasks/openModel';
 import { surprisal } from '../../src/engine/tasks/surprisal';
 import { openSurprisalSessions } from '../../src/engine/tasks/surprisalSessions';
-import { now, peakRssMiB } from './measure';
+import { cpuMsSince, now, peakRssMiB } from './measure';
 import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
 
 async function main(): Promise<void> {
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const extras = { device: 'cpu' as const, graphCacheDir: job.graphCacheDir };
   const model = job.kind === 'generate' ? await openDecodeSession(loaded, backend, extras) : job.kind === 'surprisal' ? await openSurprisalSessions(loaded, backend, extras) : loaded;
   const result: TaskBenchResult = {
-    engine: 'ours', kind: job.kind, loadMs: now() - t0, samplesMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
+    engine: 'ours', kind: job.kind, loadMs: now() - t0, samplesMs: [], cpuMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
   };
   if (job.kind === 'fill-mask') {
     for (const text of job.texts) {
@@ -59,8 +59,10 @@ async function main(): Promise<void> {
     const samples: number[] = [];
     for (let i = 0; i < job.repeats; i++) {
       const s = now();
+      const cpu = process.cpuUsage();
       const r = await surprisal(model, job.texts[0], { window: job.window, stride: job.stride });
       samples.push(now() - s);
+      result.cpuMs.push(cpuMsSince(cpu));
       result.tokens.push(r.tokens.length);
       result.meanNll = r.meanNll;
     }
