@@ -13,7 +13,8 @@
  * (default 2: each engine's worker runs that many times, ours, transformers.js, transformers.js,
  * ours…, so that a burst of load elsewhere does not land on one engine only; samples are pooled),
  * TREX_BENCH_SURPRISAL_ROUNDS (default 1: one run of the whole document per engine, about a minute
- * each on 2 busy cores), TREX_BENCH_NEW_TOKENS (default 32).
+ * each on 2 busy cores), TREX_BENCH_NEW_TOKENS (default 32), TREX_BENCH_TASKS (default all: a comma
+ * list of fill-mask, generate, surprisal, to run only those sections).
  */
 import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { readModelDir } from '../src/engine/models/modelDir';
 import { decodeGraph } from '../src/engine/tasks/decodeSession';
 import { inspectGraph } from '../src/engine/tasks/openModel';
+import { surprisalGraphs } from '../src/engine/tasks/surprisalSessions';
 import { loadTokenizer } from '../src/engine/tokenizers/load';
 import { median, type Engine } from './support/measure';
 import { benchDir, prepareModel, type PreparedModel } from './support/prepare';
@@ -30,6 +32,7 @@ const REPEATS = Number(process.env['TREX_BENCH_REPEATS'] ?? 3);
 const ROUNDS = Number(process.env['TREX_BENCH_ROUNDS'] ?? 2);
 const SURPRISAL_ROUNDS = Number(process.env['TREX_BENCH_SURPRISAL_ROUNDS'] ?? 1);
 const NEW_TOKENS = Number(process.env['TREX_BENCH_NEW_TOKENS'] ?? 32);
+const SECTIONS = (process.env['TREX_BENCH_TASKS'] ?? 'fill-mask,generate,surprisal').split(',').map((s) => s.trim());
 const SHORT = 'The students read the [MASK] about how transformers split long words into small tokens before training.';
 const PROMPT = 'A transformer reads text as tokens: each word is split into pieces that the model has seen many times during training.';
 const SENTENCES = [
@@ -147,18 +150,23 @@ async function benchSurprisal(gpt2: PreparedModel, graphCacheDir: string): Promi
   const runs = await both({ kind: 'surprisal', folder: gpt2.folder, tjsRoot: gpt2.tjsRoot, tjsModel: gpt2.name, graphCacheDir, repeats: 1, texts: [doc], newTokens: 0, window, stride }, SURPRISAL_ROUNDS);
   const [o, t] = [runs.ours, runs['transformers.js']];
   const speed = (r: TaskBenchResult): number[] => r.samplesMs[0].map((m, i) => r.tokens[i] / (m / 1000));
+  const peak = (rs: TaskBenchResult[]): number => Math.max(...rs.map((r) => r.peakRssMiB));
+  const ratio = (x: number): string => `${x.toFixed(2)}×`;
   return [
     `GPT-2-small shape, surprisal of a ${Buffer.byteLength(doc)}-byte document (${o[0].tokens[0]} tokens, windows of ${window} every ${stride}):`,
-    '(ours: surprisal(), with rank and top 5 per token; transformers.js: no pipeline — its model forward on the same windows, log-softmax in JS)',
+    '(ours: surprisal(), with rank and top 5 per token: the body graph on each window, its scored rows through the head graph — log-softmax, rank, top 5 in the graph;',
+    ' transformers.js: no pipeline — its model forward on the same windows, log-softmax in JS)',
     '',
     table([
       ['median (best)', 'ours', 'transformers.js'],
       ['load (tokenizer + session)', stat(o.map((r) => r.loadMs), ms), stat(t.map((r) => r.loadMs), ms)],
       ['surprisal throughput', stat(pool(o, speed), perSec, true), stat(pool(t, speed), perSec, true)],
       ['whole document', stat(pool(o, (r) => r.samplesMs[0]), ms), stat(pool(t, (r) => r.samplesMs[0]), ms)],
-      ['peak RSS of the process (max)', mib(Math.max(...o.map((r) => r.peakRssMiB))), mib(Math.max(...t.map((r) => r.peakRssMiB)))],
+      ['CPU time, whole document', stat(pool(o, (r) => r.cpuMs), ms), stat(pool(t, (r) => r.cpuMs), ms)],
+      ['peak RSS of the process (max)', mib(peak(o)), mib(peak(t))],
     ]),
     '',
+    `- ours / transformers.js (medians): throughput ${ratio(median(pool(o, speed)) / median(pool(t, speed)))}, CPU time ${ratio(median(pool(o, (r) => r.cpuMs)) / median(pool(t, (r) => r.cpuMs)))}, peak memory ${ratio(peak(o) / peak(t))}`,
     `- tokens scored: ours ${o[0].tokens[0]}, transformers.js ${t[0].tokens[0]}; mean NLL ours ${o[0].meanNll.toFixed(6)}, transformers.js ${t[0].meanNll.toFixed(6)} (|Δ| ${Math.abs(o[0].meanNll - t[0].meanNll).toExponential(1)})`,
   ];
 }
@@ -174,7 +182,14 @@ async function main(): Promise<void> {
   // Build our graphs now, so that no worker's load time includes a build.
   for (const p of [gpt2, bert]) await inspectGraph(await readModelDir(p.folder), graphCacheDir, () => log(`building the inspect graph of ${p.name}`));
   await decodeGraph(await readModelDir(gpt2.folder), graphCacheDir, () => log(`building the decode graph of ${gpt2.name}`));
-  const lines = [...await benchFillMask(bert, graphCacheDir), '', ...await benchGenerate(gpt2, graphCacheDir), '', ...await benchSurprisal(gpt2, graphCacheDir)];
+  await surprisalGraphs(await readModelDir(gpt2.folder), graphCacheDir, () => log(`building the surprisal graphs of ${gpt2.name}`));
+  const sections: Array<[string, () => Promise<string[]>]> = [
+    ['fill-mask', () => benchFillMask(bert, graphCacheDir)],
+    ['generate', () => benchGenerate(gpt2, graphCacheDir)],
+    ['surprisal', () => benchSurprisal(gpt2, graphCacheDir)],
+  ];
+  const lines: string[] = [];
+  for (const [name, run] of sections) if (SECTIONS.includes(name)) lines.push(...(lines.length ? [''] : []), ...await run());
   console.log(lines.join('\n'));
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }

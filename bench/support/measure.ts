@@ -26,6 +26,12 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
 }
 
 /** Peak resident memory of this process so far, in MiB. */
+/** CPU time of this process (user + system, all its threads) since `start` (process.cpuUsage()), ms. */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 export function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }

@@ -28,6 +28,8 @@ export interface TaskBenchResult {
   loadMs: number;
   /** Per input of `texts`: timed samples in ms (after a warm-up). */
   samplesMs: number[][];
+  /** surprisal: CPU time of the process (user + system, all threads) per sample, ms: less swayed than wall time by load elsewhere. */
+  cpuMs: number[];
   /** generate: tokens produced per run; surprisal: tokens scored. */
   tokens: number[];
   /** generate: ms from the call to the first new token, per run. */

@@ -1,15 +1,17 @@
 /**
  * Tasks bench worker, our engine: the task functions the extension and `trex` call — fillMask,
  * generate (decode graph + KV cache, per-step candidates included), surprisal (windows over the
- * inspect graph) — on a model opened with openModel. Sends one TaskBenchResult to the parent.
+ * lean body graph, the scored rows through the head graph) — on a model opened with openModel. Sends one TaskBenchResult to the parent.
  */
 import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import { openDecodeSession } from '../../src/engine/tasks/decodeSession';
 import { fillMask } from '../../src/engine/tasks/fillMask';
 import { generate } from '../../src/engine/tasks/generate';
+import { releaseModelExtras } from '../../src/engine/tasks/modelExtras';
 import { openModel } from '../../src/engine/tasks/openModel';
 import { surprisal } from '../../src/engine/tasks/surprisal';
-import { now, peakRssMiB } from './measure';
+import { openSurprisalSessions } from '../../src/engine/tasks/surprisalSessions';
+import { cpuMsSince, now, peakRssMiB } from './measure';
 import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
 
 async function main(): Promise<void> {
@@ -17,9 +19,10 @@ async function main(): Promise<void> {
   const backend = new OnnxRuntimeBackend();
   const t0 = now();
   const loaded = await openModel(job.folder, backend, { device: 'cpu', graphCacheDir: job.graphCacheDir });
-  const model = job.kind === 'generate' ? await openDecodeSession(loaded, backend, { device: 'cpu', graphCacheDir: job.graphCacheDir }) : loaded;
+  const extras = { device: 'cpu' as const, graphCacheDir: job.graphCacheDir };
+  const model = job.kind === 'generate' ? await openDecodeSession(loaded, backend, extras) : job.kind === 'surprisal' ? await openSurprisalSessions(loaded, backend, extras) : loaded;
   const result: TaskBenchResult = {
-    engine: 'ours', kind: job.kind, loadMs: now() - t0, samplesMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
+    engine: 'ours', kind: job.kind, loadMs: now() - t0, samplesMs: [], cpuMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
   };
   if (job.kind === 'fill-mask') {
     for (const text of job.texts) {
@@ -56,13 +59,16 @@ async function main(): Promise<void> {
     const samples: number[] = [];
     for (let i = 0; i < job.repeats; i++) {
       const s = now();
+      const cpu = process.cpuUsage();
       const r = await surprisal(model, job.texts[0], { window: job.window, stride: job.stride });
       samples.push(now() - s);
+      result.cpuMs.push(cpuMsSince(cpu));
       result.tokens.push(r.tokens.length);
       result.meanNll = r.meanNll;
     }
     result.samplesMs.push(samples);
   }
+  await releaseModelExtras(loaded);
   await loaded.session.release();
   result.peakRssMiB = peakRssMiB();
   process.send?.(result, () => process.exit(0));

@@ -4,7 +4,7 @@
  * no perplexity pipeline: surprisal is its causal-LM forward over the same windows, with the
  * log-softmax at each scored position in JS (its typed calls: transformersJs.ts).
  */
-import { now, peakRssMiB } from './measure';
+import { cpuMsSince, now, peakRssMiB } from './measure';
 import type { TaskBenchJob, TaskBenchResult } from './tasksMeasure';
 import { idsOf, loadTjs, MODEL_OPTIONS } from './transformersJs';
 import { slidingWindows } from '../../src/engine/tasks/surprisal';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as TaskBenchJob;
   const tjs = await loadTjs(job.tjsRoot);
   const result: TaskBenchResult = {
-    engine: 'transformers.js', kind: job.kind, loadMs: 0, samplesMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
+    engine: 'transformers.js', kind: job.kind, loadMs: 0, samplesMs: [], cpuMs: [], tokens: [], firstTokenMs: [], top5: [], text: '', meanNll: 0, inputTokens: [], peakRssMiB: 0,
   };
   const t0 = now();
   if (job.kind === 'fill-mask') {
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     const samples: number[] = [];
     for (let r = 0; r < job.repeats; r++) {
       const s = now();
+      const cpu = process.cpuUsage();
       const ids = [50256, ...idsOf(tokenizer(job.texts[0])['input_ids'])];
       let total = 0;
       let scored = 0;
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
         }
       }
       samples.push(now() - s);
+      result.cpuMs.push(cpuMsSince(cpu));
       result.tokens.push(scored);
       result.meanNll = total / scored;
     }

@@ -8,6 +8,7 @@ import { fillMask } from '../engine/tasks/fillMask';
 import { generate } from '../engine/tasks/generate';
 import { defaultGraphCacheDir, type LoadedModel } from '../engine/tasks/openModel';
 import { surprisal } from '../engine/tasks/surprisal';
+import { openSurprisalSessions } from '../engine/tasks/surprisalSessions';
 import { DECODING_STRATEGIES as STRATEGIES, type GenerateOptions } from '../engine/tasks/taskTypes';
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import { createBackend } from '../host/backends';
@@ -121,7 +122,8 @@ export async function perplexityCommand(argv: string[], readText: (positional: s
   const stride = intOption(args, '--stride', 'stride');
   const topK = intOption(args, '--top-k', TASK_LIMITS.surprisalTopK);
   const text = await readText(args.positional);
-  return withModel(args, async (model) => {
+  return withModel(args, async (loaded) => {
+    const model = await openSurprisalSessions(loaded, createBackend('onnx'), { device: deviceOption(args), graphCacheDir: defaultGraphCacheDir(process.env) });
     const r = await surprisal(model, text, { ...(window === undefined ? {} : { window }), ...(stride === undefined ? {} : { stride }), ...(topK === undefined ? {} : { topK }) });
     if (args.flags.has('--json')) {
       return JSON.stringify({

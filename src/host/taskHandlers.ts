@@ -12,6 +12,7 @@ import { fillMask, maskWord } from '../engine/tasks/fillMask';
 import { generate } from '../engine/tasks/generate';
 import { mlmDemo } from '../engine/tasks/mlmDemo';
 import { surprisal } from '../engine/tasks/surprisal';
+import { openSurprisalSessions } from '../engine/tasks/surprisalSessions';
 import type { InferenceBackend } from '../engine/runtime/types';
 import { TASK_LIMITS } from '../engine/tasks/limits';
 import type {
@@ -119,7 +120,18 @@ export function createTaskHandlers(backend: () => InferenceBackend, graphCacheDi
     'model/surprisal': async (params, ctx) => {
       const text = requireString(params, 'text');
       const options = checkSurprisalParams(params);
-      return models.use(requireString(params, 'modelId'), ctx.signal, (model, signal) => {
+      const modelId = requireString(params, 'modelId');
+      const where = models.openedOn(modelId);
+      return models.use(modelId, ctx.signal, async (loaded, signal) => {
+        const model = await runTask(ctx.signal, () =>
+          openSurprisalSessions(loaded, backend(), {
+            device: where?.device ?? loaded.session.device,
+            ...(where?.gpuId === undefined ? {} : { gpuId: where.gpuId }),
+            graphCacheDir,
+            signal,
+            onBuild: () => ctx.progress({ stage: 'buildingGraph' }),
+          }),
+        );
         ctx.progress({ stage: 'running' });
         return runTask(ctx.signal, () => surprisal(model, text, options, { signal, onProgress: (done, total) => ctx.progress({ stage: 'running', done, total }) }));
       });

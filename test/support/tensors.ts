@@ -5,6 +5,7 @@ import { HostRequestError, isObject } from '../../src/host/protocol';
 const ARRAY_OF_TYPE: Record<TensorType, new (length: number) => TensorData['data']> = {
   float32: Float32Array,
   float16: Uint16Array,
+  float64: Float64Array,
   int64: BigInt64Array,
   int32: Int32Array,
   bool: Uint8Array,

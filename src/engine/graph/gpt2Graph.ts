@@ -33,6 +33,12 @@ export interface Gpt2GraphOptions {
    * [B, T, d] (the last block's output before ln_f, for the logit lens). Implies `hiddenStates`.
    */
   internals?: boolean;
+  /**
+   * `residual_final` [B, T, d] (the last block's output, before ln_f) as the only output: no
+   * logits, no present key/values, no attentions. The surprisal path reads it through the head
+   * graph (headGraph.ts) in chunks of rows, so T × V logits never exist.
+   */
+  finalHiddenOnly?: boolean;
   /** `float16`: c_attn/c_proj/c_fc weights and wte (embedding and tied LM head) stored and multiplied in float16; the rest float32. */
   precision?: FloatStorage;
 }
@@ -137,7 +143,8 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
     hidden = g.op('Add', [hidden, mlp]);
     if (hiddenStates) hiddenOutputs.push(hidden);
   }
-  if (internals) g.output('residual_final', hidden, 'float32', [B, T, d]);
+  if (internals || options.finalHiddenOnly === true) g.output('residual_final', hidden, 'float32', [B, T, d]);
+  if (options.finalHiddenOnly === true) return g;
 
   // Tied LM head: logits = ln_f(h) · wteᵀ, as a Gemm on [B·T, d] so wte is stored once.
   const lastPosition = (x: string): string => g.op('Slice', [x, g.int64('last_start', [-1]), g.int64('last_end', [Number.MAX_SAFE_INTEGER]), g.int64('ax1', [1])]);

@@ -5,10 +5,12 @@
  * log-probability and rank of one target token per row. Only [N, k] and [N] values leave the
  * graph, never N × V logits. Inputs `states` float32 [N, d], `targets` int64 [N], `k` int64 [1];
  * outputs `top_logprobs` [N, k], `top_ids` int64 [N, k], `target_logprob` [N, 1], `target_rank` [N, 1]
- * (1 = the best).
+ * (1 = the best), and `target_nll` float64 [N, 1]: −log P(target) with the log-sum-exp taken in
+ * float64 over the float32 logits (as a reader in JavaScript does: a float32 log-softmax drifts by
+ * about 1e-6 nats at the NLLs of a long text, and surprisal averages thousands of them).
  */
 import type { GraphFamilyConfig } from './modelGraph';
-import { GraphBuilder } from './onnxBuilder';
+import { CAST_TO, GraphBuilder } from './onnxBuilder';
 import { GraphBuildError } from './graphBuildError';
 import type { WeightTensor } from './weights';
 
@@ -57,12 +59,18 @@ export function defineHeadGraph(f: GraphFamilyConfig, head: HeadWeights): GraphB
     : g.op('Gemm', [normalized, decoder], { transB: 1 });
   const logProbs = g.op('LogSoftmax', [logits], { axis: -1 });
   const [topValues, topIds] = g.opMulti('TopK', [logProbs, k], 2, { axis: -1, largest: 1, sorted: 1 });
-  const target = g.op('GatherElements', [logProbs, g.op('Unsqueeze', [targets, g.int64('ax1', [1])])], { axis: 1 });
-  const better = g.op('ReduceSum', [g.op('Cast', [g.op('Greater', [logProbs, target])], { to: 1 }), g.int64('last_axis', [1])], { keepdims: 1 });
+  const targetIndex = g.op('Unsqueeze', [targets, g.int64('ax1', [1])]);
+  const target = g.op('GatherElements', [logProbs, targetIndex], { axis: 1 });
+  // The rank counts the logits above the target's: the log-softmax's float32 subtraction would tie close neighbours.
+  const targetLogit = g.op('GatherElements', [logits, targetIndex], { axis: 1 });
+  const better = g.op('ReduceSum', [g.op('Cast', [g.op('Greater', [logits, targetLogit])], { to: 1 }), g.int64('last_axis', [1])], { keepdims: 1 });
   const rank = g.op('Add', [better, g.scalar('rank_one', 1)]);
+  const logSumExp = g.op('ReduceLogSumExp', [g.op('Cast', [logits], { to: CAST_TO.float64 })], { axes: [-1], keepdims: 1 });
+  const nll = g.op('Sub', [logSumExp, g.op('Cast', [targetLogit], { to: CAST_TO.float64 })]);
   g.output('top_logprobs', topValues, 'float32', [N, K]);
   g.output('top_ids', topIds, 'int64', [N, K]);
   g.output('target_logprob', target, 'float32', [N, 1]);
   g.output('target_rank', rank, 'float32', [N, 1]);
+  g.output('target_nll', nll, 'float64', [N, 1]);
   return g;
 }

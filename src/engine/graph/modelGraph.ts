@@ -43,6 +43,8 @@ export interface ModelGraphOptions {
   internals?: boolean;
   /** GPT-2 only: logits of the last position only. */
   lastLogitsOnly?: boolean;
+  /** GPT-2 only: the last block's output (`residual_final`, before ln_f) as the only output (see gpt2Graph.ts). */
+  finalHiddenOnly?: boolean;
   /**
    * Default float32. Leave it out (rather than 'float32') when building a cache key: the key of
    * the default graph then stays what it was before precision existed.

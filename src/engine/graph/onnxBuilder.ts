@@ -14,7 +14,7 @@ import { float32ToFloat16Bits } from '../models/safetensorsWriter';
 export const OPSET_VERSION = 17;
 const IR_VERSION = 8;
 
-export type ElementType = 'float32' | 'float16' | 'int64' | 'bool';
+export type ElementType = 'float32' | 'float16' | 'float64' | 'int64' | 'bool';
 /** Element types an initializer built from float32 values can be stored as. */
 export type FloatStorage = 'float32' | 'float16';
 /** A dimension: a fixed size or a symbolic name. */
@@ -24,12 +24,13 @@ export type AttributeValue = number | number[] | string | { float: number } | { 
 const DATA_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float16: onnx.TensorProto.DataType.FLOAT16,
+  float64: onnx.TensorProto.DataType.DOUBLE,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
 };
 
 /** `to` attribute values of a Cast node. */
-export const CAST_TO: Readonly<Record<FloatStorage, number>> = { float32: onnx.TensorProto.DataType.FLOAT, float16: onnx.TensorProto.DataType.FLOAT16 };
+export const CAST_TO: Readonly<Record<FloatStorage | 'float64', number>> = { float32: onnx.TensorProto.DataType.FLOAT, float16: onnx.TensorProto.DataType.FLOAT16, float64: onnx.TensorProto.DataType.DOUBLE };
 
 function littleEndianBytes(array: Float32Array | BigInt64Array | Uint16Array): Uint8Array {
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);

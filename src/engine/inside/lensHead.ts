@@ -7,6 +7,7 @@
 import { cachedGraph, checkpointIdentity, findCachedGraph, graphCacheKey } from '../graph/graphCache';
 import { defineHeadGraph } from '../graph/headGraph';
 import { graphFamilyConfig } from '../graph/modelGraph';
+import type { ModelDir } from '../models/modelDir';
 import { Checkpoint } from '../models/weights';
 import type { DevicePreference, InferenceBackend, InferenceSession } from '../runtime/types';
 import { TaskError } from '../tasks/errors';
@@ -22,29 +23,31 @@ export interface LensHeadOptions {
   onBuild?: () => void;
 }
 
-const LENS_HEAD = { variant: 'lensHead' } as const;
+/** `outputs: 2`: the head with `target_nll` and the rank over logits (graphs cached before it lack them). */
+const LENS_HEAD = { variant: 'lensHead', outputs: 2 } as const;
 
 const headSessions = perModel<InferenceSession>((session) => session.release());
 
-async function headGraphPath(model: LoadedModel, options: LensHeadOptions): Promise<string> {
-  const checkpoint = await Checkpoint.open(model.model.weightFiles);
+/** The head graph of a model folder, from the graph cache or built into it (the lens and the surprisal path share it). */
+export async function headGraphPath(model: ModelDir, graphCacheDir: string, onBuild?: () => void): Promise<string> {
+  const checkpoint = await Checkpoint.open(model.weightFiles);
   let key: string;
   try {
-    key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), options.graphCacheDir), { ...LENS_HEAD, family: graphFamilyConfig(model.model.config) });
+    key = graphCacheKey(checkpointIdentity(checkpoint.filePaths(), graphCacheDir), { ...LENS_HEAD, family: graphFamilyConfig(model.config) });
   } finally {
     await checkpoint.close();
   }
-  const cached = findCachedGraph(options.graphCacheDir, key);
+  const cached = findCachedGraph(graphCacheDir, key);
   if (cached !== undefined) return cached;
-  options.onBuild?.();
-  const { family, head } = await readHeadWeights(model.model);
-  return cachedGraph(options.graphCacheDir, key, () => defineHeadGraph(family, head)).path;
+  onBuild?.();
+  const { family, head } = await readHeadWeights(model);
+  return cachedGraph(graphCacheDir, key, () => defineHeadGraph(family, head)).path;
 }
 
 /** The head session of `model` (opened on the first call; released with the model). */
 export function openLensHead(model: LoadedModel, backend: InferenceBackend, options: LensHeadOptions): Promise<InferenceSession> {
   return headSessions.get(model, async () => {
-    const path = await headGraphPath(model, options);
+    const path = await headGraphPath(model.model, options.graphCacheDir, options.onBuild);
     return backend.createSession(path, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
   });
 }
@@ -55,6 +58,8 @@ export interface HeadReading {
   topLogProbs: number[];
   targetLogProb: number;
   targetRank: number;
+  /** −log P(target), its log-sum-exp taken in float64 (surprisal averages thousands of these). */
+  targetNll: number;
 }
 
 export interface HeadRunHooks {
@@ -84,19 +89,21 @@ export async function readThroughHead(head: InferenceSession, states: Float32Arr
         targets: { type: 'int64', dims: [n], data: BigInt64Array.from(targets.slice(start, end), (t) => BigInt(Math.max(0, t))) },
         k: { type: 'int64', dims: [1], data: BigInt64Array.of(BigInt(k)) },
       },
-      ['top_logprobs', 'top_ids', 'target_logprob', 'target_rank'],
+      ['top_logprobs', 'top_ids', 'target_logprob', 'target_rank', 'target_nll'],
     );
     const topLogProbs = out['top_logprobs']?.data as Float32Array;
     const topIds = out['top_ids']?.data as BigInt64Array;
     const targetLogProb = out['target_logprob']?.data as Float32Array;
     const targetRank = out['target_rank']?.data as Float32Array;
-    if (!topLogProbs || !topIds || topLogProbs.length !== n * k || !targetLogProb || !targetRank) throw new Error('the lens head returned outputs of unexpected shapes');
+    const targetNll = out['target_nll']?.data as Float64Array;
+    if (!topLogProbs || !topIds || topLogProbs.length !== n * k || !targetLogProb || !targetRank || !targetNll) throw new Error('the lens head returned outputs of unexpected shapes');
     for (let r = 0; r < n; r++) {
       readings.push({
         topIds: Array.from(topIds.subarray(r * k, (r + 1) * k), Number),
         topLogProbs: Array.from(topLogProbs.subarray(r * k, (r + 1) * k)),
         targetLogProb: targetLogProb[r],
         targetRank: targetRank[r],
+        targetNll: targetNll[r],
       });
     }
     hooks.onProgress?.(end, rows);

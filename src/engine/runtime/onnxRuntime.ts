@@ -27,6 +27,7 @@ function fromOrtTensor(name: string, t: Ort.Tensor): TensorData {
   switch (t.type) {
     case 'float32': return { type: 'float32', dims, data: t.data as Float32Array };
     case 'float16': return { type: 'float16', dims, data: t.data as Uint16Array };
+    case 'float64': return { type: 'float64', dims, data: t.data as Float64Array };
     case 'int64': return { type: 'int64', dims, data: t.data as BigInt64Array };
     case 'int32': return { type: 'int32', dims, data: t.data as Int32Array };
     case 'bool': return { type: 'bool', dims, data: t.data as Uint8Array };

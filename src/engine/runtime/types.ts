@@ -10,13 +10,13 @@ export type DeviceKind = 'cpu' | 'cuda';
 export const DEVICE_PREFERENCES = ['auto', 'cuda', 'cpu'] as const;
 export type DevicePreference = (typeof DEVICE_PREFERENCES)[number];
 
-export type TensorType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
+export type TensorType = 'float32' | 'float16' | 'float64' | 'int64' | 'int32' | 'bool';
 
 /** A dense tensor, row-major; `data` is a typed array, never nested JSON arrays. */
 export interface TensorData {
   type: TensorType;
   dims: number[];
-  data: Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
+  data: Float32Array | Uint16Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
 }
 
 export interface SessionOptions {

@@ -1,6 +1,6 @@
 /**
  * What a task opens once per loaded model beside its inspect session — the decode session, the
- * logit lens's head session, the static-embedding table — kept here, one table per kind, and all
+ * logit lens's head session (shared by surprisal), surprisal's body session, the static-embedding table — kept here, one table per kind, and all
  * released together with the model (`releaseModelExtras`, next to `model.session.release()`).
  * Concurrent first calls share one opening; a failed opening is forgotten so a later call retries.
  */

@@ -7,7 +7,10 @@
  * (and not listed). Long texts are read in windows of `window` tokens (default: the context length)
  * starting every `stride` tokens (default window/2): each token is scored once, in the first window
  * that holds it after the previous window's end, so with at least window − stride tokens of left
- * context (all of it while the text fits in one window).
+ * context (all of it while the text fits in one window). The lean path (surprisalSessions.ts): each
+ * window runs the body graph to the last block's states, and only its scored rows go through the
+ * head graph, which computes the log-softmax, the target's log-probability and rank and the top k
+ * in the graph, a chunk of rows at a time: no T × V logits leave the graph.
  *
  * Encoder families: pseudo-perplexity — each ordinary token is masked in turn and scored from both
  * sides; that costs one forward pass per token (run in batches), and texts longer than the context
@@ -18,10 +21,12 @@
 import type { TokenSpan } from '../tokenizers/types';
 import { TaskError } from './errors';
 import { maskIdOf } from './fillMask';
+import { readThroughHead } from '../inside/lensHead';
 import { logitsOfIds, logitsRow } from './idsLogits';
 import { logSumExp, rankOf, topIds } from './softmax';
 import { endOfTextId, tokenChoice } from './tokenText';
-import type { TaskModel } from './inputs';
+import { feedsForIds, type TaskModel } from './inputs';
+import type { SurprisalModel, SurprisalSessions } from './surprisalSessions';
 import type { SurprisalHooks, SurprisalOptions, SurprisalResult, SurprisalToken, TokenChoice } from './taskTypes';
 
 const PSEUDO_BATCH = 8;
@@ -79,23 +84,40 @@ function windowOptions(model: TaskModel, options: SurprisalOptions): { window: n
   return { window, stride, topK };
 }
 
-export async function surprisal(model: TaskModel, text: string, options: SurprisalOptions = {}, hooks: SurprisalHooks = {}): Promise<SurprisalResult> {
+/** A causal model needs its surprisal sessions (openSurprisalSessions); an encoder reads its logits. */
+export async function surprisal(model: SurprisalModel, text: string, options: SurprisalOptions = {}, hooks: SurprisalHooks = {}): Promise<SurprisalResult> {
   const settings = windowOptions(model, options);
-  return model.family === 'gpt2' ? causalSurprisal(model, text, settings, hooks) : pseudoSurprisal(model, text, settings, hooks);
+  if (model.family !== 'gpt2') return pseudoSurprisal(model, text, settings, hooks);
+  if (!model.scoring) throw new Error(`surprisal of ${model.label} needs its lean sessions: call openSurprisalSessions first`);
+  return causalSurprisal(model, model.scoring, text, settings, hooks);
 }
 
-async function causalSurprisal(model: TaskModel, text: string, o: { window: number; stride: number; topK: number }, hooks: SurprisalHooks): Promise<SurprisalResult> {
+/** The last block's states [T, d] of one window of ids, from the body graph. */
+async function finalStates(model: TaskModel, body: SurprisalSessions['body'], ids: readonly number[]): Promise<Float32Array> {
+  const out = (await body.run(feedsForIds({ session: body, hiddenSize: model.hiddenSize, numHeads: model.numHeads }, [ids]), ['residual_final']))['residual_final'];
+  if (!out || out.type !== 'float32' || out.data.length !== ids.length * model.hiddenSize) throw new Error(`residual_final: expected float32 [1, ${ids.length}, ${model.hiddenSize}], got ${out ? `${out.type} [${out.dims.join(', ')}]` : 'nothing'}`);
+  return out.data as Float32Array;
+}
+
+async function causalSurprisal(model: TaskModel, sessions: SurprisalSessions, text: string, o: { window: number; stride: number; topK: number }, hooks: SurprisalHooks): Promise<SurprisalResult> {
   const spans = model.tokenizer.encode(text).tokens;
   const bos = endOfTextId(model.tokenizer);
   const ids = [...(bos === undefined ? [] : [bos]), ...spans.map((t) => t.id)];
   const offset = bos === undefined ? 0 : 1; // ids[i] is spans[i - offset]
   if (ids.length < 2) throw new TaskError('the text gives no token to score: give some text');
   const windows = slidingWindows(ids.length, o.window, o.stride);
+  const k = Math.max(1, Math.min(o.topK, model.vocabSize)); // the head's TopK reads at least one
   const scores: Scored[] = [];
   for (const [w, { start, end, scoreFrom }] of windows.entries()) {
     check(hooks);
-    const logits = await logitsOfIds(model, [ids.slice(start, end)]);
-    for (let p = scoreFrom; p < end; p++) scores.push(scoreRow(model, logitsRow(logits, 0, p - 1 - start), ids[p], o.topK));
+    const states = await finalStates(model, sessions.body, ids.slice(start, end));
+    // Row p − 1 − start predicts ids[p]: the rows of scoreFrom … end − 1, the window's last row left out.
+    const d = model.hiddenSize;
+    const rows = states.subarray((scoreFrom - 1 - start) * d, (end - 1 - start) * d);
+    const readings = await readThroughHead(sessions.head, rows, d, ids.slice(scoreFrom, end), k, { signal: hooks.signal });
+    for (const r of readings) {
+      scores.push({ nll: r.targetNll, rank: r.targetRank, top: r.topIds.slice(0, o.topK).map((id, i) => tokenChoice(model.tokenizer, id, Math.exp(r.topLogProbs[i]))) });
+    }
     hooks.onProgress?.(w + 1, windows.length);
   }
   return result(spans.slice(1 - offset), scores, 'causal', windows.length);

@@ -186,7 +186,7 @@ test('host: checkTensor accepts well-formed tensors and says what is wrong with 
   assert.equal(checkTensor('m', { type: 'bool', dims: [0], data: new Uint8Array(0) }).data.length, 0);
   const bad: Array<[unknown, RegExp]> = [
     [null, /not an object/],
-    [{ type: 'float64', dims: [1], data: new Float64Array(1) }, /unknown type float64/],
+    [{ type: 'uint16', dims: [1], data: new Uint16Array(1) }, /unknown type uint16/],
     [{ type: 'float32', dims: [-1], data: new Float32Array(1) }, /non-negative integers/],
     [{ type: 'float32', dims: [1.5], data: new Float32Array(1) }, /non-negative integers/],
     [{ type: 'int64', dims: [1], data: Int32Array.of(1) }, /BigInt64Array for type int64/],

@@ -15,6 +15,7 @@ import { mlmDemo } from '../../../../src/engine/tasks/mlmDemo';
 import { openModel, type LoadedModel } from '../../../../src/engine/tasks/openModel';
 import { softmax } from '../../../../src/engine/tasks/softmax';
 import { surprisal } from '../../../../src/engine/tasks/surprisal';
+import { openSurprisalSessions } from '../../../../src/engine/tasks/surprisalSessions';
 import { tempDir, tinyModelDir } from '../../../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
@@ -167,7 +168,7 @@ test('BERT vs GPT at the cursor: both sides for the word, the GPT side from the 
   assert.equal(r.causal.candidates.length, 5);
   assert.ok(r.masked.originalProb > 0 && r.masked.originalRank >= 1);
   // GPT's probability of the word equals the surprisal lens's product over the word's tokens
-  const lens = await surprisal(gpt2, text.slice(0, 13));
+  const lens = await surprisal(await openSurprisalSessions(gpt2, backend, { device: 'cpu', graphCacheDir }), text.slice(0, 13));
   const wordTokens = lens.tokens.filter((t) => t.end > 8);
   const product = wordTokens.reduce((p, t) => p * t.prob, 1);
   assert.ok(Math.abs(product - r.causal.originalProb) < 1e-6 * Math.max(1, product / 1e-6), `${product} vs ${r.causal.originalProb}`);

@@ -2,7 +2,8 @@
  * The surprisal lens on the tiny GPT-2 and BERT: perplexity = exp(mean NLL) from the full-sequence
  * logits (runLogits), every token scored once across overlapping windows and exactly as in one pass
  * while its window holds the whole left context, BERT pseudo-perplexity from one masked pass per
- * token, progress and cancellation.
+ * token, progress and cancellation. The lean causal path (body graph, then the head graph on the
+ * scored rows) against the logits of the inspect graph read in JavaScript, as the task did before.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,15 +12,18 @@ import { TaskError } from '../../../../src/engine/tasks/errors';
 import { logitsOfIds, logitsRow } from '../../../../src/engine/tasks/idsLogits';
 import { runLogits } from '../../../../src/engine/tasks/logits';
 import { openModel, type LoadedModel } from '../../../../src/engine/tasks/openModel';
-import { logSoftmax, softmax } from '../../../../src/engine/tasks/softmax';
+import { feedsForIds } from '../../../../src/engine/tasks/inputs';
+import { logSoftmax, logSumExp, rankOf, softmax, topIds } from '../../../../src/engine/tasks/softmax';
 import { slidingWindows, surprisal } from '../../../../src/engine/tasks/surprisal';
+import { openSurprisalSessions, type SurprisalModel } from '../../../../src/engine/tasks/surprisalSessions';
 import { tempDir, tinyModelDir } from '../../../support/tinyModels';
 
 const backend = new OnnxRuntimeBackend();
 const graphCacheDir = tempDir('trex-surprisal-graphs-');
 const models = new Map<string, Promise<LoadedModel>>();
+/** The model with its surprisal sessions (the lean path; an encoder is returned as it is). */
 function open(name: 'gpt2' | 'bert'): Promise<LoadedModel> {
-  if (!models.has(name)) models.set(name, openModel(tinyModelDir(name), backend, { device: 'cpu', graphCacheDir }));
+  if (!models.has(name)) models.set(name, openModel(tinyModelDir(name), backend, { device: 'cpu', graphCacheDir }).then((m) => openSurprisalSessions(m, backend, { device: 'cpu', graphCacheDir })));
   return models.get(name) as Promise<LoadedModel>;
 }
 
@@ -123,4 +127,52 @@ test('cancellation throws TaskError("cancelled"); empty text and bad windows are
   await assert.rejects(surprisal(gpt2, ''), TaskError);
   await assert.rejects(surprisal(gpt2, 'hello', { window: 1000 }), TaskError);
   await assert.rejects(surprisal(gpt2, 'hello', { window: 16, stride: 16 }), TaskError);
+});
+
+test('the lean path: the body graph gives the inspect graph\'s last block states, and only them', async () => {
+  const gpt2 = (await open('gpt2')) as LoadedModel & SurprisalModel;
+  const body = gpt2.scoring?.body;
+  assert.ok(body);
+  assert.deepEqual(body.outputNames, ['residual_final']);
+  const ids = gpt2.tokenizer.encode('<|endoftext|>The cat sat on the mat.').tokens.map((t) => t.id);
+  const lean = (await body.run(feedsForIds({ ...gpt2, session: body }, [ids]), ['residual_final']))['residual_final'];
+  const inspect = (await gpt2.session.run(feedsForIds(gpt2, [ids]), ['residual_final']))['residual_final'];
+  assert.ok(lean && inspect);
+  assert.deepEqual(lean.dims, [1, ids.length, gpt2.hiddenSize]);
+  const a = lean.data as Float32Array, b = inspect.data as Float32Array;
+  assert.ok(a.every((x, i) => Math.abs(x - b[i]) <= 1e-5), 'residual_final equal');
+});
+
+test('the lean path gives the numbers of the logits path: NLL (log-sum-exp in float64), rank and top k, window by window', async () => {
+  const gpt2 = await open('gpt2');
+  const text = Array.from({ length: 60 }, (_, i) => ['le', 'chat', 'dort', 'sur', 'un', 'tapis', 'rouge'][(i * 3) % 7]).join(' ');
+  const [window, stride] = [24, 10];
+  const r = await surprisal(gpt2, text, { window, stride, topK: 4 });
+  const ids = [gpt2.tokenizer.encode('<|endoftext|>').tokens[0].id, ...gpt2.tokenizer.encode(text).tokens.map((t) => t.id)];
+  const expected: Array<{ nll: number; rank: number; top: number[] }> = [];
+  for (const w of slidingWindows(ids.length, window, stride)) {
+    const logits = await logitsOfIds(gpt2, [ids.slice(w.start, w.end)]);
+    for (let p = w.scoreFrom; p < w.end; p++) {
+      const row = logitsRow(logits, 0, p - 1 - w.start);
+      expected.push({ nll: logSumExp(row) - row[ids[p]], rank: rankOf(row, ids[p]), top: topIds(row, 4) });
+    }
+  }
+  assert.ok(r.passes > 2);
+  assert.equal(r.tokens.length, expected.length);
+  r.tokens.forEach((t, i) => {
+    assert.ok(Math.abs(t.surprisal * Math.LN2 - expected[i].nll) < 1e-9, `token ${i}: ${t.surprisal * Math.LN2} vs ${expected[i].nll}`);
+    assert.equal(t.rank, expected[i].rank, `token ${i}: rank`);
+    assert.deepEqual(t.top.map((c) => c.id), expected[i].top, `token ${i}: top`);
+  });
+  const mean = expected.reduce((s, e) => s + e.nll, 0) / expected.length;
+  assert.ok(Math.abs(r.meanNll - mean) < 1e-12, `mean NLL ${r.meanNll} vs ${mean}`);
+});
+
+test('a causal model without its surprisal sessions is refused', async () => {
+  const bare = await openModel(tinyModelDir('gpt2'), backend, { device: 'cpu', graphCacheDir });
+  try {
+    await assert.rejects(surprisal(bare, 'hello there'), /openSurprisalSessions/);
+  } finally {
+    await bare.session.release();
+  }
 });
