@@ -20,7 +20,9 @@ export function isWeightPrecision(value: unknown): value is WeightPrecision {
 /**
  * MatMulNBits settings. Block size: values per scale and zero point along the reduction axis.
  * accuracy_level: 0 = the runtime's default (float32 activations), 4 = int8 activations
- * quantized per block at run time (MLAS's integer kernels): chosen by measurement (BENCHMARKS.md).
+ * quantized per block at run time (MLAS's integer kernels). Level 4 for both, by measurement
+ * (BENCHMARKS.md, GPT-2-small decode): 8-bit codes have no fast float kernel in onnxruntime 1.30's
+ * CPU provider (level 0 ran at a tenth of float32's speed), and 4-bit codes ran faster at level 4.
  */
 export interface QuantizationOptions {
   blockSize: number;
@@ -28,8 +30,8 @@ export interface QuantizationOptions {
 }
 
 export const DEFAULT_QUANTIZATION: Readonly<Record<'int8' | 'int4', QuantizationOptions>> = {
-  int8: { blockSize: 32, accuracyLevel: 0 },
-  int4: { blockSize: 32, accuracyLevel: 0 },
+  int8: { blockSize: 32, accuracyLevel: 4 },
+  int4: { blockSize: 32, accuracyLevel: 4 },
 };
 
 /** The bits of a quantized precision, undefined for float ones. */
