@@ -56,7 +56,7 @@ export class ModelRegistry extends Disposable {
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('transformerExplorer.defaultModels')) this.beside.clear();
-        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId)) && this.activeModel) {
+        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || affects(e, SettingKey.precision)) && this.activeModel) {
           const spec = this.activeModel.spec;
           this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
         }
