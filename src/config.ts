@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { isWeightPrecision, type WeightPrecision } from './engine/graph/precision';
-import { DEVICE_PREFERENCES, type DevicePreference } from './engine/runtime/types';
+import { DEVICE_PREFERENCES, isWeightPrecision, type DevicePreference, type WeightPrecision } from './engine/runtime/types';
 
 /** Section of every setting: `transformerExplorer.*`. */
 export const CONFIG_SECTION = 'transformerExplorer';

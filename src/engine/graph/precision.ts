@@ -9,13 +9,8 @@
  */
 export type GraphPrecision = 'float32' | 'float16' | 'int8' | 'int4';
 
-/** What a user picks (the `transformerExplorer.precision` setting, `trex --precision`). */
-export type WeightPrecision = 'float32' | 'int8' | 'int4';
-export const WEIGHT_PRECISIONS: readonly WeightPrecision[] = ['float32', 'int8', 'int4'];
-
-export function isWeightPrecision(value: unknown): value is WeightPrecision {
-  return typeof value === 'string' && (WEIGHT_PRECISIONS as readonly string[]).includes(value);
-}
+// What a user picks: in runtime/types.ts, which the extension's activation path may import.
+export { isWeightPrecision, WEIGHT_PRECISIONS, type WeightPrecision } from '../runtime/types';
 
 /**
  * MatMulNBits settings. Block size: values per scale and zero point along the reduction axis.

@@ -40,3 +40,11 @@ export interface InferenceBackend {
   /** `model`: an .onnx file path or its bytes. */
   createSession(model: string | Uint8Array, options: SessionOptions): Promise<InferenceSession>;
 }
+
+/** The weights' precision a user picks (the `transformerExplorer.precision` setting, `trex --precision`; graph/precision.ts). */
+export type WeightPrecision = 'float32' | 'int8' | 'int4';
+export const WEIGHT_PRECISIONS: readonly WeightPrecision[] = ['float32', 'int8', 'int4'];
+
+export function isWeightPrecision(value: unknown): value is WeightPrecision {
+  return typeof value === 'string' && (WEIGHT_PRECISIONS as readonly string[]).includes(value);
+}

@@ -127,6 +127,7 @@ test('host: model/load with precision int8/int4 opens a quantized model of its o
       assert.deepEqual(att.attentions[0].dims, reference.attentions[0].dims, 'attention outputs unchanged in shape');
       const generated = await client.request('model/generate', { modelId: q.modelId, prompt: text, options: { strategy: 'greedy', maxNewTokens: 3 } });
       assert.equal(generated.tokenIds.length, 3);
+      await client.request('model/release', { modelId: q.modelId }); // room for the next one under the host's limits
     }
     assert.equal((await client.request('model/load', { spec: dir, device: 'cpu', precision: 'float32' })).modelId, plain.modelId, 'float32 is the default model');
     const bad = await client.request('model/load', { spec: dir, device: 'cpu', precision: 'int2' as 'int8' }).catch((e: unknown) => e);
