@@ -50,6 +50,8 @@ export interface DecoderResult {
   /** Logits of the prompt's last position. */
   promptLogits: number[];
   peakRssMiB: number;
+  /** Ours: resident memory after the runs, the session still open (the peak includes session creation). */
+  endRssMiB?: number;
 }
 
 export interface EncoderResult {

@@ -22,6 +22,12 @@ export interface TensorData {
 export interface SessionOptions {
   device: DevicePreference;
   gpuId?: number;
+  /**
+   * false: onnxruntime's intra-op threads sleep instead of spin-waiting between runs. Decode
+   * sessions ask for it: their runs are short and separated by JavaScript work that needs the core a
+   * spinning thread holds (BENCHMARKS.md, "Precision"). Default: onnxruntime's (spinning).
+   */
+  spinning?: boolean;
 }
 
 export interface InferenceSession {

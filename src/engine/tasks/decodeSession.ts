@@ -56,7 +56,8 @@ export async function openDecodeSession(model: LoadedModel, backend: InferenceBa
     // The inspect graph's precision (float16 only where that session runs on CUDA).
     const graphPath = await decodeGraph(model.model, options.graphCacheDir, options.onBuild, model.precision);
     if (options.signal?.aborted) throw new TaskError('cancelled');
-    const session = await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
+    const where = options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId };
+    const session = await backend.createSession(graphPath, { ...where, spinning: false });
     return { graphPath, session };
   });
   return Object.assign(model, { decode });
