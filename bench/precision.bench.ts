@@ -86,10 +86,13 @@ async function main(): Promise<void> {
       results.get(v)?.push(await runWorker(task));
     }
   }
+  // Again after the rows: a burst of load from elsewhere during either measurement lowers it.
+  const after = await measureBandwidth();
   const speeds = (v: Variant): number[] => (results.get(v) ?? []).flatMap((r) => r.cachedTokensPerSec);
   const peer = variants[3];
   const reference = results.get(variants[0])?.[0]?.cachedIds ?? [];
-  const gbs = bandwidth.ortGBs * 1e9;
+  // The machine reads at least as fast as the best ReduceSum figure (load from elsewhere lowers any of them).
+  const gbs = Math.max(bandwidth.ortGBs, bandwidth.ortOneThreadGBs, after.ortGBs, after.ortOneThreadGBs) * 1e9;
   const rows = [['median (best)', 'decode with KV cache', '× transformers.js float32', 'weights read per token', 'bandwidth bound', 'of the bound', 'peak RSS', 'greedy tokens = ours float32']];
   for (const v of variants) {
     const s = speeds(v);
@@ -108,13 +111,14 @@ async function main(): Promise<void> {
     ]);
   }
   console.log([
-    `Read bandwidth, same run: onnxruntime ReduceSum over 512 MB ${bandwidth.ortGBs.toFixed(1)} GB/s (default threads), ${bandwidth.ortOneThreadGBs.toFixed(1)} GB/s (1 thread); JavaScript loop ${bandwidth.jsGBs.toFixed(1)} GB/s`,
+    `Read bandwidth, same run, before / after the rows: onnxruntime ReduceSum over 512 MB ${bandwidth.ortGBs.toFixed(1)} / ${after.ortGBs.toFixed(1)} GB/s (default threads),`,
+    `${bandwidth.ortOneThreadGBs.toFixed(1)} / ${after.ortOneThreadGBs.toFixed(1)} GB/s (1 thread); JavaScript loop ${bandwidth.jsGBs.toFixed(1)} / ${after.jsGBs.toFixed(1)} GB/s; bound below: the best, ${(gbs / 1e9).toFixed(1)} GB/s`,
     '',
     `GPT-2-small shape (124 M parameters, random weights), prompt of 23 tokens, ${NEW_TOKENS} new tokens, greedy with the KV cache:`,
     '',
     table(rows),
     '',
-    '- bound = ReduceSum bandwidth / weights read per token (every initializer read by a product, one embedding row each);',
+    '- bound = the best ReduceSum bandwidth / weights read per token (every initializer read by a product, one embedding row each);',
     '  transformers.js runs the float32 export of the same weights, so its bound is float32\'s',
     '- random weights: greedy tokens of a quantized graph part from float32\'s early (near-flat logits); fidelity.bench.ts measures agreement',
   ].join('\n'));
