@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     '',
     '- bound = the best ReduceSum bandwidth / weights read per token (every initializer read by a product, one embedding row each);',
     '  transformers.js runs the float32 export of the same weights, so its bound is float32\'s',
-    '- random weights: greedy tokens of a quantized graph part from float32\'s early (near-flat logits); fidelity.bench.ts measures agreement',
+    '- random weights: their logits are saturated, so a quantized graph\'s greedy tokens part from float32\'s at once; fidelity.bench.ts measures agreement',
   ].join('\n'));
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
