@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEVICE_PREFERENCES, type DevicePreference } from './engine/runtime/types';
+import { DEVICE_PREFERENCES, isWeightPrecision, type DevicePreference, type WeightPrecision } from './engine/runtime/types';
 
 /** Section of every setting: `transformerExplorer.*`. */
 export const CONFIG_SECTION = 'transformerExplorer';
@@ -36,6 +36,8 @@ export interface ExtensionConfig {
   device: DeviceSetting;
   /** Which GPU (CUDA device id) runs models when CUDA is used. */
   gpuId: number;
+  /** The weights' precision models load in: float32, or weight-only quantized int8/int4 (smaller, faster on a CPU). */
+  precision: WeightPrecision;
   /** The active model: a model folder or a Hugging Face Hub id; empty when none was chosen. */
   model: string;
   /** Memory bound (MB) of the loaded-model cache of the model host. */
@@ -55,6 +57,7 @@ export const SettingKey = {
   learnBpeMerges: 'learnBpe.merges',
   device: 'device',
   gpuId: 'gpuId',
+  precision: 'precision',
   model: 'model',
   modelCacheMemoryMB: 'modelCacheMemoryMB',
 } as const;
@@ -69,6 +72,7 @@ export const DEFAULT_CONFIG: ExtensionConfig = {
   learnBpe: { merges: 20 },
   device: 'auto',
   gpuId: 0,
+  precision: 'float32',
   model: '',
   modelCacheMemoryMB: 4096,
 };
@@ -82,6 +86,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
   const merges = Math.round(c.get<number>(SettingKey.learnBpeMerges, DEFAULT_CONFIG.learnBpe.merges));
   const device = c.get<string>(SettingKey.device, DEFAULT_CONFIG.device);
   const gpuId = Math.round(c.get<number>(SettingKey.gpuId, DEFAULT_CONFIG.gpuId));
+  const precision = c.get<string>(SettingKey.precision, DEFAULT_CONFIG.precision);
   const cacheMB = Math.round(c.get<number>(SettingKey.modelCacheMemoryMB, DEFAULT_CONFIG.modelCacheMemoryMB));
   return {
     tokenizer: spec(SettingKey.tokenizer, DEFAULT_CONFIG.tokenizer),
@@ -94,6 +99,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     learnBpe: { merges: Number.isFinite(merges) && merges > 0 ? merges : DEFAULT_CONFIG.learnBpe.merges },
     device: (DEVICE_SETTINGS as readonly string[]).includes(device) ? (device as DeviceSetting) : DEFAULT_CONFIG.device,
     gpuId: Number.isFinite(gpuId) && gpuId >= 0 ? gpuId : DEFAULT_CONFIG.gpuId,
+    precision: isWeightPrecision(precision) ? precision : DEFAULT_CONFIG.precision,
     model: c.get<string>(SettingKey.model, DEFAULT_CONFIG.model).trim(),
     modelCacheMemoryMB: Number.isFinite(cacheMB) && cacheMB > 0 ? cacheMB : DEFAULT_CONFIG.modelCacheMemoryMB,
   };

@@ -56,6 +56,8 @@ export interface DecoderResult {
   /** Logits of the prompt's last position. */
   promptLogits: number[];
   peakRssMiB: number;
+  /** Ours: resident memory after the runs, the session still open (the peak includes session creation). */
+  endRssMiB?: number;
 }
 
 export interface EncoderResult {
@@ -86,6 +88,10 @@ export interface WorkerTask {
   eosId: number;
   /** The tokenizer's [MASK] id (encoder). */
   maskId: number;
+  /** Decoder: only the figures with the KV cache (precision bench). */
+  cachedOnly?: boolean;
+  /** Ours only: onnxruntime session options on top of the backend's (thread experiments of the precision bench). */
+  ortOptions?: { intraOpNumThreads?: number; allowSpinning?: boolean };
 }
 
 /** Top-k indices of a softmax = top-k of the logits; k small, so a partial scan. */

@@ -9,6 +9,7 @@ import { OnnxRuntimeBackend } from '../../src/engine/runtime/onnxRuntime';
 import type { InferenceSession, TensorData } from '../../src/engine/runtime/types';
 import { loadTokenizer } from '../../src/engine/tokenizers/load';
 import type { TextTokenizer } from '../../src/engine/tokenizers/textTokenizer';
+import { sessionWithOptions } from './ortOptionsSession';
 import { argmax, DecoderResult, EncoderResult, now, peakRssMiB, topK, softmaxAt, WorkerTask } from './measure';
 
 const int64 = (values: number[]): TensorData => ({ type: 'int64', dims: [1, values.length], data: BigInt64Array.from(values.map(BigInt)) });
@@ -24,7 +25,10 @@ async function timedLoads(task: WorkerTask): Promise<{ loadMs: number[]; tokeniz
   const times: number[] = [];
   for (let i = 0; i < task.repeats; i++) {
     const t1 = now();
-    const session = await new OnnxRuntimeBackend().createSession(task.path, { device: 'cpu' });
+    // A decode graph opens as openDecodeSession opens it (threads not spinning).
+    const session = task.ortOptions
+      ? await sessionWithOptions(task.path, task.ortOptions)
+      : await new OnnxRuntimeBackend().createSession(task.path, { device: 'cpu', ...(task.model === 'gpt2-small-random' ? { spinning: false } : {}) });
     times.push(now() - t1);
     if (i === task.repeats - 1) return { loadMs: times.map((t) => tokenizerMs + t), tokenizer, session };
     await session.release();
@@ -102,11 +106,12 @@ async function decoder(task: WorkerTask): Promise<DecoderResult> {
     return { speeds, ids: last.ids, promptLogits: last.promptLogits };
   };
   const cached = await run(true);
-  const uncached = await run(false);
+  const uncached = task.cachedOnly ? { speeds: [], ids: [], promptLogits: [] } : await run(false);
+  const endRssMiB = process.memoryUsage().rss / 2 ** 20;
   await session.release();
   return {
     kind: 'decoder', engine: 'ours', loadMs, firstTokenMs: first, cachedTokensPerSec: cached.speeds, uncachedTokensPerSec: uncached.speeds,
-    promptIds: promptIds(), cachedIds: cached.ids, uncachedIds: uncached.ids, promptLogits: Array.from(cached.promptLogits), peakRssMiB: peakRssMiB(),
+    promptIds: promptIds(), cachedIds: cached.ids, uncachedIds: uncached.ids, promptLogits: Array.from(cached.promptLogits), peakRssMiB: peakRssMiB(), endRssMiB,
   };
 }
 

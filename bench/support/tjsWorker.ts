@@ -64,7 +64,7 @@ async function decoder(tjs: Tjs, task: WorkerTask): Promise<DecoderResult> {
   };
   const uncachedSpeeds: number[] = [];
   let uncachedIds: number[] = [];
-  for (let i = 0; i <= task.repeats; i++) {
+  for (let i = 0; i <= (task.cachedOnly ? -1 : task.repeats); i++) {
     const u = await uncached();
     if (i > 0) uncachedSpeeds.push(u.ids.length / (u.ms / 1000));
     uncachedIds = u.ids;

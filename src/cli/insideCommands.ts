@@ -11,10 +11,10 @@ import { embeddingTableOf } from '../engine/inside/modelTables';
 import { defaultGraphCacheDir, type LoadedModel } from '../engine/tasks/openModel';
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { deviceOption, intOption, textOption } from './options';
+import { deviceOption, intOption, textOption, MODEL_OPTIONS } from './options';
 import { withModel } from './taskCommands';
 
-const COMMON = ['--model', '--device'];
+const COMMON = MODEL_OPTIONS;
 const COMMON_FLAGS = ['--json', '--yes'];
 const INDEX = { min: 0, max: 1 << 20 };
 const WORD_CHARS = 200;

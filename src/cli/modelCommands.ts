@@ -12,16 +12,18 @@ import { defaultGraphCacheDir, openModel, type LoadedModel } from '../engine/tas
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { cliModel } from './modelSource';
-import { deviceOption, intOption } from './options';
+import { deviceOption, intOption, MODEL_OPTIONS, precisionOption } from './options';
 
 /** Layers and heads are numbered from 0; the model says how many it has. */
 const INDEX = { min: 0, max: 1 << 16 };
 
 export async function load(args: ParsedArgs): Promise<LoadedModel> {
   const device = deviceOption(args);
+  const precision = precisionOption(args);
   const { dir } = await cliModel(args.options.get('--model'), args.flags.has('--yes'));
   const model = await openModel(dir, createBackend('onnx'), {
     device,
+    precision,
     graphCacheDir: defaultGraphCacheDir(process.env),
     onLog: (message) => process.stderr.write(`trex: ${message}\n`),
   });
@@ -29,7 +31,7 @@ export async function load(args: ParsedArgs): Promise<LoadedModel> {
   return model;
 }
 
-const COMMON = ['--model', '--device'];
+const COMMON = MODEL_OPTIONS;
 const COMMON_FLAGS = ['--json', '--yes'];
 
 function tokenFields(model: LoadedModel, tokens: Array<{ id: number; token: string; start: number; end: number }>) {
@@ -56,7 +58,7 @@ export async function logitsCommand(argv: string[], readText: (positional: strin
       return JSON.stringify({ ...head, logits: rows.map((r) => Array.from(r)) });
     }
     const what = model.family === 'gpt2' ? 'next token' : 'token at this position';
-    const lines = [`${model.label} (${model.family}, ${model.session.device}): most likely ${what}`];
+    const lines = [`${model.label} (${model.family}, ${model.session.device}${model.precision === 'float32' ? '' : `, ${model.precision}`}): most likely ${what}`];
     tokens.forEach((t, i) => {
       const best = top(rows[i], k ?? 5).map((c) => `${model.tokenizer.display(c.token)} ${(100 * c.prob).toFixed(1)}%`);
       lines.push(`${String(i).padStart(3)} ${model.tokenizer.display(t.token).padEnd(12)} → ${best.join('  ')}`);

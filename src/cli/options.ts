@@ -4,6 +4,7 @@
  * engine's TASK_LIMITS, so the CLI, the model host and the extension refuse the same values.
  */
 import { quoteValue } from '../engine/errorText';
+import { WEIGHT_PRECISIONS, type WeightPrecision } from '../engine/graph/precision';
 import { DEVICE_PREFERENCES as DEVICES, type DevicePreference } from '../engine/runtime/types';
 import { inRange, rangeText, TASK_LIMITS, type IntRange, type TaskLimit } from '../engine/tasks/limits';
 import { UsageError, type ParsedArgs } from './args';
@@ -36,6 +37,14 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
   const raw = args.options.get(name) ?? choices[0];
   if (!(choices as readonly string[]).includes(raw)) bad(name, `one of ${choices.join(', ')}`, raw);
   return raw as T;
+}
+
+/** The options of every command that runs a model. */
+export const MODEL_OPTIONS = ['--model', '--device', '--precision'];
+
+/** `--precision` (float32 unless given): weight-only int8/int4 graphs. */
+export function precisionOption(args: ParsedArgs): WeightPrecision {
+  return choiceOption(args, '--precision', WEIGHT_PRECISIONS);
 }
 
 /** `--device` (cpu unless given). */

@@ -14,9 +14,9 @@ import { TASK_LIMITS } from '../engine/tasks/limits';
 import { createBackend } from '../host/backends';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { load } from './modelCommands';
-import { choiceOption, deviceOption, intOption, numberOption, textOption } from './options';
+import { choiceOption, deviceOption, intOption, numberOption, textOption, MODEL_OPTIONS } from './options';
 
-const COMMON = ['--model', '--device'];
+const COMMON = MODEL_OPTIONS;
 const COMMON_FLAGS = ['--json', '--yes'];
 
 export async function withModel<T>(args: ParsedArgs, run: (model: LoadedModel) => Promise<T>): Promise<T> {

@@ -80,7 +80,8 @@ commands ${span(L.candidates)}; a value beyond them is refused (exit 2).
 
 Models: a folder (config.json, tokenizer, safetensors) or a Hugging Face id, taken from the HF cache
 (HF_HOME, HF_HUB_CACHE) or downloaded (asks first; --yes to skip, required without a terminal).
-The default device is cpu. Built graphs are cached in $TREX_CACHE_DIR/graphs (default ~/.cache/transformer-explorer/graphs).
+The default device is cpu. --precision int8|int4 (default float32) runs weight-only quantized graphs: less
+memory, faster decoding on a CPU, outputs close to float32 but not equal. Built graphs are cached in $TREX_CACHE_DIR/graphs (default ~/.cache/transformer-explorer/graphs).
 
 Tokenizers: gpt2 (default), bert-base-uncased, a tokenizer.json file, or a model folder holding one.
 `;

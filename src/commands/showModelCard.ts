@@ -89,6 +89,10 @@ export function modelCardMarkdown(model: ModelInfo, facts: ModelCardFacts): stri
     row(vscode.l10n.t('Size on disk'), formatBytes(weightBytes)),
     row(vscode.l10n.t('Stored dtypes'), facts.dtypes.join(', ') || '—'),
     row(vscode.l10n.t('Device'), deviceName(model.device)),
+    row(vscode.l10n.t('Precision in use'), model.precision),
+    ...(model.precision === 'int8' || model.precision === 'int4'
+      ? ['', vscode.l10n.t('{0}: the attention, MLP and output-head matrices are quantized by blocks of 32 weights (onnxruntime MatMulNBits); outputs are close to float32 but not equal. BENCHMARKS.md gives the fidelity measured on the built-in models.', model.precision)]
+      : []),
     '',
     `## ${vscode.l10n.t('Files')}`,
     '',

@@ -1,5 +1,6 @@
 /** The model-level requests (`model/*`): open a model folder, run attention, release it, read its card. */
 import { readModelCard, type ModelCardFacts } from '../engine/models/modelDir';
+import type { GraphPrecision, WeightPrecision } from '../engine/graph/precision';
 import type { DeviceKind, DevicePreference, InferenceBackend, TensorData } from '../engine/runtime/types';
 import { runAttention } from '../engine/tasks/attention';
 import { locateModel } from '../engine/tasks/modelSpec';
@@ -8,7 +9,7 @@ import type { TokenSpan } from '../engine/tokenizers/types';
 import { folderStamp } from './folderStamp';
 import { HostRequestError } from './hostErrors';
 import type { LoadedModels } from './loadedModels';
-import { optionalIntList, requireDevice, requireString } from './params';
+import { optionalIntList, optionalPrecision, requireDevice, requireString } from './params';
 import { runTask, throwIfCancelled, type Handlers, type RequestContext } from './requestKit';
 
 /** The model-level requests, with their params and results (part of the protocol's `HostRequests`). */
@@ -17,15 +18,18 @@ export interface ModelRequests {
    * Opens a model for the tasks below: `spec` is a model folder, or a Hub id already complete in
    * the HF cache (resolved offline; the extension downloads beforehand). Loading the same folder
    * on the same device again returns the same modelId. Loaded models are kept in an LRU bounded
-   * by the host's limits (its options, see `host/configure`).
+   * by the host's limits (its options, see `host/configure`). `precision` (default float32):
+   * weight-only int8/int4 graphs, a model of its own.
    */
   'model/load': {
-    params: { spec: string; device: DevicePreference; gpuId?: number };
+    params: { spec: string; device: DevicePreference; gpuId?: number; precision?: WeightPrecision };
     result: {
       modelId: string;
       family: 'gpt2' | 'bert' | 'distilbert' | 'roberta';
       label: string;
       device: DeviceKind;
+      /** The weights' precision in its graphs (float16: a float32 model on CUDA). */
+      precision: GraphPrecision;
       fallbackReason?: string;
       tokenizerSpec: string;
       maskToken?: string;
@@ -57,8 +61,10 @@ function describe(modelId: string, m: LoadedModel): ModelRequests['model/load'][
   return {
     modelId,
     family: m.family,
-    label: m.label,
+    // A quantized model says so wherever its label shows (views, titles, status bar).
+    label: m.precision === 'int8' || m.precision === 'int4' ? `${m.label} · ${m.precision}` : m.label,
     device: m.session.device,
+    precision: m.precision,
     ...(m.session.fallbackReason === undefined ? {} : { fallbackReason: m.session.fallbackReason }),
     tokenizerSpec: m.tokenizerSpec,
     ...(m.maskToken === undefined ? {} : { maskToken: m.maskToken }),
@@ -72,7 +78,7 @@ function describe(modelId: string, m: LoadedModel): ModelRequests['model/load'][
 export function createModelHandlers(backend: () => InferenceBackend, graphCacheDir: string, models: LoadedModels): Handlers<ModelRequests> {
   /** Opens in progress, by key and stamp: a second load of the same files waits for the first. */
   const opening = new Map<string, Promise<string>>();
-  const open = async (key: string, stamp: string, dir: string, where: { device: DevicePreference; gpuId?: number }, ctx: RequestContext): Promise<string> => {
+  const open = async (key: string, stamp: string, dir: string, where: { device: DevicePreference; gpuId?: number; precision: WeightPrecision }, ctx: RequestContext): Promise<string> => {
     ctx.progress({ stage: 'loadingModel' });
     const opened = await runTask(ctx.signal, () =>
       openModel(dir, backend(), { ...where, graphCacheDir, signal: ctx.signal, onStage: (stage) => ctx.progress({ stage }), onLog: (message) => process.stderr.write(`${message}\n`) }),
@@ -88,10 +94,11 @@ export function createModelHandlers(backend: () => InferenceBackend, graphCacheD
   return {
     'model/load': async (params, ctx) => {
       const spec = requireString(params, 'spec');
-      const where = requireDevice(params);
+      const where = { ...requireDevice(params), precision: optionalPrecision(params.precision) };
       backend();
       const dir = await runTask(ctx.signal, async () => locateModel(spec).dir);
-      const key = `${dir}\n${where.device}\n${where.gpuId ?? ''}`;
+      // float32 keeps the key it had before precision existed.
+      const key = `${dir}\n${where.device}\n${where.gpuId ?? ''}${where.precision === 'float32' ? '' : `\n${where.precision}`}`;
       const stamp = await runTask(ctx.signal, () => folderStamp(dir));
       const known = models.findByKey(key);
       let modelId = known?.stamp === stamp ? known.id : undefined;

@@ -6,6 +6,7 @@
  *   requireString({ text: 'hi' }, 'text')              → 'hi'
  *   optionalInt(3000, 'topK', TASK_LIMITS.candidates)  → throws 'topK must be an integer from 1 to 1000'
  */
+import { WEIGHT_PRECISIONS, type WeightPrecision } from '../engine/graph/precision';
 import { DEVICE_PREFERENCES, type DevicePreference } from '../engine/runtime/types';
 import { TASK_LIMITS, type IntRange } from '../engine/tasks/limits';
 import { DECODING_STRATEGIES, type DecodingStrategy, type GenerateOptions } from '../engine/tasks/taskTypes';
@@ -28,6 +29,11 @@ export function requireDevice(params: { device?: unknown; gpuId?: unknown }): { 
   if (gpuId === undefined) return { device };
   if (typeof gpuId !== 'number' || !Number.isInteger(gpuId) || gpuId < 0) invalid('gpuId must be a non-negative integer');
   return { device, gpuId };
+}
+
+/** The weights' precision a model is loaded in: float32 when absent. */
+export function optionalPrecision(value: unknown): WeightPrecision {
+  return value === undefined ? 'float32' : requireChoice(value, 'precision', WEIGHT_PRECISIONS);
 }
 
 /** An optional list of integers (`layers`, `positions`). */

@@ -61,7 +61,7 @@ export class ModelRegistry extends Disposable {
         if (configured && configured !== this.activeModel?.spec && configured !== this.loadingSpec) {
           this.load(configured, { remember: false }).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, configured)));
         }
-        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId)) && this.activeModel) {
+        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || affects(e, SettingKey.precision)) && this.activeModel) {
           const spec = this.activeModel.spec;
           this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
         }

@@ -7,6 +7,8 @@
  */
 import { encoderNames, EncoderConfig } from './encoderNames';
 import { GraphBuilder, type FloatStorage } from './onnxBuilder';
+import { DEFAULT_QUANTIZATION, quantizedBits, type GraphPrecision, type QuantizationOptions } from './precision';
+import { matMulNBits, quantizedInitializers } from './quantizedMatMul';
 import { requireWeight, WeightMap } from './weights';
 
 export interface EncoderGraphOptions {
@@ -20,8 +22,14 @@ export interface EncoderGraphOptions {
    * and projected). Implies `hiddenStates`.
    */
   internals?: boolean;
-  /** `float16`: projection weights, word embeddings (tied decoder) and an untied decoder stored and multiplied in float16; the rest float32. */
-  precision?: FloatStorage;
+  /**
+   * `float16`: projection weights, word embeddings (tied decoder) and an untied decoder stored and
+   * multiplied in float16; the rest float32. `int8`/`int4`: the same products as MatMulNBits over
+   * block-quantized weights (the embedding lookup keeps the float32 table).
+   */
+  precision?: GraphPrecision;
+  /** int8/int4: block size and accuracy level (default DEFAULT_QUANTIZATION). */
+  quantization?: QuantizationOptions;
 }
 
 const B = 'batch_size';
@@ -45,6 +53,8 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
   const g = new GraphBuilder(config.modelType);
   const half = options.precision === 'float16';
   const matrix: FloatStorage = half ? 'float16' : 'float32';
+  const bits = quantizedBits(options.precision);
+  const quant = options.quantization ?? (options.precision === 'int8' || options.precision === 'int4' ? DEFAULT_QUANTIZATION[options.precision] : undefined);
   const body = (name: string, dims: number[], storage: FloatStorage = 'float32'): string =>
     g.initializer(name, dims, requireWeight(weights, name, dims, [names.prefix, '']).data, storage);
   const head = (name: string, dims: number[], storage: FloatStorage = 'float32'): string => g.initializer(name, dims, requireWeight(weights, name, dims).data, storage);
@@ -71,10 +81,16 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
   const layerNorm = (x: string, name: string, weight: (n: string, dims: number[]) => string): string =>
     g.op('LayerNormalization', [x, weight(`${name}.weight`, [d]), weight(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
   // float16: the bias is added in float32 after the product (Gemm's C would be float16 too).
-  const linear = (x: string, name: string, nIn: number, nOut: number, weight = body): string =>
-    half
+  const linear = (x: string, name: string, nIn: number, nOut: number, weight = body): string => {
+    if (bits === undefined || quant === undefined) return floatLinear(x, name, nIn, nOut, weight);
+    const data = requireWeight(weights, `${name}.weight`, [nOut, nIn], weight === body ? [names.prefix, ''] : ['']).data;
+    return matMulNBits(g, x, quantizedInitializers(g, { name: `${name}.weight`, data, n: nOut, k: nIn, layout: 'nk' }, bits, quant), bits, quant, weight(`${name}.bias`, [nOut]));
+  };
+  function floatLinear(x: string, name: string, nIn: number, nOut: number, weight: typeof body): string {
+    return half
       ? g.op('Add', [result(g.op('Gemm', [operand(x), weight(`${name}.weight`, [nOut, nIn], matrix)], { transB: 1 })), weight(`${name}.bias`, [nOut])])
       : g.op('Gemm', [x, weight(`${name}.weight`, [nOut, nIn]), weight(`${name}.bias`, [nOut])], { transB: 1 });
+  }
   const geluErf = (x: string): string => {
     const gate = g.op('Add', [g.op('Erf', [g.op('Mul', [x, g.scalar('inv_sqrt2', Math.SQRT1_2)])]), g.scalar('gelu_one', 1)]);
     return g.op('Mul', [g.op('Mul', [x, gate]), g.scalar('gelu_half', 0.5)]);
@@ -122,11 +138,20 @@ export function defineEncoderGraph(config: EncoderConfig, weights: WeightMap, op
 
   // MLM head: dense → GELU → LayerNorm → decoder (tied to the word embeddings unless the checkpoint has its own).
   const transformed = layerNorm(geluErf(linear(hidden, names.headDense, d, d, head)), names.headNorm, head);
-  const decoder = weights.has(`${names.headDecoder}.weight`) ? head(`${names.headDecoder}.weight`, [V, d], matrix) : wordEmbeddings;
+  const untied = weights.has(`${names.headDecoder}.weight`);
   const biasName = weights.has(names.headBias) ? names.headBias : `${names.headDecoder}.bias`;
-  const flatLogits = half
-    ? g.op('Add', [result(g.op('Gemm', [operand(transformed), decoder], { transB: 1 })), head(biasName, [V])])
-    : g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
+  const decoderName = untied ? `${names.headDecoder}.weight` : `${names.wordEmbeddings}.weight`;
+  let flatLogits: string;
+  if (bits !== undefined && quant !== undefined) {
+    const table = requireWeight(weights, decoderName, [V, d], untied ? [''] : [names.prefix, '']).data;
+    const q = quantizedInitializers(g, { name: decoderName, data: table, n: V, k: d, layout: 'nk' }, bits, quant);
+    flatLogits = matMulNBits(g, transformed, q, bits, quant, head(biasName, [V]));
+  } else {
+    const decoder = untied ? head(decoderName, [V, d], matrix) : wordEmbeddings;
+    flatLogits = half
+      ? g.op('Add', [result(g.op('Gemm', [operand(transformed), decoder], { transB: 1 })), head(biasName, [V])])
+      : g.op('Gemm', [transformed, decoder, head(biasName, [V])], { transB: 1 });
+  }
   const logitsShape = g.op('Concat', [inputShape, g.int64('vocab', [V])], { axis: 0 });
   g.output('logits', g.op('Reshape', [flatLogits, logitsShape]), 'float32', [B, T, V]);
   hiddenOutputs.forEach((value, i) => g.output(`hidden_states.${i}`, g.op('Reshape', [value, hiddenShape]), 'float32', [B, T, d]));

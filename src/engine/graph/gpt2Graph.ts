@@ -6,6 +6,8 @@
  * `present.{i}.key|value`, and for the *inspect* variant `attentions.{i}` [B, H, T, past+T].
  */
 import { GraphBuilder, type FloatStorage } from './onnxBuilder';
+import { DEFAULT_QUANTIZATION, quantizedBits, type GraphPrecision, type QuantizationOptions } from './precision';
+import { matMulNBits, quantizedInitializers } from './quantizedMatMul';
 import { requireWeight, WeightMap } from './weights';
 
 export interface Gpt2Config {
@@ -39,8 +41,14 @@ export interface Gpt2GraphOptions {
    * graph (headGraph.ts) in chunks of rows, so T × V logits never exist.
    */
   finalHiddenOnly?: boolean;
-  /** `float16`: c_attn/c_proj/c_fc weights and wte (embedding and tied LM head) stored and multiplied in float16; the rest float32. */
-  precision?: FloatStorage;
+  /**
+   * `float16`: c_attn/c_proj/c_fc weights and wte (embedding and tied LM head) stored and multiplied
+   * in float16; the rest float32. `int8`/`int4`: those four projections and the tied LM head as
+   * MatMulNBits over block-quantized weights (the embedding lookup keeps the float32 wte).
+   */
+  precision?: GraphPrecision;
+  /** int8/int4: block size and accuracy level (default DEFAULT_QUANTIZATION). */
+  quantization?: QuantizationOptions;
 }
 
 const PREFIXES = ['', 'transformer.'];
@@ -73,6 +81,13 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   const operand = (x: string): string => (half ? g.cast(x, 'float16') : x);
   const result = (x: string): string => (half ? g.cast(x, 'float32') : x);
   const matrix: FloatStorage = half ? 'float16' : 'float32';
+  const bits = quantizedBits(options.precision);
+  const quant = options.quantization ?? (options.precision === 'int8' || options.precision === 'int4' ? DEFAULT_QUANTIZATION[options.precision] : undefined);
+  const quantized = (name: string, nIn: number, nOut: number, layout: 'kn' | 'nk') => {
+    if (bits === undefined || quant === undefined) throw new Error('quantized weight in a float graph');
+    const dims = layout === 'kn' ? [nIn, nOut] : [nOut, nIn];
+    return quantizedInitializers(g, { name, data: requireWeight(weights, name, dims, PREFIXES).data, n: nOut, k: nIn, layout }, bits, quant);
+  };
 
   const inputIds = g.input('input_ids', 'int64', [B, T]);
   const mask = g.input('attention_mask', 'int64', [B, TOTAL]);
@@ -112,7 +127,9 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   const layerNorm = (x: string, name: string): string =>
     g.op('LayerNormalization', [x, w(`${name}.weight`, [d]), w(`${name}.bias`, [d])], { axis: -1, epsilon: { float: config.layerNormEpsilon } });
   const conv1d = (x: string, name: string, nIn: number, nOut: number): string =>
-    g.op('Add', [result(g.op('MatMul', [operand(x), w(`${name}.weight`, [nIn, nOut], matrix)])), w(`${name}.bias`, [nOut])]);
+    bits !== undefined && quant !== undefined
+      ? matMulNBits(g, x, quantized(`${name}.weight`, nIn, nOut, 'kn'), bits, quant, w(`${name}.bias`, [nOut]))
+      : g.op('Add', [result(g.op('MatMul', [operand(x), w(`${name}.weight`, [nIn, nOut], matrix)])), w(`${name}.bias`, [nOut])]);
   const geluTanh = (x: string): string => {
     const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
     const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, g.scalar('gelu_c', 0.044715)])]), g.scalar('gelu_k', Math.sqrt(2 / Math.PI))]);
@@ -152,7 +169,9 @@ export function defineGpt2Graph(config: Gpt2Config, weights: WeightMap, options:
   const normalized = layerNorm(sliceFirst ? lastPosition(hidden) : hidden, 'ln_f');
   if (hiddenStates) hiddenOutputs[nLayer] = normalized;
   const final = g.op('Reshape', [options.lastLogitsOnly && !sliceFirst ? lastPosition(normalized) : normalized, g.int64('flat', [-1, d])]);
-  const flatLogits = result(g.op('Gemm', [operand(final), wte], { transB: 1 }));
+  const flatLogits = bits !== undefined && quant !== undefined
+    ? matMulNBits(g, final, quantized('wte.weight', d, V, 'nk'), bits, quant)
+    : result(g.op('Gemm', [operand(final), wte], { transB: 1 }));
   const batch = g.op('Slice', [g.op('Shape', [inputIds]), g.int64('s0', [0]), g.int64('e1', [1])]);
   const rows = options.lastLogitsOnly ? g.int64('one_row', [1]) : g.op('Unsqueeze', [seqLen, g.int64('ax0', [0])]);
   const logitsShape = g.op('Concat', [batch, rows, g.int64('vocab', [V])], { axis: 0 });

@@ -13,6 +13,7 @@ import type { GraphBuilder } from './onnxBuilder';
 import { encoderTensorSpecs, gpt2TensorSpecs, TensorSpec } from './tensorSpecs';
 import type { WeightTensor } from './weights';
 import { GraphBuildError } from './graphBuildError';
+import type { GraphPrecision, QuantizationOptions } from './precision';
 import { requireStoredName } from './checkpointCheck';
 import { quoteValue } from '../errorText';
 
@@ -20,13 +21,13 @@ import { quoteValue } from '../errorText';
 export const GRAPH_BUILDER_VERSION = 1;
 
 /**
- * How the weight products run. `float32` everywhere is the default (and the only thing the CPU
- * does well). `float16` stores the big projection weights (attention, MLP, embeddings / tied LM
- * head) as float16 and runs those products in float16 — half the memory and the tensor cores on a
- * GPU — while LayerNorm, Softmax, residual sums, attention scores, biases and every graph input and
- * output stay float32, with Cast nodes around each product.
+ * How the weight products run (precision.ts). `float16` stores the big projection weights
+ * (attention, MLP, embeddings / tied LM head) as float16 and runs those products in float16 — half
+ * the memory and the tensor cores on a GPU — while LayerNorm, Softmax, residual sums, attention
+ * scores, biases and every graph input and output stay float32, with Cast nodes around each
+ * product. `int8`/`int4` quantize the same weights by blocks (MatMulNBits), for the CPU.
  */
-export type GraphPrecision = 'float32' | 'float16';
+export type { GraphPrecision } from './precision';
 
 /** The precision of the graph to give a session that runs on `device`: float16 weights on CUDA only. */
 export function graphPrecisionFor(device: DeviceKind): GraphPrecision {
@@ -50,6 +51,8 @@ export interface ModelGraphOptions {
    * the default graph then stays what it was before precision existed.
    */
   precision?: GraphPrecision;
+  /** int8/int4 only: block size and accuracy level (default DEFAULT_QUANTIZATION); part of the cache key when set. */
+  quantization?: QuantizationOptions;
 }
 
 export { GraphBuildError };

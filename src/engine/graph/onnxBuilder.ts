@@ -14,7 +14,7 @@ import { float32ToFloat16Bits } from '../models/safetensorsWriter';
 export const OPSET_VERSION = 17;
 const IR_VERSION = 8;
 
-export type ElementType = 'float32' | 'float16' | 'float64' | 'int64' | 'bool';
+export type ElementType = 'float32' | 'float16' | 'float64' | 'int64' | 'bool' | 'uint8';
 /** Element types an initializer built from float32 values can be stored as. */
 export type FloatStorage = 'float32' | 'float16';
 /** A dimension: a fixed size or a symbolic name. */
@@ -27,12 +27,16 @@ const DATA_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
   float64: onnx.TensorProto.DataType.DOUBLE,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
+  uint8: onnx.TensorProto.DataType.UINT8,
 };
+
+/** onnxruntime's contrib operators (MatMulNBits…), imported only by graphs that use one. */
+export const CONTRIB_DOMAIN = 'com.microsoft';
 
 /** `to` attribute values of a Cast node. */
 export const CAST_TO: Readonly<Record<FloatStorage | 'float64', number>> = { float32: onnx.TensorProto.DataType.FLOAT, float16: onnx.TensorProto.DataType.FLOAT16, float64: onnx.TensorProto.DataType.DOUBLE };
 
-function littleEndianBytes(array: Float32Array | BigInt64Array | Uint16Array): Uint8Array {
+function littleEndianBytes(array: Float32Array | BigInt64Array | Uint16Array | Uint8Array): Uint8Array {
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   // Every platform Node runs on for us is little-endian, which is what raw_data requires.
   return bytes;
@@ -69,6 +73,7 @@ export class GraphBuilder {
   private readonly outputs: onnx.IValueInfoProto[] = [];
   private readonly used = new Set<string>();
   private counter = 0;
+  private usesContrib = false;
 
   constructor(private readonly graphName: string) {}
 
@@ -107,6 +112,15 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A uint8 initializer (packed quantized weights, zero points) or a float32 one already in its final form (scales). */
+  packed(name: string, dims: readonly number[], data: Uint8Array | Float32Array): string {
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (count !== data.length) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
+    const type: ElementType = data instanceof Uint8Array ? 'uint8' : 'float32';
+    this.initializers.push({ proto: { name: this.claim(name), dims: [...dims], dataType: DATA_TYPES[type] }, bytes: littleEndianBytes(data) });
+    return name;
+  }
+
   /** `x` converted to `to` (a Cast node). */
   cast(x: string, to: FloatStorage): string {
     return this.op('Cast', [x], { to: CAST_TO[to] });
@@ -132,9 +146,16 @@ export class GraphBuilder {
     return this.opMulti(opType, inputs, 1, attributes, outputName === undefined ? undefined : [outputName])[0];
   }
 
-  opMulti(opType: string, inputs: readonly string[], outputCount: number, attributes: Record<string, AttributeValue> = {}, outputNames?: readonly string[]): string[] {
+  /** A node of onnxruntime's contrib domain (com.microsoft) with one output. */
+  contribOp(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}): string {
+    this.usesContrib = true;
+    return this.opMulti(opType, inputs, 1, attributes, undefined, CONTRIB_DOMAIN)[0];
+  }
+
+  opMulti(opType: string, inputs: readonly string[], outputCount: number, attributes: Record<string, AttributeValue> = {}, outputNames?: readonly string[], domain?: string): string[] {
     const outputs = outputNames ? outputNames.map((n) => this.claim(n)) : Array.from({ length: outputCount }, () => this.fresh(opType.toLowerCase()));
     this.nodes.push({
+      ...(domain === undefined ? {} : { domain }),
       opType,
       input: [...inputs],
       output: outputs,
@@ -191,7 +212,7 @@ export class GraphBuilder {
     const model: onnx.IModelProto = {
       irVersion: IR_VERSION,
       producerName: 'transformer-explorer',
-      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      opsetImport: [{ domain: '', version: OPSET_VERSION }, ...(this.usesContrib ? [{ domain: CONTRIB_DOMAIN, version: 1 }] : [])],
       graph: {
         name: this.graphName,
         node: this.nodes,

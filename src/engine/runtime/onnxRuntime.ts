@@ -109,7 +109,10 @@ export class OnnxRuntimeBackend implements InferenceBackend {
   constructor(private readonly options: { skipProviderCheck?: boolean } = {}) {}
 
   async createSession(model: string | Uint8Array, options: SessionOptions): Promise<InferenceSession> {
-    const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    const base: Ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+    };
     let fallbackReason: string | undefined;
     if (options.device !== 'cpu' && !this.options.skipProviderCheck && !existsSync(cudaProviderPath())) {
       fallbackReason = `CUDA unavailable, running on CPU: the CUDA provider of onnxruntime-node is not installed (${cudaProviderPath()})`;

@@ -22,6 +22,12 @@ export interface TensorData {
 export interface SessionOptions {
   device: DevicePreference;
   gpuId?: number;
+  /**
+   * false: onnxruntime's intra-op threads sleep instead of spin-waiting between runs. Decode
+   * sessions ask for it: their runs are short and separated by JavaScript work that needs the core a
+   * spinning thread holds (BENCHMARKS.md, "Precision"). Default: onnxruntime's (spinning).
+   */
+  spinning?: boolean;
 }
 
 export interface InferenceSession {
@@ -39,4 +45,12 @@ export interface InferenceSession {
 export interface InferenceBackend {
   /** `model`: an .onnx file path or its bytes. */
   createSession(model: string | Uint8Array, options: SessionOptions): Promise<InferenceSession>;
+}
+
+/** The weights' precision a user picks (the `transformerExplorer.precision` setting, `trex --precision`; graph/precision.ts). */
+export type WeightPrecision = 'float32' | 'int8' | 'int4';
+export const WEIGHT_PRECISIONS: readonly WeightPrecision[] = ['float32', 'int8', 'int4'];
+
+export function isWeightPrecision(value: unknown): value is WeightPrecision {
+  return typeof value === 'string' && (WEIGHT_PRECISIONS as readonly string[]).includes(value);
 }

@@ -5,6 +5,7 @@
  * once per LoadedModel. decodeStep feeds only the new tokens and carries the cache along.
  */
 import { graphFamilyConfig, type ModelGraphOptions } from '../graph/modelGraph';
+import type { GraphPrecision } from '../graph/precision';
 import type { ModelDir } from '../models/modelDir';
 import type { DevicePreference, InferenceBackend, InferenceSession, TensorData } from '../runtime/types';
 import { TaskError } from './errors';
@@ -32,11 +33,11 @@ export interface DecodeSessionOptions {
 
 export const DECODE_GRAPH: ModelGraphOptions = { variant: 'decode', lastLogitsOnly: true };
 
-/** The decode graph of a GPT-2-family model folder, from the graph cache or built into it. */
-export async function decodeGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void): Promise<string> {
+/** The decode graph of a GPT-2-family model folder, from the graph cache or built into it; float32 keeps its cache key. */
+export async function decodeGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32'): Promise<string> {
   const family = graphFamilyConfig(model.config);
   if (family.family !== 'gpt2') throw new TaskError('generation needs a GPT-2-family (causal) model');
-  return modelGraphPath(model, graphCacheDir, DECODE_GRAPH, onBuild);
+  return modelGraphPath(model, graphCacheDir, precision === 'float32' ? DECODE_GRAPH : { ...DECODE_GRAPH, precision }, onBuild);
 }
 
 const decodeSessions = perModel<DecodeSession>(async (decode, model) => {
@@ -52,9 +53,11 @@ const decodeSessions = perModel<DecodeSession>(async (decode, model) => {
 export async function openDecodeSession(model: LoadedModel, backend: InferenceBackend, options: DecodeSessionOptions): Promise<LoadedModel & GenerationModel> {
   if (model.family !== 'gpt2') throw new TaskError(`${model.label} is a masked (BERT-like) model: text completion needs a causal GPT-2-family model`);
   const decode = await decodeSessions.get(model, async () => {
-    const graphPath = await decodeGraph(model.model, options.graphCacheDir, options.onBuild);
+    // The inspect graph's precision (float16 only where that session runs on CUDA).
+    const graphPath = await decodeGraph(model.model, options.graphCacheDir, options.onBuild, model.precision);
     if (options.signal?.aborted) throw new TaskError('cancelled');
-    const session = await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId });
+    const where = options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId };
+    const session = await backend.createSession(graphPath, { ...where, spinning: false });
     return { graphPath, session };
   });
   return Object.assign(model, { decode });

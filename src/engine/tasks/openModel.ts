@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { checkCheckpointAgainstConfig } from '../graph/checkpointCheck';
 import { cachedGraph, checkpointIdentity, findCachedGraph, graphCacheKey, type GraphCacheLog } from '../graph/graphCache';
 import { defineModelGraph, graphFamilyConfig, graphPrecisionFor, readGraphWeights, type GraphPrecision, type ModelGraphOptions } from '../graph/modelGraph';
+import type { WeightPrecision } from '../graph/precision';
 import type { ModelFamily } from '../models/config';
 import { ModelDirError, readModelDir, type ModelDir } from '../models/modelDir';
 import type { HubSettings } from '../models/hub/settings';
@@ -32,6 +33,8 @@ export interface OpenModelOptions {
   /** One-line notes worth a log (a damaged cached graph removed and built again). */
   onLog?: GraphCacheLog;
   signal?: AbortSignal;
+  /** float32 (default), or weight-only int8/int4 graphs (precision.ts). */
+  precision?: WeightPrecision;
 }
 
 export interface LoadedModel {
@@ -55,6 +58,8 @@ export interface LoadedModel {
   graphPath: string;
   /** Bytes of the graph files on disk: roughly the memory the session holds. */
   graphBytes: number;
+  /** The weights' precision in the graphs it runs: the one asked for, or float16 when a float32 model runs on CUDA. */
+  precision: GraphPrecision;
   session: InferenceSession;
 }
 
@@ -97,7 +102,7 @@ export const INSPECT_GRAPH: ModelGraphOptions = { variant: 'inspect', internals:
 /** The inspect graph of a model folder, built (reading only the weights it needs) when not cached. */
 export async function inspectGraph(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision: GraphPrecision = 'float32', onLog?: GraphCacheLog): Promise<string> {
   // float32 leaves `precision` out, so its cache key is the one it had before precision existed.
-  const options: ModelGraphOptions = precision === 'float16' ? { ...INSPECT_GRAPH, precision } : INSPECT_GRAPH;
+  const options: ModelGraphOptions = precision === 'float32' ? INSPECT_GRAPH : { ...INSPECT_GRAPH, precision };
   return modelGraphPath(model, graphCacheDir, options, onBuild, onLog);
 }
 
@@ -130,19 +135,19 @@ async function onDevicePrecision(
   options: OpenModelOptions,
   backend: InferenceBackend,
   first: { graphPath: string; session: InferenceSession },
-): Promise<{ graphPath: string; session: InferenceSession }> {
+): Promise<{ graphPath: string; session: InferenceSession; precision: GraphPrecision }> {
   const precision = graphPrecisionFor(first.session.device);
-  if (precision === 'float32' || options.signal?.aborted) return first;
+  if (precision === 'float32' || options.signal?.aborted) return { ...first, precision: 'float32' };
   const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), precision, options.onLog);
   const session = await backend
     .createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId })
     .catch(() => undefined);
   if (session?.device !== first.session.device) {
     await session?.release();
-    return first;
+    return { ...first, precision: 'float32' };
   }
   await first.session.release();
-  return { graphPath, session };
+  return { graphPath, session, precision };
 }
 
 export async function openModel(spec: string, backend: InferenceBackend, options: OpenModelOptions): Promise<LoadedModel> {
@@ -151,13 +156,16 @@ export async function openModel(spec: string, backend: InferenceBackend, options
   const tokenizer = await loadTokenizer(model.tokenizerSpec);
   checkTokenizerFits(model, tokenizer);
   aborted(options.signal);
-  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), 'float32', options.onLog);
+  const asked = options.precision ?? 'float32';
+  const graphPath = await inspectGraph(model, options.graphCacheDir, () => options.onStage?.('buildingGraph'), asked, options.onLog);
   aborted(options.signal);
   options.onStage?.('creatingSession');
-  const opened = await onDevicePrecision(model, options, backend, {
+  const first = {
     graphPath,
     session: await backend.createSession(graphPath, options.gpuId === undefined ? { device: options.device } : { device: options.device, gpuId: options.gpuId }),
-  });
+  };
+  // A quantized graph stays what was asked for on any device (MatMulNBits has CPU and CUDA kernels).
+  const opened = asked === 'float32' ? await onDevicePrecision(model, options, backend, first) : { ...first, precision: asked };
   const session = opened.session;
   if (options.signal?.aborted) {
     await session.release();
@@ -181,6 +189,7 @@ export async function openModel(spec: string, backend: InferenceBackend, options
     vocabSize: config.vocabSize,
     graphPath: opened.graphPath,
     graphBytes: fileSize(opened.graphPath) + fileSize(`${opened.graphPath}.data`),
+    precision: opened.precision,
     session,
   };
 }

@@ -104,6 +104,7 @@ const rows: Row[] = [
   { name: '--stop empty', args: ['generate', '--model', gpt2, '--stop', '', 'x'], exit: 2, says: /--stop must be a text of 1 to 200 characters/ },
   { name: '--stop of 5,000 characters', args: ['generate', '--model', gpt2, '--stop', long(5000), 'x'], exit: 2, says: /--stop must be/ },
   { name: '--strategy empty', args: ['generate', '--model', gpt2, '--strategy', '', 'x'], exit: 2, says: /--strategy must be one of greedy, beam, sample/ },
+  { name: '--precision int2', args: ['logits', '--model', gpt2, '--precision', 'int2', 'x'], exit: 2, says: /--precision must be one of float32, int8, int4, got "int2"/ },
   { name: '--device empty', args: ['logits', '--model', gpt2, '--device', '', 'x'], exit: 2, says: /--device must be one of/ },
   { name: 'fill-mask --top-k 0', args: ['fill-mask', '--model', bert, '--top-k', '0', 'x [MASK]'], exit: 2, says: /--top-k must be a whole number from 1 to 1000/ },
   { name: 'fill-mask --targets ×1000', args: ['fill-mask', '--model', bert, '--targets', Array(1000).fill('w').join(','), 'x [MASK]'], exit: 2, says: /--targets takes at most 100 words/ },

@@ -109,6 +109,35 @@ test('host: model/card and user mistakes in model/load', async () => {
   }
 });
 
+test('host: model/load with precision int8/int4 opens a quantized model of its own (label says so, generation uses it); a bad precision is refused', async () => {
+  const cacheDir = tempDir('trex-host-cache-');
+  const client = onnxClient(cacheDir);
+  try {
+    const dir = tinyModelDir('gpt2');
+    const plain = await client.request('model/load', { spec: dir, device: 'cpu' });
+    assert.equal(plain.precision, 'float32');
+    const text = tinySpec('gpt2').text;
+    const reference = await client.request('model/attention', { modelId: plain.modelId, text, layers: [1] });
+    for (const precision of ['int8', 'int4'] as const) {
+      const q = await client.request('model/load', { spec: dir, device: 'cpu', precision });
+      assert.notEqual(q.modelId, plain.modelId, 'another graph, another model');
+      assert.equal(q.precision, precision);
+      assert.equal(q.label, `${plain.label} · ${precision}`);
+      const att = await client.request('model/attention', { modelId: q.modelId, text, layers: [1] });
+      assert.deepEqual(att.attentions[0].dims, reference.attentions[0].dims, 'attention outputs unchanged in shape');
+      const generated = await client.request('model/generate', { modelId: q.modelId, prompt: text, options: { strategy: 'greedy', maxNewTokens: 3 } });
+      assert.equal(generated.tokenIds.length, 3);
+      await client.request('model/release', { modelId: q.modelId }); // room for the next one under the host's limits
+    }
+    assert.equal((await client.request('model/load', { spec: dir, device: 'cpu', precision: 'float32' })).modelId, plain.modelId, 'float32 is the default model');
+    const bad = await client.request('model/load', { spec: dir, device: 'cpu', precision: 'int2' as 'int8' }).catch((e: unknown) => e);
+    assert.equal(codeOf(bad), 'invalidParams');
+    assert.match((bad as Error).message, /precision must be one of float32, int8, int4/);
+  } finally {
+    client.dispose();
+  }
+});
+
 test('host: two concurrent loads of one model open it once', async () => {
   const client = onnxClient(tempDir('trex-host-cache-'));
   try {
