@@ -152,7 +152,8 @@ export async function assemble({ out, cache, archs, node, offline }, log = conso
   const core = join(staging, 'libonnxruntime.so.1');
   copyFileSync(join(js, 'onnxruntime-node', BINDING_DIR, 'libonnxruntime.so.1'), core);
   rmSync(join(js, 'onnxruntime-node', BINDING_DIR, 'libonnxruntime.so.1'));
-  execFileSync('tar', ['-cf', join(payload, 'onnxruntime-js.tar'), '-C', js, 'onnxruntime-node', 'onnxruntime-common']);
+  const jsTar = join(staging, 'onnxruntime-js.tar');
+  execFileSync('tar', ['-cf', jsTar, '-C', js, 'onnxruntime-node', 'onnxruntime-common']);
   // The CUDA provider, thinned to the kept archs.
   const cudaDir = join(staging, 'cuda');
   untar(tarballs.cuda, cudaDir, ['--strip-components=4', 'package/Plugins/Linux/x64/libonnxruntime_providers_cuda.so', 'package/Plugins/Linux/x64/libonnxruntime_providers_shared.so']);
@@ -162,7 +163,7 @@ export async function assemble({ out, cache, archs, node, offline }, log = conso
   writeFileSync(provider, buf);
   log(`provider: kept ${mib(fatbin.keptBytes)} of sm_${archs.join(', sm_')} cubins, zeroed ${mib(fatbin.zeroedBytes)} (${fatbin.entries} entries in ${fatbin.containers} containers)`);
   copyFileSync(join(cudaDir, 'libonnxruntime_providers_shared.so'), join(payload, 'libonnxruntime_providers_shared.so'));
-  const packs = [[provider, 'libonnxruntime_providers_cuda.so.xz'], [core, 'libonnxruntime.so.1.xz']];
+  const packs = [[provider, 'libonnxruntime_providers_cuda.so.xz'], [core, 'libonnxruntime.so.1.xz'], [jsTar, 'onnxruntime-js.tar.xz']];
   let nodeInfo;
   if (node) {
     const lean = join(staging, 'node');

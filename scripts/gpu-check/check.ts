@@ -5,11 +5,11 @@
  * check, the CUDA session, the fallback to CPU), and compares each target run (CUDA, or the CPU
  * with --cpu-only) with the float32 CPU reference: decode tok/s with the KV cache (decodeStep, as
  * generation runs it), first-token latency, fill-mask latency, the inspect pass with every
- * attention map at --tokens tokens (default 512). Then the fallback probes, in child processes
+ * attention map at --tokens tokens (default 512; 128 with --cpu-only). Then the fallback probes, in child processes
  * since the runtime is chosen when the engine loads: no provider; a provider without CUDA libraries
  * on the loader path; the provider as run. Writes report.json and report.md into --out.
  *
- * Usage: node check.js --out DIR [--work DIR] [--cpu-only] [--shapes full|tiny] [--tokens 512]
+ * Usage: node check.js --out DIR [--work DIR] [--cpu-only] [--shapes full|tiny] [--tokens 512 (128 with --cpu-only)]
  *          [--decode-tokens 64] [--repeats 3] [--ort-no-provider DIR]
  *        node check.js --probe GRAPH   (one session asked for CUDA; prints what it got as JSON)
  * TREX_ONNXRUNTIME_PATH names the onnxruntime-node to load (run.sh sets it to the rig's).
@@ -56,7 +56,8 @@ function parseArgs(argv: readonly string[]): Args {
   const out = value('--out') ?? 'gpu-check-report';
   return {
     out, work: value('--work') ?? join(tmpdir(), 'trex-gpu-check-work'), cpuOnly: argv.includes('--cpu-only'), shapes,
-    tokens: Number(value('--tokens') ?? 512), decodeTokens: Number(value('--decode-tokens') ?? 64), repeats: Number(value('--repeats') ?? 3),
+    // On the CPU the float16 graphs run slowly (minutes for the inspect pass at 512 tokens on 2 cores): 128 unless asked.
+    tokens: Number(value('--tokens') ?? (argv.includes('--cpu-only') ? 128 : 512)), decodeTokens: Number(value('--decode-tokens') ?? 64), repeats: Number(value('--repeats') ?? 3),
     ortNoProvider: value('--ort-no-provider'), probe: value('--probe'),
   };
 }
@@ -136,7 +137,7 @@ async function greedy(session: InferenceSession, shape: Shape, prompt: number[],
   let row = prompt;
   const out: number[] = [];
   const times: number[] = [];
-  let promptLogits = new Float32Array(0);
+  let promptLogits: Float32Array = new Float32Array(0);
   for (let step = 0; step < steps; step++) {
     const r = await decodeStep(model, [row], cache);
     if (step === 0) promptLogits = r.logits[0];
@@ -203,7 +204,7 @@ async function fillMaskFigures(session: InferenceSession, shape: Shape, args: Ar
   const feeds = feedsForIds({ session, hiddenSize: shape.hiddenSize, numHeads: shape.numHeads }, [row]);
   await session.run(feeds, ['logits']);
   const times: number[] = [];
-  let logits = new Float32Array(0);
+  let logits: Float32Array = new Float32Array(0);
   for (let i = 0; i < args.repeats * 4; i++) {
     const t0 = now();
     const out = await session.run(feeds, ['logits']);

@@ -30,7 +30,8 @@ unxz_to() { # file.xz → dest, with xz or else python3's lzma
 
 rm -rf "$WORK"
 mkdir -p "$WORK/rt/node_modules" "$WORK/bin"
-tar -xf "$HERE/payload/onnxruntime-js.tar" -C "$WORK/rt/node_modules"
+unxz_to "$HERE/payload/onnxruntime-js.tar.xz" "$WORK/onnxruntime-js.tar"
+tar -xf "$WORK/onnxruntime-js.tar" -C "$WORK/rt/node_modules"
 ORT="$WORK/rt/node_modules/onnxruntime-node"
 BIN="$ORT/bin/napi-v6/linux/x64"
 unxz_to "$HERE/payload/libonnxruntime.so.1.xz" "$BIN/libonnxruntime.so.1"

@@ -226,6 +226,11 @@ test('check --cpu-only: sane CPU figures, float16 agrees with float32, and CUDA 
   assert.match(md, /\| a runtime without the CUDA provider \| absent \| cpu \| CUDA unavailable, running on CPU: the CUDA provider of onnxruntime-node is not installed/);
 });
 
+test('check.ts, compare.ts and report.ts type-check (strict, as the rest of the repo; `tsc -p scripts/gpu-check`)', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', RIG], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+});
+
 // ---------------------------------------------------------------------------------------------
 // The whole rig, opt-in.
 
