@@ -12,17 +12,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../../support/repoRoot';
 
-function repoRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'scripts', 'gpu-check', 'fatbin.mjs'))) return dir;
-  return process.cwd();
-}
-
-const ROOT = repoRoot();
+const ROOT = REPO_ROOT;
 const RIG = join(ROOT, 'scripts', 'gpu-check');
 const TMP = mkdtempSync(join(tmpdir(), 'trex-gpu-check-test-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
