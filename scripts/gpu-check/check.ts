@@ -29,7 +29,7 @@ import type { DeviceKind, DevicePreference, InferenceSession } from '../../src/e
 import { decodeStep, type KvCache } from '../../src/engine/tasks/decodeSession';
 import { feedsForIds } from '../../src/engine/tasks/inputs';
 import { tinyModelWeights, type TinyModelSpec } from '../../test/support/tinyModelFolder';
-import { agreement, commonPrefix, median, TOLERANCES, worst, type Agreement } from './compare';
+import { agreement, commonPrefix, median, TOLERANCES, top1OrTie, worst, type Agreement } from './compare';
 import { markdownReport, type CheckReport, type Figures, type ProbeResult, type RunRow } from './report';
 
 const now = (): number => performance.now();
@@ -300,16 +300,16 @@ function compareOutputs(ref: DecodeOutputs | InspectOutputs | FillMaskOutputs, t
   if ('promptLogits' in ref && 'promptLogits' in t) {
     const logits = agreement(t.promptLogits, ref.promptLogits, shape.vocabSize);
     const same = commonPrefix(t.ids, ref.ids);
-    return { agreement: { promptLogits: logits, greedySameTokens: same, greedyTokens: ref.ids.length }, pass: logits.relative <= tol.relativeLogits && logits.top1 === 1 };
+    return { agreement: { promptLogits: logits, greedySameTokens: same, greedyTokens: ref.ids.length }, pass: logits.relative <= tol.relativeLogits && top1OrTie(logits) === 1 };
   }
   if ('maskLogits' in ref && 'maskLogits' in t) {
     const logits = agreement(t.maskLogits, ref.maskLogits, shape.vocabSize);
-    return { agreement: { maskLogits: logits }, pass: logits.relative <= tol.relativeLogits && logits.top1 === 1 };
+    return { agreement: { maskLogits: logits }, pass: logits.relative <= tol.relativeLogits && top1OrTie(logits) === 1 };
   }
   if ('attentions' in ref && 'attentions' in t) {
     const logits = agreement(t.logits, ref.logits, shape.vocabSize);
     const attention = worst(t.attentions.map((a, i) => agreement(a, ref.attentions[i], ref.figures.attentionTokens ?? 0)));
-    return { agreement: { logits, attention }, pass: logits.relative <= tol.relativeLogits && logits.top1 >= tol.top1 && attention.maxAbs <= tol.attentionMaxAbs };
+    return { agreement: { logits, attention }, pass: logits.relative <= tol.relativeLogits && top1OrTie(logits) >= tol.top1 && attention.maxAbs <= tol.attentionMaxAbs };
   }
   throw new Error('outputs of different kinds');
 }

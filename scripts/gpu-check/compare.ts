@@ -13,6 +13,11 @@ export interface Agreement {
   /** Rows (last axis) whose argmax agrees, over all rows. */
   top1: number;
   rows: number;
+  /**
+   * Rows whose argmax differs only because the reference's two candidates lie within 2·maxAbs of
+   * each other (a near-tie that the measured error can flip), as a fraction of all rows.
+   */
+  nearTies: number;
 }
 
 export interface Tolerance {
@@ -46,8 +51,14 @@ export function agreement(target: Float32Array, ref: Float32Array, rowLength: nu
   }
   const rows = ref.length / rowLength;
   let same = 0;
-  for (let r = 0; r < rows; r++) if (argmax(target, r * rowLength, rowLength) === argmax(ref, r * rowLength, rowLength)) same++;
-  return { maxAbs, relative: maxRef > 0 ? maxAbs / maxRef : maxAbs, top1: rows > 0 ? same / rows : 1, rows };
+  let ties = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = argmax(target, r * rowLength, rowLength);
+    const f = argmax(ref, r * rowLength, rowLength);
+    if (t === f) same++;
+    else if (ref[r * rowLength + f] - ref[r * rowLength + t] <= 2 * maxAbs) ties++;
+  }
+  return { maxAbs, relative: maxRef > 0 ? maxAbs / maxRef : maxAbs, top1: rows > 0 ? same / rows : 1, rows, nearTies: rows > 0 ? ties / rows : 0 };
 }
 
 /** The worst of several agreements (e.g. one per layer's attention). */
@@ -55,7 +66,13 @@ export function worst(list: readonly Agreement[]): Agreement {
   return list.reduce((a, b) => ({
     maxAbs: Math.max(a.maxAbs, b.maxAbs), relative: Math.max(a.relative, b.relative),
     top1: (a.top1 * a.rows + b.top1 * b.rows) / (a.rows + b.rows), rows: a.rows + b.rows,
+    nearTies: (a.nearTies * a.rows + b.nearTies * b.rows) / (a.rows + b.rows),
   }));
+}
+
+/** Top-1 agreement counting near-ties (see Agreement.nearTies) as agreeing. */
+export function top1OrTie(a: Agreement): number {
+  return a.top1 + a.nearTies;
 }
 
 /** How many leading tokens two greedy generations share. */

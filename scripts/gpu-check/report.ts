@@ -81,7 +81,7 @@ function figureText(f: Figures): string {
 
 function agreementText(a: RunRow['agreement']): string {
   if (!a) return '—';
-  return Object.entries(a).map(([k, v]) => (typeof v === 'number' ? `${k} ${v}` : `${k}: max|Δ| ${sci(v.maxAbs)} (rel ${sci(v.relative)}), top-1 ${num(v.top1 * 100, 1)} % of ${v.rows}`)).join('; ');
+  return Object.entries(a).map(([k, v]) => (typeof v === 'number' ? `${k} ${v}` : `${k}: max|Δ| ${sci(v.maxAbs)} (rel ${sci(v.relative)}), top-1 ${num(v.top1 * 100, 1)} % of ${v.rows}${v.nearTies > 0 ? ` (+${num(v.nearTies * 100, 1)} % near-ties)` : ''}`)).join('; ');
 }
 
 function cell(s: string): string {

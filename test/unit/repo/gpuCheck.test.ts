@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../support/repoRoot';
+import { agreement, top1OrTie } from '../../../scripts/gpu-check/compare';
 
 const ROOT = REPO_ROOT;
 const RIG = join(ROOT, 'scripts', 'gpu-check');
@@ -164,6 +165,24 @@ test('fatbin: refuses a library with no entry for the kept arch, an entry past i
   assert.throws(() => keepOnlyArchs(elf([{ name: '.text', data: filled(8, 1) }]), [90]), /no \.nv_fatbin section/);
 });
 
+test('compare: max|Δ|, relative error, top-1; a flipped near-tie is told apart from a real disagreement; NaN never passes', () => {
+  const tie = agreement(Float32Array.from([0.98, 0.995, 5, 1]), Float32Array.from([1, 0.99, 5, 1]), 2);
+  assert.ok(Math.abs(tie.maxAbs - 0.02) < 1e-6);
+  assert.ok(Math.abs(tie.relative - 0.004) < 1e-6);
+  assert.equal(tie.top1, 0.5);
+  assert.equal(tie.nearTies, 0.5);
+  assert.equal(top1OrTie(tie), 1);
+  const flipped = agreement(Float32Array.from([0, 1]), Float32Array.from([1, 0]), 2);
+  assert.equal(flipped.top1, 0);
+  assert.equal(flipped.nearTies, 1, 'max|Δ| of 1 covers a gap of 1');
+  const wrong = agreement(Float32Array.from([0.9, 1.1, 0, 3]), Float32Array.from([1, 1, 0, 3]), 2);
+  assert.equal(wrong.nearTies, 0.5);
+  const far = agreement(Float32Array.from([0, 1, 0, 0]), Float32Array.from([1, 0.5, 0, 0]), 2);
+  assert.equal(far.nearTies, 0.5, 'gap 0.5 within 2·max|Δ| = 2');
+  const nan = agreement(Float32Array.from([NaN, 0]), Float32Array.from([1, 0]), 2);
+  assert.equal(nan.maxAbs, Infinity);
+});
+
 // ---------------------------------------------------------------------------------------------
 // The CPU half: check.ts, bundled, on tiny shapes.
 
@@ -261,5 +280,6 @@ test('assemble + run.sh --cpu-only from the assembled folder (opt-in: TREX_GPU_C
   assert.equal(report.probes[0].device, 'cpu');
   assert.match(report.probes[0].fallbackReason ?? '', /not installed/);
   assert.ok(report.probes.slice(1).every((p) => p.device === 'cpu' && /^CUDA unavailable, running on CPU: /.test(p.fallbackReason ?? '')));
-  assert.ok(report.rows.every((row) => row.pass));
+  const failed = report.rows.filter((row) => !row.pass);
+  assert.deepEqual(failed, [], JSON.stringify(failed, null, 1));
 });
