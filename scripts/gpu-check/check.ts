@@ -10,7 +10,7 @@
  * on the loader path; the provider as run. Writes report.json and report.md into --out.
  *
  * Usage: node check.js --out DIR [--work DIR] [--cpu-only] [--shapes full|tiny] [--tokens 512 (128 with --cpu-only)]
- *          [--decode-tokens 64] [--repeats 3] [--ort-no-provider DIR]
+ *          [--decode-tokens 64] [--repeats 3] [--models gpt2,bert] [--ort-no-provider DIR]
  *        node check.js --probe GRAPH   (one session asked for CUDA; prints what it got as JSON)
  * TREX_ONNXRUNTIME_PATH names the onnxruntime-node to load (run.sh sets it to the rig's).
  * No Intl or toLocaleString here: the rig's Node is carried without its ICU data.
@@ -44,6 +44,7 @@ interface Args {
   repeats: number;
   ortNoProvider?: string;
   probe?: string;
+  models: ('gpt2' | 'bert')[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -59,6 +60,10 @@ function parseArgs(argv: readonly string[]): Args {
     // On the CPU the float16 graphs run slowly (minutes for the inspect pass at 512 tokens on 2 cores): 128 unless asked.
     tokens: Number(value('--tokens') ?? (argv.includes('--cpu-only') ? 128 : 512)), decodeTokens: Number(value('--decode-tokens') ?? 64), repeats: Number(value('--repeats') ?? 3),
     ortNoProvider: value('--ort-no-provider'), probe: value('--probe'),
+    models: (value('--models') ?? 'gpt2,bert').split(',').map((m) => {
+      if (m !== 'gpt2' && m !== 'bert') throw new Error(`--models: gpt2 and/or bert, not ${m}`);
+      return m;
+    }),
   };
 }
 
@@ -391,7 +396,7 @@ async function main(): Promise<void> {
   report.probes.push(probe(probeGraph, 'this runtime, LD_LIBRARY_PATH as run', env));
   for (const p of report.probes) log(`probe "${p.case}": ${p.device}${p.fallbackReason ? ` (${p.fallbackReason})` : ''}${p.error ? ` error: ${p.error}` : ''}`);
   write();
-  for (const name of ['gpt2', 'bert'] as const) {
+  for (const name of args.models) {
     report.rows.push(...(await checkModel(name, shapes[name], args, log)));
     write();
   }
