@@ -95,7 +95,7 @@ export interface DecodeStepResult {
  * Runs the decode graph on the new tokens of each sequence (`rows`: B rows of the same length),
  * after `cache` (none: an empty past). Positions continue from the cache's length.
  */
-export async function decodeStep(model: GenerationModel, rows: readonly (readonly number[])[], cache?: KvCache): Promise<DecodeStepResult> {
+export async function decodeStep(model: Pick<GenerationModel, 'hiddenSize' | 'numHeads' | 'numLayers' | 'decode'>, rows: readonly (readonly number[])[], cache?: KvCache): Promise<DecodeStepResult> {
   const B = rows.length;
   const T = rows[0]?.length ?? 0;
   if (B === 0 || T === 0 || rows.some((r) => r.length !== T)) throw new Error('decodeStep: needs B ≥ 1 rows of the same length ≥ 1');
