@@ -273,7 +273,7 @@ async function checkModel(name: 'gpt2' | 'bert', spec: TinyModelSpec, args: Args
   ];
   for (const { graph, options } of variants) {
     let reference: { figures: Figures; createMs: number; outputs: DecodeOutputs | InspectOutputs | FillMaskOutputs } | undefined;
-    for (const precision of ['float32', 'float16'] as GraphPrecision[]) {
+    for (const precision of ['float32', 'float16'] as const) {
       const dir = join(args.work, `${name}-${graph}-${precision}`);
       log(`${modelName} ${graph} ${precision}: building the graph`);
       const built = buildGraph(spec, weights, precision === 'float32' ? options : { ...options, precision }, dir);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { tokenAt } from '../engine/attention/tokenAtOffset';
 import { Disposable } from '../util/disposable';
 import type { AttentionController, ShownAttention } from '../webviews/attentionView';
 
@@ -130,14 +131,3 @@ export class AttentionHighlighter extends Disposable {
   }
 }
 
-/** The index of the non-special token covering `offset` (an offset at a token's end counts for it when no token starts there). */
-export function tokenAt(shown: Pick<ShownAttention, 'tokens'>, offset: number): number | undefined {
-  let atEnd: number | undefined;
-  for (let i = 0; i < shown.tokens.length; i++) {
-    const t = shown.tokens[i];
-    if (t.special || t.start === t.end) continue;
-    if (offset >= t.start && offset < t.end) return i;
-    if (offset === t.end) atEnd = i;
-  }
-  return atEnd;
-}

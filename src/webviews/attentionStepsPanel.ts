@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commands/commandIds';
 import type { AttentionStepsResult } from '../engine/inside/insideTypes';
-import { tokenAt } from '../editor/attentionHighlight';
+import { tokenAt } from '../engine/attention/tokenAtOffset';
 import { selectionOrLine } from '../editor/textSource';
 import type { FeatureFactory } from '../feature';
 import type { ModelInfo } from '../models/modelTypes';

@@ -34,7 +34,7 @@ import { ViewBase } from './viewBase';
 import type { PanelContext } from './webviewBase';
 import { ATTENTION_VIEW_ID } from './viewTypes';
 import { nextEvent } from '../util/nextEvent';
-import { tokenAt } from '../editor/attentionHighlight';
+import { tokenAt } from '../engine/attention/tokenAtOffset';
 
 /** The analysis the view shows, with where its text lies in the document (for the editor highlight). */
 export interface ShownAttention extends ComputedAttention {

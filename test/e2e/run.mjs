@@ -744,7 +744,7 @@ async function panelMatrix() {
 }
 
 async function attentionLongCheck() {
-  await check('1,000 tokens: the whole matrix drawn; zoomed into its bottom-right corner, a cell reads out its query, key and weight; the head view draws the top-k links', async () => {
+  await check('1,000 tokens: the whole matrix drawn; zoomed into its bottom-right corner, a cell reads out its query, key and weight; the head view draws the top-k links; a model of 64 positions shows the window around the cursor and says so', async () => {
     useTinyGpt2(1024);
     const size = wb.page.viewportSize();
     await wb.page.setViewportSize(DEFAULT_WINDOW);
@@ -796,6 +796,11 @@ async function attentionLongCheck() {
       await wb.page.waitForTimeout(300);
       await wb.screenshot('10h-attention-1000-head-view');
       await wb.clickInFrames('#tab-heatmap');
+      // The same paragraph with the 64-position model: the window around the cursor, and the view says which.
+      useTinyGpt2();
+      await seesOurText(['Showing tokens {0}–{1} of {2} ({3}), around the cursor: the model reads no more.'], { view: false });
+      await wb.page.waitForTimeout(500);
+      await wb.screenshot('10i-attention-window-around-cursor');
     } finally {
       if (size) await wb.page.setViewportSize(size);
       useTinyGpt2();
