@@ -641,6 +641,7 @@ async function besideHeatmap() {
     }
     const box = canvas.getBoundingClientRect();
     return {
+      model: document.querySelector('.model-name')?.textContent ?? '',
       rows, cols, cell, left, top, rowLabels, colLabels, painted,
       scrolled: sx + sy,
       gridInCanvas: left + cols * cell <= canvas.clientWidth + 1 && top + rows * cell <= canvas.clientHeight + 1,
@@ -667,7 +668,8 @@ async function attentionLayoutCheck() {
       await wb.page.mouse.click(first.left + 1, (first.top + first.bottom) / 2, { clickCount: 3 });
       await wb.runCommand('Transformer: Show Attention');
       const tabs = await wb.poll(() => wb.panelTitles(), (t) => t.includes(ours('Attention')), 'the Attention panel beside the text', 60_000);
-      const g = await wb.poll(besideHeatmap, (m) => m !== undefined && m.rows >= 25 && m.painted > 0, 'the heatmap in the Attention panel beside the text', 120_000);
+      // The tiny GPT-2 (the real GPT-2 vocabulary) once the settings have made it the active model.
+      const g = await wb.poll(besideHeatmap, (m) => m !== undefined && m.model.startsWith('tiny-gpt2 ') && m.rows >= 25 && m.painted > 0, 'the heatmap of the tiny GPT-2 in the Attention panel beside the text', 120_000);
       say(`  ${g.rows} tokens: cells ${g.cell.toFixed(1)} px, canvas ${Math.round(g.box.width)} × ${Math.round(g.box.height)} px at (${Math.round(g.box.x)}, ${Math.round(g.box.y)}) in the ${DEFAULT_WINDOW.width} × ${DEFAULT_WINDOW.height} window (panel ${g.frame.width} × ${g.frame.height}); labels on ${g.rowLabels} rows and ${g.colLabels} columns`);
       if (g.rows > 35) throw new Error(`${g.rows} tokens: the check wants a sentence of about 30`);
       if (!(g.cell >= 14)) throw new Error(`cells of ${g.cell} px, under 14 px`);
@@ -758,7 +760,9 @@ async function attentionLongCheck() {
       await wb.runCommand('Transformer: Show Attention');
       await wb.poll(() => wb.clickInFrames('#tab-heatmap').then(() => true, () => false), (ok) => ok === true, 'the Attention panel\'s tabs', 120_000);
       let m = await wb.poll(panelMatrix, (x) => x !== undefined && x.rows >= 1000, 'the 1,000-token heatmap in the panel beside the text', 180_000);
-      say(`  ${m.rows} × ${m.cols} tokens, fitted cells of ${m.cell.toFixed(2)} px`);
+      // The webview's JavaScript heap with the 1,008 × 1,008 matrix drawn (Chromium's performance.memory).
+      const heap = await m.frame.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+      say(`  ${m.rows} × ${m.cols} tokens, fitted cells of ${m.cell.toFixed(2)} px; the panel's JavaScript heap: ${(heap / 2 ** 20).toFixed(1)} MiB`);
       // Zoom in with Ctrl+wheel over the bottom-right corner of the canvas, then scroll to the end.
       const b = m.box;
       await wb.page.mouse.move(b.x + b.width - 6, b.y + b.height - 6);
