@@ -59,9 +59,10 @@ export class ModelRegistry extends Disposable {
         // The model setting edited by hand (settings.json, the Settings UI): that model becomes the active one.
         const configured = affects(e, SettingKey.model) ? readConfig().model : '';
         if (configured && configured !== this.activeModel?.spec && configured !== this.loadingSpec) {
+          // Loaded with the device and precision of the same edit: reloading the previous model for
+          // them too would be a newer load than this one and win over it.
           this.load(configured, { remember: false }).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, configured)));
-        }
-        if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || affects(e, SettingKey.precision)) && this.activeModel) {
+        } else if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || affects(e, SettingKey.precision)) && this.activeModel) {
           const spec = this.activeModel.spec;
           this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
         }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -140,6 +140,37 @@ suite('Models: choose, load in the model host, model card, GPU', () => {
     assert.ok(errors[0].includes('no-such-model') && !/\n\s+at /.test(errors[0]), errors[0]);
     assert.equal(state.active?.modelId, before.active?.modelId);
     assert.equal(config().get('model'), modelDir);
+  });
+
+  test('settings.json edited by hand to another model and the device at once: that model becomes active', async () => {
+    const first = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+    assert.equal(first.active?.dir, modelDir);
+    await config().update('model', undefined, vscode.ConfigurationTarget.Global);
+    const other = path.join(parent, 'tiny-gpt2-other');
+    writeTinyModelFolder(other, { ...TINY, seed: 12 });
+    copyFileSync(path.join(modelDir, 'tokenizer.json'), path.join(other, 'tokenizer.json'));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'no workspace folder');
+    const file = path.join(folder, '.vscode', 'settings.json');
+    const original = readFileSync(file, 'utf8');
+    try {
+      // One edit, one configuration event with both keys: the device change must not reload the previous model over the new one.
+      writeFileSync(file, original.replace('{', `{\n  "transformerExplorer.model": ${JSON.stringify(other)},\n  "transformerExplorer.device": "cpu",`));
+      const card = await waitFor(
+        async () => (await new Promise((r) => setTimeout(r, 400)), vscode.commands.executeCommand<ModelCardResult | undefined>('transformerExplorer.showModelCard')),
+        (c) => c?.model.dir === other,
+        'the model named in settings.json as the active model',
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = await vscode.commands.executeCommand<ModelCardResult | undefined>('transformerExplorer.showModelCard');
+      assert.equal(after?.model.dir, other, `a later load replaced it: ${after?.model.dir}`);
+      assert.equal(card?.model.device, 'cpu');
+    } finally {
+      writeFileSync(file, original);
+      await waitFor(() => Promise.resolve(config().inspect('model')?.workspaceValue), (v) => v === undefined, 'the workspace settings restored');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   test('when the model host dies the user is told once and the next request starts a new host', async () => {
