@@ -66,7 +66,7 @@ export function activateFeatures(context: vscode.ExtensionContext, activation: A
   const host = new ModelHostService(context.extensionPath, gpuRuntimeRoot);
   // The one model registry: the active model, the models of the roles (causal, masked), any spec a feature names.
   const models: ModelRegistry = new ModelRegistry(host, { chooseModel: () => selectModel() });
-  const selectModel = selectModelCommand(models, modelStatusBar);
+  const selectModel = selectModelCommand(models, modelStatusBar, context.extensionPath);
   modelStatusBar.attach(models);
   context.subscriptions.push(host, models);
   const services: FeatureServices = {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
-import { listCachedModels } from '../models/modelSource';
+import { listCachedModels, localModelFolder } from '../models/modelSource';
+import { askPrecision } from '../models/precisionChoice';
 import type { ModelRegistry } from '../models/modelRegistry';
 import type { ModelStatusBar } from '../models/modelStatusBar';
 import type { ModelState } from '../models/modelTypes';
@@ -15,12 +16,16 @@ type Choice = vscode.QuickPickItem & ({ spec: string } | { action: 'browse' | 'd
  * configured device) and saved in the `model` setting. With a spec argument (folder or Hub id) it
  * loads it without asking. Resolves to the model state afterwards.
  */
-export function selectModelCommand(models: ModelRegistry, statusBar: ModelStatusBar) {
+export function selectModelCommand(models: ModelRegistry, statusBar: ModelStatusBar, extensionPath: string) {
   return async (arg?: unknown): Promise<ModelState> => {
-    const spec = typeof arg === 'string' && arg.trim() !== '' ? arg.trim() : await pickSpec();
-    if (spec !== undefined) {
+    const given = typeof arg === 'string' && arg.trim() !== '' ? arg.trim() : undefined;
+    const spec = given ?? (await pickSpec());
+    // Chosen in the picker: a model too big for float32 here is offered int8 / int4 first.
+    const folder = spec !== undefined && given === undefined ? await localModelFolder(spec, extensionPath) : undefined;
+    const precision = folder ? await askPrecision(folder, spec ?? folder) : undefined;
+    if (spec !== undefined && precision !== 'cancel') {
       try {
-        await models.load(spec);
+        await models.load(spec, precision ? { precision } : {});
       } catch (error) {
         void vscode.window.showErrorMessage(describeModelError(error, spec));
       }

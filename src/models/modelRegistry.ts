@@ -10,6 +10,7 @@ import { describeModelError, NoModelError } from './modelErrors';
 import type { ModelHostService } from './modelHostService';
 import { locateModel } from './modelSource';
 import type { ModelInfo } from './modelTypes';
+import type { WeightPrecision } from '../engine/runtime/types';
 import { isCancelled, runTask } from './taskRunner';
 import { defaultModelSpec, type ModelRole } from './taskSettings';
 import { fitsRole, loadRoleDefault, type RoleDefaultLoader } from './roleDefaults';
@@ -62,7 +63,10 @@ export class ModelRegistry extends Disposable {
           // Loaded with the device and precision of the same edit: reloading the previous model for
           // them too would be a newer load than this one and win over it.
           this.load(configured, { remember: false }).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, configured)));
-        } else if ((affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || affects(e, SettingKey.precision)) && this.activeModel) {
+        } else if (
+          this.activeModel &&
+          (affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || (affects(e, SettingKey.precision) && readConfig().precision !== this.activeModel.precision))
+        ) {
           const spec = this.activeModel.spec;
           this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
         }
@@ -103,12 +107,12 @@ export class ModelRegistry extends Disposable {
    * false`). Resolves to `undefined` when the user declined the download or cancelled; throws when
    * the model cannot be loaded (the previous model stays active then).
    */
-  async load(spec: string, options: { remember?: boolean } = {}): Promise<ModelInfo | undefined> {
+  async load(spec: string, options: { remember?: boolean; precision?: WeightPrecision } = {}): Promise<ModelInfo | undefined> {
     const generation = ++this.generation;
     this.loadingSpec = spec;
     this.changeEmitter.fire();
     try {
-      const loaded = await this.open(spec);
+      const loaded = await this.open(spec, options.precision);
       if (!loaded) return undefined;
       if (generation !== this.generation) {
         // A newer choice won meanwhile: this one is not needed.
@@ -119,6 +123,8 @@ export class ModelRegistry extends Disposable {
       this.activeModel = loaded;
       if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
       if (options.remember !== false && readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
+      // A precision chosen for this model becomes the setting; the active model has it already, so nothing reloads.
+      if (options.precision && readConfig().precision !== options.precision) await writeSetting(SettingKey.precision, options.precision);
       await this.cpuFallback.show(loaded, readConfig().device);
       return loaded;
     } finally {
@@ -223,12 +229,12 @@ export class ModelRegistry extends Disposable {
    * cancellable progress notification that names each stage. `undefined` when the user declined
    * the download or cancelled.
    */
-  private async open(spec: string): Promise<ModelInfo | undefined> {
+  private async open(spec: string, precision?: WeightPrecision): Promise<ModelInfo | undefined> {
     const location = await locateModel(spec, this.host.extensionPath);
     if (!location) return undefined;
     try {
       const info = await runTask({ title: vscode.l10n.t('Loading model {0}', spec) }, (task) =>
-        this.host.loadModel(loadRequest(location.dir), { signal: task.signal, onProgress: (p) => task.host(p) }),
+        this.host.loadModel(loadRequest(location.dir, precision), { signal: task.signal, onProgress: (p) => task.host(p) }),
       );
       return { ...info, spec, dir: location.dir, ...(location.repoId ? { repoId: location.repoId } : {}) };
     } catch (error) {

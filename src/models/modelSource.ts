@@ -60,6 +60,15 @@ export async function locateModel(spec: string, extensionPath: string): Promise<
   }
 }
 
+/** The folder `spec` names when it is on this machine already (a folder, a built-in model, a cached Hub model); `undefined` when it is not. */
+export async function localModelFolder(spec: string, extensionPath: string): Promise<string | undefined> {
+  try {
+    return (await resolveModelSpec(spec, { hub: currentHubSettings(), baseDir: workspaceRoot(), builtinRoot: path.join(extensionPath, 'models') })).dir;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Hub download under a progress notification whose Cancel stops it. */
 function downloadWithProgress(repoId: string, fetch: (hooks: DownloadHooks) => Promise<ResolvedModel>): Promise<ResolvedModel> {
   return runTask({ title: vscode.l10n.t('Model {0}', repoId) }, (task) => {

@@ -4,7 +4,7 @@
  * demos and benchmarks. Weights come from the seeded generator the golden files are computed from.
  * The caller adds a tokenizer (e.g. the bundled tokenizer.json, with vocabSize matching it).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SafetensorsDtype } from '../../src/engine/models/safetensors';
 import { encodeSafetensors, encodeValues, TensorToWrite } from '../../src/engine/models/safetensorsWriter';
@@ -52,4 +52,29 @@ export function writeTinyModelFolder(dir: string, spec: TinyModelSpec, dtype: Sa
   const tensors: Record<string, TensorToWrite> = {};
   for (const [name, { dims, data }] of tinyModelWeights(spec)) tensors[name] = { dtype, shape: dims, bytes: encodeValues(data, dtype) };
   writeFileSync(join(dir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
+}
+
+/**
+ * A GPT-2 folder of any size that costs no disk: config.json and a model.safetensors whose header
+ * describes every tensor of the shape while its data is a hole (a sparse file of zeros). Enough for
+ * what reads headers only (the model card, the precision advice); not for loading.
+ */
+export function writeShapeOnlyGpt2Folder(dir: string, config: Gpt2Config): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), `${JSON.stringify(hfConfigJson({ family: 'gpt2', config, seed: 0 }), null, 2)}\n`);
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  let offset = 0;
+  for (const [name, dims] of gpt2TensorSpecs(config)) {
+    const bytes = 4 * dims.reduce((a, b) => a * b, 1);
+    header[name] = { dtype: 'F32', shape: dims, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const prefix = Buffer.alloc(8 + json.length);
+  prefix.writeBigUInt64LE(BigInt(json.length), 0);
+  prefix.write(json, 8, 'latin1');
+  const file = join(dir, 'model.safetensors');
+  writeFileSync(file, prefix);
+  truncateSync(file, prefix.length + offset);
 }

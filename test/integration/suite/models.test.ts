@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
+import { writeShapeOnlyGpt2Folder, writeTinyModelFolder, type TinyModelSpec } from '../../support/tinyModelFolder';
 import type { EnableGpuResult } from '../../../src/commands/enableGpu';
 import type { ModelCardResult } from '../../../src/commands/showModelCard';
 import type { ModelState } from '../../../src/models/modelTypes';
@@ -170,6 +171,46 @@ suite('Models: choose, load in the model host, model card, GPU', () => {
       writeFileSync(file, original);
       await waitFor(() => Promise.resolve(config().inspect('model')?.workspaceValue), (v) => v === undefined, 'the workspace settings restored');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  test('Choose Model on a model too big for float32 here asks int8 / int4 / float32 first, the suggestion on top; dismissing it loads nothing', async () => {
+    const before = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir);
+    // A gpt2-xl-sized checkpoint in a Hub cache of its own (headers only, a sparse file): 48 layers of
+    // d = 1600 on a 24 GiB machine; a shape scaled to this machine's memory when it is bigger.
+    const layers = Math.max(48, Math.ceil((48 * totalmem()) / (24 * 2 ** 30)));
+    const cache = path.join(parent, 'hub-cache');
+    const commit = 'b16'.padEnd(40, '0');
+    const repo = path.join(cache, 'models--trex-test--xl-shape');
+    writeShapeOnlyGpt2Folder(path.join(repo, 'snapshots', commit), { nLayer: layers, nHead: 25, nEmbd: 1600, vocabSize: 50257, nPositions: 1024, layerNormEpsilon: 1e-5 });
+    copyFileSync(path.join(modelDir, 'tokenizer.json'), path.join(repo, 'snapshots', commit, 'tokenizer.json'));
+    mkdirSync(path.join(repo, 'refs'), { recursive: true });
+    writeFileSync(path.join(repo, 'refs', 'main'), commit);
+    const savedCache = process.env.HF_HUB_CACHE;
+    process.env.HF_HUB_CACHE = cache;
+    type Pick = (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => Thenable<unknown>;
+    const win = vscode.window as unknown as { showQuickPick: Pick };
+    const original = win.showQuickPick;
+    const asked: Array<{ title?: string; placeHolder?: string; labels: string[] }> = [];
+    win.showQuickPick = async (items, options) => {
+      const list = [...(await items)];
+      asked.push({ title: options?.title, placeHolder: options?.placeHolder, labels: list.map((i) => i.label) });
+      // The chooser: the cached model; the precision question: dismissed.
+      return asked.length === 1 ? list.find((i) => i.label.includes('trex-test/xl-shape')) : undefined;
+    };
+    try {
+      const state = await vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel');
+      assert.equal(asked.length, 2, JSON.stringify(asked));
+      const question = asked[1];
+      assert.match(question.title ?? '', /trex-test\/xl-shape/);
+      assert.deepEqual(question.labels, ['int8 (suggested)', 'int4', 'float32']);
+      assert.match(question.placeHolder ?? '', /parameters: in float32 it needs about [\d.]+ GB while loading/);
+      assert.equal(state.active?.modelId, before.active?.modelId, 'dismissed: the previous model stays');
+      assert.equal(config().get('precision'), 'float32');
+    } finally {
+      win.showQuickPick = original;
+      if (savedCache === undefined) delete process.env.HF_HUB_CACHE;
+      else process.env.HF_HUB_CACHE = savedCache;
     }
   });
 
