@@ -581,21 +581,25 @@ async function heatmapPixels(selector = '.matrix-wrapper:not(.headview)', view =
     if (!wrapper || !canvas || !wrapper.dataset.rows) return undefined;
     const d = wrapper.dataset;
     const [rows, cols, left, top, cell, sx, sy] = [d.rows, d.cols, d.left, d.top, d.cell, d.scrollLeft, d.scrollTop].map(Number);
-    const ratio = canvas.width / wrapper.clientWidth;
+    // The canvas's own CSS size, the one it was drawn at: the wrapper may have been resized since
+    // (a window that settles after a reload) and redraws on its next resize callback.
+    const width = parseFloat(canvas.style.width) || canvas.clientWidth;
+    const height = parseFloat(canvas.style.height) || canvas.clientHeight;
+    const ratio = canvas.width / width;
     const ctx = canvas.getContext('2d');
     const px = (x, y) => [...ctx.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data].slice(0, 3);
     const background = px(1, 1);
     let upper = 0, lower = 0, cells = 0;
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
       const x = left + j * cell - sx + cell / 2, y = top + i * cell - sy + cell / 2;
-      if (x >= wrapper.clientWidth || y >= wrapper.clientHeight) continue;
+      if (x >= width || y >= height) continue;
       cells++;
       const c = px(x, y);
       const painted = Math.abs(c[0] - background[0]) + Math.abs(c[1] - background[1]) + Math.abs(c[2] - background[2]) > 3;
       if (painted && j > i) upper++;
       if (painted && j <= i) lower++;
     }
-    return { rows, cells, upper, lower };
+    return { rows, cells, upper, lower, model: document.querySelector('.model-name')?.textContent ?? '' };
   }, selector, { view });
   return found.at(-1)?.value;
 }
@@ -927,7 +931,7 @@ async function attentionChecks() {
     if (masked.upper === 0 || causal.upper !== 0) throw new Error(`restored heatmaps: BERT ${masked.upper} cells above the diagonal, GPT ${causal.upper}`);
     // The Attention view follows the text editor left visible beside the panel in front.
     const side = await wb.poll(() => heatmapPixels(), (p) => p !== undefined && p.rows > 3 && p.lower > 0, 'the Attention view\'s heatmap after the reload', 60_000);
-    if (side.upper !== 0) throw new Error(`${side.upper} painted cells above the diagonal of the causal heatmap after the reload`);
+    if (side.upper !== 0) throw new Error(`${side.upper} painted cells above the diagonal of the causal heatmap after the reload (${side.rows} rows, model "${side.model}")`);
     await wb.screenshot('11a-restored-attention-compare');
     await showTab('Tokens');
     const after = gpt2Of(await wb.waitForChips((list) => gpt2Of(list).length === before.length, 'the restored Tokens panel\'s chips', { view: false }));

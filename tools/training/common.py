@@ -1,10 +1,10 @@
-"""Shared helpers of train_gpt.py and train_bert.py: paths, the data prepared by prepare.ts, the
-optimiser, the learning-rate schedule and one training step, float16 safetensors in the Hugging Face
-layout, JSON logs and PNG curves."""
+"""Shared helpers of train_gpt.py and train_bert.py: paths, the data prepared by prepare.ts, float16
+weights, JSON logs and PNG curves. The models, the optimiser, the learning-rate schedule, one
+training step and safetensors are python/trex_models.py's, the module the extension ships for
+training from the user's own text: the built-in models and the user's are one code."""
 import json
-import math
 import os
-import struct
+import sys
 
 import torch
 
@@ -17,6 +17,10 @@ GPT_DIR = os.path.join(ROOT, "models", "trex-gpt2-kjv")
 BERT_DIR = os.path.join(ROOT, "models", "trex-bert-kjv")
 # How many held-out items test/unit/repo/trainedModels.test.ts recomputes through the engine.
 TEST_SUBSET = 120
+sys.path.insert(0, os.path.join(ROOT, "python"))
+import trex_models  # noqa: E402
+from trex_models import adamw, lr_at, train_step, write_json  # noqa: E402,F401  (re-exported to the trainers)
+
 # TREX_TRAIN_OUT=DIR: every output (weights, logs, curves) under DIR, to compare runs before shipping one.
 OUT = os.environ.get("TREX_TRAIN_OUT")
 
@@ -31,23 +35,6 @@ def schedule(steps_per_epoch, epochs):
     return (3, 1) if os.environ.get("TREX_TRAIN_SMOKE") else (steps_per_epoch, epochs)
 
 
-def adamw(model, peak_lr):
-    """AdamW with weight decay on the matrices only (not on biases, LayerNorm or other vectors)."""
-    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=peak_lr, betas=(0.9, 0.98))
-
-
-def train_step(opt, model, loss, lr):
-    """One optimiser step on `loss` at learning rate `lr`, gradients clipped to norm 1."""
-    for group in opt.param_groups:
-        group["lr"] = lr
-    opt.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    opt.step()
-
-
 def setup(seed):
     torch.set_num_threads(1)
     torch.manual_seed(seed)
@@ -59,23 +46,6 @@ def read_json(path):
         return json.load(f)
 
 
-def write_json(path, value):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(value, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)
-
-
-def lr_at(step, total, peak, warmup):
-    """Linear warm-up, then cosine decay to a tenth of the peak."""
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
-
-
 def round_to_float16(model):
     """The weights exactly as shipped (float16), back in float32 — what the engine will read."""
     with torch.no_grad():
@@ -84,24 +54,8 @@ def round_to_float16(model):
 
 
 def save_safetensors(path, tensors, metadata=None):
-    """tensors: name → float tensor, stored as F16 in name order (the safetensors format: u64
-    header length, JSON header, raw little-endian data)."""
-    header = {"__metadata__": metadata or {"format": "pt"}}
-    blobs = []
-    offset = 0
-    for name in sorted(tensors):
-        data = tensors[name].detach().to(torch.float16).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F16", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    head = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path + ".tmp", "wb") as f:
-        f.write(struct.pack("<Q", len(head)))
-        f.write(head)
-        for b in blobs:
-            f.write(b)
-    os.replace(path + ".tmp", path)
+    """tensors: name → float tensor, stored as F16 (the shipped models' weights)."""
+    trex_models.save_safetensors(path, tensors, "F16", metadata)
 
 
 def plot_curves(path, title, epochs, series, ylabel="loss"):

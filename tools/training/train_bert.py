@@ -1,7 +1,8 @@
 """Trains the tiny BERT (masked LM) from scratch on the KJV training split and ships it in the
 Hugging Face layout (models/trex-bert-kjv/: config.json, model.safetensors in float16).
 
-The architecture is BertForMaskedLM's, with HF's tensor names: word + position + token-type
+The model is python/trex_models.py's BertForMaskedLM (the one the extension trains from the user's
+text), with HF's tensor names: word + position + token-type
 embeddings → LayerNorm; post-LayerNorm layers LN(x + attn(x)), LN(h + W2 gelu(W1 h)) with the exact
 (erf) GELU; MLM head dense → GELU → LayerNorm → decoder tied to the word embeddings + its own bias.
 nn.Linear weights are [out, in], as in HF.
@@ -22,9 +23,9 @@ import time
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 import common
+import trex_models as tm  # python/, on the path through common
 
 SEED = 4321
 CONFIG = dict(num_hidden_layers=3, num_attention_heads=4, hidden_size=128, intermediate_size=512,
@@ -34,127 +35,6 @@ EPOCHS = 16
 PEAK_LR = 1e-3
 WARMUP = 500
 # Another folder for the outputs (model, results, curve, log), to compare runs before shipping one.
-MASK_SHARE, MASK_AS_MASK, MASK_AS_RANDOM = 0.15, 0.8, 0.1
-
-
-class Embeddings(nn.Module):
-    def __init__(self, vocab, c):
-        super().__init__()
-        d = c["hidden_size"]
-        self.word_embeddings = nn.Embedding(vocab, d)
-        self.position_embeddings = nn.Embedding(c["max_position_embeddings"], d)
-        self.token_type_embeddings = nn.Embedding(c["type_vocab_size"], d)
-        self.LayerNorm = nn.LayerNorm(d, eps=c["layer_norm_eps"])
-
-    def forward(self, ids, types):
-        pos = torch.arange(ids.shape[1])
-        return self.LayerNorm(self.word_embeddings(ids) + self.position_embeddings(pos) + self.token_type_embeddings(types))
-
-
-class SelfAttention(nn.Module):
-    def __init__(self, d):
-        super().__init__()
-        self.query, self.key, self.value = nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d)
-
-
-class Dense(nn.Module):
-    def __init__(self, n_in, n_out, eps=None):
-        super().__init__()
-        self.dense = nn.Linear(n_in, n_out)
-        if eps is not None:
-            self.LayerNorm = nn.LayerNorm(n_out, eps=eps)
-
-
-class Attention(nn.Module):
-    def __init__(self, d, eps):
-        super().__init__()
-        self.self = SelfAttention(d)
-        self.output = Dense(d, d, eps)
-
-
-class Layer(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        d, eps = c["hidden_size"], c["layer_norm_eps"]
-        self.n_head = c["num_attention_heads"]
-        self.attention = Attention(d, eps)
-        self.intermediate = Dense(d, c["intermediate_size"])
-        self.output = Dense(c["intermediate_size"], d, eps)
-
-    def forward(self, x, key_bias):
-        b, t, d = x.shape
-        hd = d // self.n_head
-        sa = self.attention.self
-        heads = lambda z: z.view(b, t, self.n_head, hd).transpose(1, 2)
-        q, k, v = heads(sa.query(x)), heads(sa.key(x)), heads(sa.value(x))
-        probs = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(hd) + key_bias, dim=-1)
-        a = self.attention.output.dense((probs @ v).transpose(1, 2).reshape(b, t, d))
-        h = self.attention.output.LayerNorm(x + a)
-        f = self.output.dense(F.gelu(self.intermediate.dense(h)))
-        return self.output.LayerNorm(h + f)
-
-
-class Encoder(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.layer = nn.ModuleList(Layer(c) for _ in range(c["num_hidden_layers"]))
-
-
-class Bert(nn.Module):
-    def __init__(self, vocab, c):
-        super().__init__()
-        self.embeddings = Embeddings(vocab, c)
-        self.encoder = Encoder(c)
-
-    def forward(self, ids, attention_mask):
-        x = self.embeddings(ids, torch.zeros_like(ids))
-        key_bias = (1.0 - attention_mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-        for layer in self.encoder.layer:
-            x = layer(x, key_bias)
-        return x
-
-
-class Transform(nn.Module):
-    def __init__(self, d, eps):
-        super().__init__()
-        self.dense = nn.Linear(d, d)
-        self.LayerNorm = nn.LayerNorm(d, eps=eps)
-
-
-class Predictions(nn.Module):
-    def __init__(self, vocab, d, eps):
-        super().__init__()
-        self.transform = Transform(d, eps)
-        self.bias = nn.Parameter(torch.zeros(vocab))
-
-
-class Cls(nn.Module):
-    def __init__(self, vocab, d, eps):
-        super().__init__()
-        self.predictions = Predictions(vocab, d, eps)
-
-
-class BertForMaskedLM(nn.Module):
-    def __init__(self, vocab, c):
-        super().__init__()
-        self.bert = Bert(vocab, c)
-        self.cls = Cls(vocab, c["hidden_size"], c["layer_norm_eps"])
-        for name, p in self.named_parameters():
-            if "LayerNorm.weight" in name:
-                nn.init.ones_(p)
-            elif p.dim() == 1:
-                nn.init.zeros_(p)
-            else:
-                nn.init.normal_(p, std=0.02)
-
-    def head(self, hidden):
-        """MLM logits of the given hidden states (decoder tied to the word embeddings)."""
-        t = self.cls.predictions.transform
-        h = t.LayerNorm(F.gelu(t.dense(hidden)))
-        return h @ self.bert.embeddings.word_embeddings.weight.T + self.cls.predictions.bias
-
-    def forward(self, ids, attention_mask):
-        return self.head(self.bert(ids, attention_mask))
 
 
 def pack(verses, cls, sep, limit):
@@ -180,21 +60,6 @@ def pad_batch(seqs, pad):
     return ids, mask
 
 
-def mask_tokens(ids, attention, specials, vocab, g):
-    """Dynamic 15% / 80-10-10 masking → (inputs, positions selected, their targets)."""
-    maskable = attention.bool() & (ids != specials["[CLS]"]) & (ids != specials["[SEP]"])
-    selected = (torch.rand(ids.shape, generator=g) < MASK_SHARE) & maskable
-    if not selected.any():
-        selected[0, 1] = True
-    r = torch.rand(ids.shape, generator=g)
-    inputs = ids.clone()
-    inputs[selected & (r < MASK_AS_MASK)] = specials["[MASK]"]
-    random_tokens = torch.randint(len(specials), vocab, ids.shape, generator=g)
-    as_random = selected & (r >= MASK_AS_MASK) & (r < MASK_AS_MASK + MASK_AS_RANDOM)
-    inputs[as_random] = random_tokens[as_random]
-    return inputs, selected, ids[selected]
-
-
 def mlm_loss(model, inputs, attention, selected, targets, reduction="mean"):
     hidden = model.bert(inputs, attention)
     return F.cross_entropy(model.head(hidden[selected]), targets, reduction=reduction)
@@ -208,7 +73,7 @@ def validation_loss(model, seqs, specials, vocab, pad):
     with torch.no_grad():
         for i in range(0, len(seqs), 32):
             ids, attention = pad_batch(seqs[i : i + 32], pad)
-            inputs, selected, targets = mask_tokens(ids, attention, specials, vocab, g)
+            inputs, selected, targets = tm.mask_tokens(ids, attention, specials, vocab, g)
             total += mlm_loss(model, inputs, attention, selected, targets, "sum").item()
             count += targets.numel()
     model.train()
@@ -239,7 +104,7 @@ def main():
     limit, pad = CONFIG["max_position_embeddings"], specials["[PAD]"]
     train = pack(data["train"], specials["[CLS]"], specials["[SEP]"], limit)
     val = pack(data["validation"], specials["[CLS]"], specials["[SEP]"], limit)
-    model = BertForMaskedLM(vocab, CONFIG)
+    model = tm.BertForMaskedLM(vocab, CONFIG)
     params = sum(p.numel() for p in model.parameters())
     steps_per_epoch, epochs = common.schedule(len(train) // BATCH, EPOCHS)
     total = steps_per_epoch * epochs
@@ -257,7 +122,7 @@ def main():
         running, n = 0.0, 0
         for s in range(steps_per_epoch):
             ids, attention = pad_batch([train[j] for j in order[s * BATCH : (s + 1) * BATCH]], pad)
-            inputs, selected, targets = mask_tokens(ids, attention, specials, vocab, g)
+            inputs, selected, targets = tm.mask_tokens(ids, attention, specials, vocab, g)
             loss = mlm_loss(model, inputs, attention, selected, targets)
             common.train_step(opt, model, loss, common.lr_at(step, total, PEAK_LR, WARMUP))
             running += loss.item()
@@ -279,15 +144,7 @@ def main():
     log["heldoutSubset"] = fill_mask(model, items[: common.TEST_SUBSET])
     model_dir = common.out_path(os.path.dirname(common.BERT_DIR), "trex-bert-kjv")
     os.makedirs(model_dir, exist_ok=True)
-    c = CONFIG
-    config = {
-        "model_type": "bert", "architectures": ["BertForMaskedLM"], "vocab_size": vocab,
-        "hidden_size": c["hidden_size"], "num_hidden_layers": c["num_hidden_layers"], "num_attention_heads": c["num_attention_heads"],
-        "intermediate_size": c["intermediate_size"], "hidden_act": "gelu", "max_position_embeddings": c["max_position_embeddings"],
-        "type_vocab_size": c["type_vocab_size"], "layer_norm_eps": c["layer_norm_eps"], "hidden_dropout_prob": 0.0,
-        "attention_probs_dropout_prob": 0.0, "initializer_range": 0.02, "pad_token_id": pad,
-        "position_embedding_type": "absolute", "tie_word_embeddings": True, "torch_dtype": "float16",
-    }
+    config = tm.bert_hf_config(vocab, CONFIG, pad, "float16")
     common.write_json(os.path.join(model_dir, "config.json"), config)
     common.save_safetensors(os.path.join(model_dir, "model.safetensors"), dict(model.named_parameters()))
     common.write_json(common.out_path(common.RESULTS, "bert.json"), log)

@@ -1,8 +1,8 @@
 """Trains the tiny GPT-2 (causal LM) from scratch on the KJV training split and ships it in the
 Hugging Face layout (models/trex-gpt2-kjv/: config.json, model.safetensors in float16).
 
-The architecture is GPT-2's, with HF's tensor names so the engine's loader reads it as any Hub
-checkpoint: token + learned position embeddings, pre-LayerNorm blocks x + attn(ln_1(x)) and
+The model is python/trex_models.py's Gpt2, the one the extension trains from the user's text:
+GPT-2 with HF's tensor names, so the engine's loader reads it as any Hub checkpoint: token + learned position embeddings, pre-LayerNorm blocks x + attn(ln_1(x)) and
 x + mlp(ln_2(x)), causal attention, MLP with GELU (tanh approximation, `gelu_new`), final ln_f,
 LM head tied to wte. Conv1D weights are stored [in, out] as in HF.
 
@@ -20,9 +20,9 @@ import time
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 import common
+import trex_models as tm  # python/, on the path through common
 
 SEED = 1234
 CONFIG = dict(n_layer=3, n_head=4, n_embd=128, n_positions=128, layer_norm_epsilon=1e-5)
@@ -30,81 +30,6 @@ BATCH = 16
 EPOCHS = 3
 PEAK_LR = 2e-3
 WARMUP = 100
-
-
-class Conv1D(nn.Module):
-    """HF's Conv1D: y = x W + b with W stored [in, out]."""
-
-    def __init__(self, n_in, n_out):
-        super().__init__()
-        self.weight = nn.Parameter(torch.randn(n_in, n_out) * 0.02)
-        self.bias = nn.Parameter(torch.zeros(n_out))
-
-    def forward(self, x):
-        return x @ self.weight + self.bias
-
-
-class Attention(nn.Module):
-    def __init__(self, d, n_head):
-        super().__init__()
-        self.n_head = n_head
-        self.c_attn = Conv1D(d, 3 * d)
-        self.c_proj = Conv1D(d, d)
-
-    def forward(self, x):
-        b, t, d = x.shape
-        hd = d // self.n_head
-        q, k, v = self.c_attn(x).split(d, dim=2)
-        heads = lambda z: z.view(b, t, self.n_head, hd).transpose(1, 2)
-        q, k, v = heads(q), heads(k), heads(v)
-        scores = q @ k.transpose(-2, -1) / math.sqrt(hd)
-        causal = torch.ones(t, t, dtype=torch.bool).tril()
-        probs = torch.softmax(scores.masked_fill(~causal, float("-inf")), dim=-1)
-        return self.c_proj((probs @ v).transpose(1, 2).reshape(b, t, d))
-
-
-class Mlp(nn.Module):
-    def __init__(self, d):
-        super().__init__()
-        self.c_fc = Conv1D(d, 4 * d)
-        self.c_proj = Conv1D(4 * d, d)
-
-    def forward(self, x):
-        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))
-
-
-class Block(nn.Module):
-    def __init__(self, d, n_head, eps):
-        super().__init__()
-        self.ln_1 = nn.LayerNorm(d, eps=eps)
-        self.attn = Attention(d, n_head)
-        self.ln_2 = nn.LayerNorm(d, eps=eps)
-        self.mlp = Mlp(d)
-
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
-
-
-class Gpt2(nn.Module):
-    def __init__(self, vocab_size, c):
-        super().__init__()
-        d = c["n_embd"]
-        self.wte = nn.Embedding(vocab_size, d)
-        self.wpe = nn.Embedding(c["n_positions"], d)
-        self.h = nn.ModuleList(Block(d, c["n_head"], c["layer_norm_epsilon"]) for _ in range(c["n_layer"]))
-        self.ln_f = nn.LayerNorm(d, eps=c["layer_norm_epsilon"])
-        nn.init.normal_(self.wte.weight, std=0.02)
-        nn.init.normal_(self.wpe.weight, std=0.01)
-        for block in self.h:  # GPT-2's scaled init of the residual projections
-            for proj in (block.attn.c_proj, block.mlp.c_proj):
-                nn.init.normal_(proj.weight, std=0.02 / math.sqrt(2 * c["n_layer"]))
-
-    def forward(self, ids):
-        x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1]))
-        for block in self.h:
-            x = block(x)
-        return self.ln_f(x) @ self.wte.weight.T
 
 
 def blocks(stream, offset, size):
@@ -139,11 +64,6 @@ def heldout_perplexity(model, items):
     return {"verses": len(items), "tokens": count, "loss": nll / count, "perplexity": math.exp(nll / count)}
 
 
-def hf_tensors(model):
-    """HF GPT2LMHeadModel's checkpoint names (no `transformer.` prefix, tied lm_head left out)."""
-    return {name: p for name, p in model.named_parameters()}
-
-
 def main():
     common.setup(SEED)
     data = common.read_json(os.path.join(common.WORK, "gpt-data.json"))
@@ -151,7 +71,7 @@ def main():
     stream = [t for verse in data["train"] for t in [eot] + verse]
     val_stream = [t for verse in data["validation"] for t in [eot] + verse]
     val_chunks = blocks(val_stream, 0, CONFIG["n_positions"])
-    model = Gpt2(vocab, CONFIG)
+    model = tm.Gpt2(vocab, CONFIG)
     params = sum(p.numel() for p in model.parameters())
     steps_per_epoch, epochs = common.schedule((len(stream) - 1) // CONFIG["n_positions"] // BATCH, EPOCHS)
     total = steps_per_epoch * epochs
@@ -193,16 +113,9 @@ def main():
     log["heldoutSubset"] = heldout_perplexity(model, items[: common.TEST_SUBSET])
     model_dir = common.out_path(os.path.dirname(common.GPT_DIR), "trex-gpt2-kjv")
     os.makedirs(model_dir, exist_ok=True)
-    config = {
-        "model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": vocab,
-        "n_layer": CONFIG["n_layer"], "n_head": CONFIG["n_head"], "n_embd": CONFIG["n_embd"],
-        "n_positions": CONFIG["n_positions"], "n_ctx": CONFIG["n_positions"], "n_inner": None,
-        "layer_norm_epsilon": CONFIG["layer_norm_epsilon"], "activation_function": "gelu_new",
-        "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0, "initializer_range": 0.02,
-        "bos_token_id": eot, "eos_token_id": eot, "tie_word_embeddings": True, "torch_dtype": "float16",
-    }
+    config = tm.gpt2_hf_config(vocab, CONFIG, eot, "float16")
     common.write_json(os.path.join(model_dir, "config.json"), config)
-    common.save_safetensors(os.path.join(model_dir, "model.safetensors"), hf_tensors(model))
+    common.save_safetensors(os.path.join(model_dir, "model.safetensors"), tm.hf_tensors(model))
     common.write_json(common.out_path(common.RESULTS, "gpt.json"), log)
     common.plot_history(common.out_path(common.IMAGES, "training-gpt-loss.png"), "trex-gpt2-kjv, causal LM", log)
     print(json.dumps({"final": log["final"], "heldout": log["heldout"]}), flush=True)

@@ -46,6 +46,8 @@ export interface ModelGraphOptions {
   lastLogitsOnly?: boolean;
   /** GPT-2 only: the last block's output (`residual_final`, before ln_f) as the only output (see gpt2Graph.ts). */
   finalHiddenOnly?: boolean;
+  /** GPT-2 `finalHiddenOnly` only: causal attention by this many blocks of query rows (see gpt2Graph.ts). */
+  queryBlocks?: number;
   /**
    * Default float32. Leave it out (rather than 'float32') when building a cache key: the key of
    * the default graph then stays what it was before precision existed.

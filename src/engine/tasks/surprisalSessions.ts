@@ -35,7 +35,7 @@ export interface SurprisalSessionsOptions {
   onBuild?: () => void;
 }
 
-export const SURPRISAL_BODY_GRAPH: ModelGraphOptions = { variant: 'decode', finalHiddenOnly: true };
+export const SURPRISAL_BODY_GRAPH: ModelGraphOptions = { variant: 'decode', finalHiddenOnly: true, queryBlocks: 4 };
 
 /** The body and head graphs of a GPT-2-family model folder, from the graph cache or built into it. */
 export async function surprisalGraphs(model: ModelDir, graphCacheDir: string, onBuild?: () => void, precision = graphPrecisionFor('cpu')): Promise<{ body: string; head: string }> {

@@ -80,6 +80,8 @@ export interface PlannedModel {
   readonly validationTokens: number;
   /** Where the Hugging Face folder will be written. */
   readonly folder: string;
+  /** Entries of the vocabulary learned (at most the requested size: a small text runs out of merges). */
+  readonly vocabSize: number;
 }
 
 /** Why a run could not start or ended badly, with what to do about it. */
@@ -140,7 +142,8 @@ export interface TrainedModel {
   /** The Hugging Face folder: config.json, tokenizer.json, model.safetensors. */
   readonly folder: string;
   readonly steps: number;
-  readonly finalTrainLoss: number;
+  /** The mean training loss of the last steps reported; undefined when stopped before the first step. */
+  readonly finalTrainLoss: number | undefined;
   readonly finalValidationLoss: number;
   readonly perplexity: number;
   /** True when the run was stopped before its last step (the folder holds the last good checkpoint). */

@@ -4,7 +4,7 @@
  * test/integration/run-electron.mjs). Runs every compiled `*.test.js` beside this file with Mocha
  * (`runTests` does the same for another folder: test/integration/untrusted/ runs in a workspace
  * that is not trusted). `TREX_TEST_GREP` (environment) runs only the tests whose full title
- * matches it; a folder where none matches passes with "0 passed" (the launcher fails when no
+ * contains it (`/a|b/`: matches that regular expression); a folder where none matches passes with "0 passed" (the launcher fails when no
  * test ran at all).
  */
 import * as fs from 'node:fs';
@@ -54,7 +54,8 @@ export function runTests(folder: string): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000, slow: 5_000 });
   const grep = process.env.TREX_TEST_GREP;
   if (grep) {
-    mocha.grep(grep);
+    // `/…/` is a regular expression (several suites at once), anything else a plain substring.
+    mocha.grep(grep.length > 2 && grep.startsWith('/') && grep.endsWith('/') ? new RegExp(grep.slice(1, -1)) : grep);
   }
   const files = fs
     .readdirSync(folder)

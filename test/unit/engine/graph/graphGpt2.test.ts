@@ -234,3 +234,17 @@ test('GPT-2 batch with left padding (positions from the mask, as transformers.js
   });
   await s.release();
 });
+
+test('GPT-2 body by blocks of query rows (the surprisal body): the same last states as the whole matrix, at every length', async () => {
+  const whole = await session({ variant: 'decode', finalHiddenOnly: true });
+  const blocked = await session({ variant: 'decode', finalHiddenOnly: true, queryBlocks: 4 });
+  // Shorter than the blocks (empty ones), not a multiple of them, and the golden config's whole context.
+  for (const T of [1, 2, 3, 5, 17, config.nPositions]) {
+    const ids = Array.from({ length: T }, (_, i) => (i * 7919 + 13) % config.vocabSize);
+    const [a, b] = await Promise.all([whole, blocked].map(async (s) => (await s.run(fullFeeds(ids), ['residual_final'])).residual_final));
+    assert.deepEqual(b.dims, [1, T, config.nEmbd]);
+    const error = maxAbsDiff(floats(b), floats(a));
+    assert.ok(error < 1e-5, `T = ${T}: max |Δ| ${error}`);
+  }
+  assert.throws(() => buildGpt2Graph(config, weights, { variant: 'decode', queryBlocks: 4 }), /queryBlocks/);
+});
