@@ -12,7 +12,7 @@ the paragraphs), specials (CLM {eot}; MLM {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "
 (CLM ids) and sampleTokens, probe (MLM ids with one [MASK]), folder (where config.json and
 model.safetensors go; tokenizer.json is already there).
 
-A line "stop" on stdin, SIGTERM or SIGINT: the step under way finishes, the model is evaluated and
+A line "stop" on stdin, stdin closed, SIGTERM or SIGINT: the step under way finishes, the model is evaluated and
 saved, and the process exits 0 with `stoppedEarly`."""
 import json
 import math
@@ -41,10 +41,12 @@ def emit(event):
 
 
 def watch_stdin():
+    """"stop" on stdin, or stdin closed (the process that started this one is gone: a reloaded
+    window, a killed CLI), ends the run at the next step with the model saved."""
     for line in sys.stdin:
         if line.strip() == "stop":
-            STOP.set()
-            return
+            break
+    STOP.set()
 
 
 def read_ids(path):

@@ -256,7 +256,7 @@ function shippedNames(path) {
 }
 
 /** What must be there even when the repository holds no dist/ to compare with. */
-const MINIMUM = ['package.json', 'dist/extension.js', 'dist/modelHost.js', 'package.nls.json', 'package.nls.fr.json', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'CHANGELOG.md', 'README.md'];
+const MINIMUM = ['package.json', 'dist/extension.js', 'dist/modelHost.js', 'python/trex_train.py', 'python/trex_models.py', 'package.nls.json', 'package.nls.fr.json', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'CHANGELOG.md', 'README.md'];
 const MINIMUM_FOLDERS = ['dist/webview/', 'dist/tokenizers/', 'models/trex-gpt2-kjv/', 'models/trex-bert-kjv/', 'l10n/'];
 
 /** The repository-relative files a VSIX must hold: what package.mjs ships from `repo` right now, and the minimum. */

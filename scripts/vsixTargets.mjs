@@ -11,7 +11,7 @@ export const TARGETS = {
 };
 
 /** Files and folders of the repository that go into every VSIX, when present. */
-export const SHIPPED = ['README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'package.nls.json', 'package.nls.fr.json', 'l10n', 'media', 'models'];
+export const SHIPPED = ['README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'package.nls.json', 'package.nls.fr.json', 'l10n', 'media', 'models', 'python'];
 
 /** Whether a path under dist/ ships: the production bundles do, their source maps and the CLI (`trex`) do not. */
 export const shipsFromDist = (path) => !path.endsWith('.map') && !path.endsWith('cli.js');

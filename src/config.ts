@@ -42,6 +42,12 @@ export interface ExtensionConfig {
   model: string;
   /** Memory bound (MB) of the loaded-model cache of the model host. */
   modelCacheMemoryMB: number;
+  training: {
+    /** Python interpreter with PyTorch for "Train a Model from Scratch"; empty: the Python extension's, else python3. */
+    python: string;
+    /** Folder the trained models go into, relative to the workspace folder (or absolute). */
+    outputFolder: string;
+  };
 }
 
 export type DeviceSetting = DevicePreference;
@@ -55,6 +61,8 @@ export const SettingKey = {
   statusBarEnabled: 'statusBar.enabled',
   tokenBoundariesEnabled: 'tokenBoundaries.enabled',
   learnBpeMerges: 'learnBpe.merges',
+  trainingPython: 'training.python',
+  trainingOutputFolder: 'training.outputFolder',
   device: 'device',
   gpuId: 'gpuId',
   precision: 'precision',
@@ -75,6 +83,7 @@ export const DEFAULT_CONFIG: ExtensionConfig = {
   precision: 'float32',
   model: '',
   modelCacheMemoryMB: 4096,
+  training: { python: '', outputFolder: '.trex/models' },
 };
 
 export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
@@ -102,6 +111,10 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     precision: isWeightPrecision(precision) ? precision : DEFAULT_CONFIG.precision,
     model: c.get<string>(SettingKey.model, DEFAULT_CONFIG.model).trim(),
     modelCacheMemoryMB: Number.isFinite(cacheMB) && cacheMB > 0 ? cacheMB : DEFAULT_CONFIG.modelCacheMemoryMB,
+    training: {
+      python: c.get<string>(SettingKey.trainingPython, DEFAULT_CONFIG.training.python).trim(),
+      outputFolder: c.get<string>(SettingKey.trainingOutputFolder, DEFAULT_CONFIG.training.outputFolder).trim() || DEFAULT_CONFIG.training.outputFolder,
+    },
   };
 }
 

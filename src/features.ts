@@ -27,6 +27,7 @@ import { logitLensFeature } from './webviews/lensPanel';
 import { predictFeature } from './webviews/predictPanel';
 import { tokensPanelFeature } from './webviews/tokensPanel';
 import { tokensViewFeature } from './webviews/tokensView';
+import { trainingFeature } from './training/trainingFeature';
 
 export { loadTokenizer } from './engine/tokenizers/load';
 
@@ -46,6 +47,7 @@ const FEATURES: readonly FeatureFactory[] = [
   attentionStepsFeature,
   logitLensFeature,
   embeddingsFeature,
+  trainingFeature,
 ];
 
 /** What activation created and hands over: the services the editor features already use. */

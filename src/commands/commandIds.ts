@@ -18,7 +18,11 @@ export enum CommandId {
   TokenCountState = 'transformerExplorer.tokenCountState',
   /** attentionStepsState (attentionStepsPanel.ts), not in the palette: what the step-by-step panel shows and drew. */
   AttentionStepsState = 'transformerExplorer.attentionStepsState',
+  /** trainingState (trainingFeature.ts), not in the palette: where the training run is and what its panel drew. */
+  TrainingState = 'transformerExplorer.trainingState',
+  /** The training's status bar item runs it (trainingService.ts). */
+  ShowTraining = 'transformerExplorer.showTraining',
 }
 
 /** Commands registered though package.json does not contribute them (for tests, not in the palette). */
-export const UNLISTED_COMMANDS: readonly string[] = [CommandId.AttentionHighlightState, CommandId.TokenCountState, CommandId.AttentionStepsState];
+export const UNLISTED_COMMANDS: readonly string[] = [CommandId.AttentionHighlightState, CommandId.TokenCountState, CommandId.AttentionStepsState, CommandId.TrainingState];

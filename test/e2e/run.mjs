@@ -12,7 +12,7 @@
 // with --locale fr: palette commands are run by their French titles (package.nls.fr.json), each
 // view must show our French text (l10n/bundle.l10n.fr.json) and no English phrase of the bundle;
 // screenshots go to test-results/e2e-fr/. The Reload Window check runs in English only.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -168,15 +168,23 @@ async function freshEditor(file = MASK_FILE) {
 
 async function run() {
   // The attention checks' files, written now so that the explorer lists them when those checks come.
+  writeFileSync(join(session.workspace, TRAINING_FILE), `${execSync('bible -f "Gen1:1-Gen11:32"').toString().replace(/^\S+\s/gm, '')}`);
   writeFileSync(join(session.workspace, LAYOUT_FILE), `# ${LAYOUT_FILE}\n\n${LAYOUT_SENTENCE}\n`);
   writeFileSync(join(session.workspace, LONG_FILE), `# ${LONG_FILE}\n\n${longParagraph()}\n`);
-  // A developer's shortcut (not used by npm test): TREX_E2E_ONLY=attention runs the attention checks alone.
+  // A developer's shortcut (not used by npm test): TREX_E2E_ONLY=attention (or training) runs those checks alone.
   if (process.env.TREX_E2E_ONLY === 'attention') {
     await check('workbench loads with the sample workspace', async () => {
       await wb.waitForWorkbench();
       await wb.explorerRow(MASK_FILE);
     });
     return attentionChecks();
+  }
+  if (process.env.TREX_E2E_ONLY === 'training') {
+    await check('workbench loads with the sample workspace', async () => {
+      await wb.waitForWorkbench();
+      await wb.explorerRow(TRAINING_FILE);
+    });
+    return trainingCheck();
   }
   const sentenceGpt2 = trex(['tokenize', '--tokenizer', 'gpt2', '--json', SENTENCE]);
   const sentenceBert = trex(['tokenize', '--tokenizer', 'bert-base-uncased', '--json', SENTENCE]);
@@ -349,6 +357,7 @@ async function run() {
   await insideChecks(freshEditor);
   await attentionStepsCheck();
   await attentionChecks();
+  await trainingCheck();
 }
 
 // ── Inside the model (issue 14): the logit lens and contextual embeddings, built-in models ──
@@ -938,6 +947,65 @@ async function attentionChecks() {
     sameSequence(after, before, 'tokens of the restored Tokens panel');
     say(`  restored: compare panel (BERT ${masked.upper} cells above the diagonal, GPT none), Tokens panel (${after.length} GPT-2 tokens), Attention view (${side.rows} rows)`);
     await wb.screenshot('11b-restored-tokens');
+  });
+}
+
+// ── Train a Model from Scratch (issue 17): the lab in the editor ──────────────────────────────
+const TRAINING_FILE = 'genesis.txt';
+/** PyTorch for the training: Debian's python3-torch (CI installs it), whatever `python3` is here. */
+const TRAINING_PYTHON = '/usr/bin/python3.11';
+
+/** Picks the item of the open quick pick whose label (without its icon) starts with `label`. */
+async function pickItem(label) {
+  const widget = wb.page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 120_000 });
+  const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const labelOf = (t) => t.split('\n')[0].trim();
+  await wb.poll(() => rows.allInnerTexts(), (list) => list.some((t) => labelOf(t).startsWith(label)), `"${label}" in the quick pick`, 120_000);
+  const texts = (await rows.allInnerTexts()).map(labelOf);
+  const index = texts.findIndex((t) => t.startsWith(label));
+  await rows.nth(index).click();
+}
+
+/** The Training panel's figures, read in its webview. */
+async function trainingPanel() {
+  const found = await wb.inFrames(() => {
+    const models = [...document.querySelectorAll('.training-model')];
+    if (!models.length) return undefined;
+    return {
+      status: document.querySelector('.training-status')?.className ?? '',
+      models: models.map((m) => ({ objective: m.getAttribute('data-objective'), points: (m.querySelector('.train-line')?.getAttribute('points') ?? '').split(' ').filter(Boolean).length, evals: m.querySelectorAll('.eval-dot').length, samples: m.querySelectorAll('.samples li').length })),
+      stop: !!document.querySelector('#stop:not([disabled])'),
+    };
+  }, undefined, { view: false });
+  return found.at(-1)?.value;
+}
+
+async function trainingCheck() {
+  await check('Train a Model from Scratch: the current file, GPT-2, tiny; the loss curve moves live in the panel; Stop keeps the last step and the model becomes active', async () => {
+    const file = join(session.workspace, '.vscode', 'settings.json');
+    const text = readFileSync(file, 'utf8');
+    const last = '"workbench.editor.enablePreview": false';
+    if (!text.includes('transformerExplorer.training.python')) writeFileSync(file, text.replace(last, `${last},\n  "transformerExplorer.training.python": ${JSON.stringify(TRAINING_PYTHON)}`));
+    await freshEditor(TRAINING_FILE);
+    await wb.runCommand('Transformer: Train a Model from Scratch…');
+    await pickItem(ours('The current file'));
+    await pickItem(ours('GPT-2: causal language modelling'));
+    await pickItem(ours('Tiny'));
+    await pickItem(ours('Start training'));
+    const moving = await wb.poll(() => trainingPanel(), (p) => p !== undefined && p.models[0].points >= 4 && p.models[0].samples >= 1, 'the loss curve with 4 points and a sample in the Training panel', 240_000);
+    const later = await wb.poll(() => trainingPanel(), (p) => p !== undefined && p.models[0].points > moving.models[0].points, 'the curve to move on', 120_000);
+    if (!later.stop) throw new Error('Stop is not enabled while the run goes');
+    say(`  live: ${moving.models[0].points} → ${later.models[0].points} points of the training loss, ${later.models[0].evals} evaluation(s), ${later.models[0].samples} sample(s)`);
+    await seesOurText(['Training loss', 'Validation loss', 'Stop (keep the last step)', 'What the model says as it learns'], { view: false });
+    await wb.screenshot('12a-training-live');
+    await wb.clickInFrames('#stop');
+    const done = await wb.poll(() => trainingPanel(), (p) => p !== undefined && p.status.includes('status-done'), 'the stopped run saved and done', 120_000);
+    say(`  stopped: ${done.models[0].points} points, ${done.models[0].evals} evaluations`);
+    await seesOurText(['Trained ({0}). It is now the active model.'], { where: 'notification' });
+    await seesOurText(['Use as the active model', 'Open the report'], { view: false });
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('12b-training-done');
   });
 }
 

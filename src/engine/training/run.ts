@@ -159,7 +159,7 @@ function trainOne(
   const specFile = join(work, `${model.objective}-spec.json`);
   writeFileSync(specFile, JSON.stringify(spec));
   return new Promise((resolve, reject) => {
-    const c = spawn(options.python, ['-u', script, specFile], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONIOENCODING: 'utf-8' } });
+    const c = spawn(options.python, ['-u', script, specFile], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' } });
     onChild(c);
     let finished: Extract<ScriptLine, { type: 'finished' }> | undefined;
     let pending = '';

@@ -134,6 +134,8 @@ const REPO_FILES: Record<string, string> = {
   'models/trex-bert-kjv/model.safetensors': 'weights',
   'l10n/bundle.l10n.fr.json': '{}',
   'media/icon.png': 'png',
+  'python/trex_train.py': '# trainer',
+  'python/trex_models.py': '# models',
   'package.nls.json': '{}',
   'package.nls.fr.json': '{}',
   'THIRD_PARTY_NOTICES.md': 'notices',
@@ -251,6 +253,12 @@ test('a VSIX missing a model file the repository ships is rejected', async () =>
   const entries = wellFormed('win32-arm64');
   entries.delete('extension/models/trex-bert-kjv/model.safetensors');
   await assertRejected('win32-arm64', entries, ['required'], /models\/trex-bert-kjv\/model\.safetensors is missing/);
+});
+
+test('a VSIX without the training script is rejected', async () => {
+  const entries = wellFormed('linux-x64');
+  entries.delete('extension/python/trex_train.py');
+  await assertRejected('linux-x64', entries, ['required'], /python\/trex_train\.py is missing/);
 });
 
 test('a source map in a VSIX is rejected', async () => {
