@@ -15,6 +15,7 @@ import { attentionCommand, logitsCommand, modelCardCommand } from './modelComman
 import { fillMaskCommand, generateCommand, perplexityCommand } from './taskCommands';
 import { attentionStepsCommand, embeddingsCommand, lensCommand } from './insideCommands';
 import { errorReport } from './userErrors';
+import { TRAIN_HELP, trainCommand } from './trainCommand';
 import type { BpeStep, WordPieceStep } from '../engine/tokenizers/types';
 
 const L = TASK_LIMITS;
@@ -72,7 +73,7 @@ Usage:
       similarity (cosine of mean last-layer hidden states). JSON: {"model","tokens","numLayers",
       "word":{"start","end","text","positions"},"comparisons":[{"other","cosine":[L+1],"source"}],
       "staticCosine","nearest":[{"position","neighbours":[{"id","token","text","cosine"}]}],"similarity"}.
-  trex --help
+${TRAIN_HELP}  trex --help
 
 Text: the words after the options, else all of stdin (at most ${MAX_INPUT_BYTES / (1024 * 1024)} MiB).
 Bounds: --num-beams ${span(L.numBeams)}, --max-new-tokens ${span(L.maxNewTokens)}, --top-k of generate ${span(L.topK)}, of the other
@@ -169,8 +170,10 @@ async function main(argv: string[]): Promise<number> {
     case 'embeddings':
       output = await embeddingsCommand(rest, (p) => readText(p, 'text'));
       break;
+    case 'train':
+      return trainCommand(rest); // writes its own output as the run goes
     default:
-      throw new UsageError(`unknown command ${quoteValue(command)} (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity, attention-steps, lens, embeddings)`);
+      throw new UsageError(`unknown command ${quoteValue(command)} (tokenize, bpe, learn-bpe, logits, attention, model-card, fill-mask, generate, perplexity, attention-steps, lens, embeddings, train)`);
   }
   process.stdout.write(`${output}\n`);
   return 0;

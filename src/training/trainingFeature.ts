@@ -45,7 +45,7 @@ export const trainingFeature: FeatureFactory = ({ panels, models, context }) => 
   const actions = panelActions(models, () => service);
   const theService = (): TrainingService => {
     if (!service) {
-      service = new TrainingService(() => TrainingPanel.show(panels, theService(), actions, false));
+      service = new TrainingService();
       context.subscriptions.push(service);
     }
     return service;
@@ -116,11 +116,12 @@ function optionsFromArg(a: Record<string, unknown>, python: string): TrainingOpt
 
 async function trainModel(panels: PanelContext, service: TrainingService, actions: TrainingActions, models: ModelRegistry, arg: unknown): Promise<TrainingCommandResult> {
   const given = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>) : undefined;
-  if (service.running) {
+  const busy = (): TrainingCommandResult => {
     const show = vscode.l10n.t('Show Training');
     void vscode.window.showWarningMessage(vscode.l10n.t('A training run is already going in this window: stop it first.'), show).then((a) => a === show && TrainingPanel.show(panels, service, actions, false));
     return { started: false, problem: { kind: 'busy', message: 'A training run is already going in this window.' } };
-  }
+  };
+  if (service.running) return busy();
   const resource = vscode.window.activeTextEditor?.document.uri;
   let python: string;
   let torch: string;
@@ -148,6 +149,8 @@ async function trainModel(panels: PanelContext, service: TrainingService, action
     options = await askTrainingOptions(python, cuda, (p) => void explainProblem(p));
     if (!options) return { started: false };
   }
+  // Another start may have won while this one asked its questions.
+  if (service.running) return busy();
   const settings: TrainingSettingsShown = {
     source: options.corpus.source, characters: options.corpus.text.length, objective: options.objective, preset: options.preset, shape: options.shape,
     vocabSize: options.vocabSize, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed,

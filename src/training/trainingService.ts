@@ -23,7 +23,7 @@ export class TrainingService extends Disposable {
   /** One more event of the current run. */
   readonly onDidEvent = this.eventEmitter.event;
 
-  constructor(private readonly showPanel: () => void) {
+  constructor() {
     super();
     this.statusItem.name = vscode.l10n.t('Transformer Explorer: Training');
     this.statusItem.command = CommandId.ShowTraining;
@@ -46,15 +46,11 @@ export class TrainingService extends Disposable {
 
   /**
    * Starts a run; resolves when it ends with its result, or undefined when it failed (the problem
-   * is in the snapshot, and told to the user by `onProblem`). Refused (undefined, with a message)
-   * while another run goes.
+   * is in the snapshot, and told to the user by `onProblem`). Throws while another run goes (the
+   * command says so first).
    */
   async start(options: TrainingOptions, settings: TrainingSettingsShown, onProblem: (p: TrainingProblem) => void): Promise<TrainingResult | undefined> {
-    if (this.running) {
-      const show = vscode.l10n.t('Show Training');
-      void vscode.window.showWarningMessage(vscode.l10n.t('A training run is already going in this window: stop it first.'), show).then((a) => a === show && this.showPanel());
-      return undefined;
-    }
+    if (this.running) throw new Error('a training run is already going'); // the command checks first
     const id = this.nextId++;
     this.snapshot = { id, status: 'running', settings, events: [] };
     this.resetEmitter.fire(this.snapshot);

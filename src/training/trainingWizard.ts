@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { planTraining } from '../engine/training/prepare';
-import { checkOptions, defaultModelName, defaultTrainingOptions, defaultVocabSize, parameterCount, parameterEstimate, SIZE_PRESETS } from '../engine/training/presets';
+import { checkOptions, defaultModelName, defaultTrainingOptions, defaultVocabSize, parameterCount, parameterEstimate, SIZE_PRESETS, TRAINING_LIMITS } from '../engine/training/presets';
 import type { ModelShape, SizePreset, TrainingCorpus, TrainingObjective, TrainingOptions, TrainingPlan, TrainingProblem } from '../engine/training/types';
 
 /** Most characters gathered from files of a folder (a larger corpus wants the CLI and a GPU). */
@@ -85,7 +85,7 @@ async function pickObjective(): Promise<TrainingObjective | undefined> {
   return picked?.objective;
 }
 
-async function askInt(title: string, value: number, min: number, max: number): Promise<number | undefined> {
+async function askInt(title: string, value: number, { min, max }: { min: number; max: number }): Promise<number | undefined> {
   const answer = await vscode.window.showInputBox({
     title,
     value: String(value),
@@ -111,13 +111,13 @@ async function pickShape(objective: TrainingObjective, vocabSize: number): Promi
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Train a Model from Scratch (3/3): the size'), placeHolder: vscode.l10n.t('Vocabulary of {0} entries learned from the text', n(vocabSize)) });
   if (!picked) return undefined;
   if (picked.preset !== 'custom') return { preset: picked.preset, shape: SIZE_PRESETS[picked.preset] };
-  const layers = await askInt(vscode.l10n.t('Layers L'), 2, 1, 48);
+  const layers = await askInt(vscode.l10n.t('Layers L'), 2, TRAINING_LIMITS.layers);
   if (layers === undefined) return undefined;
-  const heads = await askInt(vscode.l10n.t('Attention heads'), 2, 1, 64);
+  const heads = await askInt(vscode.l10n.t('Attention heads'), 2, TRAINING_LIMITS.heads);
   if (heads === undefined) return undefined;
-  const hidden = await askInt(vscode.l10n.t('Hidden size d (a multiple of the {0} heads)', heads), heads * 32, heads, 4096);
+  const hidden = await askInt(vscode.l10n.t('Hidden size d (a multiple of the {0} heads)', heads), heads * 32, { min: Math.max(heads, TRAINING_LIMITS.hidden.min), max: TRAINING_LIMITS.hidden.max });
   if (hidden === undefined) return undefined;
-  const context = await askInt(vscode.l10n.t('Context (tokens)'), 64, 8, 2048);
+  const context = await askInt(vscode.l10n.t('Context (tokens)'), 64, TRAINING_LIMITS.context);
   if (context === undefined) return undefined;
   return { preset: 'custom', shape: { layers, hidden, heads, context } };
 }
@@ -170,23 +170,23 @@ async function confirm(options: TrainingOptions, cuda: boolean, onProblem: (p: T
 async function edit(o: TrainingOptions, what: Edit, cuda: boolean): Promise<TrainingOptions | undefined> {
   switch (what) {
     case 'steps': {
-      const steps = await askInt(vscode.l10n.t('Optimiser steps'), o.steps, 1, 1_000_000);
+      const steps = await askInt(vscode.l10n.t('Optimiser steps'), o.steps, TRAINING_LIMITS.steps);
       return steps === undefined ? undefined : { ...o, steps, evalEvery: Math.min(o.evalEvery, steps) };
     }
     case 'batch': {
-      const batchSize = await askInt(vscode.l10n.t('Sequences per batch'), o.batchSize, 1, 1024);
+      const batchSize = await askInt(vscode.l10n.t('Sequences per batch'), o.batchSize, TRAINING_LIMITS.batch);
       return batchSize === undefined ? undefined : { ...o, batchSize };
     }
     case 'evalEvery': {
-      const evalEvery = await askInt(vscode.l10n.t('Evaluate every … steps'), o.evalEvery, 1, 1_000_000);
+      const evalEvery = await askInt(vscode.l10n.t('Evaluate every … steps'), o.evalEvery, TRAINING_LIMITS.evalEvery);
       return evalEvery === undefined ? undefined : { ...o, evalEvery };
     }
     case 'seed': {
-      const seed = await askInt(vscode.l10n.t('Seed'), o.seed, 0, 2 ** 31 - 1);
+      const seed = await askInt(vscode.l10n.t('Seed'), o.seed, TRAINING_LIMITS.seed);
       return seed === undefined ? undefined : { ...o, seed };
     }
     case 'vocab': {
-      const vocabSize = await askInt(vscode.l10n.t('Vocabulary size'), o.vocabSize, 300, 50_000);
+      const vocabSize = await askInt(vscode.l10n.t('Vocabulary size'), o.vocabSize, TRAINING_LIMITS.vocab);
       return vocabSize === undefined ? undefined : { ...o, vocabSize };
     }
     case 'lr': {

@@ -179,12 +179,13 @@ async function run() {
     });
     return attentionChecks();
   }
-  if (process.env.TREX_E2E_ONLY === 'training') {
+  if (process.env.TREX_E2E_ONLY === 'training' || process.env.TREX_E2E_ONLY === 'lab') {
     await check('workbench loads with the sample workspace', async () => {
       await wb.waitForWorkbench();
       await wb.explorerRow(TRAINING_FILE);
     });
-    return trainingCheck();
+    // `lab`: the whole lab with the default settings (minutes), for the record, not for npm test.
+    return process.env.TREX_E2E_ONLY === 'lab' ? labCheck() : trainingCheck();
   }
   const sentenceGpt2 = trex(['tokenize', '--tokenizer', 'gpt2', '--json', SENTENCE]);
   const sentenceBert = trex(['tokenize', '--tokenizer', 'bert-base-uncased', '--json', SENTENCE]);
@@ -981,15 +982,20 @@ async function trainingPanel() {
   return found.at(-1)?.value;
 }
 
+/** Points the workspace at a Python with PyTorch, opens the training text and starts the command on the current file. */
+async function startTraining() {
+  const file = join(session.workspace, '.vscode', 'settings.json');
+  const text = readFileSync(file, 'utf8');
+  const last = '"workbench.editor.enablePreview": false';
+  if (!text.includes('transformerExplorer.training.python')) writeFileSync(file, text.replace(last, `${last},\n  "transformerExplorer.training.python": ${JSON.stringify(TRAINING_PYTHON)}`));
+  await freshEditor(TRAINING_FILE);
+  await wb.runCommand('Transformer: Train a Model from Scratch…');
+  await pickItem(ours('The current file'));
+}
+
 async function trainingCheck() {
   await check('Train a Model from Scratch: the current file, GPT-2, tiny; the loss curve moves live in the panel; Stop keeps the last step and the model becomes active', async () => {
-    const file = join(session.workspace, '.vscode', 'settings.json');
-    const text = readFileSync(file, 'utf8');
-    const last = '"workbench.editor.enablePreview": false';
-    if (!text.includes('transformerExplorer.training.python')) writeFileSync(file, text.replace(last, `${last},\n  "transformerExplorer.training.python": ${JSON.stringify(TRAINING_PYTHON)}`));
-    await freshEditor(TRAINING_FILE);
-    await wb.runCommand('Transformer: Train a Model from Scratch…');
-    await pickItem(ours('The current file'));
+    await startTraining();
     await pickItem(ours('GPT-2: causal language modelling'));
     await pickItem(ours('Tiny'));
     await pickItem(ours('Start training'));
@@ -1006,6 +1012,31 @@ async function trainingCheck() {
     await seesOurText(['Use as the active model', 'Open the report'], { view: false });
     await wb.page.waitForTimeout(500);
     await wb.screenshot('12b-training-done');
+  });
+}
+
+/** The course's lab as a student runs it: both models, the default settings, to the end; then both compared. */
+async function labCheck() {
+  await check('the lab: a GPT-2 and a BERT on the current file with the default settings, to the end; the two compared', async () => {
+    await startTraining();
+    await pickItem(ours('Both, on the same text (the lab’s comparison)'));
+    await pickItem(ours('Tiny'));
+    await pickItem(ours('Start training'));
+    const started = Date.now();
+    await wb.poll(() => trainingPanel(), (p) => p !== undefined && p.models.length === 2 && p.models[1].points >= 20, 'the BERT halfway', 900_000);
+    await wb.screenshot('13a-lab-both-learning');
+    const done = await wb.poll(() => trainingPanel(), (p) => p !== undefined && p.status.includes('status-done'), 'both models trained', 900_000);
+    say(`  both trained in ${((Date.now() - started) / 1000).toFixed(0)} s: ${done.models.map((m) => `${m.objective} ${m.points} points, ${m.evals} evaluations`).join('; ')}`);
+    const figures = await wb.inFrames(() => [...document.querySelectorAll('.training-model')].map((m) => m.innerText.replace(/\s+/g, ' ').slice(0, 400)).join(' || ') || undefined, undefined, { view: false });
+    say(`  ${figures.at(-1)?.value ?? ''}`);
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('13b-lab-both-done');
+    await wb.clickInFrames('#compare');
+    const masked = await compareHeatmap('masked', 'the trained BERT heatmap', 120_000);
+    const causal = await compareHeatmap('causal', 'the trained GPT-2 heatmap', 60_000);
+    say(`  compare: BERT ${masked.upper} cells above the diagonal, GPT-2 ${causal.upper}`);
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('13c-lab-compare');
   });
 }
 

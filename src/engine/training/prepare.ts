@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { TextTokenizer } from '../tokenizers/textTokenizer';
 import { buildTokenizer } from '../tokenizers/buildTokenizer';
-import { splitCorpus } from './corpus';
+import { splitCorpus, type CorpusSplit } from './corpus';
 import { checkOptions, modelFolder, objectivesOf, parameterCount, parameterEstimate } from './presets';
 import type { ModelObjective, TrainingOptions, TrainingPlan, TrainingProblem } from './types';
-import { BERT_SPECIALS, bertTokenizer, bertWords, END_OF_TEXT, gptTokenizer } from './vocabulary';
+import { BERT_SPECIALS, bertTokenizer, bertWords, END_OF_TEXT, gptTokenizer, type LearnedVocabulary } from './vocabulary';
 
 /** One model of a run, ready for the Python trainer. */
 export interface PreparedModel {
@@ -57,6 +58,32 @@ function ids(tokenizer: TextTokenizer, texts: readonly string[], after?: number)
   return Int32Array.from(out);
 }
 
+type Learned = {
+  learned: LearnedVocabulary;
+  tokenizer: TextTokenizer;
+  specials: Record<string, number>;
+  trainIds: Int32Array;
+  validationIds: Int32Array;
+  /** How long learning it took (when it was learned). */
+  seconds: number;
+};
+
+/** The last tokenizers learned (one per objective), by text, split, vocabulary and name. */
+const learnedCache = new Map<string, Learned>();
+
+function learnTokenizer(split: CorpusSplit, objective: ModelObjective, options: TrainingOptions): Learned {
+  const started = Date.now();
+  const learned = objective === 'clm'
+    ? gptTokenizer(split.train, Math.max(0, options.vocabSize - 257))
+    : bertTokenizer(split.train, Math.max(0, options.vocabSize - BERT_SPECIALS.length - 2 * distinctCharacters(split.train)));
+  const tokenizer = buildTokenizer(learned.tokenizerJson, { id: `${options.name}-${objective}`, source: 'trained', name: options.name, where: `the ${objective} tokenizer learned for ${options.name}` });
+  const vocab = (learned.tokenizerJson.model as { vocab: Record<string, number> }).vocab;
+  const specials: Record<string, number> = objective === 'clm' ? { eot: vocab[END_OF_TEXT] } : Object.fromEntries(BERT_SPECIALS.map((s) => [s, vocab[s]]));
+  const trainIds = ids(tokenizer, split.train, objective === 'clm' ? specials.eot : undefined);
+  const validationIds = ids(tokenizer, split.validation, objective === 'clm' ? specials.eot : undefined);
+  return { learned, tokenizer, specials, trainIds, validationIds, seconds: (Date.now() - started) / 1000 };
+}
+
 /**
  * Splits the corpus, learns each model's tokenizer on the training part with our BPE trainer
  * (byte-level BPE for GPT-2, WordPiece for BERT; merges = requested vocabulary − the base symbols),
@@ -73,21 +100,21 @@ export function prepareTraining(options: TrainingOptions): PreparedRun | Trainin
     return { kind: 'corpus-too-small', message: `The text (${characters} characters) is one paragraph: it cannot be split into training and validation text. Give it more lines or paragraphs.` };
   }
   const models: PreparedModel[] = [];
+  const textKey = createHash('sha1').update(options.corpus.text).digest('hex');
   for (const objective of objectivesOf(options.objective)) {
-    const started = Date.now();
-    const learned = objective === 'clm'
-      ? gptTokenizer(split.train, Math.max(0, options.vocabSize - 257))
-      : bertTokenizer(split.train, Math.max(0, options.vocabSize - BERT_SPECIALS.length - 2 * distinctCharacters(split.train)));
-    const tokenizer = buildTokenizer(learned.tokenizerJson, { id: `${options.name}-${objective}`, source: 'trained', name: options.name, where: `the ${objective} tokenizer learned for ${options.name}` });
-    const vocab = (learned.tokenizerJson.model as { vocab: Record<string, number> }).vocab;
-    const specials: Record<string, number> = objective === 'clm' ? { eot: vocab[END_OF_TEXT] } : Object.fromEntries(BERT_SPECIALS.map((s) => [s, vocab[s]]));
-    const trainIds = ids(tokenizer, split.train, objective === 'clm' ? specials.eot : undefined);
-    const validationIds = ids(tokenizer, split.validation, objective === 'clm' ? specials.eot : undefined);
+    // The plan learned it already (the same text, split and vocabulary): not twice.
+    const key = JSON.stringify([textKey, options.validationFraction, options.seed, objective, options.vocabSize, options.name]);
+    const cached = learnedCache.get(key);
+    const made = cached ?? learnTokenizer(split, objective, options);
+    const { learned, tokenizer, specials, trainIds, validationIds } = made;
+    learnedCache.delete(key);
+    learnedCache.set(key, made);
+    while (learnedCache.size > 2) learnedCache.delete(learnedCache.keys().next().value as string);
     const sampleText = objective === 'clm' ? options.prompt ?? defaultPrompt(split.validation[0]) : options.probe ?? defaultProbe(split.validation[0]);
     const sampleIds = objective === 'clm' ? [specials.eot, ...tokenizer.encode(sampleText).tokens.map((t) => t.id)] : tokenizer.encode(sampleText, { special: true }).tokens.map((t) => t.id);
     models.push({
       objective, folder: modelFolder(options, objective), tokenizerJson: learned.tokenizerJson, tokenizer, vocabSize: learned.vocabSize,
-      trainIds, validationIds, specials, sampleIds, sampleText, seconds: (Date.now() - started) / 1000,
+      trainIds, validationIds, specials, sampleIds, sampleText, seconds: made.seconds,
     });
   }
   // One window of the context (+1 shifted target for CLM) in each part.

@@ -1,6 +1,20 @@
 import { cpus } from 'node:os';
 import * as path from 'node:path';
+import type { IntRange } from '../tasks/limits';
 import type { ModelObjective, ModelShape, SizePreset, TrainingCorpus, TrainingOptions } from './types';
+
+/** Bounds of the training settings, one set for the CLI and the editor's questions (checkOptions checks the rest). */
+export const TRAINING_LIMITS = {
+  layers: { min: 1, max: 64 },
+  hidden: { min: 8, max: 8192 },
+  heads: { min: 1, max: 128 },
+  context: { min: 8, max: 8192 },
+  vocab: { min: 300, max: 50_000 },
+  steps: { min: 1, max: 10_000_000 },
+  batch: { min: 1, max: 4096 },
+  evalEvery: { min: 1, max: 10_000_000 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+} as const satisfies Record<string, IntRange>;
 
 /** The course lab's sizes: tiny trains in seconds on a laptop CPU, small in minutes. */
 export const SIZE_PRESETS: Readonly<Record<Exclude<SizePreset, 'custom'>, ModelShape>> = {
@@ -77,7 +91,7 @@ export function checkOptions(o: TrainingOptions): string | undefined {
   if (context < 8) return 'a context of at least 8 tokens is needed';
   if (!(o.learningRate > 0 && o.learningRate < 1)) return `learning rate ${o.learningRate} is outside (0, 1)`;
   if (!(o.validationFraction > 0 && o.validationFraction < 0.5)) return 'the validation share must be between 0 and 0.5';
-  if (!Number.isInteger(o.vocabSize) || o.vocabSize < 300 || o.vocabSize > 50000) return `a vocabulary of ${o.vocabSize} entries: choose 300 to 50,000`;
+  if (!Number.isInteger(o.vocabSize) || o.vocabSize < TRAINING_LIMITS.vocab.min || o.vocabSize > TRAINING_LIMITS.vocab.max) return `a vocabulary of ${o.vocabSize} entries: choose 300 to 50,000`;
   if (!/^[\w.-]+$/.test(o.name)) return `“${o.name}” is not a folder name (letters, digits, - _ .)`;
   return undefined;
 }
