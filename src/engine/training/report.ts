@@ -89,8 +89,8 @@ export function writeReport(options: TrainingOptions, prepared: PreparedRun, his
     '## Hyperparameters',
     '',
     `L = ${options.shape.layers} layers, d = ${options.shape.hidden}, ${options.shape.heads} heads, context ${options.shape.context} tokens (${options.preset}); ` +
-      `${n(options.steps)} steps of ${options.batchSize} sequences, AdamW, peak learning rate ${options.learningRate} (warm-up, cosine decay), evaluation every ${options.evalEvery} steps. ` +
-      'MLM: 15 % of the tokens selected per batch (dynamic masking), 80 % → [MASK], 10 % → a random token, 10 % kept.',
+      `${n(options.steps)} steps of ${options.batchSize} sequences, AdamW, peak learning rate ${options.learningRate} (warm-up, cosine decay), evaluation every ${options.evalEvery} steps.` +
+      (plan.models.some((m) => m.objective === 'mlm') ? ' MLM: 15 % of the tokens selected per batch (dynamic masking), 80 % → [MASK], 10 % → a random token, 10 % kept.' : ''),
     '',
     '## Curves',
     '',

@@ -66,6 +66,13 @@ suite('Train a Model from Scratch: a GPT-2 and a BERT on Genesis, watched, stopp
     const later = await waitFor(() => state(5000), (s) => (s.drawn?.models[0]?.trainPoints ?? 0) > first.drawn!.models[0].trainPoints + 2, 'the curve to move on', 240_000);
     assert.ok((later.drawn?.models[0].evalPoints ?? 0) >= 1, 'the validation loss at step 0 is drawn');
 
+    // Closing the panel leaves the run going; Show Training brings the whole run back.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('transformerExplorer.showTraining');
+    const back = await waitFor(() => state(5000), (s) => (s.drawn?.models[0]?.trainPoints ?? 0) > later.drawn!.models[0].trainPoints, 'the reopened panel drawing the whole curve', 240_000);
+    // Every step reported so far is drawn (one more may have come in while it was read).
+    assert.ok(Math.abs((back.drawn?.models[0].trainPoints ?? 0) - back.steps) <= 1, `${back.drawn?.models[0].trainPoints} points for ${back.steps} steps`);
+
     // A second run while this one goes is refused.
     const second = await vscode.commands.executeCommand<TrainingCommandResult>('transformerExplorer.trainModel', { text: genesis, python: PYTHON, outputDir: parent, name: 'other' });
     assert.equal(second.started, false);
