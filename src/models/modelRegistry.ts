@@ -33,6 +33,8 @@ export class ModelRegistry extends Disposable {
   private activeModel: ModelInfo | undefined;
   private loadingSpec: string | undefined;
   private generation = 0;
+  /** Models of loads a newer load overtook, released when the newest settles (see load). */
+  private readonly superseded = new Set<string>();
   private readonly cpuFallback = new CpuFallbackNotice();
   /** Models loaded beside the active one, by role or by spec. */
   private readonly beside = new Map<string, ModelInfo>();
@@ -115,22 +117,39 @@ export class ModelRegistry extends Disposable {
       const loaded = await this.open(spec, options.precision);
       if (!loaded) return undefined;
       if (generation !== this.generation) {
-        // A newer choice won meanwhile: this one is not needed.
-        void this.host.releaseModel(loaded.modelId).catch(() => undefined);
+        // A newer choice won meanwhile: this one is not needed — unless it is that very model (the
+        // host gives a folder loaded twice one id): released once the newest load has settled,
+        // when neither it nor a model beside is this one.
+        this.superseded.add(loaded.modelId);
+        if (this.loadingSpec === undefined) this.releaseSuperseded();
         return this.activeModel;
       }
       const previous = this.activeModel;
       this.activeModel = loaded;
-      if (previous && previous.modelId !== loaded.modelId) void this.host.releaseModel(previous.modelId).catch(() => undefined);
+      if (previous && !this.inUse(previous.modelId)) void this.host.releaseModel(previous.modelId).catch(() => undefined);
       if (options.remember !== false && readConfig().model !== spec) await writeSetting(SettingKey.model, spec);
       // A precision chosen for this model becomes the setting; the active model has it already, so nothing reloads.
       if (options.precision && readConfig().precision !== options.precision) await writeSetting(SettingKey.precision, options.precision);
       await this.cpuFallback.show(loaded, readConfig().device);
       return loaded;
     } finally {
-      if (generation === this.generation) this.loadingSpec = undefined;
+      if (generation === this.generation) {
+        this.loadingSpec = undefined;
+        this.releaseSuperseded();
+      }
       this.changeEmitter.fire();
     }
+  }
+
+  /** Whether the active model or a model beside it has this id. */
+  private inUse(modelId: string): boolean {
+    return this.activeModel?.modelId === modelId || [...this.beside.values()].some((m) => m.modelId === modelId);
+  }
+
+  /** Releases the models of superseded loads that no one uses. */
+  private releaseSuperseded(): void {
+    for (const id of this.superseded) if (!this.inUse(id)) void this.host.releaseModel(id).catch(() => undefined);
+    this.superseded.clear();
   }
 
   /** The model for `role`; throws NoModelError when there is none and the user chose none. */

@@ -8,7 +8,8 @@ import { writeShapeOnlyGpt2Folder, writeTinyModelFolder, type TinyModelSpec } fr
 import type { EnableGpuResult } from '../../../src/commands/enableGpu';
 import type { ModelCardResult } from '../../../src/commands/showModelCard';
 import type { ModelState } from '../../../src/models/modelTypes';
-import { activateExtension, config, EXTENSION_ID, waitFor } from './helpers';
+import type { CompletionOutcome } from '../../../src/commands/completeText';
+import { activateExtension, config, EXTENSION_ID, openWithSelection, waitFor } from './helpers';
 
 const MODEL_SETTINGS = ['model', 'device', 'gpuId', 'modelCacheMemoryMB'];
 
@@ -93,6 +94,25 @@ suite('Models: choose, load in the model host, model card, GPU', () => {
     assert.match(state.statusBar.text, /· CPU$/);
     assert.ok(state.statusBar.text.includes(state.active.label), `status bar "${state.statusBar.text}" does not name ${state.active.label}`);
     assert.equal(config().get('model'), modelDir, 'the choice is saved in the model setting');
+  });
+
+  test('two loads of the same folder at once (Choose Model twice, a view asking meanwhile): one model, still there when both are done', async () => {
+    // The host gives a folder loaded twice one id: the load that lost must not release the one that won.
+    const [a, b] = await Promise.all([
+      vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir),
+      vscode.commands.executeCommand<ModelState>('transformerExplorer.selectModel', modelDir),
+    ]);
+    assert.equal(a.active?.spec, modelDir);
+    assert.equal(b.active?.spec, modelDir);
+    const card = await vscode.commands.executeCommand<ModelCardResult>('transformerExplorer.showModelCard');
+    const prompt = 'The cat';
+    const { editor } = await openWithSelection('two-loads.txt', prompt);
+    editor.selection = new vscode.Selection(editor.document.positionAt(prompt.length), editor.document.positionAt(prompt.length));
+    const outcome = await vscode.commands.executeCommand<CompletionOutcome>('transformerExplorer.completeText', { options: { strategy: 'greedy', maxNewTokens: 2 }, panel: false });
+    assert.ok(outcome?.result, JSON.stringify(outcome));
+    const after = await vscode.commands.executeCommand<ModelCardResult>('transformerExplorer.showModelCard');
+    assert.equal(after.model.modelId, card.model.modelId, 'the active model was released and loaded again');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('device = cuda without a usable CUDA falls back to CPU with one notice, not one per load', async function () {
