@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { checkPython, type PythonFound } from '../engine/training/python';
 import type { TrainingProblem } from '../engine/training/types';
+import { problemText } from './problemText';
 
 export interface Interpreter {
   readonly python: string;
@@ -48,7 +49,8 @@ async function fromPythonExtension(resource: vscode.Uri | undefined): Promise<st
 export async function findInterpreter(resource?: vscode.Uri): Promise<Interpreter> {
   const configured = readConfig().training.python;
   if (configured) return { python: configured, from: 'setting' };
-  const selected = await fromPythonExtension(resource);
+  // In Restricted Mode the workspace chooses no interpreter (nor, through the setting, which VS Code ignores there).
+  const selected = vscode.workspace.isTrusted ? await fromPythonExtension(resource) : undefined;
   if (selected) return { python: selected, from: 'python-extension' };
   return { python: process.platform === 'win32' ? 'python' : 'python3', from: 'path' };
 }
@@ -96,11 +98,11 @@ export async function explainProblem(problem: TrainingProblem, interpreter?: Int
   if (problem.kind === 'no-python') {
     const settings = vscode.l10n.t('Choose Another Python');
     const answer = await vscode.window.showErrorMessage(
-      vscode.l10n.t('No working Python: {0} {1}. Install Python 3 with PyTorch, or set transformerExplorer.training.python.', problem.message, where),
+      vscode.l10n.t('No working Python: {0} {1}. Install Python 3 with PyTorch, or set transformerExplorer.training.python.', problemText(problem, interpreter?.python), where),
       settings,
     );
     if (answer === settings) await vscode.commands.executeCommand('workbench.action.openSettings', 'transformerExplorer.training.python');
     return;
   }
-  void vscode.window.showErrorMessage(problem.fix ? `${problem.message} ${problem.fix}` : problem.message);
+  void vscode.window.showErrorMessage(problemText(problem, interpreter?.python));
 }

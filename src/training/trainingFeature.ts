@@ -160,7 +160,7 @@ async function trainModel(panels: PanelContext, service: TrainingService, action
   let problem: TrainingProblem | undefined;
   const done = service.start(options, settings, (p) => {
     problem = p;
-    void explainProblem(p);
+    void explainProblem(p, { python, from: 'path' });
   }).then(async (result) => {
     if (result) await adopt(result, models);
     return result;

@@ -9,6 +9,7 @@ import { startTraining, TrainingError } from '../engine/training/run';
 import type { TrainingEvent, TrainingOptions, TrainingProblem, TrainingResult, TrainingRun } from '../engine/training/types';
 import type { TrainingSettingsShown, TrainingSnapshot, TrainingStatus } from '../protocol/training';
 import { CommandId } from '../commands/commandIds';
+import { problemText } from './problemText';
 import { Disposable } from '../util/disposable';
 
 export class TrainingService extends Disposable {
@@ -63,7 +64,8 @@ export class TrainingService extends Disposable {
       return result;
     } catch (e) {
       const problem: TrainingProblem = e instanceof TrainingError ? e.problem : { kind: 'crashed', message: String(e) };
-      this.update(id, { status: 'failed', problem });
+      // The panel says it in the UI's language.
+      this.update(id, { status: 'failed', problem: { ...problem, message: problemText(problem, settings.python) } });
       onProblem(problem);
       return undefined;
     } finally {

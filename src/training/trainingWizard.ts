@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
+import { problemText } from './problemText';
 import { planTraining } from '../engine/training/prepare';
 import { checkOptions, defaultModelName, defaultTrainingOptions, defaultVocabSize, parameterCount, parameterEstimate, SIZE_PRESETS, TRAINING_LIMITS } from '../engine/training/presets';
 import type { ModelShape, SizePreset, TrainingCorpus, TrainingObjective, TrainingOptions, TrainingPlan, TrainingProblem } from '../engine/training/types';
@@ -129,7 +130,7 @@ function planLines(plan: TrainingPlan): string[] {
       m.objective === 'clm' ? 'GPT-2' : 'BERT', n(m.parameters), n(m.estimate), n(m.vocabSize), n(m.trainTokens), n(m.validationTokens), m.folder));
 }
 
-type Edit = 'start' | 'steps' | 'batch' | 'lr' | 'vocab' | 'seed' | 'device' | 'folder' | 'evalEvery';
+type Edit = 'start' | 'steps' | 'epochs' | 'batch' | 'lr' | 'vocab' | 'seed' | 'device' | 'folder' | 'evalEvery';
 
 /**
  * The plan, then the settings one may change, until "Start". Resolves to the options, or undefined
@@ -146,12 +147,15 @@ async function confirm(options: TrainingOptions, cuda: boolean, onProblem: (p: T
     const problem = bad ? { kind: 'bad-options' as const, message: bad } : plan && 'kind' in plan ? plan : undefined;
     const good = plan && !('kind' in plan) ? plan : undefined;
     if (problem) onProblem(problem);
+    // Steps per epoch: the training tokens of the larger model over the tokens of a batch.
+    const perEpoch = good ? Math.max(1, Math.round(Math.max(...good.models.map((m) => m.trainTokens)) / (o.batchSize * o.shape.context))) : undefined;
     const split = good ? vscode.l10n.t('{0} characters: {1} for training, {2} for validation (whole paragraphs)', n(good.characters), n(good.trainCharacters), n(good.validationCharacters)) : '';
     const items: Array<vscode.QuickPickItem & { edit?: Edit }> = [];
     if (good) items.push({ edit: 'start', label: `$(play) ${vscode.l10n.t('Start training')}`, description: split, detail: planLines(good).join('\n') });
     items.push(
       { label: vscode.l10n.t('Settings'), kind: vscode.QuickPickItemKind.Separator },
-      { edit: 'steps', label: vscode.l10n.t('Steps: {0}', n(o.steps)), description: vscode.l10n.t('optimiser steps (an epoch is about {0} steps)', good ? n(Math.max(1, Math.round(good.models[0].trainTokens / (o.batchSize * o.shape.context)))) : '?') },
+      { edit: 'steps', label: vscode.l10n.t('Steps: {0}', n(o.steps)), description: vscode.l10n.t('optimiser steps (an epoch is about {0} steps)', perEpoch ? n(perEpoch) : '?') },
+      ...(perEpoch ? [{ edit: 'epochs' as const, label: vscode.l10n.t('Epochs: {0}', (o.steps / perEpoch).toLocaleString(vscode.env.language, { maximumFractionDigits: 1 })), description: vscode.l10n.t('passes over the training text (sets the steps)') }] : []),
       { edit: 'batch', label: vscode.l10n.t('Batch: {0} sequences', o.batchSize) },
       { edit: 'lr', label: vscode.l10n.t('Learning rate: {0}', String(o.learningRate)), description: vscode.l10n.t('peak, after a warm-up; cosine decay') },
       { edit: 'vocab', label: vscode.l10n.t('Vocabulary: {0} entries', n(o.vocabSize)), description: vscode.l10n.t('our BPE (GPT-2) / WordPiece (BERT) trainer, as Learn BPE') },
@@ -160,11 +164,22 @@ async function confirm(options: TrainingOptions, cuda: boolean, onProblem: (p: T
       { edit: 'device', label: vscode.l10n.t('Device: {0}', o.device.toUpperCase()), description: cuda ? vscode.l10n.t('PyTorch sees a CUDA GPU') : vscode.l10n.t('PyTorch sees no GPU: CPU only') },
       { edit: 'folder', label: vscode.l10n.t('Folder: {0}', path.join(o.outputDir, o.name)), description: vscode.l10n.t('where the model folder(s) and the report go') },
     );
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Train a Model from Scratch: the plan'), placeHolder: problem ? problem.message : split, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Train a Model from Scratch: the plan'), placeHolder: problem ? problemText(problem) : split, matchOnDetail: true });
     if (!picked?.edit) return undefined;
     if (picked.edit === 'start') return o;
-    o = (await edit(o, picked.edit, cuda)) ?? o;
+    o = (picked.edit === 'epochs' && perEpoch ? await editEpochs(o, perEpoch) : await edit(o, picked.edit, cuda)) ?? o;
   }
+}
+
+async function editEpochs(o: TrainingOptions, perEpoch: number): Promise<TrainingOptions | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Epochs (one is about {0} steps)', n(perEpoch)),
+    value: String(Math.max(1, Math.round(o.steps / perEpoch))),
+    validateInput: (v) => (Number(v) > 0 && Number(v) * perEpoch <= TRAINING_LIMITS.steps.max ? undefined : vscode.l10n.t('A positive number, such as 3')),
+  });
+  if (answer === undefined) return undefined;
+  const steps = Math.max(1, Math.round(Number(answer) * perEpoch));
+  return { ...o, steps, evalEvery: Math.min(o.evalEvery, steps) };
 }
 
 async function edit(o: TrainingOptions, what: Edit, cuda: boolean): Promise<TrainingOptions | undefined> {

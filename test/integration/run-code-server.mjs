@@ -198,6 +198,9 @@ const restrictedRun = {
       'transformerExplorer.compareTokenizer': hostile,
       'transformerExplorer.model': model,
       'transformerExplorer.defaultModels': { causal: model, masked: model },
+      // An executable of the workspace's own as the training Python: never run in Restricted Mode.
+      'transformerExplorer.training.python': join(workspace, 'hostile', 'python'),
+      'transformerExplorer.training.outputFolder': join(workspace, 'hostile'),
     }, null, 2) + '\n');
   },
   // Hung on the hostile tokenizer, the extension host never reports: fail in minutes, not ten.

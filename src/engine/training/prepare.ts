@@ -97,7 +97,7 @@ export function prepareTraining(options: TrainingOptions): PreparedRun | Trainin
   const trainCharacters = split.train.reduce((n, p) => n + p.length, 0);
   const validationCharacters = split.validation.reduce((n, p) => n + p.length, 0);
   if (split.validation.length === 0 || split.train.length === 0) {
-    return { kind: 'corpus-too-small', message: `The text (${characters} characters) is one paragraph: it cannot be split into training and validation text. Give it more lines or paragraphs.` };
+    return { kind: 'corpus-too-small', message: `The text (${characters} characters) is one paragraph: it cannot be split into training and validation text. Give it more lines or paragraphs.`, facts: { characters } };
   }
   const models: PreparedModel[] = [];
   const textKey = createHash('sha1').update(options.corpus.text).digest('hex');
@@ -126,6 +126,7 @@ export function prepareTraining(options: TrainingOptions): PreparedRun | Trainin
       return {
         kind: 'corpus-too-small',
         message: `The ${part} text has ${have} tokens for ${m.objective === 'clm' ? 'GPT-2' : 'BERT'}, fewer than one context of ${options.shape.context} + 1: give more text, a larger validation share, or a shorter context.`,
+        facts: { characters, part, tokens: have, context: options.shape.context, model: m.objective },
       };
     }
   }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { decodeIds } from '../tasks/tokenText';
 import { prepareTraining, type PreparedModel } from './prepare';
 import { trainingThreads } from './presets';
+import { torchInstallCommand } from './python';
 import { writeReport, type ModelHistory } from './report';
 import type { ModelObjective, TrainedModel, TrainingEvent, TrainingOptions, TrainingProblem, TrainingResult, TrainingRun } from './types';
 
@@ -187,9 +188,10 @@ function trainOne(
       if (finished) return resolve(finished);
       const last = stderr.slice(-12).join('\n');
       const torchMissing = /No module named ['"]?torch/.test(last);
+      const ended = signal ? `signal ${signal}` : `exit code ${code}`;
       reject(new TrainingError(torchMissing
-        ? { kind: 'no-torch', message: `PyTorch is not installed for ${options.python}.`, fix: `${options.python} -m pip install torch`, detail: last }
-        : { kind: 'crashed', message: `The training process stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before saving its model${last ? `: ${stderr.at(-1)}` : '.'}`, detail: last }));
+        ? { kind: 'no-torch', message: `PyTorch is not installed for ${options.python}.`, fix: torchInstallCommand(options.python), detail: last }
+        : { kind: 'crashed', message: `The training process stopped (${ended}) before saving its model${last ? `: ${stderr.at(-1)}` : '.'}`, detail: last, facts: { ended } }));
     });
   });
 }

@@ -96,6 +96,17 @@ export type TrainingProblemKind =
 export interface TrainingProblem {
   readonly kind: TrainingProblemKind;
   readonly message: string;
+  /** The figures of the message, for a front end that says it in its own language. */
+  readonly facts?: {
+    readonly characters?: number;
+    /** corpus-too-small: the part short of one context (absent: the text is one paragraph). */
+    readonly part?: 'training' | 'validation';
+    readonly tokens?: number;
+    readonly context?: number;
+    readonly model?: ModelObjective;
+    /** crashed: how the process ended ("exit code 1", "signal SIGKILL"). */
+    readonly ended?: string;
+  };
   /** A command the user can run to fix it (e.g. `python3 -m pip install torch`). */
   readonly fix?: string;
   readonly detail?: string;

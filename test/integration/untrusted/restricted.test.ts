@@ -50,7 +50,10 @@ suite('Restricted Mode: a workspace that is not trusted cannot choose tokenizer 
     assert.equal(config().get('compareTokenizer'), 'bert-base-uncased');
     assert.equal(config().get('model'), '');
     assert.deepEqual(config().get('defaultModels'), { causal: 'builtin:trex-gpt2-kjv', masked: 'builtin:trex-bert-kjv' });
-    for (const key of ['tokenizer', 'compareTokenizer', 'model', 'defaultModels']) {
+    assert.equal(workspaceSettings['transformerExplorer.training.python'], path.join(folder.fsPath, 'hostile', 'python'), 'the workspace does name its own Python');
+    assert.equal(config().get('training.python'), '');
+    assert.equal(config().get('training.outputFolder'), '.trex/models');
+    for (const key of ['tokenizer', 'compareTokenizer', 'model', 'defaultModels', 'training.python', 'training.outputFolder']) {
       assert.equal(config().inspect(key)?.workspaceValue, undefined, `${key}: no workspace value seen`);
     }
   });
