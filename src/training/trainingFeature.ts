@@ -56,7 +56,13 @@ export const trainingFeature: FeatureFactory = ({ panels, models, context }) => 
       'transformerExplorer.stopTraining': () => {
         if (!theService().stop()) void vscode.window.showInformationMessage(vscode.l10n.t('No training run is going.'));
       },
-      [CommandId.ShowTraining]: () => TrainingPanel.show(panels, theService(), actions, false),
+      [CommandId.ShowTraining]: async () => {
+        if (theService().current || TrainingPanel.open) return TrainingPanel.show(panels, theService(), actions, false);
+        // Nothing to show yet: no empty panel, the way to start one.
+        const train = vscode.l10n.t('Train a Model from Scratch…');
+        if ((await vscode.window.showInformationMessage(vscode.l10n.t('No training run in this window yet.'), train)) === train) await vscode.commands.executeCommand('transformerExplorer.trainModel');
+        return undefined;
+      },
       [CommandId.TrainingState]: async (arg?: unknown) => trainingState(theService(), arg),
     },
     revive: { [TrainingPanel.viewType]: (panel, state) => TrainingPanel.revive(panels, panel, state, theService(), actions) },

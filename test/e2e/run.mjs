@@ -952,7 +952,7 @@ async function attentionChecks() {
 }
 
 // ── Train a Model from Scratch (issue 17): the lab in the editor ──────────────────────────────
-const TRAINING_FILE = 'genesis.txt';
+const TRAINING_FILE = 'genesis-1-11.txt';
 /** PyTorch for the training: Debian's python3-torch (CI installs it), whatever `python3` is here. */
 const TRAINING_PYTHON = '/usr/bin/python3.11';
 

@@ -5,6 +5,7 @@
 // shown is what is checked). The list of commands is read from package.json, so a new command is
 // smoke-tested without editing this file.
 // Usage: node test/e2e/smoke.mjs [--vsix <file>] [--headed] [--verbose] [--timeout <seconds>]
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/code-server.mjs';
@@ -21,6 +22,19 @@ const LINE = 'In the beginning God created the heaven and the earth.';
  * line we select. A language-specific user setting wins over the workspace's generic one.
  */
 const NO_WRAP = { '[plaintext]': { 'editor.wordWrap': 'off' } };
+/**
+ * A Python with PyTorch for "Train a Model from Scratch" (CI installs Debian's python3-torch; the
+ * `python3` first on the PATH may be another): without one, the command rightly says so in an error.
+ */
+const TORCH_PYTHON = ['/usr/bin/python3', '/usr/bin/python3.11'].find((py) => {
+  try {
+    execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
+const SETTINGS = { ...NO_WRAP, ...(TORCH_PYTHON ? { 'transformerExplorer.training.python': TORCH_PYTHON } : {}) };
 /** How long a command gets to show an error after it was run. */
 const SETTLE_MS = Number(process.env.TREX_SMOKE_SETTLE_MS ?? 4000);
 
@@ -48,7 +62,7 @@ async function main() {
   // The empty extension of the activation benchmark, activated by the same event, gives the floor
   // of this machine's activation times in the same window.
   const alsoInstall = [join(repoRoot, 'bench', 'activation-baseline')];
-  const shots = await withWorkbench({ profile, vsix, verbose, headed: process.argv.includes('--headed'), timeoutS, say, settings: NO_WRAP, alsoInstall }, async (wb, { shots }) => {
+  const shots = await withWorkbench({ profile, vsix, verbose, headed: process.argv.includes('--headed'), timeoutS, say, settings: SETTINGS, alsoInstall }, async (wb, { shots }) => {
     checks.wb = wb;
     const page = wb.page;
     await checks.check('workbench loads', async () => {
