@@ -436,7 +436,15 @@ export class AttentionController extends Disposable {
     this.inFlight = abort;
     this.setStatus({ kind: 'loading', message: vscode.l10n.t('Computing attention…') });
     try {
-      const computed = await computeAttention(this.host, this.ctx.tokenizers, model, source, abort.signal);
+      // The host may lose the model under the analysis (evicted to make room for others, or the
+      // host restarted): the analysis is made again on the active model, loaded again if need be.
+      const reload = async (): Promise<ModelInfo> => {
+        this.models.forget(model);
+        const again = await this.models.ensureActive();
+        if (!again) throw new Error(vscode.l10n.t('No model is chosen. Choose GPT-2, BERT or a model folder to see its attention.'));
+        return again;
+      };
+      const computed = await computeAttention(this.host, this.ctx.tokenizers, model, source, abort.signal, reload);
       if (generation !== this.generation) return;
       const id = this.nextAnalysis++;
       const payload: AttentionPayload = {

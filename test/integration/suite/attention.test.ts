@@ -181,6 +181,26 @@ suite('Attention viewer: side view, heatmap, highlight, export, compare', functi
     assert.ok((positions.drawn?.n ?? 0) >= 2, 'some positions shown');
   });
 
+  test('the view’s model unloaded by the host to make room (a model cache of 1 MB, Fill Mask loading BERT meanwhile): the view loads it again and draws', async () => {
+    await vscode.commands.executeCommand('transformerExplorer.selectModel', gpt2);
+    await openWithSelection('attention-it.txt', `${TEXT}\n`, TEXT);
+    const before = await show({ tab: 'heatmap', layer: 1, head: 0, hideSpecial: false, mergeSubwords: false });
+    await config().update('modelCacheMemoryMB', 1, vscode.ConfigurationTarget.Global);
+    try {
+      // Fill Mask needs a masked model: the built-in BERT, whose load evicts every other model.
+      await openWithSelection('attention-evict.txt', 'The cat [MASK] on the mat.\n', 'The cat [MASK] on the mat.');
+      const filled = await vscode.commands.executeCommand<{ result?: unknown }>('transformerExplorer.fillMask', { topK: 3 });
+      assert.ok(filled?.result, 'fill-mask ran on the built-in BERT');
+      await openWithSelection('attention-it.txt', `${TEXT}\n`, TEXT);
+      const after = await show({ tab: 'heatmap', layer: 0, head: 1 });
+      assert.deepEqual([after.drawn.layer, after.drawn.head], [0, 1], `the layer and head asked for drawn (not the last draw before the eviction: ${JSON.stringify([after.drawn.layer, after.drawn.head])})`);
+      assert.equal(after.drawn.n, before.drawn.n, 'the same text drawn again');
+      assert.equal(after.drawn.upperSum, 0, 'still the causal GPT-2');
+    } finally {
+      await config().update('modelCacheMemoryMB', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('compare: BERT and GPT-2 side by side on the same text', async () => {
     const result = await vscode.commands.executeCommand<CompareShown | undefined>(
       'transformerExplorer.compareAttention',
