@@ -197,9 +197,10 @@ async function adopt(result: TrainingResult, models: ModelRegistry): Promise<voi
     void vscode.window.showErrorMessage(vscode.l10n.t('The trained model could not be loaded: {0}', error instanceof Error ? error.message : String(error)));
     return;
   }
+  const ppl = (x: number) => x.toLocaleString(vscode.env.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const figures = result.models.map((m) => m.objective === 'clm'
-    ? vscode.l10n.t('GPT-2: perplexity {0}', m.perplexity.toFixed(1))
-    : vscode.l10n.t('BERT: pseudo-perplexity {0}', m.perplexity.toFixed(1))).join(' · ');
+    ? vscode.l10n.t('GPT-2: perplexity {0}', ppl(m.perplexity))
+    : vscode.l10n.t('BERT: pseudo-perplexity {0}', ppl(m.perplexity))).join(' · ');
   const said = causal && masked
     ? vscode.l10n.t('Trained ({0}). The GPT-2 is now the active model and the BERT the masked model of this workspace.', figures)
     : vscode.l10n.t('Trained ({0}). It is now the active model.', figures);
