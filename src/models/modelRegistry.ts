@@ -70,7 +70,9 @@ export class ModelRegistry extends Disposable {
           (affects(e, SettingKey.device) || affects(e, SettingKey.gpuId) || (affects(e, SettingKey.precision) && readConfig().precision !== this.activeModel.precision))
         ) {
           const spec = this.activeModel.spec;
-          this.load(spec).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
+          // The same model on the new device: nothing to remember (writing `model` here would put
+          // into the user settings a model that only a workspace, or a moment ago, had chosen).
+          this.load(spec, { remember: false }).catch((error: unknown) => void vscode.window.showErrorMessage(describeModelError(error, spec)));
         }
       }),
     );
