@@ -982,12 +982,8 @@ async function trainingPanel() {
   return found.at(-1)?.value;
 }
 
-/** Points the workspace at a Python with PyTorch, opens the training text and starts the command on the current file. */
+/** Opens the training text and starts the command on the current file (the session's user settings name a Python with PyTorch). */
 async function startTraining() {
-  const file = join(session.workspace, '.vscode', 'settings.json');
-  const text = readFileSync(file, 'utf8');
-  const last = '"workbench.editor.enablePreview": false';
-  if (!text.includes('transformerExplorer.training.python')) writeFileSync(file, text.replace(last, `${last},\n  "transformerExplorer.training.python": ${JSON.stringify(TRAINING_PYTHON)}`));
   await freshEditor(TRAINING_FILE);
   await wb.runCommand('Transformer: Train a Model from Scratch…');
   await pickItem(ours('The current file'));
@@ -1050,7 +1046,7 @@ async function main() {
   for (let attempt = 1; ; attempt++) {
     results.length = 0;
     stalled = false;
-    await withWorkbench({ profile, vsix, locale, verbose, headed, timeoutS: overallTimeoutS, say }, async (workbench, context) => {
+    await withWorkbench({ profile, vsix, locale, verbose, headed, timeoutS: overallTimeoutS, say, settings: { 'transformerExplorer.training.python': TRAINING_PYTHON } }, async (workbench, context) => {
       wb = workbench;
       session = context;
       const stopWatching = watchForStalledNotice(workbench);
