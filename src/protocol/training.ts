@@ -1,5 +1,5 @@
 /** The Training panel's messages: a run from scratch, followed live. Types only (see `wire.ts`). */
-import type { ModelShape, TrainingEvent, TrainingObjective, TrainingPlan, TrainingProblem, TrainingResult } from '../engine/training/types';
+import type { TrainingEvent, TrainingOptions, TrainingPlan, TrainingProblem, TrainingResult } from '../engine/training/types';
 import type { LocalizedStrings } from './wire';
 
 export type { TrainingEvent, TrainingPlan, TrainingProblem, TrainingResult };
@@ -7,22 +7,12 @@ export type { TrainingEvent, TrainingPlan, TrainingProblem, TrainingResult };
 /** Where a run is: going, asked to stop (saving), finished, failed, or cut by a window reload. */
 export type TrainingStatus = 'running' | 'stopping' | 'done' | 'failed' | 'interrupted';
 
-/** What the panel shows above the curves: the run's settings. */
-export interface TrainingSettingsShown {
+/** What the panel shows above the curves: the run's settings (the options' own fields), where the text came from and which Python ran. */
+export type TrainingSettingsShown = Pick<TrainingOptions, 'objective' | 'preset' | 'shape' | 'vocabSize' | 'steps' | 'batchSize' | 'learningRate' | 'seed' | 'device' | 'python'> & {
   readonly source: string;
   readonly characters: number;
-  readonly objective: TrainingObjective;
-  readonly preset: string;
-  readonly shape: ModelShape;
-  readonly vocabSize: number;
-  readonly steps: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly seed: number;
-  readonly device: string;
-  readonly python: string;
   readonly torch: string;
-}
+};
 
 /** The whole run as the panel needs it (also the panel's saved state). */
 export interface TrainingSnapshot {

@@ -3,21 +3,11 @@
  * paragraphs) and split into training and validation parts by a seeded draw of whole paragraphs,
  * so a validation paragraph is never seen in training. Order is kept within each part.
  */
+import { seededRandom } from '../graph/weights';
+
 export interface CorpusSplit {
   readonly train: readonly string[];
   readonly validation: readonly string[];
-}
-
-/** mulberry32: a small seeded generator (the split must be the same for the same seed). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function paragraphs(text: string): string[] {
@@ -31,7 +21,7 @@ export function splitCorpus(text: string, validationFraction: number, seed: numb
   const parts = paragraphs(text);
   const total = parts.reduce((n, p) => n + p.length, 0);
   const order = parts.map((_, i) => i);
-  const next = random(seed);
+  const next = seededRandom(seed); // the split must be the same for the same seed
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
